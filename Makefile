@@ -1,0 +1,101 @@
+# gzf — public rental housing service platform. See README.md.
+#
+#   make            build build/gzf (and the front end when web/ changed)
+#   make run        install what is missing, build, load the demo data and serve on :8080
+#   make test       every test: unit, API on SQLite and PostgreSQL, browser
+#   make bench      the benchmarks under bench/
+
+CC       ?= gcc
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+            -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing -Isrc
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   += $(PKG_LIBS) -lpthread
+
+SRC      := $(sort $(wildcard src/core/*.c src/http/*.c src/store/*.c src/domain/*.c \
+                             src/api/*.c src/partners/*.c src/sim/*.c))
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+OBJ      := $(SRC:src/%.c=build/obj/%.o) build/obj/migrations.o
+ASAN_OBJ := $(SRC:src/%.c=build/asan/%.o) build/asan/migrations.o
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+WEB_SRC  := $(shell find web -path web/dist -prune -o -type f -print 2>/dev/null)
+
+# Compile lines stay short: `make V=1` shows them in full.
+Q := $(if $(V),,@)
+
+.PHONY: all deps deps-test deps-bench run test test-unit test-api test-browser bench clean web
+all: build/gzf web
+
+deps:
+	@scripts/deps.sh
+
+deps-test:
+	@scripts/deps.sh test
+
+deps-bench:
+	@scripts/deps.sh bench
+
+build/gzf: build/obj/main.o $(OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/gzf-asan: build/asan/main.o $(ASAN_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC asan $<"
+	$(Q)$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/migrations.c: scripts/embed-sql.sh $(MIGRATIONS)
+	@mkdir -p build
+	$(Q)scripts/embed-sql.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+build/obj/migrations.o: build/migrations.c
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/asan/migrations.o: build/migrations.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/unit-tests: $(UNIT_SRC) $(ASAN_OBJ) tests/unit/unit.h
+	@echo "  LD      $@"
+	$(Q)$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ \
+		$(UNIT_SRC) $(ASAN_OBJ) $(LDLIBS) $(shell pkg-config --libs check)
+
+# The front end: npm ci when the lock file changed, vite build when web/ changed.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/dist/index.html: node_modules/.package-lock.json $(WEB_SRC)
+	npm run --silent build
+
+web: web/dist/index.html
+
+run: deps all
+	build/gzf demo
+	build/gzf serve
+
+test: deps-test build/gzf build/gzf-asan build/unit-tests web
+	tests/run.sh
+
+test-unit: build/unit-tests
+	build/unit-tests
+
+bench: deps-bench build/gzf
+	bench/http
+
+clean:
+	rm -rf build web/dist
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) build/obj/main.d build/asan/main.d

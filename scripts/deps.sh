@@ -1,0 +1,36 @@
+#!/bin/bash
+# deps.sh — install the Debian packages gzf needs, only those missing; silent when all
+# are there. Idempotent.
+#   deps.sh          to build and run (compiler, libraries, Node.js for the front end)
+#   deps.sh test     also what the tests use (PostgreSQL server, Chromium, Check)
+#   deps.sh bench    also what the benchmarks use (nginx, wrk)
+set -euo pipefail
+
+run_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
+	libsodium-dev libcurl4-openssl-dev)
+test_pkgs=(check postgresql postgresql-contrib chromium)
+bench_pkgs=(nginx-light wrk)
+
+want=("${run_pkgs[@]}")
+case "${1:-run}" in
+run) ;;
+test) want+=("${test_pkgs[@]}") ;;
+bench) want+=("${bench_pkgs[@]}") ;;
+*) echo "usage: deps.sh [run|test|bench]" >&2; exit 2 ;;
+esac
+# Node.js may come from elsewhere (nvm, NodeSource); only install Debian's when none.
+command -v node >/dev/null 2>&1 || want+=(nodejs)
+command -v npm >/dev/null 2>&1 || want+=(npm)
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+sudo=()
+[ "$(id -u)" = 0 ] || sudo=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,85 @@
+/*
+ * system.c — liveness, readiness, metrics and version: what load balancers, monitoring
+ * and operators ask of a running server.
+ */
+#include "api/api.h"
+#include "http/metrics.h"
+
+#include <string.h>
+
+static int health_get(struct http_req *req);
+static int ready_get(struct http_req *req);
+static int metrics_get(struct http_req *req);
+static int version_get(struct http_req *req);
+
+void
+api_system_routes(struct router *r)
+{
+	router_add(r, "GET", "/healthz", health_get);
+	router_add(r, "GET", "/readyz", ready_get);
+	router_add(r, "GET", "/metrics", metrics_get);
+	router_add(r, "GET", "/api/v1/version", version_get);
+}
+
+/* The process is up and answering; says nothing about its dependencies. */
+static int
+health_get(struct http_req *req)
+{
+	return http_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+/* Ready to take traffic: the database answers. 503 otherwise, so a load balancer
+ * sends requests elsewhere. */
+static int
+ready_get(struct http_req *req)
+{
+	struct app *app = req->app;
+	struct db_conn *c;
+	int rc;
+
+	rc = api_db(req, &c);
+	if (rc == GZF_OK)
+		rc = db_ping(c, &req->err);
+	if (rc != GZF_OK)
+		return gzf_err_set(&req->err, GZF_EUNAVAIL, "not_ready", NULL,
+				   "the database is not reachable");
+	return http_reply_json(req, 200, json_pack("{s:s, s:s}", "status", "ready",
+						   "database", db_backend_name(app->db)));
+}
+
+static int
+metrics_get(struct http_req *req)
+{
+	struct app *app = req->app;
+	struct db_stats st;
+	const char *http = metrics_render(req->arena);
+	char *text;
+
+	db_stats_get(app->db, &st);
+	text = arena_printf(req->arena,
+		"%s"
+		"# HELP gzf_db_pool_size Database connections in the pool.\n"
+		"# TYPE gzf_db_pool_size gauge\ngzf_db_pool_size{backend=\"%s\"} %d\n"
+		"# HELP gzf_db_pool_in_use Database connections handed out now.\n"
+		"# TYPE gzf_db_pool_in_use gauge\ngzf_db_pool_in_use{backend=\"%s\"} %d\n"
+		"# HELP gzf_db_pool_acquired_total Connections handed out.\n"
+		"# TYPE gzf_db_pool_acquired_total counter\ngzf_db_pool_acquired_total %llu\n"
+		"# HELP gzf_db_pool_waited_total Hand-outs that had to wait for a free connection.\n"
+		"# TYPE gzf_db_pool_waited_total counter\ngzf_db_pool_waited_total %llu\n"
+		"# HELP gzf_db_errors_total Failed database statements.\n"
+		"# TYPE gzf_db_errors_total counter\ngzf_db_errors_total %llu\n"
+		"# HELP gzf_uptime_seconds Seconds since the server started.\n"
+		"# TYPE gzf_uptime_seconds gauge\ngzf_uptime_seconds %lld\n",
+		http, db_backend_name(app->db), st.size, db_backend_name(app->db), st.in_use,
+		(unsigned long long)st.acquired, (unsigned long long)st.waited,
+		(unsigned long long)st.errors, (long long)((gzf_now_ms() - app->started_ms) / 1000));
+	return http_reply_bytes(req, 200, "text/plain; version=0.0.4; charset=utf-8", text,
+				strlen(text));
+}
+
+static int
+version_get(struct http_req *req)
+{
+	return http_reply_json(req, 200, json_pack("{s:s, s:s}", "name", "gzf",
+						   "version", GZF_VERSION));
+}

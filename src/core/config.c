@@ -1,0 +1,248 @@
+/*
+ * config.c — settings from defaults, environment and flags; the secrets file.
+ */
+#include "core/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct option_def {
+	const char *flag;
+	const char *env;
+	const char *help;
+};
+
+static const struct option_def options[] = {
+	{ "--db", "GZF_DB", "database: sqlite:PATH or postgresql://user@host:port/name" },
+	{ "--listen", "GZF_LISTEN", "address to serve on, HOST:PORT (default 127.0.0.1:8080)" },
+	{ "--data-dir", "GZF_DATA_DIR", "folder for the SQLite database, uploads and secrets (default var)" },
+	{ "--web-dir", "GZF_WEB_DIR", "folder of the built front end (default web/dist)" },
+	{ "--secrets", "GZF_SECRETS", "secrets file (default DATA_DIR/secrets)" },
+	{ "--threads", "GZF_THREADS", "HTTP worker threads (default: one per core)" },
+	{ "--max-body", "GZF_MAX_BODY", "largest request body in bytes (default 1048576)" },
+	{ "--debug", "GZF_LOG", "log debug lines too (GZF_LOG=debug)" },
+};
+
+static int set_option(struct config *c, const char *flag, const char *value, struct gzf_err *err);
+
+const char *
+config_usage(void)
+{
+	static char text[2048];
+	size_t n = 0, i;
+
+	if (text[0] != '\0')
+		return text;
+	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "  %-12s %-14s %s\n",
+				      options[i].flag, options[i].env, options[i].help);
+	return text;
+}
+
+static int
+copy_value(char *dst, size_t size, const char *flag, const char *value, struct gzf_err *err)
+{
+	if (value == NULL || *value == '\0' || strlen(value) >= size)
+		return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+				   "%s needs a value shorter than %zu characters", flag, size);
+	memcpy(dst, value, strlen(value) + 1);
+	return GZF_OK;
+}
+
+static int
+set_option(struct config *c, const char *flag, const char *value, struct gzf_err *err)
+{
+	int64_t n;
+
+	if (strcmp(flag, "--db") == 0)
+		return copy_value(c->db_url, sizeof(c->db_url), flag, value, err);
+	if (strcmp(flag, "--data-dir") == 0)
+		return copy_value(c->data_dir, sizeof(c->data_dir), flag, value, err);
+	if (strcmp(flag, "--web-dir") == 0)
+		return copy_value(c->web_dir, sizeof(c->web_dir), flag, value, err);
+	if (strcmp(flag, "--secrets") == 0)
+		return copy_value(c->secrets_path, sizeof(c->secrets_path), flag, value, err);
+	if (strcmp(flag, "--listen") == 0) {
+		const char *colon = value ? strrchr(value, ':') : NULL;
+
+		if (colon == NULL || colon == value || (size_t)(colon - value) >= sizeof(c->host) ||
+		    gzf_parse_int(colon + 1, 0, 65535, &n) != GZF_OK)
+			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+					   "--listen needs HOST:PORT, e.g. 127.0.0.1:8080");
+		memcpy(c->host, value, (size_t)(colon - value));
+		c->host[colon - value] = '\0';
+		c->port = (int)n;
+		return GZF_OK;
+	}
+	if (strcmp(flag, "--threads") == 0) {
+		if (gzf_parse_int(value, 0, 256, &n) != GZF_OK)
+			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+					   "--threads needs a number from 0 to 256");
+		c->threads = (int)n;
+		return GZF_OK;
+	}
+	if (strcmp(flag, "--max-body") == 0) {
+		if (gzf_parse_int(value, 1024, 256 * 1024 * 1024, &n) != GZF_OK)
+			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+					   "--max-body needs a byte count from 1024 to 268435456");
+		c->max_body = (size_t)n;
+		return GZF_OK;
+	}
+	if (strcmp(flag, "--debug") == 0) {
+		c->log_debug = value == NULL || strcmp(value, "debug") == 0;
+		return GZF_OK;
+	}
+	return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+			   "unknown option %s (see 'gzf help')", flag);
+}
+
+int
+config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *err)
+{
+	size_t i;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	strcpy(c->host, "127.0.0.1");
+	c->port = 8080;
+	strcpy(c->data_dir, "var");
+	strcpy(c->web_dir, "web/dist");
+	c->max_body = 1024 * 1024;
+	c->max_connections = 1024;
+
+	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+		const char *v = getenv(options[i].env);
+
+		if (v != NULL && *v != '\0' && (rc = set_option(c, options[i].flag, v, err)) != GZF_OK) {
+			gzf_err_set(err, rc, "bad_option", options[i].env,
+				    "environment variable %s: %s", options[i].env, err->message);
+			return rc;
+		}
+	}
+	while (*argi < argc && strncmp(argv[*argi], "--", 2) == 0) {
+		char *flag = argv[*argi], *eq = strchr(flag, '=');
+		const char *value;
+
+		if (eq != NULL) {
+			*eq = '\0';
+			value = eq + 1;
+		} else if (strcmp(flag, "--debug") == 0) {
+			value = NULL;
+		} else {
+			value = *argi + 1 < argc ? argv[++*argi] : NULL;
+		}
+		rc = set_option(c, flag, value, err);
+		if (eq != NULL)
+			*eq = '=';
+		if (rc != GZF_OK)
+			return rc;
+		++*argi;
+	}
+	if (c->db_url[0] == '\0')
+		snprintf(c->db_url, sizeof(c->db_url), "sqlite:%.500s/gzf.db", c->data_dir);
+	if (c->secrets_path[0] == '\0')
+		snprintf(c->secrets_path, sizeof(c->secrets_path), "%.490s/secrets", c->data_dir);
+	return GZF_OK;
+}
+
+static int
+write_secrets(const char *path, struct gzf_err *err)
+{
+	static const char *names[] = { "data_key", "index_key", "token_key" };
+	unsigned char key[SECRET_KEY_BYTES];
+	char hex[SECRET_KEY_BYTES * 2 + 1];
+	FILE *f;
+	size_t i;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return gzf_err_set(err, GZF_EUNAVAIL, "secrets", "secrets",
+				   "cannot create secrets file %s: %s", path, strerror(errno));
+	f = fdopen(fd, "w");
+	fprintf(f, "# gzf secrets: keys that protect personal data. Keep this file private and\n"
+		   "# backed up separately from the database: without it the data cannot be read.\n");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		randombytes_buf(key, sizeof(key));
+		sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
+		fprintf(f, "%s = %s\n", names[i], hex);
+	}
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(hex, sizeof(hex));
+	if (fflush(f) != 0 || fsync(fd) != 0) {
+		fclose(f);
+		return gzf_err_set(err, GZF_EUNAVAIL, "secrets", "secrets",
+				   "cannot write secrets file %s", path);
+	}
+	fclose(f);
+	return GZF_OK;
+}
+
+static int
+parse_key(const char *hex, unsigned char *out, const char *path, const char *name,
+	  struct gzf_err *err)
+{
+	size_t len = 0;
+
+	if (sodium_hex2bin(out, SECRET_KEY_BYTES, hex, strlen(hex), NULL, &len, NULL) != 0 ||
+	    len != SECRET_KEY_BYTES)
+		return gzf_err_set(err, GZF_EINVAL, "secrets", "secrets",
+				   "%s: %s must be %d hex bytes", path, name, SECRET_KEY_BYTES);
+	return GZF_OK;
+}
+
+int
+config_load_secrets(const struct config *c, int create, struct secrets *out, struct gzf_err *err)
+{
+	char line[512], name[64], value[256];
+	const char *path = c->secrets_path;
+	int have = 0, rc;
+	struct stat st;
+	FILE *f;
+
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT || !create)
+			return gzf_err_set(err, GZF_EUNAVAIL, "secrets", "secrets",
+					   "cannot read secrets file %s: %s", path, strerror(errno));
+		if ((rc = write_secrets(path, err)) != GZF_OK)
+			return rc;
+	} else if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		return gzf_err_set(err, GZF_EINVAL, "secrets", "secrets",
+				   "secrets file %s must not be readable by others (chmod 600)", path);
+	}
+	f = fopen(path, "r");
+	if (f == NULL)
+		return gzf_err_set(err, GZF_EUNAVAIL, "secrets", "secrets",
+				   "cannot read secrets file %s: %s", path, strerror(errno));
+	rc = GZF_OK;
+	while (rc == GZF_OK && fgets(line, sizeof(line), f) != NULL) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (sscanf(line, " %63[a-z_] = %255s", name, value) != 2) {
+			rc = gzf_err_set(err, GZF_EINVAL, "secrets", "secrets",
+					 "%s: lines must be 'name = hex'", path);
+		} else if (strcmp(name, "data_key") == 0) {
+			rc = parse_key(value, out->data_key, path, name, err);
+			have |= 1;
+		} else if (strcmp(name, "index_key") == 0) {
+			rc = parse_key(value, out->index_key, path, name, err);
+			have |= 2;
+		} else if (strcmp(name, "token_key") == 0) {
+			rc = parse_key(value, out->token_key, path, name, err);
+			have |= 4;
+		}
+	}
+	fclose(f);
+	sodium_memzero(value, sizeof(value));
+	sodium_memzero(line, sizeof(line));
+	if (rc == GZF_OK && have != 7)
+		rc = gzf_err_set(err, GZF_EINVAL, "secrets", "secrets",
+				 "%s must define data_key, index_key and token_key", path);
+	return rc;
+}

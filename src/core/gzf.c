@@ -1,0 +1,153 @@
+/*
+ * gzf.c — the shared core: errors, allocation that aborts on failure, clocks, random ids.
+ */
+#include "core/gzf.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int
+gzf_err_set(struct gzf_err *err, int code, const char *name, const char *field,
+	    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return code;
+	err->code = code;
+	snprintf(err->name, sizeof(err->name), "%s", name ? name : gzf_code_name(code));
+	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void
+gzf_err_clear(struct gzf_err *err)
+{
+	memset(err, 0, sizeof(*err));
+}
+
+const char *
+gzf_code_name(int code)
+{
+	switch (code) {
+	case GZF_OK: return "ok";
+	case GZF_EINVAL: return "invalid";
+	case GZF_ENOTFOUND: return "not_found";
+	case GZF_ECONFLICT: return "conflict";
+	case GZF_EFORBIDDEN: return "forbidden";
+	case GZF_ESTATE: return "invalid_state";
+	case GZF_EUNAVAIL: return "unavailable";
+	case GZF_EUNAUTH: return "unauthenticated";
+	case GZF_ETOOLARGE: return "too_large";
+	case GZF_EMEDIA: return "unsupported_media_type";
+	case GZF_EMETHOD: return "method_not_allowed";
+	case GZF_ELIMIT: return "rate_limited";
+	default: return "internal";
+	}
+}
+
+static void
+oom(size_t n)
+{
+	fprintf(stderr, "gzf: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *
+gzf_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom(n);
+	return p;
+}
+
+void *
+gzf_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom(n * size);
+	return p;
+}
+
+void *
+gzf_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		oom(n);
+	return q;
+}
+
+char *
+gzf_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = gzf_malloc(n);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+int64_t
+gzf_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+gzf_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void
+gzf_random_hex(char *out, size_t nbytes)
+{
+	unsigned char raw[64];
+
+	if (nbytes > sizeof(raw))
+		nbytes = sizeof(raw);
+	randombytes_buf(raw, nbytes);
+	sodium_bin2hex(out, nbytes * 2 + 1, raw, nbytes);
+}
+
+int
+gzf_crypto_init(void)
+{
+	return sodium_init() < 0 ? GZF_EINTERNAL : GZF_OK;
+}
+
+int
+gzf_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return GZF_EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return GZF_EINVAL;
+	*out = v;
+	return GZF_OK;
+}

@@ -1,0 +1,78 @@
+/*
+ * gzf.h — what every gzf source file shares: the return codes, the error object that
+ * carries a human message next to a code, allocation that succeeds or aborts, UTC time
+ * and random identifiers.
+ */
+#ifndef GZF_CORE_GZF_H
+#define GZF_CORE_GZF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GZF_VERSION "0.1.0"
+
+/* The one set of return codes. 0 is success; every failure is negative. The HTTP
+ * status for each is chosen in exactly one place (http_status_for()). */
+enum gzf_code {
+	GZF_OK = 0,
+	GZF_EINVAL = -1,     /* the caller's input is wrong */
+	GZF_ENOTFOUND = -2,  /* no such object (or not visible to the caller) */
+	GZF_ECONFLICT = -3,  /* duplicate or concurrent change */
+	GZF_EFORBIDDEN = -4, /* authenticated but not allowed */
+	GZF_ESTATE = -5,     /* the object is not in a state that allows this */
+	GZF_EUNAVAIL = -6,   /* a dependency (database, partner) is unreachable */
+	GZF_EINTERNAL = -7,  /* a bug or an unexpected failure */
+	GZF_EUNAUTH = -8,    /* not logged in */
+	GZF_ETOOLARGE = -9,  /* body or file over its limit */
+	GZF_EMEDIA = -10,    /* unsupported content type */
+	GZF_EMETHOD = -11,   /* the route exists, the method does not */
+	GZF_ELIMIT = -12,    /* too many attempts: slowed down or locked */
+};
+
+/* An error: a code, a stable machine-readable name ("invalid_json"), a message for
+ * people, and the input field at fault (empty when none). */
+struct gzf_err {
+	int code;
+	char name[48];
+	char message[256];
+	char field[64];
+};
+
+/*
+ * gzf_err_set — fill err (which may be NULL) and return code, so callers can write
+ * `return gzf_err_set(err, GZF_EINVAL, "bad_phone", "phone", "...")`. field may be NULL.
+ */
+int gzf_err_set(struct gzf_err *err, int code, const char *name, const char *field,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* gzf_err_clear — reset err to "no error". */
+void gzf_err_clear(struct gzf_err *err);
+
+/* gzf_code_name — the default machine name of a code ("not_found" for GZF_ENOTFOUND). */
+const char *gzf_code_name(int code);
+
+/* Allocation that succeeds or aborts the process: callers never check for NULL. */
+void *gzf_malloc(size_t n);
+void *gzf_calloc(size_t n, size_t size);
+void *gzf_realloc(void *p, size_t n);
+char *gzf_strdup(const char *s);
+
+/* gzf_now_ms — milliseconds since the Unix epoch, UTC. */
+int64_t gzf_now_ms(void);
+
+/* gzf_mono_ns — a monotonic clock in nanoseconds, for durations. */
+int64_t gzf_mono_ns(void);
+
+/*
+ * gzf_random_hex — write 2*nbytes random hex characters and a NUL into out, which must
+ * hold 2*nbytes+1 bytes. Uses libsodium's CSPRNG (gzf_crypto_init must have run).
+ */
+void gzf_random_hex(char *out, size_t nbytes);
+
+/* gzf_crypto_init — initialise libsodium once; returns 0 or GZF_EINTERNAL. */
+int gzf_crypto_init(void);
+
+/* gzf_parse_int — parse all of s as a decimal integer in [min,max]; 0 or GZF_EINVAL. */
+int gzf_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * http.c — the server-independent half of the request API: status mapping, path
+ * parameters, JSON bodies and replies.
+ */
+#include "http/http.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void json_release(void *p);
+
+int
+http_status_for(int code)
+{
+	switch (code) {
+	case GZF_OK: return 200;
+	case GZF_EINVAL: return 400;
+	case GZF_EUNAUTH: return 401;
+	case GZF_EFORBIDDEN: return 403;
+	case GZF_ENOTFOUND: return 404;
+	case GZF_EMETHOD: return 405;
+	case GZF_ECONFLICT: return 409;
+	case GZF_ETOOLARGE: return 413;
+	case GZF_EMEDIA: return 415;
+	case GZF_ESTATE: return 422;
+	case GZF_ELIMIT: return 429;
+	case GZF_EUNAVAIL: return 503;
+	default: return 500;
+	}
+}
+
+const char *
+http_param(const struct http_req *req, const char *name)
+{
+	int i;
+
+	for (i = 0; i < req->nparams; i++)
+		if (strcmp(req->param_names[i], name) == 0)
+			return req->param_values[i];
+	return NULL;
+}
+
+void
+http_req_after(struct http_req *req, void (*fn)(void *), void *data)
+{
+	if (req->nafter >= 4)
+		abort(); /* a programming error: no handler needs more */
+	req->after_fns[req->nafter] = fn;
+	req->after_data[req->nafter] = data;
+	req->nafter++;
+}
+
+static void
+json_release(void *p)
+{
+	json_decref(p);
+}
+
+json_t *
+http_json_owned(struct http_req *req, json_t *json)
+{
+	if (json != NULL)
+		arena_cleanup_add(req->arena, json_release, json);
+	return json;
+}
+
+int
+http_read_json(struct http_req *req, json_t **out)
+{
+	const char *ct = http_header(req, "Content-Type");
+	json_error_t jerr;
+	json_t *v;
+	size_t n;
+
+	if (ct == NULL || (n = strcspn(ct, "; ")) != strlen("application/json") ||
+	    strncasecmp(ct, "application/json", n) != 0)
+		return gzf_err_set(&req->err, GZF_EMEDIA, "unsupported_media_type", NULL,
+				   "the request body must be JSON (Content-Type: application/json)");
+	if (req->body == NULL || req->body_len == 0)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_json", NULL,
+				   "the request body is empty; a JSON object was expected");
+	v = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (v == NULL)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_json", NULL,
+				   "the request body is not valid JSON (line %d, column %d): %s",
+				   jerr.line, jerr.column, jerr.text);
+	http_json_owned(req, v);
+	if (!json_is_object(v))
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_json", NULL,
+				   "the request body must be a JSON object");
+	*out = v;
+	return GZF_OK;
+}
+
+int
+http_reply_bytes(struct http_req *req, int status, const char *content_type,
+		 const void *data, size_t len)
+{
+	req->status = status;
+	req->content_type = content_type;
+	req->reply = arena_alloc(req->arena, len + 1);
+	memcpy(req->reply, data, len);
+	req->reply_len = len;
+	return GZF_OK;
+}
+
+int
+http_reply_json(struct http_req *req, int status, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+
+	json_decref(body);
+	if (s == NULL)
+		return gzf_err_set(&req->err, GZF_EINTERNAL, "internal", NULL, "could not encode reply");
+	http_reply_bytes(req, status, "application/json; charset=utf-8", s, strlen(s));
+	free(s);
+	return GZF_OK;
+}
+
+void
+http_reply_header(struct http_req *req, const char *name, const char *value)
+{
+	if (req->nheaders >= HTTP_MAX_HEADERS)
+		return;
+	req->header_names[req->nheaders] = name;
+	req->header_values[req->nheaders] = value;
+	req->nheaders++;
+}
+
+json_t *
+http_error_body(const struct http_req *req)
+{
+	const struct gzf_err *e = &req->err;
+	json_t *err = json_object();
+
+	json_object_set_new(err, "code", json_string(e->name[0] ? e->name : gzf_code_name(e->code)));
+	json_object_set_new(err, "message", json_string(e->message[0] ? e->message : "error"));
+	if (e->field[0])
+		json_object_set_new(err, "field", json_string(e->field));
+	json_object_set_new(err, "request_id", json_string(req->id));
+	return json_pack("{s:o}", "error", err);
+}

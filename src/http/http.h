@@ -1,0 +1,108 @@
+/*
+ * http.h — the request as handlers see it, and the calls they use to read input and
+ * answer. A handler has the shape
+ *
+ *     int handler(struct http_req *req);
+ *
+ * It returns 0 after calling one of the http_reply_*() functions, or a negative gzf code
+ * after filling req->err (gzf_err_set(&req->err, ...)); the server then answers with the
+ * error envelope {"error":{"code","message","field"}} and the status http_status_for()
+ * picks. Everything a handler allocates comes from req->arena.
+ */
+#ifndef GZF_HTTP_HTTP_H
+#define GZF_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/gzf.h"
+
+#define HTTP_MAX_PARAMS 8
+#define HTTP_MAX_HEADERS 16
+
+struct http_req {
+	struct arena *arena;
+	void *app;              /* the application context given to http_server_start */
+	void *conn;             /* the server library's connection (server.c only) */
+	const char *method;
+	const char *path;       /* without the query string */
+	const char *route;      /* the matched route pattern, for logs and metrics */
+	char id[40];            /* request id, echoed as X-Request-Id */
+	char client_ip[48];
+	int64_t started_ns;
+
+	int nparams;            /* path parameters captured by the router */
+	const char *param_names[HTTP_MAX_PARAMS];
+	const char *param_values[HTTP_MAX_PARAMS];
+
+	char *body;             /* request body, NUL-terminated, or NULL */
+	size_t body_len;
+	int body_too_large;
+
+	struct gzf_err err;
+
+	/* The reply, filled by http_reply_*(). */
+	int status;
+	const char *content_type;
+	char *reply;
+	size_t reply_len;
+	int reply_fd;           /* >= 0: send this file instead of reply */
+	uint64_t reply_fd_size;
+	int nafter;             /* run by http_req_after() once the handler returns */
+	void (*after_fns[4])(void *);
+	void *after_data[4];
+
+	int nheaders;
+	const char *header_names[HTTP_MAX_HEADERS];
+	const char *header_values[HTTP_MAX_HEADERS];
+};
+
+typedef int (*http_handler)(struct http_req *req);
+
+/* http_status_for — the one place that maps a gzf code to an HTTP status. */
+int http_status_for(int code);
+
+/* http_param — the path parameter name (":id" in the route), or NULL. */
+const char *http_param(const struct http_req *req, const char *name);
+
+/* http_query — the decoded query-string value of name, or NULL. */
+const char *http_query(const struct http_req *req, const char *name);
+
+/* http_header — the request header name (case-insensitive), or NULL. */
+const char *http_header(const struct http_req *req, const char *name);
+
+/*
+ * http_read_json — parse the body as a JSON object. Errors (in req->err): 415
+ * unsupported_media_type unless Content-Type is application/json, 400 invalid_json
+ * (with the position) when it does not parse or is not an object. The value belongs to
+ * the arena.
+ */
+int http_read_json(struct http_req *req, json_t **out);
+
+/* http_reply_json — answer status with body; takes over the reference to body. */
+int http_reply_json(struct http_req *req, int status, json_t *body);
+
+/* http_reply_bytes — answer with a copy of data. */
+int http_reply_bytes(struct http_req *req, int status, const char *content_type,
+		     const void *data, size_t len);
+
+/* http_reply_header — add a response header; name and value must outlive the request
+ * (string literals or arena strings). Silently capped at HTTP_MAX_HEADERS. */
+void http_reply_header(struct http_req *req, const char *name, const char *value);
+
+/*
+ * http_req_after — call fn(data) as soon as the handler has returned, before the reply
+ * is sent (e.g. to give a database connection back early). At most 4 per request;
+ * the arena's cleanups are for what must live until the reply is gone.
+ */
+void http_req_after(struct http_req *req, void (*fn)(void *), void *data);
+
+/* http_json_owned — register json for release with the request's arena; returns it. */
+json_t *http_json_owned(struct http_req *req, json_t *json);
+
+/* http_error_body — the error envelope for req->err, as a new JSON value. */
+json_t *http_error_body(const struct http_req *req);
+
+#endif

@@ -1,0 +1,401 @@
+/*
+ * server.c — the adapter between libmicrohttpd and gzf's request model. For each
+ * request it creates an arena, collects the body within its limit, dispatches to the
+ * router (or the static files), turns the reply or the error into a response, and when
+ * the library reports the request complete, writes the access-log line, counts it in the
+ * metrics and destroys the arena.
+ */
+#include "http/server.h"
+#include "http/metrics.h"
+#include "http/static.h"
+#include "core/log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	const struct router *router;
+	struct http_server_config cfg;
+	void *app;
+	int listen_fd;
+	int port;
+	atomic_int in_flight;
+};
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls);
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe);
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe);
+static void mhd_log(void *cls, const char *fmt, va_list ap);
+static struct http_req *request_new(struct http_server *s, struct MHD_Connection *conn,
+				    const char *url, const char *method);
+static void dispatch(struct http_server *s, struct http_req *req);
+static enum MHD_Result respond(struct http_req *req);
+static int open_listener(const struct http_server_config *cfg, int *port, struct gzf_err *err);
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_msg(LOG_WARN, "http", "detail", msg, NULL);
+}
+
+const char *
+http_query(const struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+http_header(const struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/* A client-supplied request id is kept if it is short and plain; otherwise (and when
+ * there is none) a random one is made. */
+static int
+plain_id(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (i >= 36 || !(s[i] == '-' || (s[i] >= '0' && s[i] <= '9') ||
+				 (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return 0;
+	return i > 0;
+}
+
+static struct http_req *
+request_new(struct http_server *s, struct MHD_Connection *conn, const char *url,
+	    const char *method)
+{
+	struct arena *a = arena_create();
+	struct http_req *req = arena_alloc(a, sizeof(*req));
+	const union MHD_ConnectionInfo *ci;
+	const char *rid;
+
+	req->arena = a;
+	req->app = s->app;
+	req->conn = conn;
+	req->method = arena_strdup(a, method);
+	req->path = arena_strdup(a, url);
+	req->route = "unmatched";
+	req->started_ns = gzf_mono_ns();
+	req->reply_fd = -1;
+	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+	if (rid != NULL && plain_id(rid))
+		snprintf(req->id, sizeof(req->id), "%s", rid);
+	else
+		gzf_random_hex(req->id, 8);
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && ci->client_addr != NULL) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  req->client_ip, sizeof(req->client_ip));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  req->client_ip, sizeof(req->client_ip));
+	}
+	return req;
+}
+
+/* Route the request and run its handler; afterwards req holds a reply or an error. */
+static void
+dispatch(struct http_server *s, struct http_req *req)
+{
+	char allowed[64];
+	http_handler fn;
+	int rc, mismatch;
+
+	if (req->body_too_large) {
+		req->route = "body_too_large";
+		gzf_err_set(&req->err, GZF_ETOOLARGE, "body_too_large", NULL,
+			    "the request body is larger than %zu bytes", s->cfg.max_body);
+		return;
+	}
+	fn = router_match(s->router, req, &mismatch, allowed, sizeof(allowed));
+	if (fn != NULL) {
+		rc = fn(req);
+		for (int i = req->nafter - 1; i >= 0; i--)
+			req->after_fns[i](req->after_data[i]);
+		if (rc != GZF_OK && req->err.code == GZF_OK)
+			gzf_err_set(&req->err, rc, NULL, NULL, "%s", gzf_code_name(rc));
+		else if (rc == GZF_OK && req->status == 0)
+			gzf_err_set(&req->err, GZF_EINTERNAL, "internal", NULL, "the handler gave no reply");
+		return;
+	}
+	if (mismatch) {
+		http_reply_header(req, "Allow", arena_strdup(req->arena, allowed));
+		gzf_err_set(&req->err, GZF_EMETHOD, "method_not_allowed", NULL,
+			    "%s is not allowed here; use %s", req->method, allowed);
+		return;
+	}
+	if (s->cfg.web_dir != NULL && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
+	    && static_serve(req, s->cfg.web_dir) == GZF_OK) {
+		req->route = "static";
+		return;
+	}
+	gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such resource: %s", req->path);
+}
+
+static enum MHD_Result
+respond(struct http_req *req)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	int i;
+
+	if (req->err.code != GZF_OK) {
+		json_t *body = http_error_body(req);
+
+		if (req->err.code == GZF_EINTERNAL)
+			log_msg(LOG_ERROR, "request failed", "request_id", req->id,
+				"detail", req->err.message, NULL);
+		http_reply_json(req, http_status_for(req->err.code), body);
+	}
+	if (req->reply_fd >= 0) {
+		resp = MHD_create_response_from_fd(req->reply_fd_size, req->reply_fd);
+		req->reply_fd = -1; /* the library closes it now */
+	} else {
+		resp = MHD_create_response_from_buffer(req->reply_len, req->reply,
+						       MHD_RESPMEM_PERSISTENT);
+	}
+	if (resp == NULL)
+		return MHD_NO;
+	if (req->content_type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
+	MHD_add_response_header(resp, "X-Request-Id", req->id);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (strcmp(req->route, "static") != 0)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	for (i = 0; i < req->nheaders; i++)
+		MHD_add_response_header(resp, req->header_names[i], req->header_values[i]);
+	ret = MHD_queue_response(req->conn, (unsigned int)req->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+	   const char *version, const char *upload_data, size_t *upload_data_size,
+	   void **con_cls)
+{
+	struct http_server *s = cls;
+	struct http_req *req = *con_cls;
+	const char *cl;
+
+	(void)version;
+	if (req == NULL) {
+		req = request_new(s, conn, url, method);
+		*con_cls = req;
+		atomic_fetch_add(&s->in_flight, 1);
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg.max_body) {
+			/* Refuse before reading the body; the library closes the
+			 * connection after the reply as the body was not consumed. */
+			req->body_too_large = 1;
+			dispatch(s, req);
+			return respond(req);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		size_t n = *upload_data_size;
+
+		if (!req->body_too_large) {
+			if (req->body_len + n > s->cfg.max_body) {
+				req->body_too_large = 1;
+			} else {
+				/* Bodies are small (capped); grow in the arena by copying. */
+				char *nb = arena_alloc(req->arena, req->body_len + n + 1);
+
+				if (req->body_len)
+					memcpy(nb, req->body, req->body_len);
+				memcpy(nb + req->body_len, upload_data, n);
+				req->body = nb;
+				req->body_len += n;
+				req->body[req->body_len] = '\0';
+			}
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->status != 0)
+		return MHD_YES; /* already answered (early 413) */
+	dispatch(s, req);
+	return respond(req);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+	     enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct http_req *req = *con_cls;
+	int64_t dur;
+	json_t *line;
+	char *text;
+
+	(void)conn;
+	if (req == NULL)
+		return;
+	dur = gzf_mono_ns() - req->started_ns;
+	metrics_observe(req->route, req->method, req->status, dur);
+	line = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:f, s:I, s:s, s:s}",
+			 "ts", (json_int_t)gzf_now_ms(), "msg", "request", "request_id", req->id, "method", req->method,
+			 "path", req->path, "route", req->route, "status", req->status,
+			 "ms", (double)dur / 1e6, "bytes", (json_int_t)(req->reply_fd_size + req->reply_len),
+			 "client", req->client_ip,
+			 "end", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted");
+	if (req->err.code != GZF_OK)
+		json_object_set_new(line, "error", json_string(req->err.name));
+	text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+	log_line(text);
+	free(text);
+	json_decref(line);
+	if (req->reply_fd >= 0)
+		close(req->reply_fd);
+	arena_destroy(req->arena);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+	      enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)socket_context;
+	metrics_connection(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+}
+
+/* Bind the listening socket ourselves, so a busy port or a bad address gives a clear
+ * message rather than a bare start-up failure. */
+static int
+open_listener(const struct http_server_config *cfg, int *port, struct gzf_err *err)
+{
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(addr);
+	const char *host = cfg->host;
+	int fd, one = 1;
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)cfg->port);
+	if (strcmp(host, "localhost") == 0)
+		host = "127.0.0.1";
+	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
+		return gzf_err_set(err, GZF_EINVAL, "bad_listen", "listen",
+				   "cannot listen on '%s': not an IPv4 address", cfg->host);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return gzf_err_set(err, GZF_EUNAVAIL, "listen_failed", "listen", "socket: %s",
+				   strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(fd, 1024) != 0) {
+		int e = errno;
+
+		close(fd);
+		if (e == EADDRINUSE)
+			return gzf_err_set(err, GZF_EUNAVAIL, "port_in_use", "listen",
+					   "port %d on %s is already in use (is another gzf running?)",
+					   cfg->port, cfg->host);
+		return gzf_err_set(err, GZF_EUNAVAIL, "listen_failed", "listen",
+				   "cannot listen on %s:%d: %s", cfg->host, cfg->port, strerror(e));
+	}
+	getsockname(fd, (struct sockaddr *)&addr, &len);
+	*port = ntohs(addr.sin_port);
+	return fd;
+}
+
+int
+http_server_start(struct http_server **out, const struct http_server_config *cfg,
+		  const struct router *r, void *app, struct gzf_err *err)
+{
+	struct http_server *s;
+	int fd, port = 0;
+
+	fd = open_listener(cfg, &port, err);
+	if (fd < 0)
+		return fd;
+	s = gzf_calloc(1, sizeof(*s));
+	s->router = r;
+	s->cfg = *cfg;
+	s->app = app;
+	s->listen_fd = fd;
+	s->port = port;
+	s->daemon = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+		0, NULL, NULL, on_request, s,
+		MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads > 0 ? cfg->threads : 1),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_seconds,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_END);
+	if (s->daemon == NULL) {
+		close(fd);
+		free(s);
+		return gzf_err_set(err, GZF_EUNAVAIL, "listen_failed", "listen",
+				   "the HTTP server could not start on %s:%d", cfg->host, port);
+	}
+	*out = s;
+	return GZF_OK;
+}
+
+int
+http_server_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+void
+http_server_stop(struct http_server *s, int grace_seconds)
+{
+	int64_t deadline = gzf_mono_ns() + (int64_t)grace_seconds * 1000000000;
+	MHD_socket fd;
+
+	if (s == NULL)
+		return;
+	/* Stop accepting, then wait for the requests already being handled. */
+	fd = MHD_quiesce_daemon(s->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	while (atomic_load(&s->in_flight) > 0 && gzf_mono_ns() < deadline) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(s->daemon);
+	free(s);
+}

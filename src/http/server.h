@@ -1,0 +1,44 @@
+/*
+ * server.h — the HTTP server: libmicrohttpd with epoll and an internal thread pool,
+ * body and connection limits, request ids, the access log and graceful shutdown.
+ */
+#ifndef GZF_HTTP_SERVER_H
+#define GZF_HTTP_SERVER_H
+
+#include <stddef.h>
+
+#include "core/gzf.h"
+#include "http/router.h"
+
+struct http_server;
+
+struct http_server_config {
+	const char *host;        /* IPv4 address or "localhost" to listen on */
+	int port;                /* 0 picks a free port */
+	int threads;             /* worker threads (the thread pool) */
+	size_t max_body;         /* request bodies larger than this get 413 */
+	size_t max_header;       /* memory for one connection's request line + headers */
+	int max_connections;
+	int max_per_ip;
+	int timeout_seconds;     /* idle connection timeout */
+	const char *web_dir;     /* static files, or NULL for none */
+};
+
+/*
+ * http_server_start — bind and start serving r's routes; app is passed to handlers as
+ * req->app. Returns 0 and *out, or GZF_EUNAVAIL with a message such as "port 8080 is
+ * already in use" in err.
+ */
+int http_server_start(struct http_server **out, const struct http_server_config *cfg,
+		      const struct router *r, void *app, struct gzf_err *err);
+
+/* http_server_port — the port actually bound (useful with port 0). */
+int http_server_port(const struct http_server *s);
+
+/*
+ * http_server_stop — stop accepting, let in-flight requests finish (up to
+ * grace_seconds), then close everything and free s.
+ */
+void http_server_stop(struct http_server *s, int grace_seconds);
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * main.c — the gzf command line: serve, migrate, demo, version, help.
+ */
+#include "api/api.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "domain/demo.h"
+#include "http/server.h"
+#include "store/db.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int cmd_serve(struct config *cfg);
+static int cmd_migrate(struct config *cfg);
+static int cmd_demo(struct config *cfg);
+static int open_db(const struct config *cfg, int pool, struct db **out);
+static int fail(const struct gzf_err *err);
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"gzf %s — public rental housing service platform\n\n"
+		"usage: gzf COMMAND [options]\n\n"
+		"commands:\n"
+		"  serve     run the HTTP server (applies migrations first)\n"
+		"  migrate   apply database migrations and exit\n"
+		"  demo      apply migrations and load the demo data\n"
+		"  version   print the version\n"
+		"  help      print this text\n\n"
+		"options (each also settable by the environment variable shown):\n%s",
+		GZF_VERSION, config_usage());
+}
+
+static int
+fail(const struct gzf_err *err)
+{
+	fprintf(stderr, "gzf: %s\n", err->message);
+	return 1;
+}
+
+/* Make the data folder (the SQLite file, uploads and secrets live there). */
+static int
+ensure_data_dir(const struct config *cfg, struct gzf_err *err)
+{
+	char path[sizeof(cfg->data_dir)];
+	char *p;
+
+	snprintf(path, sizeof(path), "%s", cfg->data_dir);
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			goto bad;
+		*p = '/';
+	}
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		goto bad;
+	return GZF_OK;
+bad:
+	return gzf_err_set(err, GZF_EUNAVAIL, "data_dir", "data-dir",
+			   "cannot create data folder %s: %s", path, strerror(errno));
+}
+
+static int
+open_db(const struct config *cfg, int pool, struct db **out)
+{
+	struct gzf_err err;
+	int applied;
+
+	gzf_err_clear(&err);
+	if (ensure_data_dir(cfg, &err) != GZF_OK)
+		return fail(&err);
+	if (db_open(out, cfg->db_url, pool, &err) != GZF_OK)
+		return fail(&err);
+	if (db_migrate(*out, &applied, &err) != GZF_OK) {
+		db_close(*out);
+		return fail(&err);
+	}
+	return 0;
+}
+
+static int
+cmd_migrate(struct config *cfg)
+{
+	struct gzf_err err;
+	struct db *db;
+	int version;
+
+	if (open_db(cfg, 1, &db) != 0)
+		return 1;
+	gzf_err_clear(&err);
+	if (db_schema_version(db, &version, &err) != GZF_OK) {
+		db_close(db);
+		return fail(&err);
+	}
+	printf("database %s is at schema version %d\n", db_backend_name(db), version);
+	db_close(db);
+	return 0;
+}
+
+static int
+cmd_demo(struct config *cfg)
+{
+	struct gzf_err err;
+	struct db *db;
+	int n = 0;
+
+	if (open_db(cfg, 1, &db) != 0)
+		return 1;
+	gzf_err_clear(&err);
+	if (demo_load(db, &n, &err) != GZF_OK) {
+		db_close(db);
+		return fail(&err);
+	}
+	printf("demo data loaded: %d regions\n", n);
+	db_close(db);
+	return 0;
+}
+
+static int
+cmd_serve(struct config *cfg)
+{
+	struct http_server_config hc;
+	struct http_server *srv = NULL;
+	struct secrets secrets;
+	struct router *routes;
+	struct gzf_err err;
+	struct app app;
+	struct db *db;
+	sigset_t sigs;
+	char port[16];
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int threads = cfg->threads > 0 ? cfg->threads : (int)(cores > 0 ? cores : 1);
+	int sig = 0;
+
+	gzf_err_clear(&err);
+	if (ensure_data_dir(cfg, &err) != GZF_OK)
+		return fail(&err);
+	if (config_load_secrets(cfg, 1, &secrets, &err) != GZF_OK)
+		return fail(&err);
+	/* Block the stop signals before any thread starts, so every thread inherits the
+	 * mask and only sigwait() below receives them. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (open_db(cfg, threads + 2, &db) != 0)
+		return 1;
+	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
+	routes = router_create();
+	api_routes(routes);
+	hc = (struct http_server_config){
+		.host = cfg->host, .port = cfg->port, .threads = threads,
+		.max_body = cfg->max_body, .max_header = 32 * 1024,
+		.max_connections = cfg->max_connections, .max_per_ip = 256,
+		.timeout_seconds = 30, .web_dir = cfg->web_dir,
+	};
+	if (http_server_start(&srv, &hc, routes, &app, &err) != GZF_OK) {
+		router_destroy(routes);
+		db_close(db);
+		return fail(&err);
+	}
+	snprintf(port, sizeof(port), "%d", http_server_port(srv));
+	log_msg(LOG_INFO, "listening", "host", cfg->host, "port", port,
+		"database", db_backend_name(db), "web_dir", cfg->web_dir, NULL);
+
+	sigwait(&sigs, &sig);
+	log_msg(LOG_INFO, "stopping: finishing requests in flight", "signal", strsignal(sig), NULL);
+	http_server_stop(srv, 10);
+	router_destroy(routes);
+	db_close(db);
+	sodium_memzero(&secrets, sizeof(secrets));
+	log_msg(LOG_INFO, "stopped", NULL);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct gzf_err err;
+	const char *cmd = argc > 1 ? argv[1] : "help";
+	int argi = 2;
+
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("gzf %s\n", GZF_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "demo") != 0) {
+		fprintf(stderr, "gzf: unknown command '%s'\n\n", cmd);
+		usage(stderr);
+		return 2;
+	}
+	gzf_err_clear(&err);
+	if (config_load(&cfg, argc, argv, &argi, &err) != GZF_OK) {
+		fail(&err);
+		return 2;
+	}
+	if (argi < argc) {
+		fprintf(stderr, "gzf: unexpected argument '%s' (see 'gzf help')\n", argv[argi]);
+		return 2;
+	}
+	if (cfg.log_debug)
+		log_set_level(LOG_DEBUG);
+	if (gzf_crypto_init() != GZF_OK) {
+		fprintf(stderr, "gzf: libsodium could not be initialised\n");
+		return 1;
+	}
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(&cfg);
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate(&cfg);
+	return cmd_demo(&cfg);
+}

@@ -1,0 +1,393 @@
+/*
+ * db.c — the backend-independent half of the store: the connection pool,
+ * transactions, result access and the migration runner.
+ */
+#include "store/db_int.h"
+#include "core/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ACQUIRE_WAIT_SECONDS 5
+
+static char *migration_sql(const struct db_ops *ops, const char *sql);
+
+int
+db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err)
+{
+	const struct db_ops *ops;
+	const char *target;
+	struct db *db;
+	int i, rc;
+
+	if (url == NULL || *url == '\0')
+		return gzf_err_set(err, GZF_EINVAL, "bad_db_url", "db", "no database given");
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		ops = &db_sqlite_ops;
+		target = url + 7;
+		if (*target == '\0')
+			return gzf_err_set(err, GZF_EINVAL, "bad_db_url", "db",
+					   "sqlite: needs a file path, e.g. sqlite:var/gzf.db");
+	} else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		ops = &db_pgsql_ops;
+		target = url;
+	} else {
+		return gzf_err_set(err, GZF_EINVAL, "bad_db_url", "db",
+				   "database must be sqlite:PATH or a postgresql:// URL");
+	}
+	if (pool_size < 1)
+		pool_size = 1;
+
+	db = gzf_calloc(1, sizeof(*db));
+	db->ops = ops;
+	db->target = gzf_strdup(target);
+	db->size = pool_size;
+	db->slots = gzf_calloc((size_t)pool_size, sizeof(*db->slots));
+	pthread_mutex_init(&db->lock, NULL);
+	pthread_cond_init(&db->freed, NULL);
+	db->stats.size = pool_size;
+	for (i = 0; i < pool_size; i++) {
+		rc = ops->connect(db->target, &db->slots[i].handle, err);
+		if (rc != GZF_OK) {
+			db_close(db);
+			return rc;
+		}
+	}
+	*out = db;
+	return GZF_OK;
+}
+
+void
+db_close(struct db *db)
+{
+	int i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < db->size; i++)
+		if (db->slots[i].handle != NULL)
+			db->ops->disconnect(db->slots[i].handle);
+	pthread_cond_destroy(&db->freed);
+	pthread_mutex_destroy(&db->lock);
+	free(db->slots);
+	free(db->target);
+	free(db);
+}
+
+enum db_backend
+db_backend(const struct db *db)
+{
+	return db->ops->backend;
+}
+
+const char *
+db_backend_name(const struct db *db)
+{
+	return db->ops->name;
+}
+
+enum db_backend
+db_conn_backend(const struct db_conn *c)
+{
+	return c->db->ops->backend;
+}
+
+struct arena *
+db_arena(const struct db_conn *c)
+{
+	return c->arena;
+}
+
+void
+db_stats_get(struct db *db, struct db_stats *out)
+{
+	pthread_mutex_lock(&db->lock);
+	*out = db->stats;
+	pthread_mutex_unlock(&db->lock);
+}
+
+int
+db_acquire(struct db *db, struct arena *arena, struct db_conn **out, struct gzf_err *err)
+{
+	struct timespec deadline;
+	struct db_slot *slot = NULL;
+	struct db_conn *c;
+	int i, rc, waited = 0;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += ACQUIRE_WAIT_SECONDS;
+	pthread_mutex_lock(&db->lock);
+	for (;;) {
+		for (i = 0; i < db->size && slot == NULL; i++)
+			if (!db->slots[i].busy)
+				slot = &db->slots[i];
+		if (slot != NULL)
+			break;
+		waited = 1;
+		if (pthread_cond_timedwait(&db->freed, &db->lock, &deadline) == ETIMEDOUT)
+			break;
+	}
+	db->stats.acquired++;
+	if (waited)
+		db->stats.waited++;
+	if (slot != NULL) {
+		slot->busy = 1;
+		db->stats.in_use++;
+	}
+	pthread_mutex_unlock(&db->lock);
+	if (slot == NULL)
+		return gzf_err_set(err, GZF_EUNAVAIL, "db_busy", NULL,
+				   "the database is busy, please try again");
+
+	rc = db->ops->check(slot->handle, err);
+	c = arena_alloc(arena, sizeof(*c));
+	c->db = db;
+	c->slot = slot;
+	c->arena = arena;
+	if (rc != GZF_OK) {
+		db_release(c);
+		return rc;
+	}
+	*out = c;
+	return GZF_OK;
+}
+
+void
+db_release(struct db_conn *c)
+{
+	struct db *db;
+
+	if (c == NULL || c->slot == NULL)
+		return;
+	db = c->db;
+	if (c->in_txn)
+		db_rollback(c);
+	pthread_mutex_lock(&db->lock);
+	c->slot->busy = 0;
+	db->stats.in_use--;
+	pthread_cond_signal(&db->freed);
+	pthread_mutex_unlock(&db->lock);
+	c->slot = NULL;
+}
+
+int
+db_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
+	 struct db_res **out, struct gzf_err *err)
+{
+	struct db_res *res = NULL;
+	int rc;
+
+	rc = c->db->ops->query(c->slot->handle, c->arena, sql, args, nargs, &res, err);
+	if (rc != GZF_OK) {
+		pthread_mutex_lock(&c->db->lock);
+		c->db->stats.errors++;
+		pthread_mutex_unlock(&c->db->lock);
+		return rc;
+	}
+	if (out != NULL)
+		*out = res;
+	return GZF_OK;
+}
+
+int
+db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
+	int64_t *changes, struct gzf_err *err)
+{
+	struct db_res *res;
+	int rc = db_query(c, sql, args, nargs, &res, err);
+
+	if (rc == GZF_OK && changes != NULL)
+		*changes = res->changes;
+	return rc;
+}
+
+int
+db_begin(struct db_conn *c, struct gzf_err *err)
+{
+	int rc = db_exec(c, c->db->ops->begin_sql, DB_NOARGS, NULL, err);
+
+	if (rc == GZF_OK)
+		c->in_txn = 1;
+	return rc;
+}
+
+int
+db_commit(struct db_conn *c, struct gzf_err *err)
+{
+	int rc = db_exec(c, "COMMIT", DB_NOARGS, NULL, err);
+
+	if (rc != GZF_OK)
+		db_rollback(c);
+	c->in_txn = 0;
+	return rc;
+}
+
+int
+db_rollback(struct db_conn *c)
+{
+	struct gzf_err ignored;
+
+	c->in_txn = 0;
+	return db_exec(c, "ROLLBACK", DB_NOARGS, NULL, &ignored);
+}
+
+int
+db_ping(struct db_conn *c, struct gzf_err *err)
+{
+	return db_exec(c, "SELECT 1", DB_NOARGS, NULL, err);
+}
+
+struct db_res *
+db_res_new(struct arena *arena, int nrows, int ncols)
+{
+	struct db_res *r = arena_alloc(arena, sizeof(*r));
+
+	r->nrows = nrows;
+	r->ncols = ncols;
+	r->cells = arena_alloc(arena, sizeof(char *) * (size_t)(nrows * ncols + 1));
+	r->names = arena_alloc(arena, sizeof(char *) * (size_t)(ncols + 1));
+	return r;
+}
+
+const char *
+db_res_text(const struct db_res *r, int row, int col)
+{
+	if (row < 0 || row >= r->nrows || col < 0 || col >= r->ncols)
+		abort();
+	return r->cells[row * r->ncols + col];
+}
+
+int64_t
+db_res_int(const struct db_res *r, int row, int col)
+{
+	const char *s = db_res_text(r, row, col);
+
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+int
+db_res_isnull(const struct db_res *r, int row, int col)
+{
+	return db_res_text(r, row, col) == NULL;
+}
+
+/* Migrations are written once for both backends; @ID@ stands for the backend's
+ * auto-increment primary key type. The result is the caller's to free. */
+static char *
+migration_sql(const struct db_ops *ops, const char *sql)
+{
+	static const char token[] = "@ID@";
+	size_t tlen = strlen(token), ilen = strlen(ops->id_type), n = 0;
+	const char *p;
+	char *out, *o;
+
+	for (p = strstr(sql, token); p != NULL; p = strstr(p + tlen, token))
+		n++;
+	out = gzf_malloc(strlen(sql) + n * ilen + 1);
+	o = out;
+	while ((p = strstr(sql, token)) != NULL) {
+		memcpy(o, sql, (size_t)(p - sql));
+		o += p - sql;
+		memcpy(o, ops->id_type, ilen);
+		o += ilen;
+		sql = p + tlen;
+	}
+	strcpy(o, sql);
+	return out;
+}
+
+int
+db_schema_version(struct db *db, int *version, struct gzf_err *err)
+{
+	struct arena *a = arena_create();
+	struct db_conn *c = NULL;
+	struct db_res *r;
+	int rc;
+
+	*version = 0;
+	rc = db_acquire(db, a, &c, err);
+	if (rc != GZF_OK)
+		goto out;
+	rc = db->ops->script(c->slot->handle,
+			     "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			     " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+			     " applied_at BIGINT NOT NULL)", err);
+	if (rc != GZF_OK)
+		goto out;
+	rc = db_query(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+		      DB_NOARGS, &r, err);
+	if (rc == GZF_OK)
+		*version = (int)db_res_int(r, 0, 0);
+out:
+	db_release(c);
+	arena_destroy(a);
+	return rc;
+}
+
+int
+db_migrate(struct db *db, int *applied, struct gzf_err *err)
+{
+	struct arena *a = arena_create();
+	struct db_conn *c = NULL;
+	struct db_res *r;
+	char *sql = NULL;
+	int i, rc, version, count = 0;
+
+	rc = db_schema_version(db, &version, err);
+	if (rc != GZF_OK)
+		goto out;
+	rc = db_acquire(db, a, &c, err);
+	if (rc != GZF_OK)
+		goto out;
+	for (i = 0; i < db_nmigrations; i++) {
+		const struct db_migration *m = &db_migrations[i];
+
+		if (m->version <= version)
+			continue;
+		rc = db_begin(c, err);
+		if (rc != GZF_OK)
+			goto out;
+		if (db->ops->migration_lock_sql != NULL) {
+			rc = db_exec(c, db->ops->migration_lock_sql, DB_NOARGS, NULL, err);
+			if (rc != GZF_OK)
+				goto out;
+		}
+		/* Another server may have applied it while we waited for the lock. */
+		rc = db_query(c, "SELECT 1 FROM schema_migrations WHERE version = $1",
+			      DB_ARGS(DB_I(m->version)), &r, err);
+		if (rc != GZF_OK)
+			goto out;
+		if (r->nrows > 0) {
+			db_rollback(c);
+			continue;
+		}
+		sql = migration_sql(db->ops, m->sql);
+		rc = db->ops->script(c->slot->handle, sql, err);
+		free(sql);
+		sql = NULL;
+		if (rc != GZF_OK) {
+			gzf_err_set(err, rc, "migration_failed", NULL, "migration %s failed: %s",
+				    m->name, err ? err->message : "");
+			goto out;
+		}
+		rc = db_exec(c, "INSERT INTO schema_migrations (version, name, applied_at)"
+			     " VALUES ($1, $2, $3)",
+			     DB_ARGS(DB_I(m->version), DB_T(m->name), DB_I(gzf_now_ms())), NULL, err);
+		if (rc != GZF_OK)
+			goto out;
+		rc = db_commit(c, err);
+		if (rc != GZF_OK)
+			goto out;
+		log_msg(LOG_INFO, "migration applied", "name", m->name, NULL);
+		count++;
+	}
+out:
+	db_release(c);
+	arena_destroy(a);
+	if (applied != NULL)
+		*applied = count;
+	return rc;
+}

@@ -1,0 +1,137 @@
+/*
+ * db.h — the one storage interface. Two backends implement it: SQLite (db_sqlite.c, the
+ * embedded default) and PostgreSQL (db_pgsql.c). SQL lives only under src/store/; it is
+ * written once, in the dialect both accept, with $1..$n parameters, and always prepared
+ * and bound — never formatted from values.
+ *
+ * Use:  db_acquire() a connection for one request or job, db_begin(), db_query() ...,
+ *       db_commit() (or db_rollback()), db_release(). Results are copied into the
+ *       arena given to db_acquire() and stay valid until that arena is destroyed.
+ */
+#ifndef GZF_STORE_DB_H
+#define GZF_STORE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/gzf.h"
+
+struct db;
+struct db_conn;
+
+enum db_type { DB_NULL, DB_INT, DB_TEXT };
+
+/* One bound parameter. Build them with DB_I(), DB_T() and DB_ARGS(). */
+struct db_val {
+	enum db_type type;
+	int64_t i;
+	const char *s;
+};
+
+#define DB_I(x) ((struct db_val){ .type = DB_INT, .i = (int64_t)(x) })
+/* DB_T(NULL) binds SQL NULL. */
+#define DB_T(x) ((struct db_val){ .type = (x) ? DB_TEXT : DB_NULL, .s = (x) })
+#define DB_NULLV ((struct db_val){ .type = DB_NULL })
+#define DB_ARGS(...) (const struct db_val[]){ __VA_ARGS__ }, \
+	(int)(sizeof((const struct db_val[]){ __VA_ARGS__ }) / sizeof(struct db_val))
+#define DB_NOARGS NULL, 0
+
+/* A materialised result: every cell as text (NULL for SQL NULL), in the arena. */
+struct db_res {
+	int nrows;
+	int ncols;
+	char **cells;        /* nrows * ncols */
+	const char **names;  /* ncols column names */
+	int64_t changes;     /* rows changed by INSERT/UPDATE/DELETE */
+};
+
+/* Which backend a handle uses. */
+enum db_backend { DB_SQLITE, DB_PGSQL };
+
+/* Pool statistics for /metrics. */
+struct db_stats {
+	int size;          /* connections in the pool */
+	int in_use;        /* connections handed out now */
+	uint64_t acquired; /* db_acquire calls so far */
+	uint64_t waited;   /* of those, how many had to wait for a free connection */
+	uint64_t errors;   /* failed statements */
+};
+
+/*
+ * db_open — connect to url: "sqlite:PATH" (the file is created if missing) or a
+ * PostgreSQL URL ("postgresql://..." or "postgres://..."). pool_size connections are
+ * kept. Returns 0 and *out, or GZF_EINVAL (bad url) / GZF_EUNAVAIL (cannot connect)
+ * with a message in err.
+ */
+int db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err);
+
+/* db_close — close every connection. All connections must have been released. */
+void db_close(struct db *db);
+
+/* db_backend — which backend db uses; db_backend_name gives "sqlite" / "pgsql". */
+enum db_backend db_backend(const struct db *db);
+const char *db_backend_name(const struct db *db);
+
+/* db_stats_get — a snapshot of the pool counters. */
+void db_stats_get(struct db *db, struct db_stats *out);
+
+/*
+ * db_acquire — take a connection from the pool, waiting up to a few seconds when all
+ * are busy. Results of queries on it are allocated in arena. Returns 0, or
+ * GZF_EUNAVAIL when no connection could be had or the server is gone (a broken
+ * PostgreSQL connection is re-established here).
+ */
+int db_acquire(struct db *db, struct arena *arena, struct db_conn **out, struct gzf_err *err);
+
+/* db_release — give the connection back. An open transaction is rolled back. */
+void db_release(struct db_conn *c);
+
+/*
+ * db_query — prepare (cached per connection, keyed by the sql text), bind args and run
+ * sql. On success *out (may be NULL if the caller wants no rows) receives the result.
+ * Errors: GZF_ECONFLICT for a unique/foreign-key violation, GZF_EUNAVAIL when the
+ * database is unreachable or busy past the timeout, GZF_EINTERNAL otherwise; the
+ * message goes to err and to the log (never the parameter values).
+ */
+int db_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
+	     struct db_res **out, struct gzf_err *err);
+
+/* db_exec — db_query without a result; *changes (may be NULL) gets the changed rows. */
+int db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
+	    int64_t *changes, struct gzf_err *err);
+
+/*
+ * db_begin — start a transaction that takes the write lock at once (SQLite BEGIN
+ * IMMEDIATE; PostgreSQL BEGIN), so two writers queue instead of deadlocking.
+ * db_commit makes it durable; db_rollback undoes it. Nesting is not supported.
+ */
+int db_begin(struct db_conn *c, struct gzf_err *err);
+int db_commit(struct db_conn *c, struct gzf_err *err);
+int db_rollback(struct db_conn *c);
+
+/* db_ping — a round trip to the server (for /readyz). */
+int db_ping(struct db_conn *c, struct gzf_err *err);
+
+/* db_arena — the arena that results on c are allocated in. */
+struct arena *db_arena(const struct db_conn *c);
+
+/* db_conn_backend — the backend of the connection's pool. */
+enum db_backend db_conn_backend(const struct db_conn *c);
+
+/* Cell access. Row and column are 0-based; out-of-range is a programming error. */
+const char *db_res_text(const struct db_res *r, int row, int col);
+int64_t db_res_int(const struct db_res *r, int row, int col);
+int db_res_isnull(const struct db_res *r, int row, int col);
+
+/*
+ * db_migrate — apply, in order and each in its own transaction, every compiled-in
+ * migration not yet recorded in schema_migrations. Safe when several servers start
+ * at once (they serialise on a lock). *applied (may be NULL) gets how many ran.
+ */
+int db_migrate(struct db *db, int *applied, struct gzf_err *err);
+
+/* db_schema_version — the highest applied migration number (0 for a new database). */
+int db_schema_version(struct db *db, int *version, struct gzf_err *err);
+
+#endif

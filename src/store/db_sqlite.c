@@ -1,0 +1,257 @@
+/*
+ * db_sqlite.c — the SQLite backend: WAL, foreign keys, a busy timeout and durable
+ * (synchronous=FULL) commits. Each pooled connection keeps its own cache of prepared
+ * statements, keyed by the SQL text.
+ */
+#include "store/db_int.h"
+#include "core/log.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUSY_TIMEOUT_MS 5000
+#define CACHE_SLOTS 256
+
+struct cached {
+	const char *key; /* the caller's SQL pointer */
+	char *sql;       /* a copy, to tell apart two strings at one address over time */
+	sqlite3_stmt *stmt;
+};
+
+struct lite {
+	sqlite3 *db;
+	struct cached cache[CACHE_SLOTS];
+};
+
+static int lite_connect(const char *target, void **handle, struct gzf_err *err);
+static void lite_disconnect(void *handle);
+static int lite_check(void *handle, struct gzf_err *err);
+static int lite_query(void *handle, struct arena *arena, const char *sql,
+		      const struct db_val *args, int nargs, struct db_res **out,
+		      struct gzf_err *err);
+static int lite_script(void *handle, const char *sql, struct gzf_err *err);
+static int lite_error(struct lite *l, int rc, struct gzf_err *err);
+static char *to_sqlite_params(const char *sql);
+
+const struct db_ops db_sqlite_ops = {
+	.backend = DB_SQLITE,
+	.name = "sqlite",
+	.begin_sql = "BEGIN IMMEDIATE",
+	.id_type = "INTEGER PRIMARY KEY",
+	.migration_lock_sql = NULL, /* BEGIN IMMEDIATE already holds the write lock */
+	.connect = lite_connect,
+	.disconnect = lite_disconnect,
+	.check = lite_check,
+	.query = lite_query,
+	.script = lite_script,
+};
+
+static int
+lite_connect(const char *target, void **handle, struct gzf_err *err)
+{
+	static const char *pragmas =
+		"PRAGMA journal_mode=WAL;"
+		"PRAGMA synchronous=FULL;"
+		"PRAGMA foreign_keys=ON;"
+		"PRAGMA temp_store=MEMORY;";
+	struct lite *l = gzf_calloc(1, sizeof(*l));
+	int rc;
+
+	rc = sqlite3_open_v2(target, &l->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		gzf_err_set(err, GZF_EUNAVAIL, "db_unreachable", "db",
+			    "cannot open SQLite database %s: %s", target,
+			    l->db ? sqlite3_errmsg(l->db) : sqlite3_errstr(rc));
+		lite_disconnect(l);
+		return GZF_EUNAVAIL;
+	}
+	sqlite3_busy_timeout(l->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(l->db, 1);
+	rc = sqlite3_exec(l->db, pragmas, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		gzf_err_set(err, GZF_EUNAVAIL, "db_unreachable", "db",
+			    "cannot use SQLite database %s: %s", target, sqlite3_errmsg(l->db));
+		lite_disconnect(l);
+		return GZF_EUNAVAIL;
+	}
+	*handle = l;
+	return GZF_OK;
+}
+
+static void
+lite_disconnect(void *handle)
+{
+	struct lite *l = handle;
+	int i;
+
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		sqlite3_finalize(l->cache[i].stmt);
+		free(l->cache[i].sql);
+	}
+	sqlite3_close_v2(l->db);
+	free(l);
+}
+
+static int
+lite_check(void *handle, struct gzf_err *err)
+{
+	(void)handle;
+	(void)err;
+	return GZF_OK;
+}
+
+/* Map an SQLite result code to a gzf code, with the message in err. */
+static int
+lite_error(struct lite *l, int rc, struct gzf_err *err)
+{
+	int code;
+
+	switch (rc) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		code = GZF_ECONFLICT;
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_BUSY_SNAPSHOT:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+		code = GZF_EUNAVAIL;
+		break;
+	default:
+		code = (rc & 0xff) == SQLITE_BUSY ? GZF_EUNAVAIL : GZF_EINTERNAL;
+	}
+	if (code != GZF_ECONFLICT)
+		log_msg(LOG_ERROR, "sqlite error", "error", sqlite3_errmsg(l->db), NULL);
+	return gzf_err_set(err, code, code == GZF_ECONFLICT ? "conflict" : "db_error", NULL,
+			   "%s", code == GZF_ECONFLICT ? "the record already exists or is in use"
+						       : "database error");
+}
+
+/* The store writes PostgreSQL-style $1..$n; SQLite's equivalent is ?1..?n. The text
+ * is compile-time SQL, never input; quoted literals are left alone. */
+static char *
+to_sqlite_params(const char *sql)
+{
+	char *out = gzf_strdup(sql), *p;
+	char quote = 0;
+
+	for (p = out; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+			*p = '?';
+		}
+	}
+	return out;
+}
+
+static sqlite3_stmt *
+cache_get(struct lite *l, const char *sql, int *rc)
+{
+	uintptr_t h = (uintptr_t)sql;
+	struct cached *e;
+	char *text;
+
+	h ^= h >> 7;
+	e = &l->cache[h % CACHE_SLOTS];
+	if (e->key == sql && e->sql != NULL && strcmp(e->sql, sql) == 0) {
+		*rc = SQLITE_OK;
+		return e->stmt;
+	}
+	text = to_sqlite_params(sql);
+	sqlite3_stmt *stmt = NULL;
+	*rc = sqlite3_prepare_v3(l->db, text, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	free(text);
+	if (*rc != SQLITE_OK)
+		return NULL;
+	sqlite3_finalize(e->stmt);
+	free(e->sql);
+	e->key = sql;
+	e->sql = gzf_strdup(sql);
+	e->stmt = stmt;
+	return stmt;
+}
+
+static int
+lite_query(void *handle, struct arena *arena, const char *sql, const struct db_val *args,
+	   int nargs, struct db_res **out, struct gzf_err *err)
+{
+	struct lite *l = handle;
+	sqlite3_stmt *st;
+	struct db_res *res;
+	char **rows = NULL;
+	int rc, i, ncols, nrows = 0, cap = 0;
+
+	st = cache_get(l, sql, &rc);
+	if (st == NULL)
+		return lite_error(l, rc, err);
+	for (i = 0; i < nargs; i++) {
+		switch (args[i].type) {
+		case DB_INT:
+			rc = sqlite3_bind_int64(st, i + 1, args[i].i);
+			break;
+		case DB_TEXT:
+			rc = sqlite3_bind_text(st, i + 1, args[i].s, -1, SQLITE_TRANSIENT);
+			break;
+		default:
+			rc = sqlite3_bind_null(st, i + 1);
+		}
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
+	ncols = sqlite3_column_count(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nrows == cap) {
+			cap = cap ? cap * 2 : 16;
+			rows = gzf_realloc(rows, sizeof(char *) * (size_t)cap * (size_t)ncols);
+		}
+		for (i = 0; i < ncols; i++) {
+			const unsigned char *t = sqlite3_column_text(st, i);
+
+			rows[nrows * ncols + i] = t ? arena_strndup(arena, (const char *)t,
+					(size_t)sqlite3_column_bytes(st, i)) : NULL;
+		}
+		nrows++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	res = db_res_new(arena, nrows, ncols);
+	if (nrows > 0)
+		memcpy(res->cells, rows, sizeof(char *) * (size_t)nrows * (size_t)ncols);
+	for (i = 0; i < ncols; i++)
+		res->names[i] = arena_strdup(arena, sqlite3_column_name(st, i));
+	res->changes = sqlite3_stmt_readonly(st) ? 0 : sqlite3_changes64(l->db);
+	free(rows);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	*out = res;
+	return GZF_OK;
+fail:
+	free(rows);
+	rc = sqlite3_extended_errcode(l->db);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return lite_error(l, rc, err);
+}
+
+static int
+lite_script(void *handle, const char *sql, struct gzf_err *err)
+{
+	struct lite *l = handle;
+	int rc = sqlite3_exec(l->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK) {
+		log_msg(LOG_ERROR, "sqlite script failed", "error", sqlite3_errmsg(l->db), NULL);
+		return gzf_err_set(err, GZF_EINTERNAL, "db_error", NULL, "%s", sqlite3_errmsg(l->db));
+	}
+	return GZF_OK;
+}

@@ -1,0 +1,116 @@
+// gzf.mjs — start a real `gzf serve` for a test, on a free port and a fresh database.
+//
+//   const srv = await startGzf();          // backend from GZF_TEST_BACKEND (sqlite | pgsql)
+//   const r = await srv.request('GET', '/api/v1/version');  // {status, headers, text, json}
+//   await srv.stop();                      // SIGTERM; throws unless gzf exited 0 (so a
+//                                          // sanitizer report fails the test)
+//
+// Environment: GZF_BIN (default build/gzf), GZF_TEST_BACKEND, GZF_TEST_PG_URL (the base URL
+// of the PostgreSQL server started by tests/run.sh; each server gets its own database).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+
+export const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+export const bin = resolve(root, process.env.GZF_BIN || 'build/gzf');
+export const backend = process.env.GZF_TEST_BACKEND || 'sqlite';
+
+function psql(sql) {
+  const base = process.env.GZF_TEST_PG_URL;
+  const r = spawnSync('psql', [`${base}/postgres`, '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+}
+
+// freshDatabase — a new, empty database URL for the configured backend, and a function
+// that removes it.
+export function freshDatabase(dir) {
+  if (backend === 'sqlite') return { url: `sqlite:${join(dir, 'gzf.db')}`, drop() {} };
+  if (backend !== 'pgsql') throw new Error(`unknown GZF_TEST_BACKEND ${backend}`);
+  if (!process.env.GZF_TEST_PG_URL) throw new Error('GZF_TEST_PG_URL is not set (run the tests with make test)');
+  const name = `gzf_t_${randomBytes(6).toString('hex')}`;
+  psql(`CREATE DATABASE ${name}`);
+  return {
+    url: `${process.env.GZF_TEST_PG_URL}/${name}`,
+    drop() { psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); },
+  };
+}
+
+// runGzf — run a gzf command to completion: {status, stdout, stderr}.
+export function runGzf(args, env = {}) {
+  return spawnSync(bin, args, { encoding: 'utf8', cwd: root, env: { ...process.env, ...env } });
+}
+
+export async function startGzf({ args = [], env = {}, demo = false } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'gzf-test-'));
+  const db = freshDatabase(dir);
+  const common = ['--data-dir', dir, '--db', db.url];
+  if (demo) {
+    const d = runGzf(['demo', ...common], env);
+    if (d.status !== 0) throw new Error(`gzf demo failed: ${d.stderr}`);
+  }
+  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--web-dir', join(root, 'web/dist'), ...common, ...args],
+    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const logs = [];
+  let stderr = '';
+  const exited = new Promise((res) => child.on('exit', (code, signal) => res({ code, signal })));
+  const port = await new Promise((res, rej) => {
+    let buf = '';
+    const timer = setTimeout(() => rej(new Error(`gzf did not start:\n${stderr}`)), 20000);
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          const obj = JSON.parse(line);
+          logs.push(obj);
+          if (obj.msg === 'listening') { clearTimeout(timer); res(Number(obj.port)); }
+        } catch { /* sanitizer output and other plain lines stay in stderr */ }
+      }
+    });
+    exited.then(({ code }) => { clearTimeout(timer); rej(new Error(`gzf exited with ${code} before listening:\n${stderr}`)); });
+  });
+  const url = `http://127.0.0.1:${port}`;
+
+  async function request(method, path, { body, headers = {}, json } = {}) {
+    const h = { ...headers };
+    let payload = body;
+    if (json !== undefined) {
+      payload = JSON.stringify(json);
+      h['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(url + path, { method, headers: h, body: payload });
+    const text = await res.text();
+    let parsed;
+    try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+    return { status: res.status, headers: res.headers, text, json: parsed };
+  }
+
+  async function stop() {
+    child.kill('SIGTERM');
+    const { code, signal } = await exited;
+    db.drop();
+    rmSync(dir, { recursive: true, force: true });
+    if (code !== 0) throw new Error(`gzf exited with ${code ?? signal}:\n${stderr.slice(-4000)}`);
+  }
+
+  return { url, port, dir, dbUrl: db.url, logs, request, stop, child, stderr: () => stderr };
+}
+
+// rawRequest — send bytes exactly as given and return the raw reply (for malformed HTTP).
+export function rawRequest(port, data, { timeoutMs = 5000 } = {}) {
+  return new Promise((res, rej) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let out = '';
+    const timer = setTimeout(() => { sock.destroy(); rej(new Error(`no reply within ${timeoutMs} ms; got: ${out}`)); }, timeoutMs);
+    sock.on('data', (d) => { out += d; });
+    sock.on('end', () => { clearTimeout(timer); res(out); });
+    sock.on('error', (e) => { clearTimeout(timer); if (out) res(out); else rej(e); });
+    sock.write(data);
+  });
+}

@@ -1,0 +1,76 @@
+#!/bin/bash
+# run.sh — every test, as `make test` runs them:
+#   1. C unit tests (Check), built with AddressSanitizer and UBSan
+#   2. API tests against a real `gzf serve` (the sanitizer build) on SQLite
+#   3. the same API tests on a PostgreSQL server started here and stopped afterwards
+#   4. browser tests (playwright-core driving Debian's Chromium) on SQLite
+# It goes on after a failing stage and ends with one line: "total: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d /tmp/gzf-tests.XXXXXX)
+chmod 755 "$work"
+pgdir="$work/pg"
+cleanup() {
+	tests/lib/pg.sh stop "$pgdir" >/dev/null 2>&1
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+passed=0
+failed=0
+stage_failed=()
+
+count_tap() { # FILE LABEL
+	local p f
+	p=$(awk '/^# pass /{print $3}' "$1" | tail -n 1)
+	f=$(awk '/^# fail /{print $3}' "$1" | tail -n 1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ "${f:-0}" != 0 ] || [ -z "$p" ]; then stage_failed+=("$2"); fi
+}
+
+node_tests() { # LABEL DIR [env...]
+	local label=$1 dir=$2 tap="$work/$1.tap"
+	shift 2
+	echo "== $label"
+	env "$@" node --test --test-concurrency=1 \
+		--test-reporter=spec --test-reporter-destination=stdout \
+		--test-reporter=tap --test-reporter-destination="$tap" \
+		"$dir"/*.test.mjs
+	local rc=$?
+	count_tap "$tap" "$label"
+	[ $rc = 0 ] || case " ${stage_failed[*]} " in *" $label "*) ;; *) stage_failed+=("$label"); failed=$((failed + 1)) ;; esac
+}
+
+echo "== unit"
+unit_out="$work/unit.txt"
+build/unit-tests 2>&1 | tee "$unit_out"
+unit_rc=${PIPESTATUS[0]}
+checks=$(sed -n 's/.*Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' "$unit_out")
+read -r n nf ne <<<"${checks:-0 1 0}"
+passed=$((passed + n - nf - ne))
+failed=$((failed + nf + ne))
+[ "$unit_rc" = 0 ] || stage_failed+=(unit)
+
+export GZF_BIN=build/gzf-asan
+node_tests api-sqlite tests/api GZF_TEST_BACKEND=sqlite
+
+echo "== starting PostgreSQL"
+if pg_url=$(tests/lib/pg.sh start "$pgdir"); then
+	node_tests api-pgsql tests/api GZF_TEST_BACKEND=pgsql GZF_TEST_PG_URL="$pg_url"
+else
+	echo "PostgreSQL could not be started"
+	stage_failed+=(api-pgsql)
+	failed=$((failed + 1))
+fi
+
+node_tests browser tests/browser GZF_TEST_BACKEND=sqlite GZF_BIN=build/gzf
+
+echo
+if [ ${#stage_failed[@]} -gt 0 ]; then
+	echo "failed stages: ${stage_failed[*]}"
+fi
+echo "total: $passed passed, $failed failed"
+[ ${#stage_failed[@]} -eq 0 ]

@@ -1,0 +1,22 @@
+/* main.c — run every unit suite; exit 1 if any check fails. */
+#include <stdlib.h>
+
+#include "core/gzf.h"
+#include "unit.h"
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(core_suite());
+	int failed;
+
+	gzf_crypto_init();
+	srunner_add_suite(sr, arena_suite());
+	srunner_add_suite(sr, router_suite());
+	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, db_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,178 @@
+/* test_db.c — the store on SQLite: migrations, binding, transactions, conflicts, pool. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/db.h"
+#include "store/store.h"
+#include "unit.h"
+
+static char path[64];
+static char url[80];
+
+static struct db *
+fresh(int pool)
+{
+	struct gzf_err e;
+	struct db *db = NULL;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/gzf-unit-XXXXXX");
+	fd = mkstemp(path);
+	close(fd);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	ck_assert_int_eq(db_open(&db, url, pool, &e), GZF_OK);
+	return db;
+}
+
+static void
+done(struct db *db)
+{
+	char extra[96];
+
+	db_close(db);
+	unlink(path);
+	snprintf(extra, sizeof(extra), "%s-wal", path);
+	unlink(extra);
+	snprintf(extra, sizeof(extra), "%s-shm", path);
+	unlink(extra);
+}
+
+START_TEST(bad_urls)
+{
+	struct gzf_err e;
+	struct db *db;
+
+	ck_assert_int_eq(db_open(&db, "mysql://x", 1, &e), GZF_EINVAL);
+	ck_assert_int_eq(db_open(&db, "sqlite:", 1, &e), GZF_EINVAL);
+	ck_assert_int_eq(db_open(&db, "sqlite:/nonexistent/dir/x.db", 1, &e), GZF_EUNAVAIL);
+}
+END_TEST
+
+START_TEST(migrate_once)
+{
+	struct db *db = fresh(2);
+	struct gzf_err e;
+	int applied = -1, version = -1;
+
+	ck_assert_int_eq(db_migrate(db, &applied, &e), GZF_OK);
+	ck_assert_int_ge(applied, 1);
+	ck_assert_int_eq(db_schema_version(db, &version, &e), GZF_OK);
+	ck_assert_int_ge(version, 1);
+	ck_assert_int_eq(db_migrate(db, &applied, &e), GZF_OK);
+	ck_assert_int_eq(applied, 0);
+	ck_assert_str_eq(db_backend_name(db), "sqlite");
+	done(db);
+}
+END_TEST
+
+START_TEST(bind_types_and_nulls)
+{
+	struct db *db = fresh(1);
+	struct arena *a = arena_create();
+	struct db_conn *c;
+	struct db_res *r;
+	struct gzf_err e;
+
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	ck_assert_int_eq(db_query(c, "SELECT $1, $2, $3, $2 || '!', '$1 stays'",
+				  DB_ARGS(DB_I(-7), DB_T("公租房"), DB_T(NULL)), &r, &e), GZF_OK);
+	ck_assert_int_eq(r->nrows, 1);
+	ck_assert_int_eq(db_res_int(r, 0, 0), -7);
+	ck_assert_str_eq(db_res_text(r, 0, 1), "公租房");
+	ck_assert(db_res_isnull(r, 0, 2));
+	ck_assert_str_eq(db_res_text(r, 0, 3), "公租房!");
+	ck_assert_str_eq(db_res_text(r, 0, 4), "$1 stays");
+	/* The same statement again comes from the cache and binds afresh. */
+	ck_assert_int_eq(db_query(c, "SELECT $1, $2, $3, $2 || '!', '$1 stays'",
+				  DB_ARGS(DB_I(8), DB_T("x"), DB_T("y")), &r, &e), GZF_OK);
+	ck_assert_str_eq(db_res_text(r, 0, 2), "y");
+	db_release(c);
+	arena_destroy(a);
+	done(db);
+}
+END_TEST
+
+START_TEST(transactions_and_conflicts)
+{
+	struct db *db = fresh(2);
+	struct arena *a = arena_create();
+	struct region r = { 990000, 0, "province", "测试省", "Test", 0 }, got;
+	struct db_conn *c;
+	struct db_res *res;
+	struct gzf_err e;
+	int64_t changes;
+
+	ck_assert_int_eq(db_migrate(db, NULL, &e), GZF_OK);
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	/* Rolled back: nothing stays. */
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(store_region_put(c, &r, &e), GZF_OK);
+	ck_assert_int_eq(db_rollback(c), GZF_OK);
+	ck_assert_int_eq(store_region_get(c, 990000, &got, &e), GZF_ENOTFOUND);
+	/* Committed: it stays, and a duplicate key is a conflict. */
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(store_region_put(c, &r, &e), GZF_OK);
+	ck_assert_int_eq(db_commit(c, &e), GZF_OK);
+	ck_assert_int_eq(store_region_get(c, 990000, &got, &e), GZF_OK);
+	ck_assert_str_eq(got.name, "测试省");
+	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, level, name) VALUES ($1, 'province', 'x')",
+				 DB_ARGS(DB_I(990000)), NULL, &e), GZF_ECONFLICT);
+	ck_assert_int_eq(db_exec(c, "UPDATE regions SET name_en = $1 WHERE code = $2",
+				 DB_ARGS(DB_T("T"), DB_I(990000)), &changes, &e), GZF_OK);
+	ck_assert_int_eq(changes, 1);
+	/* A foreign key to a missing parent is refused. */
+	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, parent_code, level, name) VALUES ($1, $2, 'city', 'y')",
+				 DB_ARGS(DB_I(990100), DB_I(123)), NULL, &e), GZF_ECONFLICT);
+	/* A connection released inside a transaction is rolled back. */
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(c, "DELETE FROM regions WHERE code = $1", DB_ARGS(DB_I(990000)), NULL, &e), GZF_OK);
+	db_release(c);
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	ck_assert_int_eq(db_query(c, "SELECT count(*) FROM regions", DB_NOARGS, &res, &e), GZF_OK);
+	ck_assert_int_eq(db_res_int(res, 0, 0), 1);
+	ck_assert_int_eq(db_query(c, "SELEKT nonsense", DB_NOARGS, &res, &e), GZF_EINTERNAL);
+	db_release(c);
+	arena_destroy(a);
+	done(db);
+}
+END_TEST
+
+START_TEST(pool_exhaustion_waits_then_gives_up)
+{
+	struct db *db = fresh(1);
+	struct arena *a = arena_create();
+	struct db_conn *c1, *c2;
+	struct db_stats st;
+	struct gzf_err e;
+
+	ck_assert_int_eq(db_acquire(db, a, &c1, &e), GZF_OK);
+	db_stats_get(db, &st);
+	ck_assert_int_eq(st.in_use, 1);
+	ck_assert_int_eq(db_acquire(db, a, &c2, &e), GZF_EUNAVAIL);
+	ck_assert_str_eq(e.name, "db_busy");
+	db_release(c1);
+	db_stats_get(db, &st);
+	ck_assert_int_eq(st.in_use, 0);
+	ck_assert_uint_eq(st.waited, 1);
+	arena_destroy(a);
+	done(db);
+}
+END_TEST
+
+Suite *
+db_suite(void)
+{
+	Suite *s = suite_create("db");
+	TCase *tc = tcase_create("sqlite");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, bad_urls);
+	tcase_add_test(tc, migrate_once);
+	tcase_add_test(tc, bind_types_and_nulls);
+	tcase_add_test(tc, transactions_and_conflicts);
+	tcase_add_test(tc, pool_exhaustion_waits_then_gives_up);
+	suite_add_tcase(s, tc);
+	return s;
+}
