@@ -1,0 +1,45 @@
+// Resident app routes (history mode under /; the server answers unknown
+// non-file paths with index.html). Routes with meta.tab show the tab bar;
+// meta.title is the i18n key of the page title.
+import { createRouter, createWebHistory } from 'vue-router'
+import { SERVICE_IDS } from './services.js'
+import HomeView from './views/HomeView.vue'
+import ListingsView from './views/ListingsView.vue'
+import ServicesView from './views/ServicesView.vue'
+import MeView from './views/MeView.vue'
+import ComingSoonView from './views/ComingSoonView.vue'
+import NotFoundView from './views/NotFoundView.vue'
+
+/** The four tabs of the bottom bar, in order. */
+export const TABS = [
+  { to: '/', label: 'tab.home', icon: 'wap-home-o' },
+  { to: '/listings', label: 'tab.listings', icon: 'hotel-o' },
+  { to: '/services', label: 'tab.services', icon: 'apps-o' },
+  { to: '/me', label: 'tab.me', icon: 'user-o' },
+]
+
+const routes = [
+  { path: '/', component: HomeView, meta: { tab: true } },
+  { path: '/listings', component: ListingsView, meta: { tab: true, title: 'tab.listings' } },
+  { path: '/services', component: ServicesView, meta: { tab: true, title: 'tab.services' } },
+  { path: '/me', component: MeView, meta: { tab: true, title: 'tab.me' } },
+  {
+    path: `/services/:id(${SERVICE_IDS.join('|')})`,
+    component: ComingSoonView,
+    props: (route) => ({ nameKey: `action.${route.params.id}.name` }),
+    meta: { title: 'soon.title' },
+  },
+  {
+    path: '/login',
+    component: ComingSoonView,
+    props: { nameKey: 'me.login' },
+    meta: { title: 'me.login' },
+  },
+  { path: '/:pathMatch(.*)*', component: NotFoundView, meta: { title: 'notFound.title' } },
+]
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: (to, from, saved) => saved ?? { top: 0 },
+})

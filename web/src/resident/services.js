@@ -1,0 +1,24 @@
+// Catalogue of the resident services: shown on the home grid and the
+// services list, each opening /services/<id>.
+// `elder` marks the few that the simpler elder-mode home keeps.
+
+/** Services that are carried out online. */
+export const ONLINE_SERVICES = [
+  { id: 'apply', icon: 'records-o', elder: true },
+  { id: 'progress', icon: 'underway-o', elder: true },
+  { id: 'rent', icon: 'gold-coin-o', elder: true },
+  { id: 'subsidy', icon: 'cash-back-record-o' },
+  { id: 'review', icon: 'calendar-o' },
+  { id: 'feedback', icon: 'comment-o' },
+  { id: 'repair', icon: 'setting-o', elder: true },
+  { id: 'exit', icon: 'logistics' },
+]
+
+/** Information pages (guides and policies). */
+export const INFO_SERVICES = [
+  { id: 'guide', icon: 'guide-o' },
+  { id: 'policy', icon: 'description-o' },
+]
+
+/** Every service id, for the router. */
+export const SERVICE_IDS = [...ONLINE_SERVICES, ...INFO_SERVICES].map((service) => service.id)

@@ -1,0 +1,60 @@
+// JSON client for the gzf server API under /api/v1.
+// Every failure surfaces as an ApiError whose `code` is a stable identifier
+// (the server's error code, or "network" / "unknown" for failures that never
+// produced a server error envelope); screens show errorMessage(err) from
+// i18n.js rather than the raw server text.
+
+const API_ROOT = '/api/v1'
+
+/** Error thrown by api(): carries the server's code, message and field. */
+export class ApiError extends Error {
+  constructor({ code, message, field = null, status = 0 }) {
+    super(message || code)
+    this.name = 'ApiError'
+    this.code = code
+    this.field = field
+    this.status = status
+  }
+}
+
+/**
+ * Sends a request to `API_ROOT + path` (path starts with "/", e.g. "/version")
+ * and returns the parsed JSON reply, or null for an empty reply. `body`, when
+ * given, is sent as JSON. Throws ApiError on a non-2xx status, using the
+ * server's envelope {"error":{"code","message","field"}} when there is one.
+ */
+export async function api(path, { method = 'GET', body } = {}) {
+  const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' }
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+
+  let response
+  try {
+    response = await fetch(API_ROOT + path, init)
+  } catch (cause) {
+    throw new ApiError({ code: 'network', message: cause.message })
+  }
+
+  const text = await response.text()
+  let data = null
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      throw new ApiError({ code: 'unknown', message: 'reply is not JSON', status: response.status })
+    }
+  }
+
+  if (!response.ok) {
+    const envelope = data?.error ?? {}
+    throw new ApiError({
+      code: envelope.code ?? 'unknown',
+      message: envelope.message ?? response.statusText,
+      field: envelope.field ?? null,
+      status: response.status,
+    })
+  }
+  return data
+}

@@ -1,0 +1,59 @@
+// Translations for both apps: zh-CN (default) and en.
+// `locale` is the reactive current language, persisted as localStorage
+// `gzf.locale` and mirrored on <html lang>. t() reads it, so templates that
+// call t() re-render when it changes. Each app maps `locale` onto its UI
+// library's own locale (Vant, Element Plus) so this module stays library-free.
+import { ref, watchEffect } from 'vue'
+import { readSetting, writeSetting } from './storage.js'
+import zhCN from './locales/zh-CN.js'
+import en from './locales/en.js'
+
+const STORAGE_KEY = 'gzf.locale'
+const DEFAULT_LOCALE = 'zh-CN'
+const dictionaries = { 'zh-CN': zhCN, en }
+
+/**
+ * The selectable languages, each named in its own language (that name is
+ * shown untranslated, marked with its `lang` for screen readers).
+ */
+export const LOCALES = [
+  { code: 'zh-CN', name: '中文' },
+  { code: 'en', name: 'English' },
+]
+
+/** Current locale code ("zh-CN" or "en"); assign to switch language. */
+export const locale = ref(initialLocale())
+
+function initialLocale() {
+  const saved = readSetting(STORAGE_KEY)
+  return saved in dictionaries ? saved : DEFAULT_LOCALE
+}
+
+watchEffect(() => {
+  if (!(locale.value in dictionaries)) locale.value = DEFAULT_LOCALE
+  document.documentElement.lang = locale.value
+  writeSetting(STORAGE_KEY, locale.value)
+})
+
+function lookup(dictionary, key) {
+  return key.split('.').reduce((node, part) => node?.[part], dictionary)
+}
+
+/**
+ * Returns the text for a dotted `key` ("home.title") in the current locale,
+ * falling back to zh-CN and then to the key itself. `{name}` placeholders are
+ * replaced from `params`.
+ */
+export function t(key, params = {}) {
+  const text = lookup(dictionaries[locale.value], key) ?? lookup(dictionaries[DEFAULT_LOCALE], key) ?? key
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole))
+}
+
+/**
+ * Returns the localized message for an error thrown by api() (anything with a
+ * `code`); unknown codes get the generic message.
+ */
+export function errorMessage(error) {
+  const key = `error.${error?.code}`
+  return lookup(dictionaries[DEFAULT_LOCALE], key) === undefined ? t('error.unknown') : t(key)
+}

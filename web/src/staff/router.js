@@ -1,0 +1,18 @@
+// Staff console routes, hash mode under /staff/ (/staff/#/<section>), so the
+// server only ever serves /staff/index.html. Unknown paths go to the dashboard.
+import { createRouter, createWebHashHistory } from 'vue-router'
+import { SECTION_IDS } from './sections.js'
+import SectionView from './views/SectionView.vue'
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    {
+      path: `/:section(${SECTION_IDS.join('|')})`,
+      component: SectionView,
+      props: true,
+      meta: { title: (route) => `section.${route.params.section}.name` },
+    },
+    { path: '/:pathMatch(.*)*', redirect: `/${SECTION_IDS[0]}` },
+  ],
+})
