@@ -6,7 +6,7 @@
 #   make bench      the benchmarks under bench/
 
 CC       ?= gcc
-PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
             -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing -Isrc
@@ -72,9 +72,12 @@ build/unit-tests: $(UNIT_SRC) $(ASAN_OBJ) tests/unit/unit.h
 	$(Q)$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ \
 		$(UNIT_SRC) $(ASAN_OBJ) $(LDLIBS) $(shell pkg-config --libs check)
 
-# The front end: npm ci when the lock file changed, vite build when web/ changed.
+# The front end: install the locked packages when the lock file changed, vite build when
+# web/ changed. `npm install --no-save` rather than `npm ci`: it installs exactly what
+# package-lock.json pins, but does not refuse a lock that lists only the platform
+# packages the registry serves (rollup's native builds for other systems).
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-save --no-audit --no-fund --loglevel=error
 	@touch $@
 
 web/dist/index.html: node_modules/.package-lock.json $(WEB_SRC)
