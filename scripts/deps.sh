@@ -8,8 +8,8 @@ set -euo pipefail
 
 run_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 	libsodium-dev libcurl4-openssl-dev)
-test_pkgs=(check postgresql postgresql-contrib chromium)
-bench_pkgs=(nginx-light wrk)
+test_pkgs=(check postgresql postgresql-contrib chromium sqlite3)
+bench_pkgs=(nginx-light wrk curl)
 
 want=("${run_pkgs[@]}")
 case "${1:-run}" in
