@@ -87,7 +87,7 @@ web: web/dist/index.html
 
 run: deps all
 	build/gzf demo
-	build/gzf serve
+	scripts/run.sh
 
 test: deps-test build/gzf build/gzf-asan build/unit-tests web
 	tests/run.sh

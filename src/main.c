@@ -1,11 +1,14 @@
 /*
- * main.c — the gzf command line: serve, migrate, demo, version, help.
+ * main.c — the gzf command line: serve, migrate, demo, sim, partner-check, version, help.
  */
 #include "api/api.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "domain/audit.h"
 #include "domain/demo.h"
 #include "http/server.h"
+#include "partners/partner.h"
+#include "sim/sim.h"
 #include "store/db.h"
 
 #include <errno.h>
@@ -21,6 +24,7 @@
 static int cmd_serve(struct config *cfg);
 static int cmd_migrate(struct config *cfg);
 static int cmd_demo(struct config *cfg);
+static int cmd_audit(struct config *cfg);
 static int open_db(const struct config *cfg, int pool, struct db **out);
 static int fail(const struct gzf_err *err);
 
@@ -34,6 +38,13 @@ usage(FILE *f)
 		"  serve     run the HTTP server (applies migrations first)\n"
 		"  migrate   apply database migrations and exit\n"
 		"  demo      apply migrations and load the demo data\n"
+		"  audit verify\n"
+		"            check the audit log's hash chains with the secrets file's key;\n"
+		"            exit 1 and list the entries edited, deleted or reordered\n"
+		"  sim       run the partner simulators (identity, SMS) on --listen, default\n"
+		"            127.0.0.1:8090 (GZF_SIM_LISTEN); see docs/partners/\n"
+		"  partner-check [--id-number N --name NAME] [--phone P] [--text T]\n"
+		"            call the partner services once and print what they answered\n"
 		"  version   print the version\n"
 		"  help      print this text\n\n"
 		"options (each also settable by the environment variable shown):\n%s",
@@ -111,20 +122,51 @@ cmd_migrate(struct config *cfg)
 static int
 cmd_demo(struct config *cfg)
 {
+	struct secrets secrets;
 	struct gzf_err err;
 	struct db *db;
-	int n = 0;
+	int n = 0, staff = 0;
 
+	gzf_err_clear(&err);
+	if (ensure_data_dir(cfg, &err) != GZF_OK ||
+	    config_load_secrets(cfg, 1, &secrets, &err) != GZF_OK)
+		return fail(&err);
 	if (open_db(cfg, 1, &db) != 0)
 		return 1;
-	gzf_err_clear(&err);
-	if (demo_load(db, &n, &err) != GZF_OK) {
+	if (demo_load(db, &secrets, &n, &staff, &err) != GZF_OK) {
 		db_close(db);
 		return fail(&err);
 	}
-	printf("demo data loaded: %d regions\n", n);
+	printf("demo data loaded: %d regions, %d new staff accounts\n", n, staff);
+	printf("staff console logins (password Gzf-demo-2026): admin, dq_admin, dq_approver,"
+	       " sartu_reviewer, sartu_street, sz_clerk, hlj_supervisor, moh_supervisor\n");
 	db_close(db);
 	return 0;
+}
+
+/* gzf audit verify. The secrets file must exist: the chains are checked with its key,
+ * and a new file would only make every entry look edited. */
+static int
+cmd_audit(struct config *cfg)
+{
+	struct secrets secrets;
+	struct gzf_err err;
+	struct db *db;
+	int status;
+
+	gzf_err_clear(&err);
+	if (config_load_secrets(cfg, 0, &secrets, &err) != GZF_OK) {
+		fprintf(stderr, "gzf: %s\n"
+			"gzf: the audit log is checked with the key in the secrets file the server "
+			"uses; give it with --secrets or GZF_SECRETS\n", err.message);
+		return 1;
+	}
+	if (open_db(cfg, 2, &db) != 0)
+		return 1;
+	status = audit_cli_verify(db, &secrets);
+	db_close(db);
+	sodium_memzero(&secrets, sizeof(secrets));
+	return status;
 }
 
 static int
@@ -148,6 +190,10 @@ cmd_serve(struct config *cfg)
 		return fail(&err);
 	if (config_load_secrets(cfg, 1, &secrets, &err) != GZF_OK)
 		return fail(&err);
+	if (partners_global_init() != GZF_OK) { /* libcurl, before any thread starts */
+		fprintf(stderr, "gzf: libcurl could not be initialised\n");
+		return 1;
+	}
 	/* Block the stop signals before any thread starts, so every thread inherits the
 	 * mask and only sigwait() below receives them. */
 	sigemptyset(&sigs);
@@ -159,6 +205,8 @@ cmd_serve(struct config *cfg)
 	if (open_db(cfg, threads + 2, &db) != 0)
 		return 1;
 	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
+	audit_key(&secrets, app.audit_key);
+	partners_init(&app.partners, cfg, &secrets);
 	routes = router_create();
 	api_routes(routes);
 	hc = (struct http_server_config){
@@ -166,6 +214,7 @@ cmd_serve(struct config *cfg)
 		.max_body = cfg->max_body, .max_header = 32 * 1024,
 		.max_connections = cfg->max_connections, .max_per_ip = 256,
 		.timeout_seconds = 30, .web_dir = cfg->web_dir,
+		.trusted_proxies = cfg->trusted_proxies,
 	};
 	if (http_server_start(&srv, &hc, routes, &app, &err) != GZF_OK) {
 		router_destroy(routes);
@@ -202,7 +251,18 @@ main(int argc, char **argv)
 		printf("gzf %s\n", GZF_VERSION);
 		return 0;
 	}
-	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "demo") != 0) {
+	if (strcmp(cmd, "sim") == 0)
+		return sim_main(argc - 2, argv + 2);
+	if (strcmp(cmd, "partner-check") == 0)
+		return partner_check_main(argc - 2, argv + 2);
+	if (strcmp(cmd, "audit") == 0) {
+		if (argc < 3 || strcmp(argv[2], "verify") != 0) {
+			fprintf(stderr, "gzf: usage: gzf audit verify [options]\n");
+			return 2;
+		}
+		argi = 3;
+	} else if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 &&
+		   strcmp(cmd, "demo") != 0) {
 		fprintf(stderr, "gzf: unknown command '%s'\n\n", cmd);
 		usage(stderr);
 		return 2;
@@ -226,5 +286,7 @@ main(int argc, char **argv)
 		return cmd_serve(&cfg);
 	if (strcmp(cmd, "migrate") == 0)
 		return cmd_migrate(&cfg);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(&cfg);
 	return cmd_demo(&cfg);
 }

@@ -7,16 +7,29 @@
 #define GZF_API_API_H
 
 #include "core/config.h"
+#include "domain/authz.h"
 #include "http/http.h"
+#include "partners/partner.h"
 #include "http/router.h"
+#include "domain/throttle.h"
 #include "store/db.h"
+#include "store/store.h"
 
 /* What every handler can reach through req->app. */
 struct app {
 	struct db *db;
 	const struct config *cfg;
 	const struct secrets *secrets;
+	struct partners partners;
+	unsigned char audit_key[32];
 	int64_t started_ms;
+};
+
+/* The caller of a request, once api_actor() has looked at its session. */
+struct caller {
+	struct actor actor;      /* ACTOR_ANONYMOUS when not logged in */
+	int64_t session_id;
+	int via_cookie;          /* authenticated by the session cookie (CSRF applies) */
 };
 
 /* api_routes — register every resource's routes on r. */
@@ -47,9 +60,71 @@ int api_param_int(struct http_req *req, const char *name, int64_t *out);
 int api_field_string(struct http_req *req, json_t *obj, const char *name, int required,
 		     size_t max_chars, const char **out);
 
+/*
+ * api_caller — who is calling: the session from the Authorization bearer token or the
+ * session cookie, checked for expiry and revocation; anonymous when there is none.
+ * A cookie session on an unsafe method must carry the X-CSRF-Token header
+ * (GZF_EFORBIDDEN "csrf_failed"). An expired or revoked session is GZF_EUNAUTH
+ * "session_expired". The result is cached on the request.
+ */
+int api_caller(struct http_req *req, struct db_conn *c, struct caller **out);
+
+/* api_login_required — api_caller, then GZF_EUNAUTH "login_required" if anonymous. */
+int api_login_required(struct http_req *req, struct db_conn *c, struct caller **out);
+
+/*
+ * api_authorize — authz_check(); on refusal, record the denied attempt in the audit
+ * log and fill req->err (403 "forbidden" or 401 "login_required").
+ */
+int api_authorize(struct http_req *req, struct db_conn *c, const struct caller *who,
+		  enum action action, const struct object *obj, const char *audit_action,
+		  const char *object_type, int64_t object_id);
+
+/*
+ * api_audit — append an audit entry for this request (actor, client address, request
+ * id from req) in c's current transaction. object_id 0 = none; object_region is the
+ * region code the object belongs to (0 = none); detail is small JSON or NULL.
+ */
+int api_audit(struct http_req *req, struct db_conn *c, const struct caller *who,
+	      const char *action, const char *object_type, int64_t object_id,
+	      int64_t object_region, const char *result, const char *detail);
+
+/* api_session_start — create a session for u, set the cookies (or, for mode
+ * "bearer", put the token in reply), and add "csrf_token" to reply. */
+int api_session_start(struct http_req *req, struct db_conn *c, const struct user *u,
+		      const char *mode, json_t *reply);
+
+/* api_session_clear_cookies — tell the browser to forget the session cookies. */
+void api_session_clear_cookies(struct http_req *req);
+
+/*
+ * api_throttle_check — GZF_ELIMIT with the wait in the message and a Retry-After
+ * header while scope is locked. api_throttle_hit counts an attempt under policy p
+ * (in its own transaction, so it sticks even when the request then fails).
+ */
+int api_throttle_check(struct http_req *req, struct db_conn *c, const char *scope);
+int api_throttle_hit(struct http_req *req, struct db_conn *c, const struct throttle_policy *p,
+		     const char *scope, int64_t city_id, int *attempts);
+
+/* api_hash — the keyed hash (token key) of a prefix and a value, hex, in the arena:
+ * how phones, ID numbers, tokens and codes are looked up without storing them. */
+const char *api_hash(struct http_req *req, const unsigned char *key, const char *prefix,
+		     const char *value);
+
+/* api_unseal — decrypt a stored personal field (NULL stays NULL). */
+const char *api_unseal(struct http_req *req, const char *sealed);
+
+/* api_account_json — the account as its owner sees it: personal fields masked. */
+json_t *api_account_json(struct http_req *req, const struct user *u);
+
 /* Resource route tables. */
 void api_system_routes(struct router *r);
 void api_region_routes(struct router *r);
 void api_client_error_routes(struct router *r);
+void api_auth_routes(struct router *r);
+void api_me_routes(struct router *r);
+void api_staff_routes(struct router *r);
+void api_resident_routes(struct router *r);
+void api_audit_routes(struct router *r);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,20 +28,27 @@ static const struct option_def options[] = {
 	{ "--threads", "GZF_THREADS", "HTTP worker threads (default: one per core)" },
 	{ "--max-body", "GZF_MAX_BODY", "largest request body in bytes (default 1048576)" },
 	{ "--debug", "GZF_LOG", "log debug lines too (GZF_LOG=debug)" },
+	{ "--identity-url", "GZF_IDENTITY_URL", "identity check service (default http://127.0.0.1:8090/identity)" },
+	{ "--sms-url", "GZF_SMS_URL", "SMS gateway (default http://127.0.0.1:8090/sms)" },
+	{ "--partner-key-id", "GZF_PARTNER_KEY_ID", "key id gzf signs partner calls with (default gzf)" },
+	{ "--trusted-proxies", "GZF_TRUSTED_PROXIES", "load balancers (comma-separated addresses) whose X-Forwarded-For gives the client address" },
+	{ "--partner-timeout-ms", "GZF_PARTNER_TIMEOUT_MS", "time limit of one partner call, retries included (default 3000)" },
 };
 
 static int set_option(struct config *c, const char *flag, const char *value, struct gzf_err *err);
+static int set_url(char *dst, size_t size, const char *flag, const char *value, struct gzf_err *err);
+static int add_partner_key(const char *path, struct gzf_err *err);
 
 const char *
 config_usage(void)
 {
-	static char text[2048];
+	static char text[4096];
 	size_t n = 0, i;
 
 	if (text[0] != '\0')
 		return text;
 	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "  %-12s %-14s %s\n",
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "  %-20s %-22s %s\n",
 				      options[i].flag, options[i].env, options[i].help);
 	return text;
 }
@@ -52,6 +60,25 @@ copy_value(char *dst, size_t size, const char *flag, const char *value, struct g
 		return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
 				   "%s needs a value shorter than %zu characters", flag, size);
 	memcpy(dst, value, strlen(value) + 1);
+	return GZF_OK;
+}
+
+/* A partner base URL: http:// or https://, kept without a trailing slash. */
+static int
+set_url(char *dst, size_t size, const char *flag, const char *value, struct gzf_err *err)
+{
+	size_t n;
+
+	if (value == NULL || (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) ||
+	    strlen(value) >= size || strpbrk(value, " \t\r\n?#") != NULL)
+		return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+				   "%s needs an http:// or https:// URL without query, e.g. "
+				   "http://127.0.0.1:8090/identity", flag);
+	n = strlen(value);
+	while (n > 0 && value[n - 1] == '/')
+		n--;
+	memcpy(dst, value, n);
+	dst[n] = '\0';
 	return GZF_OK;
 }
 
@@ -94,6 +121,28 @@ set_option(struct config *c, const char *flag, const char *value, struct gzf_err
 		c->max_body = (size_t)n;
 		return GZF_OK;
 	}
+	if (strcmp(flag, "--identity-url") == 0)
+		return set_url(c->identity_url, sizeof(c->identity_url), flag, value, err);
+	if (strcmp(flag, "--sms-url") == 0)
+		return set_url(c->sms_url, sizeof(c->sms_url), flag, value, err);
+	if (strcmp(flag, "--partner-key-id") == 0) {
+		if (value == NULL || *value == '\0' || strlen(value) >= sizeof(c->partner_key_id) ||
+		    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+			    strlen(value))
+			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+					   "--partner-key-id needs 1 to 63 letters, digits, '.', '_' or '-'");
+		memcpy(c->partner_key_id, value, strlen(value) + 1);
+		return GZF_OK;
+	}
+	if (strcmp(flag, "--trusted-proxies") == 0)
+		return copy_value(c->trusted_proxies, sizeof(c->trusted_proxies), flag, value, err);
+	if (strcmp(flag, "--partner-timeout-ms") == 0) {
+		if (gzf_parse_int(value, 100, 120000, &n) != GZF_OK)
+			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+					   "--partner-timeout-ms needs milliseconds from 100 to 120000");
+		c->partner_timeout_ms = (int)n;
+		return GZF_OK;
+	}
 	if (strcmp(flag, "--debug") == 0) {
 		c->log_debug = value == NULL || strcmp(value, "debug") == 0;
 		return GZF_OK;
@@ -115,6 +164,10 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 	strcpy(c->web_dir, "web/dist");
 	c->max_body = 1024 * 1024;
 	c->max_connections = 1024;
+	strcpy(c->identity_url, "http://127.0.0.1:8090/identity");
+	strcpy(c->sms_url, "http://127.0.0.1:8090/sms");
+	strcpy(c->partner_key_id, "gzf");
+	c->partner_timeout_ms = 3000;
 
 	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		const char *v = getenv(options[i].env);
@@ -154,7 +207,7 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 static int
 write_secrets(const char *path, struct gzf_err *err)
 {
-	static const char *names[] = { "data_key", "index_key", "token_key" };
+	static const char *names[] = { "data_key", "index_key", "token_key", "partner_key" };
 	unsigned char key[SECRET_KEY_BYTES];
 	char hex[SECRET_KEY_BYTES * 2 + 1];
 	FILE *f;
@@ -167,7 +220,9 @@ write_secrets(const char *path, struct gzf_err *err)
 				   "cannot create secrets file %s: %s", path, strerror(errno));
 	f = fdopen(fd, "w");
 	fprintf(f, "# gzf secrets: keys that protect personal data. Keep this file private and\n"
-		   "# backed up separately from the database: without it the data cannot be read.\n");
+		   "# backed up separately from the database: without it the data cannot be read.\n"
+		   "# partner_key signs gzf's calls to partner services (identity check, SMS); the\n"
+		   "# partners hold the same key (docs/partners/README.md).\n");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		randombytes_buf(key, sizeof(key));
 		sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
@@ -236,13 +291,66 @@ config_load_secrets(const struct config *c, int create, struct secrets *out, str
 		} else if (strcmp(name, "token_key") == 0) {
 			rc = parse_key(value, out->token_key, path, name, err);
 			have |= 4;
+		} else if (strcmp(name, "partner_key") == 0) {
+			rc = parse_key(value, out->partner_key, path, name, err);
+			have |= 8;
 		}
 	}
 	fclose(f);
 	sodium_memzero(value, sizeof(value));
 	sodium_memzero(line, sizeof(line));
-	if (rc == GZF_OK && have != 7)
+	if (rc == GZF_OK && (have & 7) != 7)
 		rc = gzf_err_set(err, GZF_EINVAL, "secrets", "secrets",
 				 "%s must define data_key, index_key and token_key", path);
+	if (rc == GZF_OK && !(have & 8)) {
+		if (!create)
+			return gzf_err_set(err, GZF_EINVAL, "secrets", "secrets",
+					   "%s has no partner_key: add a line 'partner_key = <64 hex "
+					   "characters>' (e.g. from 'openssl rand -hex 32'), or start "
+					   "'gzf serve' once to add one", path);
+		if ((rc = add_partner_key(path, err)) != GZF_OK)
+			return rc;
+		return config_load_secrets(c, 0, out, err);
+	}
+	return rc;
+}
+
+/* Append a fresh partner_key line to a secrets file written before partner keys
+ * existed. Under an exclusive lock, and only if no other process added one meanwhile
+ * (gzf serve and gzf sim may start together on the same file). */
+static int
+add_partner_key(const char *path, struct gzf_err *err)
+{
+	unsigned char key[SECRET_KEY_BYTES];
+	char hex[SECRET_KEY_BYTES * 2 + 1], text[8192], line[160];
+	ssize_t n, len = 0;
+	int fd, rc = GZF_OK;
+
+	fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX) != 0) {
+		rc = gzf_err_set(err, GZF_EUNAVAIL, "secrets", "secrets",
+				 "cannot add partner_key to %s: %s", path, strerror(errno));
+		goto out;
+	}
+	while (len < (ssize_t)sizeof(text) - 1 &&
+	       (n = pread(fd, text + len, sizeof(text) - 1 - (size_t)len, len)) > 0)
+		len += n;
+	text[len] = '\0';
+	if (strncmp(text, "partner_key", 11) == 0 || strstr(text, "\npartner_key") != NULL)
+		goto out;
+	randombytes_buf(key, sizeof(key));
+	sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
+	n = snprintf(line, sizeof(line), "%spartner_key = %s\n",
+		     len > 0 && text[len - 1] != '\n' ? "\n" : "", hex);
+	if (write(fd, line, (size_t)n) != n || fsync(fd) != 0)
+		rc = gzf_err_set(err, GZF_EUNAVAIL, "secrets", "secrets",
+				 "cannot add partner_key to %s: %s", path, strerror(errno));
+out:
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(hex, sizeof(hex));
+	sodium_memzero(line, sizeof(line));
+	sodium_memzero(text, sizeof(text));
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }

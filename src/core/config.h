@@ -18,17 +18,25 @@ struct config {
 	int port;
 	char data_dir[512];     /* GZF_DATA_DIR, --data-dir: database, uploads, secrets */
 	char web_dir[512];      /* GZF_WEB_DIR, --web-dir: the built front end */
+	char trusted_proxies[256]; /* GZF_TRUSTED_PROXIES, --trusted-proxies: comma-separated
+				    * addresses whose X-Forwarded-For names the client */
 	char secrets_path[512]; /* GZF_SECRETS, --secrets */
 	int threads;            /* GZF_THREADS, --threads: 0 = one per core */
 	size_t max_body;        /* GZF_MAX_BODY, --max-body: bytes */
 	int max_connections;
 	int log_debug;          /* GZF_LOG=debug, --debug */
+	/* Partner services (docs/partners/): where they are and how gzf signs its calls. */
+	char identity_url[512]; /* GZF_IDENTITY_URL, --identity-url: identity check base URL */
+	char sms_url[512];      /* GZF_SMS_URL, --sms-url: SMS gateway base URL */
+	char partner_key_id[64]; /* GZF_PARTNER_KEY_ID, --partner-key-id: sent as X-Gzf-Key-Id */
+	int partner_timeout_ms; /* GZF_PARTNER_TIMEOUT_MS, --partner-timeout-ms: per call, retries included */
 };
 
 struct secrets {
 	unsigned char data_key[SECRET_KEY_BYTES];  /* encrypts personal data at rest */
 	unsigned char index_key[SECRET_KEY_BYTES]; /* keyed hashes for look-ups */
 	unsigned char token_key[SECRET_KEY_BYTES]; /* hashes session tokens and codes */
+	unsigned char partner_key[SECRET_KEY_BYTES]; /* signs calls to partner services */
 };
 
 /*
@@ -43,8 +51,11 @@ const char *config_usage(void);
 
 /*
  * config_load_secrets — read the secrets file; when it does not exist and create is
- * set, write a new one with fresh random keys (mode 0600). Returns 0, or GZF_EINVAL /
- * GZF_EUNAVAIL with a message (a file readable by others is refused).
+ * set, write a new one with fresh random keys (mode 0600). A file without a
+ * partner_key line gets a fresh one appended when create is set (files written before
+ * partner keys existed); without create that is an error saying how to add one.
+ * Returns 0, or GZF_EINVAL / GZF_EUNAVAIL with a message (a file readable by others is
+ * refused).
  */
 int config_load_secrets(const struct config *c, int create, struct secrets *out,
 			struct gzf_err *err);

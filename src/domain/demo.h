@@ -5,10 +5,13 @@
 #ifndef GZF_DOMAIN_DEMO_H
 #define GZF_DOMAIN_DEMO_H
 
+#include "core/config.h"
 #include "store/db.h"
 
-/* demo_load — insert (or refresh) the demo data in one transaction; idempotent.
- * *regions (may be NULL) gets the number of regions written. */
-int demo_load(struct db *db, int *regions, struct gzf_err *err);
+/* demo_load — insert (or refresh) the demo data in one transaction; idempotent, but
+ * each load appends a "demo.load" entry to the national audit chain (keys from s).
+ * *regions (may be NULL) gets the number of regions written, *staff the number of demo
+ * staff accounts created (those that exist already are left as they are). */
+int demo_load(struct db *db, const struct secrets *s, int *regions, int *staff, struct gzf_err *err);
 
 #endif

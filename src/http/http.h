@@ -73,6 +73,9 @@ const char *http_query(const struct http_req *req, const char *name);
 /* http_header — the request header name (case-insensitive), or NULL. */
 const char *http_header(const struct http_req *req, const char *name);
 
+/* http_cookie — the value of the request cookie name, or NULL. */
+const char *http_cookie(const struct http_req *req, const char *name);
+
 /*
  * http_read_json — parse the body as a JSON object. Errors (in req->err): 415
  * unsupported_media_type unless Content-Type is application/json, 400 invalid_json

@@ -48,6 +48,7 @@ static struct http_req *request_new(struct http_server *s, struct MHD_Connection
 static void dispatch(struct http_server *s, struct http_req *req);
 static enum MHD_Result respond(struct http_req *req);
 static int open_listener(const struct http_server_config *cfg, int *port, struct gzf_err *err);
+static void forwarded_client(const struct http_server *s, struct http_req *req);
 
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
@@ -70,6 +71,12 @@ const char *
 http_header(const struct http_req *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_cookie(const struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
 /* A client-supplied request id is kept if it is short and plain; otherwise (and when
@@ -119,7 +126,40 @@ request_new(struct http_server *s, struct MHD_Connection *conn, const char *url,
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 				  req->client_ip, sizeof(req->client_ip));
 	}
+	forwarded_client(s, req);
 	return req;
+}
+
+/* Behind a load balancer every peer is the balancer. When the peer is one of the
+ * trusted proxies, the client is the last address of X-Forwarded-For (the one the
+ * proxy itself added); anything else in that header could be forged by the client. */
+static void
+forwarded_client(const struct http_server *s, struct http_req *req)
+{
+	const char *list = s->cfg.trusted_proxies, *xff, *last;
+	unsigned char buf[sizeof(struct in6_addr)];
+	size_t n = strlen(req->client_ip);
+	char ip[48];
+
+	if (list == NULL || *list == '\0' || n == 0)
+		return;
+	for (const char *p = strstr(list, req->client_ip); ; p = strstr(p + 1, req->client_ip)) {
+		if (p == NULL)
+			return;
+		if ((p == list || p[-1] == ',' || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+			break;
+	}
+	xff = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (xff == NULL)
+		return;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	snprintf(ip, sizeof(ip), "%s", last);
+	ip[strcspn(ip, " ")] = '\0';
+	if (inet_pton(AF_INET, ip, buf) == 1 || inet_pton(AF_INET6, ip, buf) == 1)
+		memcpy(req->client_ip, ip, sizeof(req->client_ip));
 }
 
 /* Route the request and run its handler; afterwards req holds a reply or an error. */
@@ -353,6 +393,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	s->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so it sees every message */
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads > 0 ? cfg->threads : 1),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
@@ -361,7 +402,6 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_END);
 	if (s->daemon == NULL) {
 		close(fd);

@@ -22,6 +22,7 @@ struct http_server_config {
 	int max_per_ip;
 	int timeout_seconds;     /* idle connection timeout */
 	const char *web_dir;     /* static files, or NULL for none */
+	const char *trusted_proxies; /* "a,b": peers whose X-Forwarded-For names the client */
 };
 
 /*

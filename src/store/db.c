@@ -274,28 +274,54 @@ db_res_isnull(const struct db_res *r, int row, int col)
 	return db_res_text(r, row, col) == NULL;
 }
 
-/* Migrations are written once for both backends; @ID@ stands for the backend's
- * auto-increment primary key type. The result is the caller's to free. */
+/*
+ * Migrations are written once for both backends. @ID@ stands for the backend's
+ * auto-increment primary key type, and what only one backend understands (triggers,
+ * extensions) sits between "-- @sqlite" or "-- @pgsql" and "-- @end" lines. The
+ * result is the caller's to free.
+ */
 static char *
 migration_sql(const struct db_ops *ops, const char *sql)
 {
 	static const char token[] = "@ID@";
-	size_t tlen = strlen(token), ilen = strlen(ops->id_type), n = 0;
-	const char *p;
+	size_t tlen = strlen(token), ilen = strlen(ops->id_type), count = 0;
+	const char *line = sql, *nl;
 	char *out, *o;
+	int skip = 0;
 
-	for (p = strstr(sql, token); p != NULL; p = strstr(p + tlen, token))
-		n++;
-	out = gzf_malloc(strlen(sql) + n * ilen + 1);
-	o = out;
-	while ((p = strstr(sql, token)) != NULL) {
-		memcpy(o, sql, (size_t)(p - sql));
-		o += p - sql;
-		memcpy(o, ops->id_type, ilen);
-		o += ilen;
-		sql = p + tlen;
+	for (nl = strstr(sql, token); nl != NULL; nl = strstr(nl + tlen, token))
+		count++;
+	out = o = gzf_malloc(strlen(sql) + count * ilen + 1);
+
+	for (; *line; line = nl) {
+		const char *p, *end;
+
+		nl = strchr(line, '\n');
+		nl = nl ? nl + 1 : line + strlen(line);
+		if (strncmp(line, "-- @sqlite", 10) == 0 || strncmp(line, "-- @pgsql", 9) == 0) {
+			skip = strncmp(line + 4, ops->name, strlen(ops->name)) != 0;
+			continue;
+		}
+		if (strncmp(line, "-- @end", 7) == 0) {
+			skip = 0;
+			continue;
+		}
+		if (skip)
+			continue;
+		for (p = line; p < nl; p = end) {
+			const char *t = strstr(p, token);
+
+			end = (t != NULL && t < nl) ? t : nl;
+			memcpy(o, p, (size_t)(end - p));
+			o += end - p;
+			if (end == t) {
+				memcpy(o, ops->id_type, ilen);
+				o += ilen;
+				end += tlen;
+			}
+		}
 	}
-	strcpy(o, sql);
+	*o = '\0';
 	return out;
 }
 

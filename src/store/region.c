@@ -6,7 +6,7 @@
 
 #include <stdlib.h>
 
-#define REGION_COLUMNS "code, COALESCE(parent_code, 0), level, name, name_en, COALESCE(city_id, 0)"
+#define REGION_COLUMNS "code, COALESCE(parent_code, 0), level, name, name_en, COALESCE(city_id, 0), path"
 
 static void
 region_from_row(const struct db_res *r, int row, struct region *out)
@@ -17,18 +17,30 @@ region_from_row(const struct db_res *r, int row, struct region *out)
 	out->name = db_res_text(r, row, 3);
 	out->name_en = db_res_text(r, row, 4);
 	out->city_id = db_res_int(r, row, 5);
+	out->path = db_res_text(r, row, 6);
 }
 
 int
 store_region_put(struct db_conn *c, const struct region *r, struct gzf_err *err)
 {
+	struct region parent;
+	const char *path;
+	int rc;
+
+	if (r->parent_code == 0) {
+		path = arena_printf(db_arena(c), "/%lld/", (long long)r->code);
+	} else {
+		if ((rc = store_region_get(c, r->parent_code, &parent, err)) != GZF_OK)
+			return rc;
+		path = arena_printf(db_arena(c), "%s%lld/", parent.path, (long long)r->code);
+	}
 	return db_exec(c,
-		"INSERT INTO regions (code, parent_code, level, name, name_en, city_id)"
-		" VALUES ($1, $2, $3, $4, $5, $6)"
+		"INSERT INTO regions (code, parent_code, level, name, name_en, city_id, path)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7)"
 		" ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en",
 		DB_ARGS(DB_I(r->code), r->parent_code ? DB_I(r->parent_code) : DB_NULLV,
 			DB_T(r->level), DB_T(r->name), DB_T(r->name_en ? r->name_en : ""),
-			r->city_id ? DB_I(r->city_id) : DB_NULLV),
+			r->city_id ? DB_I(r->city_id) : DB_NULLV, DB_T(path)),
 		NULL, err);
 }
 

@@ -17,9 +17,11 @@ struct region {
 	const char *name;
 	const char *name_en;
 	int64_t city_id;     /* 0 above city level */
+	const char *path;    /* "/100000/230000/230600/": codes from the root down */
 };
 
-/* store_region_put — insert r, or update its names if the code exists. */
+/* store_region_put — insert r (its path is derived from the parent's), or update its
+ * names if the code exists. GZF_ENOTFOUND when the parent does not exist. */
 int store_region_put(struct db_conn *c, const struct region *r, struct gzf_err *err);
 
 /* store_region_get — the region with code; GZF_ENOTFOUND if none. */
@@ -29,5 +31,137 @@ int store_region_get(struct db_conn *c, int64_t code, struct region *out, struct
  * arena array of *n. */
 int store_region_children(struct db_conn *c, int64_t parent, struct region **out, int *n,
 			  struct gzf_err *err);
+
+/* ---- accounts (user.c) ---- */
+
+/* An account. Personal fields are as stored: *_enc encrypted, *_hash keyed hashes. */
+struct user {
+	int64_t id;
+	const char *kind;          /* "resident" or "staff" */
+	int64_t city_id;
+	int64_t region_code;       /* staff: their region; residents: 0 */
+	const char *region_path;   /* staff: their region's; residents: their city's */
+	const char *region_level;
+	const char *role;          /* staff only */
+	const char *username;      /* staff only */
+	const char *display_name;  /* staff only */
+	const char *phone_hash;
+	const char *phone_enc;
+	const char *real_name_enc;
+	const char *id_hash;
+	const char *id_enc;
+	int64_t real_name_at;      /* 0 until real-name authentication passed */
+	const char *password_hash;
+	const char *status;        /* "active" or "disabled" */
+	int64_t created_by;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* store_user_create — insert u (id, path and level ignored); *id gets the new id.
+ * GZF_ECONFLICT when the phone (per kind) or the username is taken. */
+int store_user_create(struct db_conn *c, const struct user *u, int64_t *id, struct gzf_err *err);
+
+/* store_user_get — by id; GZF_ENOTFOUND if none. */
+int store_user_get(struct db_conn *c, int64_t id, struct user *out, struct gzf_err *err);
+
+/* store_user_by_phone — the account of kind with this phone hash; GZF_ENOTFOUND. */
+int store_user_by_phone(struct db_conn *c, const char *kind, const char *phone_hash,
+			struct user *out, struct gzf_err *err);
+
+/* store_user_by_username — the staff account with this username; GZF_ENOTFOUND. */
+int store_user_by_username(struct db_conn *c, const char *username, struct user *out,
+			   struct gzf_err *err);
+
+/* store_user_set_password — replace the password hash. */
+int store_user_set_password(struct db_conn *c, int64_t id, const char *hash, int64_t now,
+			    struct gzf_err *err);
+
+/* store_user_set_real_name — record a passed real-name check. GZF_ECONFLICT when
+ * another account already holds this ID number (id_hash). */
+int store_user_set_real_name(struct db_conn *c, int64_t id, const char *name_enc,
+			     const char *id_hash, const char *id_enc, int64_t now,
+			     struct gzf_err *err);
+
+/* store_staff_list — staff whose region is inside the subtree at path, optionally of
+ * one role (NULL: all), ordered by id, at most limit after after_id. */
+int store_staff_list(struct db_conn *c, const char *path, const char *role, int limit,
+		     int64_t after_id, struct user **out, int *n, struct gzf_err *err);
+
+/* store_staff_update — set a staff member's region, role, name and status. */
+int store_staff_update(struct db_conn *c, const struct user *u, int64_t now,
+		       struct gzf_err *err);
+
+/* ---- sessions (session.c) ---- */
+
+struct session {
+	int64_t id;
+	int64_t user_id;
+	int64_t created_at;
+	int64_t last_seen_at;
+	int64_t expires_at;
+	int64_t revoked_at;
+};
+
+/* store_session_create — a new session for user, found later by token_hash. */
+int store_session_create(struct db_conn *c, const struct user *u, const char *token_hash,
+			 int64_t now, int64_t expires_at, const char *client_ip,
+			 const char *user_agent, struct gzf_err *err);
+
+/* store_session_find — the session with token_hash and its account; GZF_ENOTFOUND. */
+int store_session_find(struct db_conn *c, const char *token_hash, struct session *s,
+		       struct user *u, struct gzf_err *err);
+
+/* store_session_touch — record activity now. */
+int store_session_touch(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err);
+
+/* store_session_revoke — end one session; store_session_revoke_user ends all of a
+ * user's sessions (after a password change). */
+int store_session_revoke(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err);
+int store_session_revoke_user(struct db_conn *c, int64_t user_id, int64_t now,
+			      struct gzf_err *err);
+
+/* ---- SMS codes (sms_code.c) ---- */
+
+struct sms_code {
+	int64_t id;
+	const char *code_hash;
+	int64_t created_at;
+	int64_t expires_at;
+	int attempts;
+};
+
+/* store_code_create — remember a code sent to phone_hash for purpose. */
+int store_code_create(struct db_conn *c, int64_t city_id, const char *phone_hash,
+		      const char *purpose, const char *code_hash, int64_t now, int64_t expires_at,
+		      struct gzf_err *err);
+
+/* store_code_latest — the newest unused, unexpired code; GZF_ENOTFOUND. */
+int store_code_latest(struct db_conn *c, const char *phone_hash, const char *purpose,
+		      int64_t now, struct sms_code *out, struct gzf_err *err);
+
+/* store_code_attempt — count a wrong try; store_code_use marks it used (once:
+ * GZF_ECONFLICT when it already was). */
+int store_code_attempt(struct db_conn *c, int64_t id, struct gzf_err *err);
+int store_code_use(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err);
+
+/* ---- attempt throttles (throttle.c) ---- */
+
+struct throttle {
+	int attempts;
+	int64_t window_start;
+	int64_t locked_until;
+};
+
+/* store_throttle_get — the state of scope (all zero when none). */
+int store_throttle_get(struct db_conn *c, const char *scope, struct throttle *out,
+		       struct gzf_err *err);
+
+/* store_throttle_put — save the state of scope. */
+int store_throttle_put(struct db_conn *c, const char *scope, int64_t city_id,
+		       const struct throttle *t, struct gzf_err *err);
+
+/* store_throttle_clear — forget scope (after a success). */
+int store_throttle_clear(struct db_conn *c, const char *scope, struct gzf_err *err);
 
 #endif

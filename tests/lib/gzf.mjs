@@ -43,15 +43,21 @@ export function runGzf(args, env = {}) {
   return spawnSync(bin, args, { encoding: 'utf8', cwd: root, env: { ...process.env, ...env } });
 }
 
-export async function startGzf({ args = [], env = {}, demo = false } = {}) {
+// startGzf — `gzf serve` on a free port and a fresh database; demo: load the demo data
+// first; sim: a running simulator (tests/lib/sim.mjs) to use as the partners, sharing its
+// secrets file so both hold the same partner key.
+export async function startGzf({ args = [], env = {}, demo = false, sim = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gzf-test-'));
   const db = freshDatabase(dir);
   const common = ['--data-dir', dir, '--db', db.url];
+  if (sim) common.push('--secrets', sim.secrets, '--identity-url', `${sim.url}/identity`, '--sms-url', `${sim.url}/sms`);
   if (demo) {
     const d = runGzf(['demo', ...common], env);
     if (d.status !== 0) throw new Error(`gzf demo failed: ${d.stderr}`);
   }
-  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--web-dir', join(root, 'web/dist'), ...common, ...args],
+  // Tests speak for many clients from loopback, each with its own X-Forwarded-For.
+  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--web-dir', join(root, 'web/dist'),
+    '--trusted-proxies', '127.0.0.1', ...common, ...args],
     { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const logs = [];
   let stderr = '';

@@ -15,6 +15,11 @@ main(void)
 	srunner_add_suite(sr, router_suite());
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, db_suite());
+	srunner_add_suite(sr, audit_suite());
+	srunner_add_suite(sr, partner_suite());
+	srunner_add_suite(sr, crypto_suite());
+	srunner_add_suite(sr, idcard_suite());
+	srunner_add_suite(sr, pii_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -98,7 +98,7 @@ START_TEST(transactions_and_conflicts)
 {
 	struct db *db = fresh(2);
 	struct arena *a = arena_create();
-	struct region r = { 990000, 0, "province", "测试省", "Test", 0 }, got;
+	struct region r = { 990000, 0, "province", "测试省", "Test", 0, NULL }, got;
 	struct db_conn *c;
 	struct db_res *res;
 	struct gzf_err e;
@@ -117,13 +117,13 @@ START_TEST(transactions_and_conflicts)
 	ck_assert_int_eq(db_commit(c, &e), GZF_OK);
 	ck_assert_int_eq(store_region_get(c, 990000, &got, &e), GZF_OK);
 	ck_assert_str_eq(got.name, "测试省");
-	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, level, name) VALUES ($1, 'province', 'x')",
+	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, level, name, path) VALUES ($1, 'province', 'x', '/x/')",
 				 DB_ARGS(DB_I(990000)), NULL, &e), GZF_ECONFLICT);
 	ck_assert_int_eq(db_exec(c, "UPDATE regions SET name_en = $1 WHERE code = $2",
 				 DB_ARGS(DB_T("T"), DB_I(990000)), &changes, &e), GZF_OK);
 	ck_assert_int_eq(changes, 1);
 	/* A foreign key to a missing parent is refused. */
-	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, parent_code, level, name) VALUES ($1, $2, 'city', 'y')",
+	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, parent_code, level, name, path) VALUES ($1, $2, 'city', 'y', '/y/')",
 				 DB_ARGS(DB_I(990100), DB_I(123)), NULL, &e), GZF_ECONFLICT);
 	/* A connection released inside a transaction is rolled back. */
 	ck_assert_int_eq(db_begin(c, &e), GZF_OK);

@@ -11,6 +11,11 @@ Suite *arena_suite(void);
 Suite *router_suite(void);
 Suite *config_suite(void);
 Suite *db_suite(void);
+Suite *partner_suite(void);
 Suite *core_suite(void);
+Suite *audit_suite(void);
+Suite *crypto_suite(void);
+Suite *idcard_suite(void);
+Suite *pii_suite(void);
 
 #endif

@@ -1,0 +1,91 @@
+/*
+ * resident.c — residents' accounts as staff see them: masked by default; the full ID
+ * or phone number only for roles that check identities, and every look is audited.
+ */
+#include "api/api.h"
+
+#include <string.h>
+
+static int resident_get(struct http_req *req);
+static int resident_reveal(struct http_req *req);
+static int load_resident(struct http_req *req, struct db_conn *c, struct user *u, struct object *obj);
+
+void
+api_resident_routes(struct router *r)
+{
+	router_add(r, "GET", "/api/v1/residents/:id", resident_get);
+	router_add(r, "POST", "/api/v1/residents/:id/reveal", resident_reveal);
+}
+
+/* A resident belongs to their city's region until an application places them. */
+static int
+load_resident(struct http_req *req, struct db_conn *c, struct user *u, struct object *obj)
+{
+	int64_t id;
+	int rc;
+
+	if ((rc = api_param_int(req, "id", &id)) != GZF_OK)
+		return rc;
+	rc = store_user_get(c, id, u, &req->err);
+	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(u->kind, "resident") != 0))
+		return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such resident");
+	if (rc != GZF_OK)
+		return rc;
+	*obj = (struct object){ .owner_id = u->id, .region_path = u->region_path };
+	return GZF_OK;
+}
+
+/* GET /api/v1/residents/:id — the masked record; the look is audited. */
+static int
+resident_get(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	struct object obj;
+	struct user u;
+	int rc;
+
+	if ((rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = load_resident(req, c, &u, &obj)) != GZF_OK ||
+	    (rc = api_authorize(req, c, who, ACT_RESIDENT_READ, &obj, "resident.read", "resident", u.id)) != GZF_OK)
+		return rc;
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "resident.read", "resident", u.id, u.city_id, "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:o}", "resident", api_account_json(req, &u)));
+}
+
+/* POST /api/v1/residents/:id/reveal {"field":"id_number"|"phone"|"name"} */
+static int
+resident_reveal(struct http_req *req)
+{
+	const char *field, *value;
+	struct caller *who;
+	struct db_conn *c;
+	struct object obj;
+	struct user u;
+	json_t *body;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "field", 1, 16, &field)) != GZF_OK)
+		return rc;
+	if (strcmp(field, "id_number") != 0 && strcmp(field, "phone") != 0 && strcmp(field, "name") != 0)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "field",
+				   "field must be \"id_number\", \"phone\" or \"name\"");
+	if ((rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = load_resident(req, c, &u, &obj)) != GZF_OK ||
+	    (rc = api_authorize(req, c, who, ACT_RESIDENT_REVEAL, &obj, "resident.reveal", "resident", u.id)) != GZF_OK)
+		return rc;
+	value = api_unseal(req, strcmp(field, "id_number") == 0 ? u.id_enc
+			   : strcmp(field, "phone") == 0 ? u.phone_enc : u.real_name_enc);
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "resident.reveal", "resident", u.id, u.city_id, "ok",
+			    arena_printf(req->arena, "{\"field\":\"%s\"}", field))) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:s, s:s?}", "field", field, "value", value));
+}

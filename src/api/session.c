@@ -1,0 +1,323 @@
+/*
+ * session.c — who is calling, and what every handler needs around that: sessions and
+ * their cookies, CSRF protection, attempt throttles, the audit trail of the request,
+ * and the keyed hashes and encryption of personal fields.
+ *
+ * A session token is 32 random bytes. The database keeps only its keyed hash. Web apps
+ * carry it in an HttpOnly SameSite cookie, and prove each unsafe request with the
+ * X-CSRF-Token header, whose value is derived from the token (so it needs no storage)
+ * and handed to the app at login and in the readable gzf_csrf cookie. Other API clients
+ * send it as "Authorization: Bearer ..." and need no CSRF token.
+ */
+#include "api/api.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "domain/audit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SESSION_COOKIE "gzf_session"
+#define CSRF_COOKIE "gzf_csrf"
+#define MINUTE_MS (60 * 1000LL)
+#define HOUR_MS (60 * MINUTE_MS)
+#define TOUCH_EVERY_MS MINUTE_MS
+
+/* Residents use their phones for days at a time; staff sessions end sooner. */
+struct session_limits {
+	int64_t idle_ms;
+	int64_t absolute_ms;
+};
+static const struct session_limits resident_limits = { 7 * 24 * HOUR_MS, 30 * 24 * HOUR_MS };
+static const struct session_limits staff_limits = { 30 * MINUTE_MS, 12 * HOUR_MS };
+
+static const struct session_limits *limits_for(const char *kind);
+static const char *bearer_token(const struct http_req *req);
+static int unsafe_method(const char *method);
+static const char *csrf_for(struct http_req *req, const char *token);
+
+static const struct session_limits *
+limits_for(const char *kind)
+{
+	return strcmp(kind, "staff") == 0 ? &staff_limits : &resident_limits;
+}
+
+const char *
+api_hash(struct http_req *req, const unsigned char *key, const char *prefix, const char *value)
+{
+	char *out = arena_alloc(req->arena, CRYPTO_HASH_HEX);
+	const char *text = arena_printf(req->arena, "%s:%s", prefix, value);
+
+	crypto_keyed_hash(key, text, out);
+	return out;
+}
+
+const char *
+api_unseal(struct http_req *req, const char *sealed)
+{
+	struct app *app = req->app;
+	char *plain = NULL;
+
+	if (sealed == NULL)
+		return NULL;
+	if (crypto_open(req->arena, app->secrets->data_key, sealed, &plain) != GZF_OK) {
+		/* A field that will not decrypt means a wrong key or damaged data: say so in
+		 * the log, show nothing rather than garbage. */
+		log_msg(LOG_ERROR, "personal field cannot be decrypted", "request_id", req->id, NULL);
+		return NULL;
+	}
+	return plain;
+}
+
+static const char *
+bearer_token(const struct http_req *req)
+{
+	const char *h = http_header(req, "Authorization");
+
+	if (h == NULL || strncmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	return h + 7;
+}
+
+static int
+unsafe_method(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	       strcmp(method, "OPTIONS") != 0;
+}
+
+static const char *
+csrf_for(struct http_req *req, const char *token)
+{
+	struct app *app = req->app;
+
+	return api_hash(req, app->secrets->token_key, "csrf", token);
+}
+
+static void
+actor_from_user(const struct user *u, struct actor *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->user_id = u->id;
+	a->city_id = u->city_id;
+	a->region_path = u->region_path;
+	if (strcmp(u->kind, "staff") == 0) {
+		a->kind = ACTOR_STAFF;
+		a->region_code = u->region_code;
+		if (authz_role_parse(u->role, &a->role) != GZF_OK)
+			a->role = ROLE_NONE;
+	} else {
+		a->kind = ACTOR_RESIDENT;
+		a->region_code = u->city_id;
+	}
+}
+
+int
+api_caller(struct http_req *req, struct db_conn *c, struct caller **out)
+{
+	struct app *app = req->app;
+	const char *token, *csrf;
+	struct caller *who;
+	struct session s;
+	struct user u;
+	int64_t now = gzf_now_ms();
+	int rc, via_cookie = 0;
+
+	who = arena_alloc(req->arena, sizeof(*who));
+	who->actor.kind = ACTOR_ANONYMOUS;
+	*out = who;
+	token = bearer_token(req);
+	if (token == NULL) {
+		token = http_cookie(req, SESSION_COOKIE);
+		via_cookie = token != NULL;
+	}
+	if (token == NULL || strlen(token) != CRYPTO_TOKEN_CHARS)
+		return token == NULL ? GZF_OK
+			: gzf_err_set(&req->err, GZF_EUNAUTH, "session_expired", NULL,
+				      "your session has ended; please log in again");
+	rc = store_session_find(c, api_hash(req, app->secrets->token_key, "session", token), &s, &u,
+				&req->err);
+	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && (s.revoked_at != 0 || now >= s.expires_at ||
+			now - s.last_seen_at >= limits_for(u.kind)->idle_ms ||
+			strcmp(u.status, "active") != 0))) {
+		if (via_cookie)
+			api_session_clear_cookies(req);
+		return gzf_err_set(&req->err, GZF_EUNAUTH, "session_expired", NULL,
+				   "your session has ended; please log in again");
+	}
+	if (rc != GZF_OK)
+		return rc;
+	if (via_cookie && unsafe_method(req->method)) {
+		csrf = http_header(req, "X-CSRF-Token");
+		if (csrf == NULL || !crypto_equal(csrf, csrf_for(req, token)))
+			return gzf_err_set(&req->err, GZF_EFORBIDDEN, "csrf_failed", NULL,
+					   "the request did not carry a valid CSRF token; reload the page and try again");
+	}
+	/* Activity is written at most once a minute per session. */
+	if (now - s.last_seen_at >= TOUCH_EVERY_MS &&
+	    (rc = store_session_touch(c, s.id, now, &req->err)) != GZF_OK)
+		return rc;
+	actor_from_user(&u, &who->actor);
+	who->session_id = s.id;
+	who->via_cookie = via_cookie;
+	return GZF_OK;
+}
+
+int
+api_login_required(struct http_req *req, struct db_conn *c, struct caller **out)
+{
+	int rc = api_caller(req, c, out);
+
+	if (rc == GZF_OK && (*out)->actor.kind == ACTOR_ANONYMOUS)
+		return gzf_err_set(&req->err, GZF_EUNAUTH, "login_required", NULL, "please log in first");
+	return rc;
+}
+
+int
+api_audit(struct http_req *req, struct db_conn *c, const struct caller *who, const char *action,
+	  const char *object_type, int64_t object_id, int64_t object_region, const char *result,
+	  const char *detail)
+{
+	struct app *app = req->app;
+	const struct actor *a = who ? &who->actor : NULL;
+	static const char *kinds[] = { "anonymous", "resident", "staff", "system" };
+	struct region where;
+	struct audit_entry e = {
+		.city_id = a ? a->city_id : 0,
+		.actor_kind = a ? kinds[a->kind] : "anonymous",
+		.actor_id = a ? a->user_id : 0,
+		.actor_role = a && a->kind == ACTOR_STAFF ? authz_role_name(a->role) : NULL,
+		.actor_region = a ? a->region_code : 0,
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id ? arena_printf(req->arena, "%lld", (long long)object_id) : NULL,
+		.object_region = object_region,
+		.client_ip = req->client_ip,
+		.request_id = req->id,
+		.result = result,
+		.detail = detail,
+	};
+	int rc;
+
+	/* The entry joins the chain of the object's city, so a city's log holds what was
+	 * done to its objects, whoever did it. */
+	if (object_region != 0) {
+		if ((rc = store_region_get(c, object_region, &where, &req->err)) == GZF_OK)
+			e.city_id = where.city_id;
+		else if (rc != GZF_ENOTFOUND)
+			return rc;
+	}
+	return audit_record(c, app->audit_key, &e, &req->err);
+}
+
+int
+api_authorize(struct http_req *req, struct db_conn *c, const struct caller *who, enum action action,
+	      const struct object *obj, const char *audit_action, const char *object_type,
+	      int64_t object_id)
+{
+	struct gzf_err ignored;
+	int rc = authz_check(&who->actor, action, obj);
+
+	if (rc == GZF_OK)
+		return GZF_OK;
+	if (rc == GZF_EUNAUTH)
+		return gzf_err_set(&req->err, rc, "login_required", NULL, "please log in first");
+	/* The refusal is recorded on its own: the request's work will not commit. */
+	if (db_begin(c, &ignored) == GZF_OK) {
+		if (api_audit(req, c, who, audit_action, object_type, object_id, 0, "denied", NULL) == GZF_OK)
+			db_commit(c, &ignored);
+		else
+			db_rollback(c);
+	}
+	return gzf_err_set(&req->err, GZF_EFORBIDDEN, "forbidden", NULL,
+			   "you do not have permission to do this");
+}
+
+int
+api_session_start(struct http_req *req, struct db_conn *c, const struct user *u, const char *mode,
+		  json_t *reply)
+{
+	struct app *app = req->app;
+	char token[CRYPTO_TOKEN_CHARS + 1];
+	const struct session_limits *lim = limits_for(u->kind);
+	int64_t now = gzf_now_ms();
+	const char *csrf;
+	int rc;
+
+	crypto_token(token);
+	rc = store_session_create(c, u, api_hash(req, app->secrets->token_key, "session", token), now,
+				  now + lim->absolute_ms, req->client_ip, http_header(req, "User-Agent"),
+				  &req->err);
+	if (rc != GZF_OK)
+		return rc;
+	csrf = csrf_for(req, token);
+	if (mode != NULL && strcmp(mode, "bearer") == 0) {
+		json_object_set_new(reply, "token", json_string(token));
+	} else {
+		http_reply_header(req, "Set-Cookie", arena_printf(req->arena,
+			SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax", token,
+			(long long)(lim->absolute_ms / 1000)));
+		http_reply_header(req, "Set-Cookie", arena_printf(req->arena,
+			CSRF_COOKIE "=%s; Path=/; Max-Age=%lld; SameSite=Strict", csrf,
+			(long long)(lim->absolute_ms / 1000)));
+	}
+	json_object_set_new(reply, "csrf_token", json_string(csrf));
+	return GZF_OK;
+}
+
+void
+api_session_clear_cookies(struct http_req *req)
+{
+	http_reply_header(req, "Set-Cookie", SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+	http_reply_header(req, "Set-Cookie", CSRF_COOKIE "=; Path=/; Max-Age=0; SameSite=Strict");
+}
+
+int
+api_throttle_check(struct http_req *req, struct db_conn *c, const char *scope)
+{
+	struct throttle t;
+	int64_t now = gzf_now_ms(), wait;
+	int rc;
+
+	if ((rc = store_throttle_get(c, scope, &t, &req->err)) != GZF_OK)
+		return rc;
+	if (t.locked_until <= now)
+		return GZF_OK;
+	wait = (t.locked_until - now + 999) / 1000;
+	http_reply_header(req, "Retry-After", arena_printf(req->arena, "%lld", (long long)wait));
+	if (wait > 90)
+		return gzf_err_set(&req->err, GZF_ELIMIT, "locked", NULL,
+				   "too many attempts: locked for %lld more minutes, please try again later",
+				   (long long)((wait + 59) / 60));
+	return gzf_err_set(&req->err, GZF_ELIMIT, "too_many_attempts", NULL,
+			   "too many attempts: please wait %lld seconds and try again", (long long)wait);
+}
+
+int
+api_throttle_hit(struct http_req *req, struct db_conn *c, const struct throttle_policy *p,
+		 const char *scope, int64_t city_id, int *attempts)
+{
+	struct throttle t;
+	int64_t now = gzf_now_ms();
+	int rc;
+
+	if ((rc = db_begin(c, &req->err)) != GZF_OK)
+		return rc;
+	if ((rc = store_throttle_get(c, scope, &t, &req->err)) != GZF_OK)
+		goto out;
+	if (t.window_start == 0 || now - t.window_start >= p->window_ms) {
+		t.window_start = now;
+		t.attempts = 0;
+	}
+	t.attempts++;
+	t.locked_until = throttle_next(p, t.attempts, now);
+	if ((rc = store_throttle_put(c, scope, city_id, &t, &req->err)) != GZF_OK)
+		goto out;
+	rc = db_commit(c, &req->err);
+	if (attempts != NULL)
+		*attempts = t.attempts;
+out:
+	if (rc != GZF_OK)
+		db_rollback(c);
+	return rc;
+}

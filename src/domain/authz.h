@@ -1,0 +1,81 @@
+/*
+ * authz.h — who may do what. One function, authz_check(), decides every access from
+ * (actor, action, object): the actor's kind, role and region, and the object's owner
+ * and region. A role alone never grants access to an object outside the actor's region
+ * subtree; a resident reaches only their own records.
+ */
+#ifndef GZF_DOMAIN_AUTHZ_H
+#define GZF_DOMAIN_AUTHZ_H
+
+#include <stdint.h>
+
+#include "core/gzf.h"
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_COMMUNITY_CLERK,
+	ROLE_STREET_REVIEWER,
+	ROLE_DISTRICT_REVIEWER,
+	ROLE_CITY_APPROVER,
+	ROLE_HOUSING_MANAGER,
+	ROLE_FINANCE_OFFICER,
+	ROLE_CONTENT_EDITOR,
+	ROLE_TICKET_HANDLER,
+	ROLE_CITY_ADMIN,
+	ROLE_PROVINCE_SUPERVISOR,
+	ROLE_MINISTRY_SUPERVISOR,
+	ROLE_SYSTEM_ADMIN,
+	ROLE_COUNT
+};
+
+enum actor_kind { ACTOR_ANONYMOUS, ACTOR_RESIDENT, ACTOR_STAFF, ACTOR_SYSTEM };
+
+struct actor {
+	enum actor_kind kind;
+	int64_t user_id;
+	enum role role;          /* staff only */
+	int64_t region_code;     /* staff: their region; resident: their city */
+	const char *region_path; /* "/100000/230000/230600/" */
+	int64_t city_id;         /* 0 above city level */
+};
+
+enum action {
+	ACT_ACCOUNT_READ,    /* one's own account */
+	ACT_ACCOUNT_UPDATE,
+	ACT_STAFF_LIST,      /* object: the region listed */
+	ACT_STAFF_READ,      /* object: the staff member (region, role) */
+	ACT_STAFF_CREATE,    /* object: the new member's region and role */
+	ACT_STAFF_UPDATE,
+	ACT_STAFF_REVEAL,    /* see a staff member's full phone number */
+	ACT_REGION_CREATE,   /* object: the parent region */
+	ACT_RESIDENT_READ,   /* object: the resident (owner, region) — masked view */
+	ACT_RESIDENT_REVEAL, /* see a resident's full ID or phone number */
+	ACT_AUDIT_SEARCH,    /* object: the region searched */
+	ACT_COUNT
+};
+
+struct object {
+	int64_t owner_id;        /* the resident it belongs to, 0 if none */
+	const char *region_path; /* the region it belongs to */
+	enum role role;          /* for staff objects: the member's role */
+};
+
+/*
+ * authz_check — 0 when actor may perform action on object; GZF_EUNAUTH for an
+ * anonymous actor; GZF_EFORBIDDEN otherwise. Pure: no I/O.
+ */
+int authz_check(const struct actor *actor, enum action action, const struct object *object);
+
+/* authz_role_name — the API name ("city_admin"); authz_role_parse the reverse
+ * (GZF_EINVAL for an unknown name). */
+const char *authz_role_name(enum role role);
+int authz_role_parse(const char *name, enum role *out);
+
+/* authz_role_fits_level — 1 when a member with role may be placed at a region of
+ * level ("community", "street", "district", "city", "province", "nation"). */
+int authz_role_fits_level(enum role role, const char *level);
+
+/* authz_region_within — 1 when path is inside (or equal to) the subtree at root. */
+int authz_region_within(const char *path, const char *root);
+
+#endif

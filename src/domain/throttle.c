@@ -1,0 +1,43 @@
+/*
+ * throttle.c — the attempt policies: slow first (doubling waits), then lock.
+ */
+#include "domain/throttle.h"
+
+#define SECOND 1000LL
+#define MINUTE (60 * SECOND)
+#define HOUR (60 * MINUTE)
+
+const struct throttle_policy throttle_login_account = {
+	"login:account", 3, 6, 2 * SECOND, 15 * MINUTE, 15 * MINUTE
+};
+const struct throttle_policy throttle_login_ip = {
+	"login:ip", 10, 30, 1 * SECOND, 15 * MINUTE, 15 * MINUTE
+};
+/* One code a minute, at most ten a day per phone. */
+const struct throttle_policy throttle_sms_phone = {
+	"sms:phone", 0, 10, 60 * SECOND, 24 * HOUR, 24 * HOUR
+};
+const struct throttle_policy throttle_sms_ip = {
+	"sms:ip", 10, 30, 10 * SECOND, HOUR, HOUR
+};
+const struct throttle_policy throttle_code_phone = {
+	"code:phone", 3, 10, 2 * SECOND, 30 * MINUTE, 30 * MINUTE
+};
+
+int64_t
+throttle_next(const struct throttle_policy *p, int attempts, int64_t now)
+{
+	int64_t delay;
+	int extra;
+
+	if (attempts >= p->lock_after)
+		return now + p->lock_ms;
+	if (attempts <= p->free_attempts)
+		return now;
+	/* A policy with no free attempts spaces every attempt by the base delay. */
+	if (p->free_attempts == 0)
+		return now + p->base_delay_ms;
+	extra = attempts - p->free_attempts - 1;
+	delay = p->base_delay_ms << (extra > 20 ? 20 : extra);
+	return now + (delay < p->lock_ms ? delay : p->lock_ms);
+}

@@ -1,0 +1,32 @@
+/*
+ * throttle.h — how repeated attempts are slowed down and then locked out: failed
+ * logins per account and per client address, SMS codes per phone and per address,
+ * wrong codes per phone.
+ */
+#ifndef GZF_DOMAIN_THROTTLE_H
+#define GZF_DOMAIN_THROTTLE_H
+
+#include <stdint.h>
+
+struct throttle_policy {
+	const char *name;      /* scope prefix, e.g. "login:account" */
+	int free_attempts;     /* attempts counted in a window before any wait */
+	int lock_after;        /* attempts in a window that lock until the lock time ends */
+	int64_t base_delay_ms; /* the first wait; doubles with each further attempt */
+	int64_t lock_ms;       /* how long a lock lasts */
+	int64_t window_ms;     /* attempts older than this are forgotten */
+};
+
+extern const struct throttle_policy throttle_login_account; /* wrong passwords, per account */
+extern const struct throttle_policy throttle_login_ip;      /* wrong passwords, per address */
+extern const struct throttle_policy throttle_sms_phone;     /* codes sent, per phone */
+extern const struct throttle_policy throttle_sms_ip;        /* codes sent, per address */
+extern const struct throttle_policy throttle_code_phone;    /* wrong codes, per phone */
+
+/*
+ * throttle_next — after an attempt that counts, given attempts_in_window (including
+ * this one), the time (ms) before which the next attempt is refused; now when none.
+ */
+int64_t throttle_next(const struct throttle_policy *p, int attempts_in_window, int64_t now);
+
+#endif

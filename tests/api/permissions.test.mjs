@@ -1,0 +1,215 @@
+// The permission matrix: every endpoint that acts on a protected object × every role ×
+// where the object lies relative to the caller (own region, child, sibling, parent; another
+// resident's record), asserting allow or deny for each cell. The policy below is written
+// out independently of the server's own table, so a change to either shows up here.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startGzf } from '../lib/gzf.mjs';
+import { startSim } from '../lib/sim.mjs';
+import { newPhone, session, registerResident, staffLogin } from '../lib/accounts.mjs';
+
+const PASSWORD = 'Gzf-demo-2026';
+const ADMIN = ['city_admin', 'system_admin'];
+const CASEWORK = ['community_clerk', 'street_reviewer', 'district_reviewer', 'city_approver'];
+// Which roles may use each endpoint on objects inside their own region subtree.
+const POLICY = {
+  'staff.list': ADMIN,
+  'staff.create': ADMIN,
+  'staff.get': ADMIN,
+  'staff.update': ADMIN,
+  'staff.reveal': ADMIN,
+  'region.create': ADMIN,
+  'audit.search': [...ADMIN, 'province_supervisor', 'ministry_supervisor'],
+  'resident.get': [...CASEWORK, 'housing_manager', 'finance_officer', 'ticket_handler', 'city_admin'],
+  'resident.reveal': CASEWORK,
+};
+// The demo staff: one per role, placed down the Daqing branch of the tree.
+const ACTORS = [
+  ['sz_clerk', 'community_clerk', 230602001001],
+  ['sartu_street', 'street_reviewer', 230602001],
+  ['sartu_reviewer', 'district_reviewer', 230602],
+  ['dq_approver', 'city_approver', 230600],
+  ['dq_housing', 'housing_manager', 230600],
+  ['dq_finance', 'finance_officer', 230600],
+  ['dq_editor', 'content_editor', 230600],
+  ['dq_tickets', 'ticket_handler', 230600],
+  ['dq_admin', 'city_admin', 230600],
+  ['hlj_supervisor', 'province_supervisor', 230000],
+  ['moh_supervisor', 'ministry_supervisor', 100000],
+  ['admin', 'system_admin', 100000],
+];
+// For each actor region: its child, a sibling and its parent (null where there is none).
+const RELATIVES = {
+  230602001001: { child: null, sibling: 230602001002, parent: 230602001 },
+  230602001: { child: 230602001001, sibling: 230602002, parent: 230602 },
+  230602: { child: 230602001, sibling: 230603, parent: 230600 },
+  230600: { child: 230602, sibling: 230100, parent: 230000 },
+  230000: { child: 230600, sibling: 440000, parent: 100000 },
+  100000: { child: 230000, sibling: null, parent: null },
+};
+const LEVEL_ROLE = { community: 'community_clerk', street: 'street_reviewer', district: 'district_reviewer', city: 'city_approver', province: 'province_supervisor', nation: 'ministry_supervisor' };
+const CHILD_LEVEL = { nation: 'province', province: 'city', city: 'district', district: 'street', street: 'community', community: 'community' };
+
+let sim;
+let srv;
+const regions = new Map(); // code → {path, level}
+const members = new Map(); // region code → staff id placed there
+let residentDaqing;
+let residentHarbin;
+let seq = 0;
+
+async function region(code) {
+  if (!regions.has(code)) {
+    const r = await srv.request('GET', `/api/v1/regions/${code}`);
+    assert.equal(r.status, 200, `region ${code}`);
+    regions.set(code, { level: r.json.level, path: `/${[...r.json.path.map((p) => p.code), code].join('/')}/` });
+  }
+  return regions.get(code);
+}
+
+before(async () => {
+  sim = await startSim();
+  srv = await startGzf({ demo: true, sim });
+  const admin = await staffLogin(srv, 'admin', PASSWORD);
+  const targets = new Set();
+  for (const [, , code] of ACTORS) {
+    targets.add(code);
+    for (const rel of Object.values(RELATIVES[code])) if (rel) targets.add(rel);
+  }
+  for (const code of targets) {
+    const { level } = await region(code);
+    seq += 1;
+    const r = await admin.request('POST', '/api/v1/staff', { json: {
+      username: `member${seq}`, display_name: '测试人员', phone: newPhone(), password: 'Passw0rd-gzf',
+      role: LEVEL_ROLE[level], region_code: code } });
+    assert.equal(r.status, 201, r.text);
+    members.set(code, r.json.staff.id);
+  }
+  residentDaqing = await registerResident(srv, sim, { city: 230600 });
+  residentHarbin = await registerResident(srv, sim, { city: 230100 });
+});
+after(async () => {
+  await srv.stop();
+  await sim.stop();
+});
+
+// The requests of each endpoint against an object in region `code`.
+function requests(code) {
+  return {
+    'staff.list': ['GET', `/api/v1/staff?region=${code}`],
+    'staff.create': async () => {
+      seq += 1;
+      return ['POST', '/api/v1/staff', { username: `new${seq}`, display_name: '新人员', phone: newPhone(), password: 'Passw0rd-gzf', role: LEVEL_ROLE[(await region(code)).level], region_code: code }];
+    },
+    'staff.get': ['GET', `/api/v1/staff/${members.get(code)}`],
+    'staff.update': ['PATCH', `/api/v1/staff/${members.get(code)}`, { display_name: '改名人员' }],
+    'staff.reveal': ['POST', `/api/v1/staff/${members.get(code)}/reveal`, { field: 'phone' }],
+    'region.create': async () => {
+      seq += 1;
+      return ['POST', '/api/v1/regions', { code: 900000000000 + seq, parent_code: code, level: CHILD_LEVEL[(await region(code)).level], name: '测试区域' }];
+    },
+    'audit.search': ['GET', `/api/v1/audit?region=${code}`],
+  };
+}
+
+async function send(s, spec) {
+  const [method, path, json] = typeof spec === 'function' ? await spec() : spec;
+  return s.request(method, path, json === undefined ? {} : { json });
+}
+
+function denied(r) { return r.status === 401 || r.status === 403; }
+
+test('staff endpoints × every role × own, child, sibling and parent region', async () => {
+  let cells = 0;
+  const wrong = [];
+  for (const [username, role, code] of ACTORS) {
+    const s = await staffLogin(srv, username, PASSWORD);
+    const own = await region(code);
+    for (const [relation, target] of Object.entries({ own: code, ...RELATIVES[code] })) {
+      if (!target) continue;
+      const inside = (await region(target)).path.startsWith(own.path);
+      for (const [endpoint, spec] of Object.entries(requests(target))) {
+        const expectAllow = POLICY[endpoint].includes(role) && inside;
+        const r = await send(s, spec);
+        cells += 1;
+        if (expectAllow === denied(r) || r.status >= 500) wrong.push(`${role} ${endpoint} ${relation}: ${r.status} ${r.text.slice(0, 120)}`);
+        if (!expectAllow && r.status === 403) assert.equal(r.json.error.code, 'forbidden');
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.ok(cells > 250, `${cells} cells`);
+});
+
+test('residents\' records × every role × own city and another city', async () => {
+  const wrong = [];
+  for (const [username, role, code] of ACTORS) {
+    const s = await staffLogin(srv, username, PASSWORD);
+    const own = await region(code);
+    for (const [relation, res, city] of [['own city', residentDaqing, 230600], ['other city', residentHarbin, 230100]]) {
+      const inside = (await region(city)).path.startsWith(own.path);
+      for (const [endpoint, spec] of [
+        ['resident.get', ['GET', `/api/v1/residents/${res.id}`]],
+        ['resident.reveal', ['POST', `/api/v1/residents/${res.id}/reveal`, { field: 'phone' }]],
+      ]) {
+        const expectAllow = POLICY[endpoint].includes(role) && inside;
+        const r = await send(s, spec);
+        if (expectAllow === denied(r) || r.status >= 500) wrong.push(`${role} ${endpoint} ${relation}: ${r.status}`);
+        if (expectAllow && endpoint === 'resident.reveal') assert.equal(r.json.value, res.phone);
+        if (expectAllow && endpoint === 'resident.get') assert.match(r.json.resident.phone, /^\d{3}\*{4}\d{4}$/);
+      }
+    }
+    // Every staff member may read their own account.
+    assert.equal((await s.request('GET', '/api/v1/me')).status, 200);
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('a resident reaches only their own account; anonymous callers nothing', async () => {
+  const me = residentDaqing.s;
+  const all = [
+    ...Object.values(requests(230600)),
+    ['GET', `/api/v1/residents/${residentHarbin.id}`],
+    ['POST', `/api/v1/residents/${residentHarbin.id}/reveal`, { field: 'phone' }],
+    ['GET', `/api/v1/residents/${residentDaqing.id}`],
+  ];
+  for (const spec of all) {
+    const r = await send(me, spec);
+    assert.equal(r.status, 403, `resident ${JSON.stringify(typeof spec === 'function' ? 'create' : spec)}: ${r.text}`);
+  }
+  const mine = await me.request('GET', '/api/v1/me');
+  assert.equal(mine.json.account.id, residentDaqing.id);
+  const anon = session(srv);
+  for (const spec of [...all, ['GET', '/api/v1/me'], ['POST', '/api/v1/me/real-name', { name: '张三', id_number: '11010519491231002X' }]]) {
+    const r = await send(anon, spec);
+    assert.equal(r.status, 401, JSON.stringify(spec));
+  }
+});
+
+test('refusals and views of personal data are in the audit log', async () => {
+  const clerk = await staffLogin(srv, 'sz_clerk', PASSWORD);
+  const denied1 = await clerk.request('GET', `/api/v1/residents/${residentHarbin.id}`);
+  assert.equal(denied1.status, 403);
+  const approver = await staffLogin(srv, 'dq_approver', PASSWORD);
+  const seen = await approver.request('POST', `/api/v1/residents/${residentDaqing.id}/reveal`, { json: { field: 'phone' } });
+  assert.equal(seen.status, 200);
+  const admin = await staffLogin(srv, 'admin', PASSWORD);
+  const log = await admin.request('GET', '/api/v1/audit?region=100000&limit=200');
+  assert.equal(log.status, 200);
+  const reveal = log.json.items.find((e) => e.action === 'resident.reveal' && e.request_id === seen.headers.get('x-request-id'));
+  assert.ok(reveal, 'the reveal is audited');
+  assert.equal(reveal.actor_role, 'city_approver');
+  assert.equal(reveal.object_id, String(residentDaqing.id));
+  assert.deepEqual(reveal.detail, { field: 'phone' });
+  assert.equal(reveal.result, 'ok');
+  const refusal = log.json.items.find((e) => e.request_id === denied1.headers.get('x-request-id'));
+  assert.equal(refusal?.result, 'denied');
+  assert.equal(refusal.actor_role, 'community_clerk');
+  // A city administrator searches only their city: Harbin's entries stay out of sight.
+  const dq = await staffLogin(srv, 'dq_admin', PASSWORD);
+  const cityLog = await dq.request('GET', '/api/v1/audit?limit=200');
+  assert.equal(cityLog.status, 200);
+  assert.ok(cityLog.json.items.length > 0);
+  assert.ok(cityLog.json.items.every((e) => e.object_region !== 230100 && e.actor_region !== 230100));
+  assert.equal((await dq.request('GET', '/api/v1/audit?region=230100')).status, 403);
+});

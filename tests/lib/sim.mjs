@@ -1,0 +1,155 @@
+// sim.mjs — start a real `gzf sim` (the partner simulators) for a test, and speak the
+// partner protocol of docs/partners/README.md to it, signing requests in JavaScript from
+// the document alone.
+//
+//   const sim = await startSim();                 // fresh data folder with its own secrets
+//   const r = await sim.call('POST', '/identity/v1/verify', { json: { name, id_number } });
+//   await sim.messages('13800138000');            // SMS the simulator received, newest first
+//   await sim.outage('sms', 'down');              // 'down' | 'slow' | 'ok'
+//   runAsync(['partner-check', ...sim.gzfArgs, '--phone', '13800138000']);
+//   await sim.stop();                             // SIGTERM; throws unless it exited 0
+import { spawn } from 'node:child_process';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bin, root } from './gzf.mjs';
+
+// sign — the protocol's signature: hex HMAC-SHA256(key,
+//   METHOD "\n" PATH "\n" TIMESTAMP "\n" NONCE "\n" hex(SHA-256(body))).
+export function sign({ key, method, path, timestamp, nonce, body = '' }) {
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  return createHmac('sha256', key)
+    .update(`${method}\n${path}\n${timestamp}\n${nonce}\n${bodyHash}`)
+    .digest('hex');
+}
+
+// signedHeaders — the four protocol headers for one request.
+export function signedHeaders({ key, keyId = 'gzf', method, path, body = '', timestamp, nonce }) {
+  const ts = String(timestamp ?? Math.floor(Date.now() / 1000));
+  const n = nonce ?? randomBytes(16).toString('hex');
+  return {
+    'X-Gzf-Key-Id': keyId,
+    'X-Gzf-Timestamp': ts,
+    'X-Gzf-Nonce': n,
+    'X-Gzf-Signature': sign({ key, method, path, timestamp: ts, nonce: n, body }),
+  };
+}
+
+// partnerKey — the partner_key of a secrets file, as bytes.
+export function partnerKey(secretsPath) {
+  const m = readFileSync(secretsPath, 'utf8').match(/^partner_key = ([0-9a-f]{64})$/m);
+  if (!m) throw new Error(`no partner_key in ${secretsPath}`);
+  return Buffer.from(m[1], 'hex');
+}
+
+// runAsync — run a gzf command without blocking the event loop (so servers in this
+// process keep answering): {status, stdout, stderr, ms}.
+export function runAsync(args, env = {}) {
+  const started = Date.now();
+  return new Promise((res) => {
+    const child = spawn(bin, args, { cwd: root, env: { ...process.env, ...env } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('exit', (status) => res({ status, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
+export async function startSim({ args = [], env = {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'gzf-sim-'));
+  const child = spawn(bin, ['sim', '--listen', '127.0.0.1:0', '--data-dir', dir, ...args],
+    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const logs = [];
+  let stderr = '';
+  const exited = new Promise((res) => child.on('exit', (code, signal) => res({ code, signal })));
+  const port = await new Promise((res, rej) => {
+    let buf = '';
+    const timer = setTimeout(() => rej(new Error(`gzf sim did not start:\n${stderr}`)), 20000);
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          const obj = JSON.parse(line);
+          logs.push(obj);
+          if (obj.msg === 'listening') { clearTimeout(timer); res(Number(obj.port)); }
+        } catch { /* sanitizer output and other plain lines stay in stderr */ }
+      }
+    });
+    exited.then(({ code }) => { clearTimeout(timer); rej(new Error(`gzf sim exited with ${code} before listening:\n${stderr}`)); });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const secrets = join(dir, 'secrets');
+  const key = partnerKey(secrets);
+
+  async function request(method, path, { body, headers = {}, json } = {}) {
+    const h = { ...headers };
+    let payload = body;
+    if (json !== undefined) {
+      payload = JSON.stringify(json);
+      h['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(url + path, { method, headers: h, body: payload });
+    const text = await res.text();
+    let parsed;
+    try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+    return { status: res.status, headers: res.headers, text, json: parsed };
+  }
+
+  // call — a signed request; every part of the signature can be overridden to forge one.
+  async function call(method, path, { json, body, headers = {}, key: k = key, keyId, timestamp, nonce, signPath, signBody } = {}) {
+    const payload = body ?? (json === undefined ? '' : JSON.stringify(json));
+    const sh = signedHeaders({ key: k, keyId, method, path: signPath ?? path, body: signBody ?? payload, timestamp, nonce });
+    const h = { ...sh, ...headers };
+    if (payload !== '') h['content-type'] ??= 'application/json';
+    return request(method, path, { body: payload === '' ? undefined : payload, headers: h });
+  }
+
+  async function messages(phone) {
+    const r = await request('GET', `/sms/sim/messages${phone ? `?phone=${encodeURIComponent(phone)}` : ''}`);
+    if (r.status !== 200) throw new Error(`messages: ${r.status} ${r.text}`);
+    return r.json.items;
+  }
+
+  async function person(idNumber) {
+    const r = await request('GET', `/identity/sim/people/${encodeURIComponent(idNumber)}`);
+    if (r.status !== 200) throw new Error(`person: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  async function outage(partner, mode, opts = {}) {
+    const r = await request('POST', '/sim/outage', { json: { partner, mode, ...opts } });
+    if (r.status !== 200) throw new Error(`outage: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  async function status() {
+    const r = await request('GET', '/sim/status');
+    if (r.status !== 200) throw new Error(`status: ${r.status} ${r.text}`);
+    return r.json.partners;
+  }
+
+  async function stop() {
+    child.kill('SIGTERM');
+    const { code, signal } = await exited;
+    rmSync(dir, { recursive: true, force: true });
+    if (code !== 0) throw new Error(`gzf sim exited with ${code ?? signal}:\n${stderr.slice(-4000)}`);
+  }
+
+  // The flags that point a gzf command at this simulator with the same partner key.
+  const gzfArgs = ['--data-dir', dir, '--identity-url', `${url}/identity`, '--sms-url', `${url}/sms`];
+
+  return { url, port, dir, secrets, key, logs, gzfArgs, request, call, messages, person, outage, status, stop, child, stderr: () => stderr };
+}
+
+// idNumber — an 18-character ID number from 17 digits, with its GB 11643 check digit.
+export function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i];
+  return first17 + '10X98765432'[sum % 11];
+}
