@@ -60,18 +60,6 @@ api_param_int(struct http_req *req, const char *name, int64_t *out)
 	return GZF_OK;
 }
 
-/* Characters in a UTF-8 string (jansson has already checked that it is valid). */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 int
 api_field_string(struct http_req *req, json_t *obj, const char *name, int required,
 		 size_t max_chars, const char **out)
@@ -88,7 +76,7 @@ api_field_string(struct http_req *req, json_t *obj, const char *name, int requir
 	if (!json_is_string(v))
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_type", name,
 				   "%s must be a string", name);
-	if (utf8_chars(json_string_value(v)) > max_chars)
+	if (gzf_utf8_chars(json_string_value(v)) > max_chars)
 		return gzf_err_set(&req->err, GZF_EINVAL, "too_long", name,
 				   "%s must be at most %zu characters", name, max_chars);
 	if (required && json_string_length(v) == 0)

@@ -89,6 +89,12 @@ int api_audit(struct http_req *req, struct db_conn *c, const struct caller *who,
 	      const char *action, const char *object_type, int64_t object_id,
 	      int64_t object_region, const char *result, const char *detail);
 
+/* api_audit_alone — api_audit in a transaction of its own: for what changes nothing
+ * else (a view of personal data) or whose work will not commit (a refusal). */
+int api_audit_alone(struct http_req *req, struct db_conn *c, const struct caller *who,
+		    const char *action, const char *object_type, int64_t object_id,
+		    int64_t object_region, const char *result, const char *detail);
+
 /* api_session_start — create a session for u, set the cookies (or, for mode
  * "bearer", put the token in reply), and add "csrf_token" to reply. */
 int api_session_start(struct http_req *req, struct db_conn *c, const struct user *u,

@@ -115,10 +115,10 @@ real_name_post(struct http_req *req)
 	if (result != IDENTITY_MATCH) {
 		if ((rc = api_throttle_hit(req, c, &throttle_code_phone, scope, u.city_id, NULL)) != GZF_OK)
 			return rc;
-		if ((rc = db_begin(c, &req->err)) == GZF_OK &&
-		    api_audit(req, c, who, "account.real_name", "account", u.id, u.city_id, "failed",
-			      result == IDENTITY_DECEASED ? "{\"reason\":\"not_valid\"}" : "{\"reason\":\"no_match\"}") == GZF_OK)
-			db_commit(c, &req->err);
+		if ((rc = api_audit_alone(req, c, who, "account.real_name", "account", u.id, u.city_id, "failed",
+					  result == IDENTITY_DECEASED ? "{\"reason\":\"not_valid\"}"
+								      : "{\"reason\":\"no_match\"}")) != GZF_OK)
+			return rc;
 		if (result == IDENTITY_DECEASED)
 			return gzf_err_set(&req->err, GZF_ESTATE, "identity_invalid", "id_number",
 					   "the identity service reports this ID number as no longer valid; please bring your ID card to a housing office");

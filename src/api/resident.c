@@ -50,9 +50,7 @@ resident_get(struct http_req *req)
 	    (rc = load_resident(req, c, &u, &obj)) != GZF_OK ||
 	    (rc = api_authorize(req, c, who, ACT_RESIDENT_READ, &obj, "resident.read", "resident", u.id)) != GZF_OK)
 		return rc;
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, who, "resident.read", "resident", u.id, u.city_id, "ok", NULL)) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK)
+	if ((rc = api_audit_alone(req, c, who, "resident.read", "resident", u.id, u.city_id, "ok", NULL)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "resident", api_account_json(req, &u)));
 }
@@ -82,10 +80,8 @@ resident_reveal(struct http_req *req)
 		return rc;
 	value = api_unseal(req, strcmp(field, "id_number") == 0 ? u.id_enc
 			   : strcmp(field, "phone") == 0 ? u.phone_enc : u.real_name_enc);
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, who, "resident.reveal", "resident", u.id, u.city_id, "ok",
-			    arena_printf(req->arena, "{\"field\":\"%s\"}", field))) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK)
+	if ((rc = api_audit_alone(req, c, who, "resident.reveal", "resident", u.id, u.city_id, "ok",
+				  arena_printf(req->arena, "{\"field\":\"%s\"}", field))) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:s, s:s?}", "field", field, "value", value));
 }

@@ -211,24 +211,37 @@ api_audit(struct http_req *req, struct db_conn *c, const struct caller *who, con
 }
 
 int
+api_audit_alone(struct http_req *req, struct db_conn *c, const struct caller *who, const char *action,
+		const char *object_type, int64_t object_id, int64_t object_region, const char *result,
+		const char *detail)
+{
+	int rc;
+
+	if ((rc = db_begin(c, &req->err)) != GZF_OK)
+		return rc;
+	if ((rc = api_audit(req, c, who, action, object_type, object_id, object_region, result,
+			    detail)) != GZF_OK) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c, &req->err);
+}
+
+int
 api_authorize(struct http_req *req, struct db_conn *c, const struct caller *who, enum action action,
 	      const struct object *obj, const char *audit_action, const char *object_type,
 	      int64_t object_id)
 {
-	struct gzf_err ignored;
 	int rc = authz_check(&who->actor, action, obj);
 
 	if (rc == GZF_OK)
 		return GZF_OK;
 	if (rc == GZF_EUNAUTH)
 		return gzf_err_set(&req->err, rc, "login_required", NULL, "please log in first");
-	/* The refusal is recorded on its own: the request's work will not commit. */
-	if (db_begin(c, &ignored) == GZF_OK) {
-		if (api_audit(req, c, who, audit_action, object_type, object_id, 0, "denied", NULL) == GZF_OK)
-			db_commit(c, &ignored);
-		else
-			db_rollback(c);
-	}
+	/* The refusal is recorded on its own: the request's work will not commit. A failure
+	 * to record it must not turn the refusal into another answer. */
+	api_audit_alone(req, c, who, audit_action, object_type, object_id, 0, "denied", NULL);
+	gzf_err_clear(&req->err);
 	return gzf_err_set(&req->err, GZF_EFORBIDDEN, "forbidden", NULL,
 			   "you do not have permission to do this");
 }

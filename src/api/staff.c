@@ -302,10 +302,8 @@ staff_reveal(struct http_req *req)
 	    (rc = api_authorize(req, c, who, ACT_STAFF_REVEAL, &obj, "staff.reveal", "staff", u.id)) != GZF_OK)
 		return rc;
 	phone = api_unseal(req, u.phone_enc);
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, who, "staff.reveal", "staff", u.id, u.region_code, "ok",
-			    "{\"field\":\"phone\"}")) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK)
+	if ((rc = api_audit_alone(req, c, who, "staff.reveal", "staff", u.id, u.region_code, "ok",
+				  "{\"field\":\"phone\"}")) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:s, s:s?}", "field", "phone", "value", phone));
 }

@@ -151,3 +151,14 @@ gzf_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 	*out = v;
 	return GZF_OK;
 }
+
+size_t
+gzf_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}

@@ -72,6 +72,10 @@ void gzf_random_hex(char *out, size_t nbytes);
 /* gzf_crypto_init — initialise libsodium once; returns 0 or GZF_EINTERNAL. */
 int gzf_crypto_init(void);
 
+/* gzf_utf8_chars — characters (not bytes) in the UTF-8 string s: the bytes that do not
+ * continue a sequence. s is assumed valid UTF-8 (jansson checks what comes in as JSON). */
+size_t gzf_utf8_chars(const char *s);
+
 /* gzf_parse_int — parse all of s as a decimal integer in [min,max]; 0 or GZF_EINVAL. */
 int gzf_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 

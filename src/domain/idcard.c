@@ -9,7 +9,6 @@
 
 #define ID_FIELD "id_number"
 
-static size_t utf8_chars(const char *s);
 static int digits_value(const char *s, size_t n);
 static char check_char(const char *id17);
 static int valid_province(int code);
@@ -29,7 +28,7 @@ idcard_check(const char *id, struct gzf_err *err)
 	int birth;
 	char want;
 
-	n = id ? utf8_chars(id) : 0;
+	n = id ? gzf_utf8_chars(id) : 0;
 	if (n != 18)
 		return gzf_err_set(err, GZF_EINVAL, "id_length", ID_FIELD,
 				   "an ID number has 18 characters but this one has %zu; "
@@ -103,19 +102,6 @@ idcard_make(int region, int birth, int sequence, char out[19])
 	put_digits(out + 14, sequence < 0 ? 0 : (unsigned)sequence % 1000u, 3);
 	out[17] = check_char(out);
 	out[18] = '\0';
-}
-
-/* utf8_chars — characters in s (bytes that do not continue a UTF-8 sequence), so that a
- * number typed with full-width digits is reported by its length as the user sees it. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
 }
 
 /* digits_value — the decimal value of the n digits at s (the caller checked them). */

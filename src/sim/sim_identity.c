@@ -15,7 +15,6 @@ static void identity_routes(struct router *r);
 static int verify_post(struct http_req *req);
 static int person_get(struct http_req *req);
 static int read_id(struct http_req *req, const char *given, char out[19]);
-static size_t utf8_chars(const char *s);
 
 const struct sim_partner sim_partner_identity = { "identity", identity_routes, NULL, NULL };
 
@@ -108,17 +107,6 @@ read_id(struct http_req *req, const char *given, char out[19])
 	return GZF_OK;
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 /* POST /identity/v1/verify {"name","id_number"} -> {"result","checked_at"} */
 static int
 verify_post(struct http_req *req)
@@ -135,7 +123,7 @@ verify_post(struct http_req *req)
 	if (v == NULL || json_is_null(v))
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "name", "name is required");
 	name = json_string_value(v);
-	if (name == NULL || *name == '\0' || utf8_chars(name) > 64)
+	if (name == NULL || *name == '\0' || gzf_utf8_chars(name) > 64)
 		return gzf_err_set(&req->err, GZF_EINVAL, "bad_name", "name",
 				   "name must be a string of 1 to 64 characters");
 	v = json_object_get(body, "id_number");

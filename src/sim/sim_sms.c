@@ -34,7 +34,6 @@ static void sms_cleanup(void);
 static int message_post(struct http_req *req);
 static int messages_get(struct http_req *req);
 static int valid_phone(const char *s);
-static size_t utf8_chars(const char *s);
 static json_t *message_json(const struct message *m);
 
 const struct sim_partner sim_partner_sms = { "sms", sms_routes, NULL, sms_cleanup };
@@ -65,17 +64,6 @@ valid_phone(const char *s)
 {
 	return s != NULL && strlen(s) == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' &&
 	       strspn(s, "0123456789") == 11;
-}
-
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
 }
 
 static json_t *
@@ -114,7 +102,7 @@ message_post(struct http_req *req)
 	if (text == NULL)
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "text",
 				   "text is required (a string)");
-	if (*text == '\0' || utf8_chars(text) > SMS_SIM_MAX_TEXT)
+	if (*text == '\0' || gzf_utf8_chars(text) > SMS_SIM_MAX_TEXT)
 		return gzf_err_set(&req->err, GZF_EINVAL, "bad_text", "text",
 				   "text must have 1 to %d characters", SMS_SIM_MAX_TEXT);
 	v = json_object_get(body, "template");
