@@ -5,8 +5,7 @@
 // running server instead of starting one.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import en from '../../web/src/shared/locales/en.js'
-import zhCN from '../../web/src/shared/locales/zh-CN.js'
+import { readdir } from 'node:fs/promises'
 import { startGzf } from '../lib/gzf.mjs'
 import { DESKTOP, PHONE, assertPageHealthy, launchBrowser, openPage } from './browser.mjs'
 
@@ -60,8 +59,22 @@ function keyPaths(node, prefix = '') {
   )
 }
 
-test('zh-CN and en dictionaries have the same keys', () => {
-  assert.deepEqual(keyPaths(en).sort(), keyPaths(zhCN).sort())
+/** Every key path of each locale, over all its files (<feature>.<locale>.js). */
+async function localeKeys() {
+  const dir = new URL('../../web/src/shared/locales/', import.meta.url)
+  const keys = {}
+  for (const name of await readdir(dir)) {
+    const code = name.match(/([A-Za-z-]+)\.js$/)[1]
+    const texts = (await import(new URL(name, dir))).default
+    keys[code] = [...(keys[code] ?? []), ...keyPaths(texts)]
+  }
+  return keys
+}
+
+test('zh-CN and en dictionaries have the same keys', async () => {
+  const keys = await localeKeys()
+  assert.deepEqual(Object.keys(keys).sort(), ['en', 'zh-CN'])
+  assert.deepEqual(keys.en.sort(), keys['zh-CN'].sort())
 })
 
 describe('resident app', () => {

@@ -5,12 +5,33 @@
 // library's own locale (Vant, Element Plus) so this module stays library-free.
 import { ref, watchEffect } from 'vue'
 import { readSetting, writeSetting } from './storage.js'
-import zhCN from './locales/zh-CN.js'
-import en from './locales/en.js'
+
+// Each feature keeps its texts in locales/<feature>.<locale>.js (the base
+// texts are locales/<locale>.js); all files of a locale merge into one
+// dictionary, so features can add texts without touching each other's files.
+const files = import.meta.glob('./locales/*.js', { eager: true, import: 'default' })
 
 const STORAGE_KEY = 'gzf.locale'
 const DEFAULT_LOCALE = 'zh-CN'
-const dictionaries = { 'zh-CN': zhCN, en }
+const dictionaries = mergeDictionaries(files)
+
+/** Merges {'./locales/x.zh-CN.js': {...}} into {'zh-CN': {...}, en: {...}}. */
+export function mergeDictionaries(modules) {
+  const merged = {}
+  for (const [path, texts] of Object.entries(modules)) {
+    const code = path.match(/([A-Za-z-]+)\.js$/)[1]
+    merged[code] = deepMerge(merged[code] ?? {}, texts)
+  }
+  return merged
+}
+
+function deepMerge(target, source) {
+  for (const [key, value] of Object.entries(source)) {
+    target[key] =
+      typeof value === 'object' && typeof target[key] === 'object' ? deepMerge(target[key], value) : value
+  }
+  return target
+}
 
 /**
  * The selectable languages, each named in its own language (that name is
