@@ -14,6 +14,7 @@ api_routes(struct router *r)
 	api_staff_routes(r);
 	api_resident_routes(r);
 	api_audit_routes(r);
+	api_media_routes(r);
 }
 
 static void

@@ -14,6 +14,8 @@
 #include "domain/throttle.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "store/media_store.h"
+#include "domain/media.h"
 
 /* What every handler can reach through req->app. */
 struct app {
@@ -123,6 +125,23 @@ const char *api_unseal(struct http_req *req, const char *sealed);
 /* api_account_json — the account as its owner sees it: personal fields masked. */
 json_t *api_account_json(struct http_req *req, const struct user *u);
 
+/*
+ * api_media_store — take the request body as an uploaded file for purpose: its type
+ * sniffed and checked against allowed (MEDIA_* flags) and the ?name= of the request,
+ * the uploader's daily allowance checked, the bytes kept on disk and a media row
+ * inserted in c's current transaction for city_id and region_path. *out is the row.
+ */
+int api_media_store(struct http_req *req, struct db_conn *c, const struct caller *who,
+		    const char *purpose, unsigned allowed, int64_t city_id, const char *region_path,
+		    struct media *out);
+
+/* api_media_reply — send a stored file (after the caller's own access checks), with its
+ * ETag, caching (public or private) and a content type from what was sniffed. */
+int api_media_reply(struct http_req *req, const struct media *m);
+
+/* api_media_json — a file as the API describes it: id, url, name, mime, size, ... */
+json_t *api_media_json(const struct media *m);
+
 /* Resource route tables. */
 void api_system_routes(struct router *r);
 void api_region_routes(struct router *r);
@@ -132,5 +151,6 @@ void api_me_routes(struct router *r);
 void api_staff_routes(struct router *r);
 void api_resident_routes(struct router *r);
 void api_audit_routes(struct router *r);
+void api_media_routes(struct router *r);
 
 #endif

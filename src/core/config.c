@@ -27,6 +27,7 @@ static const struct option_def options[] = {
 	{ "--secrets", "GZF_SECRETS", "secrets file (default DATA_DIR/secrets)" },
 	{ "--threads", "GZF_THREADS", "HTTP worker threads (default: one per core)" },
 	{ "--max-body", "GZF_MAX_BODY", "largest request body in bytes (default 1048576)" },
+	{ "--max-upload", "GZF_MAX_UPLOAD", "largest file upload in bytes (default 10485760)" },
 	{ "--debug", "GZF_LOG", "log debug lines too (GZF_LOG=debug)" },
 	{ "--identity-url", "GZF_IDENTITY_URL", "identity check service (default http://127.0.0.1:8090/identity)" },
 	{ "--sms-url", "GZF_SMS_URL", "SMS gateway (default http://127.0.0.1:8090/sms)" },
@@ -121,6 +122,13 @@ set_option(struct config *c, const char *flag, const char *value, struct gzf_err
 		c->max_body = (size_t)n;
 		return GZF_OK;
 	}
+	if (strcmp(flag, "--max-upload") == 0) {
+		if (gzf_parse_int(value, 1024, 1024 * 1024 * 1024, &n) != GZF_OK)
+			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+					   "--max-upload needs a byte count from 1024 to 1073741824");
+		c->max_upload = (size_t)n;
+		return GZF_OK;
+	}
 	if (strcmp(flag, "--identity-url") == 0)
 		return set_url(c->identity_url, sizeof(c->identity_url), flag, value, err);
 	if (strcmp(flag, "--sms-url") == 0)
@@ -163,6 +171,7 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 	strcpy(c->data_dir, "var");
 	strcpy(c->web_dir, "web/dist");
 	c->max_body = 1024 * 1024;
+	c->max_upload = 10 * 1024 * 1024;
 	c->max_connections = 1024;
 	strcpy(c->identity_url, "http://127.0.0.1:8090/identity");
 	strcpy(c->sms_url, "http://127.0.0.1:8090/sms");

@@ -23,6 +23,7 @@ struct config {
 	char secrets_path[512]; /* GZF_SECRETS, --secrets */
 	int threads;            /* GZF_THREADS, --threads: 0 = one per core */
 	size_t max_body;        /* GZF_MAX_BODY, --max-body: bytes */
+	size_t max_upload;      /* GZF_MAX_UPLOAD, --max-upload: bytes of a file upload */
 	int max_connections;
 	int log_debug;          /* GZF_LOG=debug, --debug */
 	/* Partner services (docs/partners/): where they are and how gzf signs its calls. */

@@ -162,3 +162,30 @@ gzf_utf8_chars(const char *s)
 			n++;
 	return n;
 }
+
+int
+gzf_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3
+			: (*p & 0xF8) == 0xF0 ? 4 : 0;
+		unsigned cp;
+
+		if (len == 0)
+			return 0;
+		cp = len == 1 ? *p : (unsigned)(*p & (0x7F >> len));
+		for (int i = 1; i < len; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i] & 0x3F);
+		}
+		/* no overlong forms, surrogates or code points past U+10FFFF */
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			return 0;
+		p += len;
+	}
+	return 1;
+}

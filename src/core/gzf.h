@@ -76,6 +76,9 @@ int gzf_crypto_init(void);
  * continue a sequence. s is assumed valid UTF-8 (jansson checks what comes in as JSON). */
 size_t gzf_utf8_chars(const char *s);
 
+/* gzf_utf8_valid — 1 when s is well-formed UTF-8 (no overlong forms or surrogates). */
+int gzf_utf8_valid(const char *s);
+
 /* gzf_parse_int — parse all of s as a decimal integer in [min,max]; 0 or GZF_EINVAL. */
 int gzf_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 

@@ -30,6 +30,8 @@ static const char *role_names[ROLE_COUNT] = {
 #define ADMINS (R(ROLE_CITY_ADMIN) | R(ROLE_SYSTEM_ADMIN))
 #define CASEWORKERS (R(ROLE_COMMUNITY_CLERK) | R(ROLE_STREET_REVIEWER) | \
 		     R(ROLE_DISTRICT_REVIEWER) | R(ROLE_CITY_APPROVER))
+#define FILE_HANDLERS (CASEWORKERS | R(ROLE_HOUSING_MANAGER) | R(ROLE_CONTENT_EDITOR) | \
+		       R(ROLE_TICKET_HANDLER) | R(ROLE_CITY_ADMIN) | R(ROLE_SYSTEM_ADMIN))
 
 /* Which staff roles may perform each action (inside their region subtree). */
 static const unsigned staff_may[ACT_COUNT] = {
@@ -46,7 +48,18 @@ static const unsigned staff_may[ACT_COUNT] = {
 	/* Full ID and phone numbers: only those who check identities. */
 	[ACT_RESIDENT_REVEAL] = CASEWORKERS,
 	[ACT_AUDIT_SEARCH] = ADMINS | R(ROLE_PROVINCE_SUPERVISOR) | R(ROLE_MINISTRY_SUPERVISOR),
+	/* Files: everyone who works on cases, housing or content uploads and reads them;
+	 * supervisors and finance do not handle files. */
+	[ACT_MEDIA_UPLOAD] = FILE_HANDLERS,
+	[ACT_MEDIA_READ] = FILE_HANDLERS,
 };
+
+/* What anyone may do to what is their own: their account, the files they uploaded.
+ * Staff still need their role for uploads (the table above). */
+#define A(x) (1ull << (x))
+static const unsigned long long own_may =
+	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ);
+static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD);
 
 /* Which region levels each role may be placed at. */
 static const char *role_levels[ROLE_COUNT] = {
@@ -130,8 +143,13 @@ authz_check(const struct actor *actor, enum action action, const struct object *
 		return GZF_EFORBIDDEN;
 	if (actor->kind == ACTOR_SYSTEM)
 		return GZF_OK;
+	if ((own_may & A(action)) && object != NULL && object->owner_id == actor->user_id)
+		return GZF_OK;
 	if (action == ACT_ACCOUNT_READ || action == ACT_ACCOUNT_UPDATE)
-		return object != NULL && object->owner_id == actor->user_id ? GZF_OK : GZF_EFORBIDDEN;
+		return GZF_EFORBIDDEN;
+	if (actor->kind == ACTOR_RESIDENT)
+		return (resident_may & A(action)) && object != NULL &&
+		       object->owner_id == actor->user_id ? GZF_OK : GZF_EFORBIDDEN;
 	if (actor->kind != ACTOR_STAFF || actor->role <= ROLE_NONE || actor->role >= ROLE_COUNT)
 		return GZF_EFORBIDDEN;
 	if (!(staff_may[action] & R(actor->role)))

@@ -51,6 +51,8 @@ enum action {
 	ACT_RESIDENT_READ,   /* object: the resident (owner, region) — masked view */
 	ACT_RESIDENT_REVEAL, /* see a resident's full ID or phone number */
 	ACT_AUDIT_SEARCH,    /* object: the region searched */
+	ACT_MEDIA_UPLOAD,    /* object: the uploader (owner) and the region the file is for */
+	ACT_MEDIA_READ,      /* a private file; object: its uploader and region */
 	ACT_COUNT
 };
 

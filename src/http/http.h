@@ -39,6 +39,8 @@ struct http_req {
 
 	char *body;             /* request body, NUL-terminated, or NULL */
 	size_t body_len;
+	size_t body_cap;        /* bytes allocated for body, not counting the NUL */
+	size_t body_limit;      /* max_body, or max_upload for an upload */
 	int body_too_large;
 
 	struct gzf_err err;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +46,9 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 static void mhd_log(void *cls, const char *fmt, va_list ap);
 static struct http_req *request_new(struct http_server *s, struct MHD_Connection *conn,
 				    const char *url, const char *method);
+static int is_upload(struct MHD_Connection *conn);
+static int has_header(const struct http_req *req, const char *name);
+static void body_append(struct http_req *req, const char *data, size_t n);
 static void dispatch(struct http_server *s, struct http_req *req);
 static enum MHD_Result respond(struct http_req *req);
 static int open_listener(const struct http_server_config *cfg, int *port, struct gzf_err *err);
@@ -162,6 +166,56 @@ forwarded_client(const struct http_server *s, struct http_req *req)
 		memcpy(req->client_ip, ip, sizeof(req->client_ip));
 }
 
+/* Did the handler set this reply header? */
+static int
+has_header(const struct http_req *req, const char *name)
+{
+	for (int i = 0; i < req->nheaders; i++)
+		if (strcasecmp(req->header_names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* An upload is a body of any declared type but JSON: it may be as large as max_upload. */
+static int
+is_upload(struct MHD_Connection *conn)
+{
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	return ct != NULL && *ct != '\0' && strncasecmp(ct, "application/json", 16) != 0;
+}
+
+/*
+ * Add n bytes to the body. The buffer is sized from Content-Length when the client sent
+ * one, and doubles otherwise, so a large upload is copied a few times, not per chunk.
+ */
+static void
+body_append(struct http_req *req, const char *data, size_t n)
+{
+	if (req->body_len + n > req->body_cap) {
+		const char *cl = http_header(req, "Content-Length");
+		size_t cap = req->body_cap ? req->body_cap * 2 : 16 * 1024;
+		unsigned long long want = cl ? strtoull(cl, NULL, 10) : 0;
+		char *nb;
+
+		if (want >= req->body_len + n && want <= req->body_limit)
+			cap = (size_t)want;
+		while (cap < req->body_len + n)
+			cap *= 2;
+		if (cap > req->body_limit)
+			cap = req->body_limit;
+		nb = arena_alloc(req->arena, cap + 1);
+		if (req->body_len)
+			memcpy(nb, req->body, req->body_len);
+		req->body = nb;
+		req->body_cap = cap;
+	}
+	memcpy(req->body + req->body_len, data, n);
+	req->body_len += n;
+	req->body[req->body_len] = '\0';
+}
+
 /* Route the request and run its handler; afterwards req holds a reply or an error. */
 static void
 dispatch(struct http_server *s, struct http_req *req)
@@ -173,7 +227,7 @@ dispatch(struct http_server *s, struct http_req *req)
 	if (req->body_too_large) {
 		req->route = "body_too_large";
 		gzf_err_set(&req->err, GZF_ETOOLARGE, "body_too_large", NULL,
-			    "the request body is larger than %zu bytes", s->cfg.max_body);
+			    "the request body is larger than %zu bytes", req->body_limit);
 		return;
 	}
 	fn = router_match(s->router, req, &mismatch, allowed, sizeof(allowed));
@@ -231,7 +285,7 @@ respond(struct http_req *req)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	if (strcmp(req->route, "static") != 0)
+	if (strcmp(req->route, "static") != 0 && !has_header(req, "Cache-Control"))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	for (i = 0; i < req->nheaders; i++)
 		MHD_add_response_header(resp, req->header_names[i], req->header_values[i]);
@@ -254,8 +308,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		req = request_new(s, conn, url, method);
 		*con_cls = req;
 		atomic_fetch_add(&s->in_flight, 1);
+		req->body_limit = is_upload(conn) ? s->cfg.max_upload : s->cfg.max_body;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > s->cfg.max_body) {
+		if (cl != NULL && strtoull(cl, NULL, 10) > req->body_limit) {
 			/* Refuse before reading the body; the library closes the
 			 * connection after the reply as the body was not consumed. */
 			req->body_too_large = 1;
@@ -268,19 +323,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		size_t n = *upload_data_size;
 
 		if (!req->body_too_large) {
-			if (req->body_len + n > s->cfg.max_body) {
+			if (req->body_len + n > req->body_limit)
 				req->body_too_large = 1;
-			} else {
-				/* Bodies are small (capped); grow in the arena by copying. */
-				char *nb = arena_alloc(req->arena, req->body_len + n + 1);
-
-				if (req->body_len)
-					memcpy(nb, req->body, req->body_len);
-				memcpy(nb + req->body_len, upload_data, n);
-				req->body = nb;
-				req->body_len += n;
-				req->body[req->body_len] = '\0';
-			}
+			else
+				body_append(req, upload_data, n);
 		}
 		*upload_data_size = 0;
 		return MHD_YES;

@@ -17,6 +17,7 @@ struct http_server_config {
 	int port;                /* 0 picks a free port */
 	int threads;             /* worker threads (the thread pool) */
 	size_t max_body;         /* request bodies larger than this get 413 */
+	size_t max_upload;       /* the same for uploads: bodies whose type is not JSON */
 	size_t max_header;       /* memory for one connection's request line + headers */
 	int max_connections;
 	int max_per_ip;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startGzf } from '../lib/gzf.mjs';
 import { startSim } from '../lib/sim.mjs';
 import { newPhone, session, registerResident, staffLogin } from '../lib/accounts.mjs';
+import { pdf, png } from '../lib/files.mjs';
 
 const PASSWORD = 'Gzf-demo-2026';
 const ADMIN = ['city_admin', 'system_admin'];
@@ -22,6 +23,9 @@ const POLICY = {
   'audit.search': [...ADMIN, 'province_supervisor', 'ministry_supervisor'],
   'resident.get': [...CASEWORK, 'housing_manager', 'finance_officer', 'ticket_handler', 'city_admin'],
   'resident.reveal': CASEWORK,
+  // Files: those who handle cases, housing, content or tickets, and the administrators.
+  'media.upload': [...CASEWORK, 'housing_manager', 'content_editor', 'ticket_handler', ...ADMIN],
+  'media.read': [...CASEWORK, 'housing_manager', 'content_editor', 'ticket_handler', ...ADMIN],
 };
 // The demo staff: one per role, placed down the Daqing branch of the tree.
 const ACTORS = [
@@ -87,6 +91,12 @@ before(async () => {
   }
   residentDaqing = await registerResident(srv, sim, { city: 230600 });
   residentHarbin = await registerResident(srv, sim, { city: 230100 });
+  for (const res of [residentDaqing, residentHarbin]) {
+    const r = await res.s.request('POST', '/api/v1/media?purpose=material&name=income.pdf',
+      { body: pdf('income'), headers: { 'content-type': 'application/pdf' } });
+    assert.equal(r.status, 201, r.text);
+    res.file = r.json.media.id;
+  }
 });
 after(async () => {
   await srv.stop();
@@ -151,6 +161,7 @@ test('residents\' records × every role × own city and another city', async () 
       for (const [endpoint, spec] of [
         ['resident.get', ['GET', `/api/v1/residents/${res.id}`]],
         ['resident.reveal', ['POST', `/api/v1/residents/${res.id}/reveal`, { field: 'phone' }]],
+        ['media.read', ['GET', `/api/v1/media/${res.file}`]],
       ]) {
         const expectAllow = POLICY[endpoint].includes(role) && inside;
         const r = await send(s, spec);
@@ -159,6 +170,9 @@ test('residents\' records × every role × own city and another city', async () 
         if (expectAllow && endpoint === 'resident.get') assert.match(r.json.resident.phone, /^\d{3}\*{4}\d{4}$/);
       }
     }
+    // Uploads go to the member's own region; the role decides.
+    const up = await s.request('POST', '/api/v1/media?purpose=photo&name=p.png', { body: png(), headers: { 'content-type': 'image/png' } });
+    if (POLICY['media.upload'].includes(role) !== (up.status === 201)) wrong.push(`${role} media.upload: ${up.status}`);
     // Every staff member may read their own account.
     assert.equal((await s.request('GET', '/api/v1/me')).status, 200);
   }
@@ -172,11 +186,13 @@ test('a resident reaches only their own account; anonymous callers nothing', asy
     ['GET', `/api/v1/residents/${residentHarbin.id}`],
     ['POST', `/api/v1/residents/${residentHarbin.id}/reveal`, { field: 'phone' }],
     ['GET', `/api/v1/residents/${residentDaqing.id}`],
+    ['GET', `/api/v1/media/${residentHarbin.file}`],
   ];
   for (const spec of all) {
     const r = await send(me, spec);
     assert.equal(r.status, 403, `resident ${JSON.stringify(typeof spec === 'function' ? 'create' : spec)}: ${r.text}`);
   }
+  assert.equal((await me.request('GET', `/api/v1/media/${residentDaqing.file}`)).status, 200);
   const mine = await me.request('GET', '/api/v1/me');
   assert.equal(mine.json.account.id, residentDaqing.id);
   const anon = session(srv);

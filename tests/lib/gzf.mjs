@@ -90,11 +90,14 @@ export async function startGzf({ args = [], env = {}, demo = false, sim = null }
       payload = JSON.stringify(json);
       h['content-type'] ??= 'application/json';
     }
-    const res = await fetch(url + path, { method, headers: h, body: payload });
-    const text = await res.text();
+    // A stream body goes out chunked, without Content-Length.
+    const streamed = payload instanceof ReadableStream ? { duplex: 'half' } : {};
+    const res = await fetch(url + path, { method, headers: h, body: payload, ...streamed });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
     let parsed;
     try { parsed = JSON.parse(text); } catch { parsed = undefined; }
-    return { status: res.status, headers: res.headers, text, json: parsed };
+    return { status: res.status, headers: res.headers, text, bytes, json: parsed };
   }
 
   async function stop() {

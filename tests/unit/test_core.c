@@ -70,6 +70,20 @@ START_TEST(random_hex_is_hex_and_differs)
 }
 END_TEST
 
+START_TEST(utf8_valid_refuses_malformed_text)
+{
+	ck_assert_int_eq(gzf_utf8_valid(""), 1);
+	ck_assert_int_eq(gzf_utf8_valid("公租房 abc"), 1);
+	ck_assert_int_eq(gzf_utf8_valid("\xF0\x9F\x98\x80"), 1);       /* U+1F600 */
+	ck_assert_int_eq(gzf_utf8_valid("\xFF\xFE"), 0);                /* not UTF-8 at all */
+	ck_assert_int_eq(gzf_utf8_valid("\xC0\xAF"), 0);                /* overlong "/" */
+	ck_assert_int_eq(gzf_utf8_valid("\xE0\x80\xAF"), 0);           /* overlong "/" */
+	ck_assert_int_eq(gzf_utf8_valid("\xED\xA0\x80"), 0);           /* a surrogate */
+	ck_assert_int_eq(gzf_utf8_valid("\xF4\x90\x80\x80"), 0);      /* past U+10FFFF */
+	ck_assert_int_eq(gzf_utf8_valid("\xE5\x85"), 0);                /* cut short */
+}
+END_TEST
+
 Suite *
 core_suite(void)
 {
@@ -80,6 +94,7 @@ core_suite(void)
 	tcase_add_test(tc, parse_int_is_strict);
 	tcase_add_test(tc, every_code_has_a_status);
 	tcase_add_test(tc, random_hex_is_hex_and_differs);
+	tcase_add_test(tc, utf8_valid_refuses_malformed_text);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,261 @@
+/*
+ * media.c — sniffing uploaded files and keeping their bytes.
+ *
+ * A file's type comes from its first bytes and its structure: JPEG (SOI marker and a
+ * frame header giving its size), PNG (signature, IHDR, and the IEND chunk at the end) and
+ * PDF (the %PDF- header and an %%EOF trailer near the end). Anything else, or a file cut
+ * short, is refused before it reaches the disk.
+ */
+#include "domain/media.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct media_kind {
+	unsigned kind;
+	const char *mime;
+	const char *label;
+	const char *extensions; /* " jpg jpeg " */
+} kinds[] = {
+	{ MEDIA_JPEG, "image/jpeg", "JPEG image", " jpg jpeg jpe jfif " },
+	{ MEDIA_PNG, "image/png", "PNG image", " png " },
+	{ MEDIA_PDF, "application/pdf", "PDF document", " pdf " },
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+static int sniff_jpeg(const unsigned char *p, size_t n, struct media_type *out);
+static int sniff_png(const unsigned char *p, size_t n, struct media_type *out);
+static int sniff_pdf(const unsigned char *p, size_t n);
+static int name_fits(const char *name, const char *extensions);
+static int mkdir_p(const char *path);
+static int write_durably(const char *dir, const char *path, const void *p, size_t n);
+
+static unsigned
+be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static unsigned long
+be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+/* Walk the JPEG segments to the frame header (SOFn), which holds the image size. */
+static int
+sniff_jpeg(const unsigned char *p, size_t n, struct media_type *out)
+{
+	size_t i = 2;
+
+	while (i + 4 <= n) {
+		unsigned marker, len;
+
+		if (p[i] != 0xFF)
+			return -1;
+		while (i < n && p[i] == 0xFF)
+			i++;
+		if (i >= n)
+			return -1;
+		marker = p[i++];
+		if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7))
+			continue;
+		if (marker == 0xD9 || marker == 0xDA || i + 2 > n)
+			return -1; /* image data or the end before any frame header */
+		len = be16(p + i);
+		if (len < 2 || i + len > n)
+			return -1;
+		if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
+		    marker != 0xCC) {
+			if (len < 7)
+				return -1;
+			out->height = (int)be16(p + i + 3);
+			out->width = (int)be16(p + i + 5);
+			return out->width > 0 && out->height > 0 ? 0 : -1;
+		}
+		i += len;
+	}
+	return -1;
+}
+
+static int
+sniff_png(const unsigned char *p, size_t n, struct media_type *out)
+{
+	unsigned long w, h;
+
+	if (n < 8 + 25 + 12 || be32(p + 8) != 13 || memcmp(p + 12, "IHDR", 4) != 0 ||
+	    memcmp(p + n - 8, "IEND", 4) != 0)
+		return -1;
+	w = be32(p + 16);
+	h = be32(p + 20);
+	if (w == 0 || h == 0 || w > 100000 || h > 100000)
+		return -1;
+	out->width = (int)w;
+	out->height = (int)h;
+	return 0;
+}
+
+static int
+sniff_pdf(const unsigned char *p, size_t n)
+{
+	size_t tail = n < 1024 ? n : 1024;
+
+	return memmem(p + n - tail, tail, "%%EOF", 5) != NULL ? 0 : -1;
+}
+
+/* No extension fits anything; otherwise the extension must be one of the type's. */
+static int
+name_fits(const char *name, const char *extensions)
+{
+	const char *dot = name ? strrchr(name, '.') : NULL;
+	char ext[12];
+	size_t len, i;
+
+	if (dot == NULL || dot[1] == '\0' || strchr(dot, '/') != NULL)
+		return 1;
+	len = strlen(dot + 1);
+	if (len + 2 >= sizeof(ext))
+		return 0;
+	ext[0] = ' ';
+	for (i = 0; i < len; i++)
+		ext[i + 1] = (char)((dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ? dot[1 + i] + 32 : dot[1 + i]);
+	ext[len + 1] = ' ';
+	ext[len + 2] = '\0';
+	return strstr(extensions, ext) != NULL;
+}
+
+int
+media_sniff(const unsigned char *p, size_t n, const char *name, unsigned allowed,
+	    struct media_type *out, struct gzf_err *err)
+{
+	const struct media_kind *k = NULL;
+	int bad;
+
+	memset(out, 0, sizeof(*out));
+	if (p == NULL || n == 0)
+		return gzf_err_set(err, GZF_EMEDIA, "media_empty", NULL, "the file is empty");
+	if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) {
+		k = &kinds[0];
+		bad = sniff_jpeg(p, n, out);
+	} else if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) {
+		k = &kinds[1];
+		bad = sniff_png(p, n, out);
+	} else if (n >= 5 && memcmp(p, "%PDF-", 5) == 0) {
+		k = &kinds[2];
+		bad = sniff_pdf(p, n);
+	} else {
+		bad = 1;
+	}
+	if (k == NULL || !(allowed & k->kind))
+		return gzf_err_set(err, GZF_EMEDIA, "media_unsupported", NULL,
+				   "this file is not of an accepted type (%s%s%s)",
+				   allowed & MEDIA_JPEG ? "JPEG" : "", allowed & MEDIA_PNG ? ", PNG" : "",
+				   allowed & MEDIA_PDF ? ", PDF" : "");
+	if (!name_fits(name, k->extensions))
+		return gzf_err_set(err, GZF_EMEDIA, "media_name_mismatch", NULL,
+				   "the file is a %s but its name \"%s\" says otherwise", k->label, name);
+	if (bad)
+		return gzf_err_set(err, GZF_EMEDIA, "media_damaged", NULL,
+				   "the %s is damaged or incomplete", k->label);
+	out->kind = k->kind;
+	out->mime = k->mime;
+	out->label = k->label;
+	return GZF_OK;
+}
+
+const char *
+media_path(struct arena *a, const char *data_dir, const char *sha256)
+{
+	size_t i;
+
+	if (sha256 == NULL || strlen(sha256) != 64)
+		return NULL;
+	for (i = 0; i < 64; i++)
+		if (!((sha256[i] >= '0' && sha256[i] <= '9') || (sha256[i] >= 'a' && sha256[i] <= 'f')))
+			return NULL;
+	return arena_printf(a, "%s/media/%.2s/%s", data_dir, sha256, sha256);
+}
+
+/* mkdir -p for the two levels below data_dir that media uses. */
+static int
+mkdir_p(const char *path)
+{
+	char buf[1024];
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+			return -1;
+		buf[i] = i < n ? '/' : '\0';
+	}
+	return 0;
+}
+
+static int
+write_durably(const char *dir, const char *path, const void *p, size_t n)
+{
+	char tmp[1100];
+	const char *at = p;
+	int fd, dfd, rc = -1;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.upload-XXXXXX", dir) >= sizeof(tmp))
+		return -1;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -1;
+	while (n > 0) {
+		ssize_t w = write(fd, at, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto out;
+		at += w;
+		n -= (size_t)w;
+	}
+	if (fsync(fd) != 0 || rename(tmp, path) != 0)
+		goto out;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+out:
+	close(fd);
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
+
+int
+media_save(const char *data_dir, const void *p, size_t n, char sha256[65], struct gzf_err *err)
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char dir[1024], path[1100];
+	struct stat st;
+
+	crypto_hash_sha256(digest, p, n);
+	sodium_bin2hex(sha256, 65, digest, sizeof(digest));
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/media/%.2s", data_dir, sha256) >= sizeof(dir))
+		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "the data folder path is too long");
+	snprintf(path, sizeof(path), "%s/%s", dir, sha256);
+	if (stat(path, &st) == 0 && (size_t)st.st_size == n)
+		return GZF_OK; /* the same content is kept already */
+	if (mkdir_p(dir) != 0 || write_durably(dir, path, p, n) != 0)
+		return gzf_err_set(err, GZF_EINTERNAL, "storage_failed", NULL,
+				   "the file could not be stored: %s", strerror(errno));
+	return GZF_OK;
+}
