@@ -17,6 +17,8 @@ api_routes(struct router *r)
 	api_media_routes(r);
 	api_calendar_routes(r);
 	api_eligibility_routes(r);
+	api_application_routes(r);
+	api_review_routes(r);
 }
 
 static void

@@ -154,5 +154,7 @@ void api_audit_routes(struct router *r);
 void api_media_routes(struct router *r);
 void api_calendar_routes(struct router *r);
 void api_eligibility_routes(struct router *r);
+void api_application_routes(struct router *r);
+void api_review_routes(struct router *r);
 
 #endif

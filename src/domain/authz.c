@@ -55,14 +55,22 @@ static const unsigned staff_may[ACT_COUNT] = {
 	/* The city's working-day calendar and eligibility rules: its administrators. */
 	[ACT_CALENDAR_EDIT] = ADMINS,
 	[ACT_RULES_EDIT] = ADMINS,
+	/* Applications: the caseworkers of the region decide them; the city administrator
+	 * answers for them and may look. */
+	[ACT_APP_READ] = CASEWORKERS | R(ROLE_CITY_ADMIN),
+	[ACT_APP_DECIDE] = CASEWORKERS,
+	[ACT_APP_COUNTER] = R(ROLE_COMMUNITY_CLERK),
+	[ACT_CHAIN_EDIT] = ADMINS,
+	[ACT_REPORT_READ] = ADMINS | R(ROLE_CITY_APPROVER) | R(ROLE_PROVINCE_SUPERVISOR) |
+			    R(ROLE_MINISTRY_SUPERVISOR),
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.
  * Staff still need their role for uploads (the table above). */
 #define A(x) (1ull << (x))
 static const unsigned long long own_may =
-	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ);
-static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD);
+	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ) | A(ACT_APP_READ);
+static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD) | A(ACT_APP_EDIT);
 
 /* Which region levels each role may be placed at. */
 static const char *role_levels[ROLE_COUNT] = {

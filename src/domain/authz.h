@@ -55,6 +55,12 @@ enum action {
 	ACT_MEDIA_READ,      /* a private file; object: its uploader and region */
 	ACT_CALENDAR_EDIT,   /* holidays and make-up days; object: the city (or the nation) */
 	ACT_RULES_EDIT,      /* a city's eligibility rules; object: the city */
+	ACT_APP_READ,        /* an application; object: its applicant (owner) and community */
+	ACT_APP_EDIT,        /* fill in, upload to, submit or resubmit one's own application */
+	ACT_APP_DECIDE,      /* decide a review step (the step's role is checked too) */
+	ACT_APP_COUNTER,     /* enter an application at the counter (代办); object: the community */
+	ACT_CHAIN_EDIT,      /* a city's review chain; object: the city */
+	ACT_REPORT_READ,     /* processing-time figures; object: the city */
 	ACT_COUNT
 };
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/application.h"
 #include "core/log.h"
 #include "store/job_store.h"
 
@@ -278,4 +279,5 @@ jobs_stop(void)
 void
 jobs_register_all(void)
 {
+	api_review_register_jobs(); /* dept_check, publicity_end (api/review.c) */
 }

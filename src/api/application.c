@@ -1,0 +1,696 @@
+/*
+ * application.c — eligibility applications as the applicant (or the counter clerk who
+ * enters one for them) sees them: drafts saved at every step of the wizard and resumed
+ * anywhere, materials, submission and resubmission after a request for corrections
+ * (补正), the progress timeline, and the inbox. The declared household is sealed at rest;
+ * replies mask ID numbers and bank accounts to staff. Counter applications (代办) record
+ * the person's consent: a signed form upload and an SMS code sent to their phone.
+ * The review itself (decisions, worklists, chain, publicity, report) is in review.c.
+ */
+#include "api/api.h"
+#include "api/application.h"
+#include "core/crypto.h"
+#include "domain/calendar.h"
+#include "domain/pii.h"
+#include "domain/workflow.h"
+#include "partners/sms.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CODE_DIGITS 6
+#define CODE_TTL_MS (10 * 60 * 1000)
+#define CONSENT_PURPOSE "counter_consent"
+
+static int app_create(struct http_req *req);
+static int app_list(struct http_req *req);
+static int app_get(struct http_req *req);
+static int app_put(struct http_req *req);
+static int app_submit(struct http_req *req);
+static int material_upload(struct http_req *req);
+static int material_get(struct http_req *req);
+static int material_delete(struct http_req *req);
+static int messages_list(struct http_req *req);
+static int message_read(struct http_req *req);
+static int counter_code(struct http_req *req);
+static int counter_create(struct http_req *req);
+static int apply_fields(struct http_req *req, struct db_conn *c, const struct caller *who,
+			struct application *a, json_t *body);
+static int check_version(struct http_req *req, json_t *body, const struct application *a);
+
+void
+api_application_routes(struct router *r)
+{
+	router_add(r, "POST", "/api/v1/applications", app_create);
+	router_add(r, "GET", "/api/v1/applications", app_list);
+	router_add(r, "GET", "/api/v1/applications/:id", app_get);
+	router_add(r, "PUT", "/api/v1/applications/:id", app_put);
+	router_add(r, "POST", "/api/v1/applications/:id/submit", app_submit);
+	router_add(r, "POST", "/api/v1/applications/:id/materials", material_upload);
+	router_add(r, "GET", "/api/v1/applications/:id/materials/:mid", material_get);
+	router_add(r, "DELETE", "/api/v1/applications/:id/materials/:mid", material_delete);
+	router_add(r, "GET", "/api/v1/me/messages", messages_list);
+	router_add(r, "POST", "/api/v1/me/messages/:id/read", message_read);
+	router_add(r, "POST", "/api/v1/counter/consent-codes", counter_code);
+	router_add(r, "POST", "/api/v1/counter/applications", counter_create);
+}
+
+int
+api_app_load(struct http_req *req, struct db_conn *c, const struct caller *who,
+	     enum action action, struct application *a)
+{
+	struct object obj;
+	int64_t id;
+	int rc;
+
+	if ((rc = api_param_int(req, "id", &id)) != GZF_OK ||
+	    (rc = app_store_get(c, id, a, &req->err)) != GZF_OK)
+		return rc;
+	/* A counter application is edited by the clerks of its community. */
+	if (action == ACT_APP_EDIT && a->counter_clerk_id != 0 && who->actor.kind == ACTOR_STAFF)
+		action = ACT_APP_COUNTER;
+	obj = (struct object){ .owner_id = a->owner_id, .region_path = a->region_path };
+	rc = api_authorize(req, c, who, action, &obj, "application.access", "application", a->id);
+	/* Someone else's application is, to a resident, no application at all. */
+	if (rc == GZF_EFORBIDDEN && who->actor.kind == ACTOR_RESIDENT)
+		return gzf_err_set(&req->err, GZF_ENOTFOUND, "application_not_found", NULL,
+				   "no such application");
+	return rc;
+}
+
+json_t *
+api_app_household(struct http_req *req, const struct application *a, int masked)
+{
+	const char *text = api_unseal(req, a->household_enc);
+	json_t *h = text ? json_loads(text, 0, NULL) : NULL, *m, *p, *bank;
+	const char *id;
+	size_t i;
+
+	if (h == NULL)
+		return json_object();
+	if (!masked)
+		return h;
+	p = json_object_get(h, "applicant");
+	for (i = 0; p != NULL; p = json_array_get(json_object_get(h, "members"), i++)) {
+		m = json_object_get(p, "id_number");
+		if ((id = json_string_value(m)) != NULL)
+			json_object_set_new(p, "id_number", json_string(pii_mask_id(req->arena, id)));
+	}
+	bank = json_object_get(h, "bank");
+	if ((id = json_string_value(json_object_get(bank, "account"))) != NULL)
+		json_object_set_new(bank, "account", json_string(pii_mask_id(req->arena, id)));
+	return h;
+}
+
+json_t *
+api_app_json(struct http_req *req, struct db_conn *c, const struct application *a,
+	     const json_t *chain, int detail, int masked)
+{
+	const json_t *step = workflow_step(chain, a->step_index);
+	const char *name = api_unseal(req, a->applicant_name_enc);
+	int64_t now = gzf_now_ms();
+	struct app_material *mats;
+	struct app_event *ev;
+	struct region office;
+	struct media m;
+	json_t *o, *arr, *crit;
+	int n, i;
+
+	o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s?, s:s, s:I, s:I, s:b, s:i, s:i, s:i,"
+		      " s:s?, s:s?, s:s?, s:s?, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
+		      "id", (json_int_t)a->id, "city_id", (json_int_t)a->city_id,
+		      "community_code", (json_int_t)a->region_code, "kind", a->kind,
+		      "status", a->status, "step", a->step, "step_kind",
+		      step ? workflow_step_str(step, "kind") : NULL,
+		      "step_name", step ? workflow_step_str(step, "name") : "",
+		      "step_started_at", (json_int_t)a->step_started_at,
+		      "deadline", (json_int_t)a->step_deadline,
+		      "overdue", a->step_deadline > 0 && a->step_deadline < now &&
+				 (strcmp(a->status, "review") == 0),
+		      "draft_step", a->draft_step, "persons", a->persons, "version", a->version,
+		      "delay_reason", a->delay_reason, "correction_reason", a->correction_reason,
+		      "decision_reason", a->decision_reason, "failed_criterion", a->failed_criterion,
+		      "submitted_at", (json_int_t)a->submitted_at,
+		      "total_deadline", (json_int_t)a->total_deadline,
+		      "publicity_until", (json_int_t)a->publicity_until,
+		      "decided_at", (json_int_t)a->decided_at, "counter", a->counter_clerk_id != 0,
+		      "created_at", (json_int_t)a->created_at, "updated_at", (json_int_t)a->updated_at);
+	json_object_set_new(o, "applicant_name",
+			    json_string(name == NULL ? "" : masked ? pii_mask_name(req->arena, name) : name));
+	if (a->overall != NULL)
+		json_object_set_new(o, "overall", json_string(a->overall));
+	crit = a->criteria ? json_loads(a->criteria, 0, NULL) : NULL;
+	/* Residents see the criteria once decided (the reason for a refusal); staff always. */
+	if (crit != NULL && (masked || strcmp(a->status, "refused") == 0 ||
+			     strcmp(a->status, "qualified") == 0))
+		json_object_set_new(o, "criteria", crit);
+	else
+		json_decref(crit);
+	if (!detail)
+		return o;
+	json_object_set_new(o, "household", api_app_household(req, a, masked));
+	arr = json_array();
+	if (app_materials(c, a->id, &mats, &n, &req->err) == GZF_OK)
+		for (i = 0; i < n; i++)
+			if (store_media_get(c, mats[i].media_id, &m, &req->err) == GZF_OK)
+				json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:I}",
+					"id", (json_int_t)mats[i].id, "code", mats[i].code, "name", m.name,
+					"mime", m.mime, "size", (json_int_t)m.size,
+					"url", arena_printf(req->arena, "/api/v1/applications/%lld/materials/%lld",
+							    (long long)a->id, (long long)mats[i].id),
+					"created_at", (json_int_t)mats[i].created_at));
+	json_object_set_new(o, "materials", arr);
+	json_object_set(o, "materials_required", json_object_get(chain, "materials"));
+	arr = json_array();
+	if (app_events(c, a->id, &ev, &n, &req->err) == GZF_OK)
+		for (i = 0; i < n; i++) {
+			const json_t *s = workflow_step(chain, workflow_step_find(chain, ev[i].step));
+			int open = ev[i].finished_at == 0;
+
+			if (store_region_get(c, ev[i].office_code, &office, &req->err) != GZF_OK)
+				office = (struct region){ .name = "", .name_en = "" };
+			json_array_append_new(arr, json_pack(
+				"{s:s, s:s, s:I, s:s, s:s?, s:i, s:I, s:I, s:I, s:s, s:s?, s:b}",
+				"step", ev[i].step, "step_name", s ? workflow_step_str(s, "name") : ev[i].step,
+				"office_code", (json_int_t)ev[i].office_code, "office", office.name,
+				"office_en", office.name_en, "limit_days", ev[i].limit_days,
+				"arrived_at", (json_int_t)ev[i].arrived_at, "deadline", (json_int_t)ev[i].deadline,
+				"finished_at", (json_int_t)ev[i].finished_at, "outcome", ev[i].outcome,
+				"reason", open && a->delay_reason ? a->delay_reason : ev[i].reason,
+				"overdue", ev[i].deadline > 0 &&
+					(open ? now : ev[i].finished_at) > ev[i].deadline &&
+					strcmp(workflow_step_str(s, "kind"), "publicity") != 0));
+		}
+	json_object_set_new(o, "timeline", arr);
+	gzf_err_clear(&req->err);
+	return o;
+}
+
+/* Apply the editable members of body to a draft: household, draft_step, kind, community. */
+static int
+apply_fields(struct http_req *req, struct db_conn *c, const struct caller *who,
+	     struct application *a, json_t *body)
+{
+	struct app *app = req->app;
+	json_t *h = json_object_get(body, "household"), *ds = json_object_get(body, "draft_step");
+	json_t *cc = json_object_get(body, "community_code");
+	const char *name, *id;
+	char *text, *sealed;
+	struct region r;
+	int rc, persons;
+
+	(void)who;
+	if (ds != NULL && (!json_is_integer(ds) || json_integer_value(ds) < 0 || json_integer_value(ds) > 20))
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "draft_step",
+				   "draft_step must be the wizard page, 0 to 20");
+	if (ds != NULL)
+		a->draft_step = (int)json_integer_value(ds);
+	if (cc != NULL) {
+		rc = json_is_integer(cc) ? store_region_get(c, json_integer_value(cc), &r, &req->err)
+					 : GZF_ENOTFOUND;
+		if (rc == GZF_ENOTFOUND || (rc == GZF_OK && (strcmp(r.level, "community") != 0 ||
+							      r.city_id != a->city_id)))
+			return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "community_code",
+					   "community_code must be a community of your city");
+		if (rc != GZF_OK)
+			return rc;
+		a->region_code = r.code;
+		a->region_path = r.path;
+	}
+	if (h == NULL)
+		return GZF_OK;
+	if ((rc = workflow_household_check(h, 0, &persons, &req->err)) != GZF_OK)
+		return rc;
+	a->persons = persons;
+	if (json_is_string(json_object_get(h, "kind")))
+		a->kind = json_string_value(json_object_get(h, "kind"));
+	name = json_string_value(json_object_get(json_object_get(h, "applicant"), "name"));
+	id = json_string_value(json_object_get(json_object_get(h, "applicant"), "id_number"));
+	text = json_dumps(h, JSON_COMPACT);
+	arena_cleanup_add(req->arena, free, text);
+	crypto_seal(req->arena, app->secrets->data_key, text, &sealed);
+	a->household_enc = sealed;
+	a->applicant_name_enc = NULL;
+	if (name != NULL) {
+		crypto_seal(req->arena, app->secrets->data_key, name, &sealed);
+		a->applicant_name_enc = sealed;
+	}
+	a->applicant_id_hash = id && *id ? api_hash(req, app->secrets->index_key, "id", id) : NULL;
+	return GZF_OK;
+}
+
+/* The version the client saw must be the current one (when it sends one). */
+static int
+check_version(struct http_req *req, json_t *body, const struct application *a)
+{
+	json_t *v = json_object_get(body, "version");
+
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) != a->version))
+		return gzf_err_set(&req->err, GZF_ECONFLICT, "version_conflict", "version",
+				   "the application was changed elsewhere (another device or person): reload it");
+	return GZF_OK;
+}
+
+/* POST /api/v1/applications {"household"?, "draft_step"?, "community_code"?} -> 201 draft */
+static int
+app_create(struct http_req *req)
+{
+	struct application a = { 0 };
+	struct caller *who;
+	struct db_conn *c;
+	struct object obj;
+	json_t *body, *chain;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_login_required(req, c, &who)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .owner_id = who->actor.user_id, .region_path = who->actor.region_path };
+	if (who->actor.kind != ACTOR_RESIDENT)
+		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "forbidden", NULL,
+				   "staff enter applications for others at the counter (/api/v1/counter/applications)");
+	if ((rc = api_authorize(req, c, who, ACT_APP_EDIT, &obj, "application.create", "application", 0)) != GZF_OK)
+		return rc;
+	a = (struct application){
+		.city_id = who->actor.city_id, .owner_id = who->actor.user_id,
+		.region_code = who->actor.region_code, .region_path = who->actor.region_path,
+		.kind = "rental", .status = "draft", .household_enc = "", .persons = 1,
+		.created_at = gzf_now_ms(),
+	};
+	a.household_enc = NULL;
+	crypto_seal(req->arena, ((struct app *)req->app)->secrets->data_key, "{}", (char **)&a.household_enc);
+	if ((rc = apply_fields(req, c, who, &a, body)) != GZF_OK)
+		return rc;
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = app_store_create(c, &a, &a.id, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "application.create", "application", a.id, a.region_code,
+			    "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	return http_reply_json(req, 201, json_pack("{s:o}", "application",
+						   api_app_json(req, c, &a, chain, 1, 0)));
+}
+
+/* GET /api/v1/applications — the caller's own applications. */
+static int
+app_list(struct http_req *req)
+{
+	struct application *all;
+	struct caller *who;
+	struct db_conn *c;
+	json_t *items, *chain;
+	int rc, n, i;
+
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = app_store_by_owner(c, who->actor.user_id, &all, &n, &req->err)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, who->actor.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, api_app_json(req, c, &all[i], chain, 0, 0));
+	return http_reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+/* GET /api/v1/applications/:id — the application, its materials and its timeline. Staff
+ * see ID numbers and accounts masked (the view is audited). */
+static int
+app_get(struct http_req *req)
+{
+	struct application a;
+	struct caller *who;
+	struct db_conn *c;
+	json_t *chain;
+	int rc, staff;
+
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_app_load(req, c, who, ACT_APP_READ, &a)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	staff = who->actor.kind == ACTOR_STAFF;
+	if (staff && (rc = api_audit_alone(req, c, who, "application.view", "application", a.id,
+					   a.region_code, "ok", NULL)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:o}", "application",
+						   api_app_json(req, c, &a, chain, 1, staff)));
+}
+
+/* PUT /api/v1/applications/:id {"household","draft_step","community_code","version"?} —
+ * save the draft (or the corrections asked for). */
+static int
+app_put(struct http_req *req)
+{
+	struct application a;
+	struct caller *who;
+	struct db_conn *c;
+	json_t *body, *chain;
+	int rc, version;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_app_load(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
+	    (rc = check_version(req, body, &a)) != GZF_OK)
+		return rc;
+	if (strcmp(a.status, "draft") != 0 && strcmp(a.status, "correction") != 0)
+		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
+				   "an application that is %s cannot be edited", a.status);
+	version = a.version;
+	a.updated_at = gzf_now_ms();
+	if ((rc = apply_fields(req, c, who, &a, body)) != GZF_OK ||
+	    (rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = app_store_save(c, &a, version, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "application.save", "application", a.id, a.region_code,
+			    "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	return http_reply_json(req, 200, json_pack("{s:o}", "application",
+						   api_app_json(req, c, &a, chain, 1, 0)));
+}
+
+/* POST /api/v1/applications/:id/submit {"version"?} — a complete draft goes to the
+ * acceptance step; corrections go back to the step that asked for them. */
+static int
+app_submit(struct http_req *req)
+{
+	struct application a;
+	struct caller *who;
+	struct db_conn *c;
+	json_t *body, *chain, *h;
+	int64_t now = gzf_now_ms();
+	char city[24];
+	int rc, version, persons, resubmit;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_app_load(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
+	    (rc = check_version(req, body, &a)) != GZF_OK)
+		return rc;
+	resubmit = strcmp(a.status, "correction") == 0;
+	if (!resubmit && strcmp(a.status, "draft") != 0)
+		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
+				   "an application that is %s cannot be submitted", a.status);
+	h = api_app_household(req, &a, 0);
+	http_json_owned(req, h);
+	if ((rc = workflow_household_check(h, 1, &persons, &req->err)) != GZF_OK)
+		return rc;
+	if (a.region_path == NULL || workflow_office(a.region_path, "community") == 0 ||
+	    a.region_code == a.city_id)
+		return gzf_err_set(&req->err, GZF_EINVAL, "required", "community_code",
+				   "choose the community where you live");
+	if ((rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	version = a.version;
+	a.updated_at = now;
+	a.correction_reason = NULL;
+	snprintf(city, sizeof(city), "%lld", (long long)a.city_id);
+	if ((rc = db_begin(c, &req->err)) != GZF_OK)
+		return rc;
+	if (!resubmit) {
+		a.submitted_at = now;
+		if ((rc = calendar_add_working_days(c, city, now,
+			(int)json_integer_value(json_object_get(chain, "total_days")),
+			&a.total_deadline, &req->err)) != GZF_OK)
+			return rc;
+	}
+	if ((rc = workflow_enter(c, &a, chain, resubmit ? a.step_index : 0, now, &req->err)) != GZF_OK ||
+	    (rc = app_store_save(c, &a, version, &req->err)) != GZF_OK ||
+	    (rc = app_message_add(c, a.city_id, a.owner_id, a.id, resubmit ? "resubmitted" : "submitted",
+				  resubmit ? "补正材料已提交" : "申请已提交",
+				  arena_printf(req->arena, "您的申请（编号%lld）已提交，正在%s。", (long long)a.id,
+					       workflow_step_str(workflow_step(chain, a.step_index), "name")),
+				  now, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, resubmit ? "application.resubmit" : "application.submit",
+			    "application", a.id, a.region_code, "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:o}", "application",
+						   api_app_json(req, c, &a, chain, 1, 0)));
+}
+
+/* POST /api/v1/applications/:id/materials?code=income&name=x.pdf, the file as body. */
+static int
+material_upload(struct http_req *req)
+{
+	const char *code = http_query(req, "code");
+	struct application a;
+	struct caller *who;
+	struct db_conn *c;
+	struct media m;
+	json_t *chain, *mat;
+	int64_t id;
+	size_t i;
+	int rc, known = 0;
+
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_app_load(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	json_array_foreach(json_object_get(chain, "materials"), i, mat)
+		if (code != NULL && strcmp(workflow_step_str(mat, "code"), code) == 0)
+			known = 1;
+	if (!known)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "code",
+				   "code must be one of the materials this city asks for");
+	if (strcmp(a.status, "draft") != 0 && strcmp(a.status, "correction") != 0)
+		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
+				   "materials can be added only to a draft or while corrections are asked for");
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = api_media_store(req, c, who, "material", MEDIA_DOCUMENTS, a.city_id, a.region_path,
+				  &m)) != GZF_OK ||
+	    (rc = app_material_add(c, a.city_id, a.id, code, m.id, gzf_now_ms(), &id, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "application.material_add", "application", a.id,
+			    a.region_code, "ok", arena_printf(req->arena, "{\"code\":\"%s\",\"media\":%lld}",
+							      code, (long long)m.id))) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 201, json_pack("{s:{s:I, s:s, s:o}}", "material", "id",
+						   (json_int_t)id, "code", code, "media", api_media_json(&m)));
+}
+
+/* GET /api/v1/applications/:id/materials/:mid — the file, to the applicant and staff. */
+static int
+material_get(struct http_req *req)
+{
+	struct application a;
+	struct app_material am;
+	struct caller *who;
+	struct db_conn *c;
+	struct media m;
+	int64_t mid;
+	int rc;
+
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_app_load(req, c, who, ACT_APP_READ, &a)) != GZF_OK ||
+	    (rc = api_param_int(req, "mid", &mid)) != GZF_OK ||
+	    (rc = app_material_get(c, a.id, mid, &am, &req->err)) != GZF_OK ||
+	    (rc = store_media_get(c, am.media_id, &m, &req->err)) != GZF_OK)
+		return rc;
+	return api_media_reply(req, &m);
+}
+
+/* DELETE /api/v1/applications/:id/materials/:mid — while it can still be edited. */
+static int
+material_delete(struct http_req *req)
+{
+	struct application a;
+	struct caller *who;
+	struct db_conn *c;
+	int64_t mid;
+	int rc;
+
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_app_load(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
+	    (rc = api_param_int(req, "mid", &mid)) != GZF_OK)
+		return rc;
+	if (strcmp(a.status, "draft") != 0 && strcmp(a.status, "correction") != 0)
+		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
+				   "materials can be removed only from a draft or while corrections are asked for");
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = app_material_delete(c, a.id, mid, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "application.material_delete", "application", a.id,
+			    a.region_code, "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	req->status = 204;
+	return GZF_OK;
+}
+
+/* GET /api/v1/me/messages — the inbox, newest first. */
+static int
+messages_list(struct http_req *req)
+{
+	struct app_message *m;
+	struct caller *who;
+	struct db_conn *c;
+	json_t *items;
+	int rc, n, i, unread = 0;
+
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = app_messages(c, who->actor.user_id, &m, &n, &req->err)) != GZF_OK)
+		return rc;
+	items = json_array();
+	for (i = 0; i < n; i++) {
+		unread += m[i].read_at == 0;
+		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:I}",
+			"id", (json_int_t)m[i].id, "application_id", (json_int_t)m[i].application_id,
+			"kind", m[i].kind, "title", m[i].title, "body", m[i].body,
+			"created_at", (json_int_t)m[i].created_at, "read_at", (json_int_t)m[i].read_at));
+	}
+	return http_reply_json(req, 200, json_pack("{s:o, s:i}", "items", items, "unread", unread));
+}
+
+/* POST /api/v1/me/messages/:id/read */
+static int
+message_read(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	int64_t id;
+	int rc;
+
+	if ((rc = api_param_int(req, "id", &id)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = app_message_read(c, who->actor.user_id, id, gzf_now_ms(), &req->err)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	req->status = 204;
+	return GZF_OK;
+}
+
+/* POST /api/v1/counter/consent-codes {"phone"} — a clerk sends the person a code that
+ * they read back to confirm they consent to the clerk applying for them. */
+static int
+counter_code(struct http_req *req)
+{
+	struct app *app = req->app;
+	const char *phone, *phone_hash;
+	char code[CODE_DIGITS + 1];
+	struct caller *who;
+	struct db_conn *c;
+	struct object obj;
+	json_t *body;
+	int64_t now = gzf_now_ms();
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "phone", 1, 20, &phone)) != GZF_OK ||
+	    (rc = pii_check_phone(phone, &req->err)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_login_required(req, c, &who)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = who->actor.region_path };
+	if ((rc = api_authorize(req, c, who, ACT_APP_COUNTER, &obj, "counter.consent_code", "phone", 0)) != GZF_OK)
+		return rc;
+	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
+	crypto_random_digits(code, CODE_DIGITS);
+	if ((rc = sms_send(&app->partners.sms, req->arena, phone,
+			   arena_printf(req->arena, "【公租房】工作人员正在为您代办公租房申请，您的确认验证码是%s，10分钟内有效。同意代办请将验证码告知工作人员。", code),
+			   &req->err)) != GZF_OK)
+		return rc;
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = store_code_create(c, who->actor.city_id, phone_hash, CONSENT_PURPOSE,
+				    api_hash(req, app->secrets->token_key, phone_hash, code), now,
+				    now + CODE_TTL_MS, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "counter.consent_code", "phone", 0, who->actor.region_code,
+			    "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 202, json_pack("{s:s, s:I}", "status", "sent",
+						   "expires_in_seconds", (json_int_t)(CODE_TTL_MS / 1000)));
+}
+
+/* POST /api/v1/counter/applications {"phone","code","consent_media_id","community_code",
+ * "household"?} — a clerk opens a draft for a person, with their consent: the signed form
+ * (uploaded with purpose "consent") and the code sent to their phone. If the person has
+ * an account, the application is theirs too (they see it and its messages). */
+static int
+counter_create(struct http_req *req)
+{
+	struct app *app = req->app;
+	const char *phone, *code, *phone_hash;
+	struct application a = { 0 };
+	struct sms_code sc;
+	struct caller *who;
+	struct db_conn *c;
+	struct object obj;
+	struct media m;
+	struct user u;
+	json_t *body, *chain, *jm;
+	char *sealed;
+	int64_t now = gzf_now_ms();
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "phone", 1, 20, &phone)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "code", 1, 12, &code)) != GZF_OK ||
+	    (rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = who->actor.region_path };
+	if ((rc = api_authorize(req, c, who, ACT_APP_COUNTER, &obj, "counter.create", "application", 0)) != GZF_OK)
+		return rc;
+	jm = json_object_get(body, "consent_media_id");
+	rc = json_is_integer(jm) ? store_media_get(c, json_integer_value(jm), &m, &req->err) : GZF_ENOTFOUND;
+	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && (m.owner_id != who->actor.user_id ||
+						      strcmp(m.purpose, "consent") != 0)))
+		return gzf_err_set(&req->err, GZF_EINVAL, "consent_form_required", "consent_media_id",
+				   "upload the signed consent form first (purpose consent) and give its id");
+	if (rc != GZF_OK)
+		return rc;
+	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
+	rc = store_code_latest(c, phone_hash, CONSENT_PURPOSE, now, &sc, &req->err);
+	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && (sc.attempts >= 5 ||
+		!crypto_equal(api_hash(req, app->secrets->token_key, phone_hash, code), sc.code_hash)))) {
+		if (rc == GZF_OK && db_begin(c, &req->err) == GZF_OK &&
+		    store_code_attempt(c, sc.id, &req->err) == GZF_OK)
+			db_commit(c, &req->err);
+		return gzf_err_set(&req->err, GZF_EINVAL, "wrong_code", "code",
+				   "the confirmation code is wrong or has expired: send a new one");
+	}
+	if (rc != GZF_OK)
+		return rc;
+	rc = store_user_by_phone(c, "resident", phone_hash, &u, &req->err);
+	if (rc != GZF_OK && rc != GZF_ENOTFOUND)
+		return rc;
+	crypto_seal(req->arena, app->secrets->data_key, phone, &sealed);
+	a = (struct application){
+		.city_id = who->actor.city_id, .owner_id = rc == GZF_OK ? u.id : 0,
+		.region_code = who->actor.region_code, .region_path = who->actor.region_path,
+		.kind = "rental", .status = "draft", .persons = 1, .counter_clerk_id = who->actor.user_id,
+		.consent_media_id = m.id, .consent_phone_enc = sealed, .consent_at = now, .created_at = now,
+	};
+	gzf_err_clear(&req->err);
+	crypto_seal(req->arena, app->secrets->data_key, "{}", &sealed);
+	a.household_enc = sealed;
+	if (json_object_get(body, "community_code") == NULL && strcmp(who->actor.region_path, "") != 0 &&
+	    workflow_office(who->actor.region_path, "community") == 0)
+		return gzf_err_set(&req->err, GZF_EINVAL, "required", "community_code",
+				   "community_code is required");
+	if ((rc = apply_fields(req, c, who, &a, body)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = a.region_path };
+	if ((rc = api_authorize(req, c, who, ACT_APP_COUNTER, &obj, "counter.create", "application", 0)) != GZF_OK)
+		return rc;
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = store_code_use(c, sc.id, now, &req->err)) != GZF_OK ||
+	    (rc = app_store_create(c, &a, &a.id, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "counter.create", "application", a.id, a.region_code, "ok",
+			    arena_printf(req->arena, "{\"consent_media\":%lld,\"sms_confirmed\":true}",
+					 (long long)m.id))) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	return http_reply_json(req, 201, json_pack("{s:o}", "application",
+						   api_app_json(req, c, &a, chain, 1, 1)));
+}

@@ -1,0 +1,669 @@
+/*
+ * review.c — the staff side of eligibility applications: worklists per step (limited to
+ * the reviewer's region, sorted by deadline, overdue marked), decisions on a step
+ * (accept, approve, correct, refuse — optimistic concurrency: the second of two
+ * reviewers deciding the same version gets 409), the review page's rule checklist, each
+ * city's review chain, the processing-time report, the public publicity list with its
+ * objections, and the background jobs that run the department check and end the
+ * publicity period.
+ */
+#include "api/api.h"
+#include "api/application.h"
+#include "core/crypto.h"
+#include "domain/audit.h"
+#include "domain/calendar.h"
+#include "domain/eligibility.h"
+#include "domain/jobs.h"
+#include "domain/pii.h"
+#include "domain/workflow.h"
+#include "partners/dept.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REPORT_DAYS_MAX 3660
+#define OBJECTION_MAX_CHARS 1000
+
+static int worklist(struct http_req *req);
+static int decide(struct http_req *req);
+static int checklist(struct http_req *req);
+static int chain_get(struct http_req *req);
+static int chain_put(struct http_req *req);
+static int report(struct http_req *req);
+static int publicity_list(struct http_req *req);
+static int objection_post(struct http_req *req);
+static int load_city(struct http_req *req, struct db_conn *c, struct region *city);
+static int job_dept_check(struct app *app, struct db_conn *c, const char *city_id,
+			  const char *ref, const json_t *payload, struct gzf_err *err);
+static int job_publicity_end(struct app *app, struct db_conn *c, const char *city_id,
+			     const char *ref, const json_t *payload, struct gzf_err *err);
+static int job_audit(struct app *app, struct db_conn *c, const struct application *a,
+		     const char *action, const char *detail, struct gzf_err *err);
+static int job_load(struct db_conn *c, const char *ref, const char *kind,
+		    struct application *a, json_t **chain, struct gzf_err *err);
+static int cmp_int(const void *a, const void *b);
+
+void
+api_review_routes(struct router *r)
+{
+	router_add(r, "GET", "/api/v1/worklist", worklist);
+	router_add(r, "POST", "/api/v1/applications/:id/decision", decide);
+	router_add(r, "GET", "/api/v1/applications/:id/checklist", checklist);
+	router_add(r, "GET", "/api/v1/cities/:city/review-chain", chain_get);
+	router_add(r, "PUT", "/api/v1/cities/:city/review-chain", chain_put);
+	router_add(r, "GET", "/api/v1/cities/:city/processing-report", report);
+	router_add(r, "GET", "/api/v1/cities/:city/publicity", publicity_list);
+	router_add(r, "POST", "/api/v1/publicity/:id/objections", objection_post);
+}
+
+void
+api_review_register_jobs(void)
+{
+	jobs_register("dept_check", job_dept_check);
+	jobs_register("publicity_end", job_publicity_end);
+}
+
+static int
+load_city(struct http_req *req, struct db_conn *c, struct region *city)
+{
+	int64_t id;
+	int rc;
+
+	if ((rc = api_param_int(req, "city", &id)) != GZF_OK)
+		return rc;
+	rc = store_region_get(c, id, city, &req->err);
+	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(city->level, "city") != 0))
+		return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such city");
+	return rc;
+}
+
+/* GET /api/v1/worklist?step=&sort=deadline|-deadline&limit= — the applications waiting at
+ * the steps the caller decides (or at ?step=), inside the caller's region. */
+static int
+worklist(struct http_req *req)
+{
+	const char *want = http_query(req, "step"), *sort = http_query(req, "sort");
+	struct application *all;
+	struct caller *who;
+	struct db_conn *c;
+	struct object obj;
+	const json_t *s;
+	json_t *chain, *items, *o;
+	int64_t limit, now = gzf_now_ms();
+	size_t i;
+	int rc, n, k, overdue = 0;
+
+	if ((rc = api_query_int(req, "limit", 1, 500, 200, &limit)) != GZF_OK ||
+	    (rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = who->actor.region_path };
+	if ((rc = api_authorize(req, c, who, ACT_APP_READ, &obj, "application.worklist", "region",
+				who->actor.region_code)) != GZF_OK)
+		return rc;
+	if (sort != NULL && strcmp(sort, "deadline") != 0 && strcmp(sort, "-deadline") != 0)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "sort",
+				   "sort must be deadline or -deadline");
+	if ((rc = workflow_chain_get(c, who->actor.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	items = json_array();
+	json_array_foreach(json_object_get(chain, "steps"), i, s) {
+		const char *code = workflow_step_str(s, "code");
+
+		if (want != NULL ? strcmp(want, code) != 0
+				 : strcmp(workflow_step_str(s, "role"), authz_role_name(who->actor.role)) != 0)
+			continue;
+		if ((rc = app_store_worklist(c, who->actor.city_id, code, who->actor.region_path,
+					     sort != NULL && *sort == '-', (int)limit, &all, &n,
+					     &req->err)) != GZF_OK)
+			return rc;
+		for (k = 0; k < n; k++) {
+			o = api_app_json(req, c, &all[k], chain, 0, 1);
+			overdue += json_is_true(json_object_get(o, "overdue"));
+			json_array_append_new(items, o);
+		}
+	}
+	(void)now;
+	return http_reply_json(req, 200, json_pack("{s:o, s:i}", "items", items, "overdue", overdue));
+}
+
+/* GET /api/v1/applications/:id/checklist — the rule engine on the application's declared
+ * household and its department evidence: pass / fail / unknown per criterion. */
+static int
+checklist(struct http_req *req)
+{
+	struct application a;
+	struct caller *who;
+	struct db_conn *c;
+	const char *overall, *ev;
+	char city[24];
+	json_t *rules, *h, *evidence = NULL, *criteria;
+	int rc;
+
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_app_load(req, c, who, ACT_APP_DECIDE, &a)) != GZF_OK)
+		return rc;
+	snprintf(city, sizeof(city), "%lld", (long long)a.city_id);
+	if ((rc = eligibility_rules_get(c, city, &rules, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, rules);
+	h = http_json_owned(req, api_app_household(req, &a, 0));
+	ev = api_unseal(req, a.evidence_enc);
+	if (ev != NULL)
+		evidence = http_json_owned(req, json_loads(ev, 0, NULL));
+	if ((rc = eligibility_evaluate(rules, h, evidence, &criteria, &overall, &req->err)) != GZF_OK)
+		return rc;
+	/* The evidence as reviewers see it: sources, references and times, ID numbers masked. */
+	if (evidence != NULL) {
+		json_t *e, *p;
+		size_t i, j;
+
+		json_array_foreach(evidence, i, e)
+			json_array_foreach(json_object_get(e, "persons"), j, p)
+				json_object_set_new(p, "id_number", json_string(pii_mask_id(req->arena,
+					json_string_value(json_object_get(p, "id_number")) ?
+					json_string_value(json_object_get(p, "id_number")) : "")));
+	}
+	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:O?, s:s?}", "overall", overall,
+		"criteria", criteria, "evidence", evidence, "delay_reason", a.delay_reason));
+}
+
+/* POST /api/v1/applications/:id/decision {"action","reason","version","failed_criterion"?} */
+static int
+decide(struct http_req *req)
+{
+	const char *action, *reason, *failed, *kind, *outcome, *title;
+	struct application a;
+	struct app_material *mats;
+	struct caller *who;
+	struct db_conn *c;
+	const json_t *step, *mat;
+	json_t *body, *chain, *jv, *missing;
+	int64_t now = gzf_now_ms();
+	size_t i;
+	int rc, n, k, found, version;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "action", 1, 20, &action)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "reason", 0, 500, &reason)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "failed_criterion", 0, 40, &failed)) != GZF_OK)
+		return rc;
+	jv = json_object_get(body, "version");
+	if (!json_is_integer(jv))
+		return gzf_err_set(&req->err, GZF_EINVAL, "required", "version",
+				   "version (of the application as you saw it) is required");
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_app_load(req, c, who, ACT_APP_DECIDE, &a)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	step = workflow_step(chain, a.step_index);
+	kind = workflow_step_str(step, "kind");
+	if ((rc = workflow_action_check(a.status, kind, action, &req->err)) != GZF_OK) {
+		api_audit_alone(req, c, who, "application.decide", "application", a.id, a.region_code,
+				"failed", arena_printf(req->arena, "{\"action\":\"%s\",\"why\":\"illegal\"}", action));
+		return rc;
+	}
+	/* Objections after publicity are decided by the city approver. */
+	if (strcmp(workflow_step_str(step, "role"), authz_role_name(who->actor.role)) != 0 &&
+	    !(strcmp(kind, "publicity") == 0 && who->actor.role == ROLE_CITY_APPROVER))
+		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "not_your_step", NULL,
+				   "the %s step is decided by the role %s", a.step,
+				   workflow_step_str(step, "role"));
+	if (json_integer_value(jv) != a.version)
+		return gzf_err_set(&req->err, GZF_ECONFLICT, "version_conflict", "version",
+				   "someone else decided this application in the meantime: reload it");
+	if ((strcmp(action, "correct") == 0 || strcmp(action, "refuse") == 0) &&
+	    (reason == NULL || *reason == '\0'))
+		return gzf_err_set(&req->err, GZF_EINVAL, "required", "reason",
+				   "give the reason, the applicant will read it");
+	if (strcmp(action, "accept") == 0) {
+		/* Completeness: every required material is there. */
+		if ((rc = app_materials(c, a.id, &mats, &n, &req->err)) != GZF_OK)
+			return rc;
+		missing = http_json_owned(req, json_array());
+		json_array_foreach(json_object_get(chain, "materials"), i, mat) {
+			if (!json_is_true(json_object_get(mat, "required")))
+				continue;
+			for (k = 0, found = 0; k < n; k++)
+				found |= strcmp(mats[k].code, workflow_step_str(mat, "code")) == 0;
+			if (!found)
+				json_array_append_new(missing, json_string(workflow_step_str(mat, "name")));
+		}
+		if (json_array_size(missing) > 0)
+			return gzf_err_set(&req->err, GZF_ESTATE, "incomplete", "materials",
+					   "materials missing: %s — ask for corrections instead",
+					   json_string_value(json_array_get(missing, 0)));
+	}
+	version = a.version;
+	a.updated_at = now;
+	if ((rc = db_begin(c, &req->err)) != GZF_OK)
+		return rc;
+	if (strcmp(action, "accept") == 0 || strcmp(action, "approve") == 0) {
+		outcome = strcmp(action, "accept") == 0 ? "accepted" : "approved";
+		if ((rc = app_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK ||
+		    (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, &req->err)) != GZF_OK)
+			return rc;
+		title = strcmp(a.status, "qualified") == 0 ? "资格审核通过"
+			: strcmp(a.status, "publicity") == 0 ? "审批通过，进入公示" : "申请进入下一环节";
+	} else if (strcmp(action, "correct") == 0) {
+		outcome = "correction";
+		a.status = "correction";
+		a.correction_reason = reason;
+		title = "请补正材料";
+		if ((rc = app_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK)
+			return rc;
+	} else {
+		outcome = "refused";
+		a.status = "refused";
+		a.decision_reason = reason;
+		a.failed_criterion = failed;
+		a.decided_at = now;
+		title = "申请未通过";
+		if ((rc = app_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK)
+			return rc;
+	}
+	if ((rc = app_store_save(c, &a, version, &req->err)) != GZF_OK ||
+	    (rc = app_message_add(c, a.city_id, a.owner_id, a.id, outcome, title,
+				  reason ? reason : title, now, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "application.decide", "application", a.id, a.region_code, "ok",
+			    arena_printf(req->arena, "{\"action\":\"%s\",\"step\":\"%s\"}", action,
+					 workflow_step_str(step, "code")))) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:o}", "application",
+						   api_app_json(req, c, &a, chain, 1, 1)));
+}
+
+/* GET /api/v1/cities/:city/review-chain — public: the steps and their limits. */
+static int
+chain_get(struct http_req *req)
+{
+	struct region city;
+	struct db_conn *c;
+	json_t *chain;
+	int rc;
+
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = load_city(req, c, &city)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, city.code, &chain, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:I, s:o}", "city_id", (json_int_t)city.code,
+						   "chain", chain));
+}
+
+/* PUT /api/v1/cities/:city/review-chain {"chain":{...}} — the city administrator's. */
+static int
+chain_put(struct http_req *req)
+{
+	struct region city;
+	struct caller *who;
+	struct db_conn *c;
+	struct object obj;
+	json_t *body, *chain;
+	char *text;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = load_city(req, c, &city)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = city.path };
+	chain = json_object_get(body, "chain");
+	if ((rc = api_authorize(req, c, who, ACT_CHAIN_EDIT, &obj, "review_chain.put", "region",
+				city.code)) != GZF_OK ||
+	    (rc = workflow_chain_check(chain, &req->err)) != GZF_OK)
+		return rc;
+	text = json_dumps(chain, JSON_COMPACT);
+	arena_cleanup_add(req->arena, free, text);
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = app_chain_put(c, city.code, text, who->actor.user_id, gzf_now_ms(), &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "review_chain.put", "region", city.code, city.code, "ok",
+			    NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:I, s:O}", "city_id", (json_int_t)city.code,
+						   "chain", chain));
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The q-th quantile (0..100) of n sorted values, nearest rank. */
+static int
+quantile(const int *v, int n, int q)
+{
+	int rank = (q * n + 99) / 100;
+
+	return n == 0 ? 0 : v[rank < 1 ? 0 : rank - 1];
+}
+
+/* GET /api/v1/cities/:city/processing-report?days=365 — per step: how many finished,
+ * the median and 90th percentile of working days taken, the share within the limit;
+ * and the same for the whole review (submission to the last decision before publicity). */
+static int
+report(struct http_req *req)
+{
+	struct region city;
+	struct app_event *ev;
+	struct caller *who;
+	struct db_conn *c;
+	struct object obj;
+	const json_t *s;
+	json_t *chain, *steps;
+	char code[24];
+	int64_t days, *first, *last;
+	int *took, *totals, rc, n, i, k, m, within, total_n = 0, total_in = 0, limit;
+	size_t si;
+
+	if ((rc = api_query_int(req, "days", 1, REPORT_DAYS_MAX, 365, &days)) != GZF_OK ||
+	    (rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = load_city(req, c, &city)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = city.path };
+	if ((rc = api_authorize(req, c, who, ACT_REPORT_READ, &obj, "report.processing", "region",
+				city.code)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, city.code, &chain, &req->err)) != GZF_OK ||
+	    (rc = app_events_finished(c, city.code, gzf_now_ms() - days * 86400000LL, &ev, &n,
+				      &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	snprintf(code, sizeof(code), "%lld", (long long)city.code);
+	took = arena_alloc(req->arena, sizeof(int) * (size_t)(n + 1));
+	steps = json_array();
+	json_array_foreach(json_object_get(chain, "steps"), si, s) {
+		if (strcmp(workflow_step_str(s, "kind"), "publicity") == 0)
+			continue;
+		limit = (int)json_integer_value(json_object_get(s, "days"));
+		for (i = 0, m = 0, within = 0; i < n; i++) {
+			if (strcmp(ev[i].step, workflow_step_str(s, "code")) != 0)
+				continue;
+			if ((rc = calendar_working_days_between(c, code, ev[i].arrived_at, ev[i].finished_at,
+								&took[m], &req->err)) != GZF_OK)
+				return rc;
+			within += ev[i].finished_at <= ev[i].deadline;
+			m++;
+		}
+		qsort(took, (size_t)m, sizeof(int), cmp_int);
+		json_array_append_new(steps, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:f}",
+			"step", workflow_step_str(s, "code"), "name", workflow_step_str(s, "name"),
+			"limit_days", limit, "count", m, "median_days", quantile(took, m, 50),
+			"p90_days", quantile(took, m, 90),
+			"within_limit_share", m ? (double)within / m : 0.0));
+	}
+	/* The whole review, per application: first arrival to the last finish before publicity. */
+	first = arena_alloc(req->arena, sizeof(int64_t) * (size_t)(n + 1));
+	last = arena_alloc(req->arena, sizeof(int64_t) * (size_t)(n + 1));
+	totals = arena_alloc(req->arena, sizeof(int) * (size_t)(n + 1));
+	for (i = 0, m = 0; i < n; i++) {
+		const json_t *st = workflow_step(chain, workflow_step_find(chain, ev[i].step));
+
+		if (strcmp(workflow_step_str(st, "kind"), "publicity") == 0 ||
+		    !(strcmp(ev[i].outcome, "refused") == 0 ||
+		      (strcmp(ev[i].outcome, "approved") == 0 &&
+		       strcmp(workflow_step_str(workflow_step(chain, workflow_step_find(chain, ev[i].step) + 1), "kind"), "publicity") == 0)))
+			continue;
+		/* ev[i] ends a review: find its application's first arrival. */
+		first[m] = ev[i].arrived_at;
+		for (k = 0; k < n; k++)
+			if (ev[k].application_id == ev[i].application_id && ev[k].arrived_at < first[m])
+				first[m] = ev[k].arrived_at;
+		last[m] = ev[i].finished_at;
+		if ((rc = calendar_working_days_between(c, code, first[m], last[m], &totals[m], &req->err)) != GZF_OK)
+			return rc;
+		total_in += totals[m] <= json_integer_value(json_object_get(chain, "total_days"));
+		m++;
+	}
+	total_n = m;
+	qsort(totals, (size_t)total_n, sizeof(int), cmp_int);
+	return http_reply_json(req, 200, json_pack("{s:I, s:I, s:o, s:{s:i, s:i, s:i, s:i, s:f}}",
+		"city_id", (json_int_t)city.code, "days", (json_int_t)days, "steps", steps, "total",
+		"limit_days", (int)json_integer_value(json_object_get(chain, "total_days")),
+		"count", total_n, "median_days", quantile(totals, total_n, 50),
+		"p90_days", quantile(totals, total_n, 90),
+		"within_limit_share", total_n ? (double)total_in / total_n : 0.0));
+}
+
+/* GET /api/v1/cities/:city/publicity — public: the households in their publicity period,
+ * names and ID numbers masked. */
+static int
+publicity_list(struct http_req *req)
+{
+	struct application *all;
+	struct region city, comm;
+	struct db_conn *c;
+	json_t *items, *h;
+	const char *name, *id;
+	int rc, n, i;
+
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = load_city(req, c, &city)) != GZF_OK ||
+	    (rc = app_store_in_publicity(c, city.code, &all, &n, &req->err)) != GZF_OK)
+		return rc;
+	items = json_array();
+	for (i = 0; i < n; i++) {
+		h = http_json_owned(req, api_app_household(req, &all[i], 0));
+		name = workflow_step_str(json_object_get(h, "applicant"), "name");
+		id = workflow_step_str(json_object_get(h, "applicant"), "id_number");
+		if (store_region_get(c, all[i].region_code, &comm, &req->err) != GZF_OK)
+			comm = (struct region){ .name = "" };
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:I, s:I}",
+			"id", (json_int_t)all[i].id, "name", pii_mask_name(req->arena, name),
+			"id_number", pii_mask_id(req->arena, id), "kind", all[i].kind,
+			"persons", all[i].persons, "community", comm.name,
+			"from", (json_int_t)all[i].step_started_at, "until", (json_int_t)all[i].publicity_until));
+	}
+	gzf_err_clear(&req->err);
+	return http_reply_json(req, 200, json_pack("{s:I, s:o}", "city_id", (json_int_t)city.code,
+						   "items", items));
+}
+
+/* POST /api/v1/publicity/:id/objections {"text","contact"?} — anyone may object to a
+ * household during its publicity period; the city approver then decides. */
+static int
+objection_post(struct http_req *req)
+{
+	struct app *app = req->app;
+	const char *text, *contact;
+	struct application a;
+	struct caller *who;
+	struct db_conn *c;
+	json_t *body;
+	char *sealed = NULL;
+	int64_t id, oid;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "text", 1, OBJECTION_MAX_CHARS, &text)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "contact", 0, 100, &contact)) != GZF_OK ||
+	    (rc = api_param_int(req, "id", &id)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_caller(req, c, &who)) != GZF_OK)
+		return rc;
+	rc = app_store_get(c, id, &a, &req->err);
+	if (rc == GZF_OK && strcmp(a.status, "publicity") != 0)
+		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
+				   "objections are taken only during the publicity period");
+	if (rc != GZF_OK)
+		return rc;
+	if (strlen(text) < 5)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "text",
+				   "say what is wrong (at least a few words)");
+	if (contact != NULL)
+		crypto_seal(req->arena, app->secrets->data_key, contact, &sealed);
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = app_objection_add(c, a.city_id, a.id, text, sealed, gzf_now_ms(), &oid, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "publicity.objection", "application", a.id, a.region_code,
+			    "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 201, json_pack("{s:{s:I, s:s}}", "objection", "id", (json_int_t)oid,
+						   "status", "open"));
+}
+
+/* The application named by a job's ref ("application:42") and its chain, if it is still
+ * at a step of kind (*chain NULL otherwise: the job has nothing left to do). */
+static int
+job_load(struct db_conn *c, const char *ref, const char *kind, struct application *a,
+	 json_t **chain, struct gzf_err *err)
+{
+	int64_t id;
+	int rc;
+
+	*chain = NULL;
+	if (strncmp(ref, "application:", 12) != 0 ||
+	    gzf_parse_int(ref + 12, 1, INT64_MAX, &id) != GZF_OK)
+		return gzf_err_set(err, GZF_EINVAL, "bad_ref", NULL, "bad job reference %s", ref);
+	if ((rc = app_store_get(c, id, a, err)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a->city_id, chain, err)) != GZF_OK)
+		return rc;
+	if (strcmp(workflow_step_str(workflow_step(*chain, a->step_index), "kind"), kind) != 0 ||
+	    (strcmp(kind, "dept") == 0 && strcmp(a->status, "review") != 0) ||
+	    (strcmp(kind, "publicity") == 0 && strcmp(a->status, "publicity") != 0)) {
+		json_decref(*chain);
+		*chain = NULL;
+	}
+	return GZF_OK;
+}
+
+static int
+job_audit(struct app *app, struct db_conn *c, const struct application *a, const char *action,
+	  const char *detail, struct gzf_err *err)
+{
+	char id[24];
+	struct audit_entry e;
+
+	snprintf(id, sizeof(id), "%lld", (long long)a->id);
+	e = (struct audit_entry){ .city_id = a->city_id, .actor_kind = "system", .action = action,
+				  .object_type = "application", .object_id = id,
+				  .object_region = a->region_code, .result = "ok", .detail = detail };
+	return audit_record(c, app->audit_key, &e, err);
+}
+
+/* The department check (部门联审): ask every source about the household, keep the
+ * evidence and the rule engine's criteria, and move on. A source that is down delays the
+ * step with a visible reason (GZF_EUNAVAIL: the job is retried) — never a refusal. */
+static int
+job_dept_check(struct app *app, struct db_conn *c, const char *city_id, const char *ref,
+	       const json_t *payload, struct gzf_err *err)
+{
+	struct arena *ar = db_arena(c);
+	struct application a;
+	const char *overall;
+	char *plain = NULL, *text, *sealed, reasons[512];
+	json_t *chain = NULL, *h = NULL, *persons = NULL, *evidence = NULL, *rules = NULL, *criteria = NULL;
+	int64_t now;
+	int rc, down, version;
+
+	(void)payload;
+	if ((rc = job_load(c, ref, "dept", &a, &chain, err)) != GZF_OK || chain == NULL)
+		goto out;
+	if (crypto_open(ar, app->secrets->data_key, a.household_enc, &plain) != GZF_OK ||
+	    (h = json_loads(plain, 0, NULL)) == NULL) {
+		rc = gzf_err_set(err, GZF_EINTERNAL, "bad_household", NULL, "the household cannot be read");
+		goto out;
+	}
+	persons = workflow_persons(h);
+	if ((rc = dept_check_household(&app->partners, persons, &evidence, err)) != GZF_OK)
+		goto out;
+	now = gzf_now_ms();
+	version = a.version;
+	a.updated_at = now;
+	down = dept_evidence_unavailable(evidence, reasons, sizeof(reasons));
+	if ((rc = db_begin(c, err)) != GZF_OK)
+		goto out;
+	if (down > 0) {
+		int first = a.delay_reason == NULL;
+
+		a.delay_reason = arena_printf(ar, "部门数据暂不可用，稍后自动重试：%s", reasons);
+		if ((rc = app_store_save(c, &a, version, err)) != GZF_OK ||
+		    (first && (rc = app_message_add(c, a.city_id, a.owner_id, a.id, "delayed",
+						    "部门联审延迟", a.delay_reason, now, err)) != GZF_OK) ||
+		    (rc = job_audit(app, c, &a, "application.dept_delayed",
+				    arena_printf(ar, "{\"unavailable\":%d}", down), err)) != GZF_OK ||
+		    (rc = db_commit(c, err)) != GZF_OK)
+			goto out;
+		rc = gzf_err_set(err, GZF_EUNAVAIL, "partner_unavailable", NULL, "%s", reasons);
+		goto out;
+	}
+	if ((rc = eligibility_rules_get(c, city_id, &rules, err)) != GZF_OK ||
+	    (rc = eligibility_evaluate(rules, h, evidence, &criteria, &overall, err)) != GZF_OK)
+		goto out;
+	text = json_dumps(evidence, JSON_COMPACT);
+	crypto_seal(ar, app->secrets->data_key, text, &sealed);
+	free(text);
+	a.evidence_enc = sealed;
+	text = json_dumps(criteria, JSON_COMPACT);
+	a.criteria = arena_strdup(ar, text);
+	free(text);
+	a.overall = overall;
+	if ((rc = app_event_close(c, a.id, now, "checked",
+				  arena_printf(ar, "rules: %s", overall), 0, err)) != GZF_OK ||
+	    (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, err)) != GZF_OK ||
+	    (rc = app_store_save(c, &a, version, err)) != GZF_OK ||
+	    (rc = job_audit(app, c, &a, "application.dept_checked",
+			    arena_printf(ar, "{\"overall\":\"%s\"}", overall), err)) != GZF_OK ||
+	    (rc = db_commit(c, err)) != GZF_OK)
+		goto out;
+out:
+	if (rc != GZF_OK && rc != GZF_EUNAVAIL)
+		db_rollback(c);
+	json_decref(chain);
+	json_decref(h);
+	json_decref(persons);
+	json_decref(evidence);
+	json_decref(rules);
+	json_decref(criteria);
+	return rc;
+}
+
+/* The end of a publicity period: qualified, unless objections were lodged — then the
+ * city approver decides (the step stays, in review). */
+static int
+job_publicity_end(struct app *app, struct db_conn *c, const char *city_id, const char *ref,
+		  const json_t *payload, struct gzf_err *err)
+{
+	struct application a;
+	json_t *chain = NULL;
+	int64_t now = gzf_now_ms(), objections = 0, deadline;
+	int rc, version;
+
+	(void)payload;
+	if ((rc = job_load(c, ref, "publicity", &a, &chain, err)) != GZF_OK || chain == NULL)
+		goto out;
+	version = a.version;
+	a.updated_at = now;
+	if ((rc = app_objections_open(c, a.id, &objections, err)) != GZF_OK ||
+	    (rc = db_begin(c, err)) != GZF_OK)
+		goto out;
+	if (objections > 0) {
+		if ((rc = calendar_add_working_days(c, city_id, now, 3, &deadline, err)) != GZF_OK ||
+		    (rc = app_event_close(c, a.id, now, "objections",
+					  arena_printf(db_arena(c), "%lld objection(s)", (long long)objections),
+					  0, err)) != GZF_OK ||
+		    (rc = app_event_open(c, a.city_id, a.id, a.step, workflow_office(a.region_path, "city"),
+					 3, now, deadline, err)) != GZF_OK)
+			goto out;
+		a.status = "review";
+		a.step_started_at = now;
+		a.step_deadline = deadline;
+	} else if ((rc = app_event_close(c, a.id, now, "completed", NULL, 0, err)) != GZF_OK ||
+		   (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, err)) != GZF_OK ||
+		   (rc = app_message_add(c, a.city_id, a.owner_id, a.id, "qualified", "资格审核通过",
+					 "公示期满无异议，您已取得公租房保障资格。", now, err)) != GZF_OK)
+		goto out;
+	if ((rc = app_store_save(c, &a, version, err)) != GZF_OK ||
+	    (rc = job_audit(app, c, &a, "application.publicity_end",
+			    objections ? "{\"objections\":true}" : "{\"objections\":false}", err)) != GZF_OK ||
+	    (rc = db_commit(c, err)) != GZF_OK)
+		goto out;
+out:
+	if (rc != GZF_OK)
+		db_rollback(c);
+	json_decref(chain);
+	return rc;
+}

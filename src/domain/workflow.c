@@ -1,0 +1,433 @@
+/*
+ * workflow.c — review chains, declared households, allowed decisions and entering a
+ * step (workflow.h).
+ */
+#include "domain/workflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/authz.h"
+#include "domain/calendar.h"
+#include "domain/idcard.h"
+#include "domain/jobs.h"
+#include "domain/pii.h"
+
+#define DAY_MS (24LL * 3600 * 1000)
+
+static int code_ok(const char *s);
+static int check_person(const json_t *p, int complete, const char *path, struct gzf_err *err);
+static int check_int(const json_t *obj, const char *name, int complete, int64_t max,
+		     const char *path, struct gzf_err *err);
+static int check_enum(const json_t *obj, const char *name, const char *const *allowed,
+		      int required, const char *path, struct gzf_err *err);
+
+static const char *const levels[] = { "nation", "province", "city", "district", "street",
+				      "community", NULL };
+static const char *const kinds[] = { "acceptance", "review", "dept", "publicity", NULL };
+static const char *const app_kinds[] = { "rental", "subsidy", NULL };
+static const char *const relations[] = { "spouse", "child", "parent", "other", NULL };
+static const char *const tenures[] = { "none", "rented", "owned", "staff_dorm", "other", NULL };
+static const char *const groups[] = { "elderly", "disabled", "dibao", "tekun", "veteran", NULL };
+
+json_t *
+workflow_chain_default(void)
+{
+	return json_pack(
+		"{s:i, s:[{s:s,s:s,s:s,s:s,s:s,s:i}, {s:s,s:s,s:s,s:s,s:s,s:i}, {s:s,s:s,s:s,s:s,s:s,s:i},"
+		" {s:s,s:s,s:s,s:s,s:i}, {s:s,s:s,s:s,s:s,s:s,s:i}, {s:s,s:s,s:s,s:i}],"
+		" s:[{s:s,s:s,s:b}, {s:s,s:s,s:b}, {s:s,s:s,s:b}, {s:s,s:s,s:b}, {s:s,s:s,s:b}, {s:s,s:s,s:b}]}",
+		"total_days", 15, "steps",
+		"code", "acceptance", "name", "社区受理", "kind", "acceptance", "role", "community_clerk", "level", "community", "days", 3,
+		"code", "street", "name", "街道审核", "kind", "review", "role", "street_reviewer", "level", "street", "days", 3,
+		"code", "district", "name", "区级审核", "kind", "review", "role", "district_reviewer", "level", "district", "days", 3,
+		"code", "dept_check", "name", "部门联审", "kind", "dept", "level", "city", "days", 2,
+		"code", "city", "name", "市级审批", "kind", "review", "role", "city_approver", "level", "city", "days", 3,
+		"code", "publicity", "name", "公示", "kind", "publicity", "level", "city", "days", 7,
+		"materials",
+		"code", "id_card", "name", "身份证", "required", 1,
+		"code", "hukou_book", "name", "户口簿", "required", 1,
+		"code", "marriage", "name", "婚姻证明", "required", 0,
+		"code", "income", "name", "收入证明", "required", 0,
+		"code", "lease", "name", "租赁合同", "required", 0,
+		"code", "special_group", "name", "特殊群体证明", "required", 0);
+}
+
+static int
+code_ok(const char *s)
+{
+	size_t i, n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > 30)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' || (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+static int
+in_list(const char *s, const char *const *list)
+{
+	for (; s != NULL && *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+int
+workflow_chain_check(const json_t *chain, struct gzf_err *err)
+{
+	const json_t *steps = json_object_get(chain, "steps"), *mats = json_object_get(chain, "materials");
+	const json_t *s, *m, *t = json_object_get(chain, "total_days");
+	const char *code, *kind, *role;
+	enum role r;
+	size_t i, j;
+
+	if (!json_is_object(chain))
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "chain", "the chain must be an object");
+	if (!json_is_integer(t) || json_integer_value(t) < 1 || json_integer_value(t) > 200)
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "total_days",
+				   "total_days must be a number of working days from 1 to 200");
+	if (!json_is_array(steps) || json_array_size(steps) < 2 || json_array_size(steps) > WORKFLOW_MAX_STEPS)
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
+				   "steps must list 2 to %d steps", WORKFLOW_MAX_STEPS);
+	json_array_foreach(steps, i, s) {
+		code = workflow_step_str(s, "code");
+		kind = workflow_step_str(s, "kind");
+		role = workflow_step_str(s, "role");
+		if (!code_ok(code) || !json_is_string(json_object_get(s, "name")))
+			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
+					   "step %zu needs a code (a-z, 0-9, _) and a name", i + 1);
+		for (j = 0; j < i; j++)
+			if (strcmp(code, workflow_step_str(json_array_get(steps, j), "code")) == 0)
+				return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
+						   "step code %s is used twice", code);
+		if (!in_list(kind, kinds) || (i == 0) != (strcmp(kind, "acceptance") == 0))
+			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
+					   "step %s: the first step (only) is the acceptance; the others are review, dept or publicity", code);
+		if (strcmp(kind, "publicity") == 0 && i + 1 != json_array_size(steps))
+			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
+					   "the publicity step must be the last");
+		if ((strcmp(kind, "acceptance") == 0 || strcmp(kind, "review") == 0) &&
+		    (authz_role_parse(role, &r) != GZF_OK ||
+		     (r != ROLE_COMMUNITY_CLERK && r != ROLE_STREET_REVIEWER &&
+		      r != ROLE_DISTRICT_REVIEWER && r != ROLE_CITY_APPROVER)))
+			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
+					   "step %s needs the role that decides it (community_clerk, street_reviewer, district_reviewer or city_approver)", code);
+		if (*workflow_step_str(s, "level") != '\0' && !in_list(workflow_step_str(s, "level"), levels))
+			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
+					   "step %s: unknown level", code);
+		if (!json_is_integer(json_object_get(s, "days")) ||
+		    json_integer_value(json_object_get(s, "days")) < 0 ||
+		    json_integer_value(json_object_get(s, "days")) > 60)
+			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
+					   "step %s: days must be 0 to 60", code);
+	}
+	if (!json_is_array(mats) || json_array_size(mats) > WORKFLOW_MAX_MATERIALS)
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "materials",
+				   "materials must list at most %d kinds", WORKFLOW_MAX_MATERIALS);
+	json_array_foreach(mats, i, m)
+		if (!code_ok(workflow_step_str(m, "code")) || !json_is_string(json_object_get(m, "name")) ||
+		    !json_is_boolean(json_object_get(m, "required")))
+			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "materials",
+					   "material %zu needs a code, a name and required (true/false)", i + 1);
+	return GZF_OK;
+}
+
+int
+workflow_chain_get(struct db_conn *c, int64_t city_id, json_t **chain, struct gzf_err *err)
+{
+	const char *text;
+	json_error_t jerr;
+	int rc;
+
+	rc = app_chain_get(c, city_id, &text, err);
+	if (rc == GZF_ENOTFOUND) {
+		*chain = workflow_chain_default();
+		return GZF_OK;
+	}
+	if (rc != GZF_OK)
+		return rc;
+	if ((*chain = json_loads(text, 0, &jerr)) == NULL)
+		return gzf_err_set(err, GZF_EINTERNAL, "bad_chain", NULL, "the stored chain is damaged");
+	return GZF_OK;
+}
+
+const json_t *
+workflow_step(const json_t *chain, int i)
+{
+	return i < 0 ? NULL : json_array_get(json_object_get(chain, "steps"), (size_t)i);
+}
+
+int
+workflow_step_find(const json_t *chain, const char *code)
+{
+	const json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(chain, "steps"), i, s)
+		if (code != NULL && strcmp(workflow_step_str(s, "code"), code) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+workflow_step_str(const json_t *step, const char *name)
+{
+	const char *s = json_string_value(json_object_get(step, name));
+
+	return s ? s : "";
+}
+
+int64_t
+workflow_office(const char *region_path, const char *level)
+{
+	int depth = 0, want = 0, i;
+	const char *p = region_path;
+	int64_t code = 0, v;
+
+	for (i = 0; level != NULL && levels[i] != NULL; i++)
+		if (strcmp(level, levels[i]) == 0)
+			want = i + 1;
+	while (p != NULL && *p == '/' && p[1] != '\0') {
+		v = strtoll(p + 1, NULL, 10);
+		code = v;
+		depth++;
+		if (depth == want)
+			break;
+		p = strchr(p + 1, '/');
+	}
+	return code;
+}
+
+/* A whole number member name of obj in 0..max (required when complete). */
+static int
+check_int(const json_t *obj, const char *name, int complete, int64_t max, const char *path,
+	  struct gzf_err *err)
+{
+	const json_t *v = json_object_get(obj, name);
+	char field[64];
+
+	snprintf(field, sizeof(field), "%s%s", path, name);
+	if (v == NULL || json_is_null(v))
+		return complete ? gzf_err_set(err, GZF_EINVAL, "required", field, "%s is required", field)
+				: GZF_OK;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > max)
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", field,
+				   "%s must be a whole number from 0 to %lld", field, (long long)max);
+	return GZF_OK;
+}
+
+/* A string member name of obj that is one of allowed. */
+static int
+check_enum(const json_t *obj, const char *name, const char *const *allowed, int required,
+	   const char *path, struct gzf_err *err)
+{
+	const json_t *v = json_object_get(obj, name);
+	char field[64];
+
+	snprintf(field, sizeof(field), "%s%s", path, name);
+	if (v == NULL || json_is_null(v))
+		return required ? gzf_err_set(err, GZF_EINVAL, "required", field, "%s is required", field)
+				: GZF_OK;
+	if (!in_list(json_string_value(v), allowed))
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", field, "%s has an unknown value", field);
+	return GZF_OK;
+}
+
+/* One person (the applicant or a member) at path ("applicant.", "members[2]."). */
+static int
+check_person(const json_t *p, int complete, const char *path, struct gzf_err *err)
+{
+	const json_t *g = json_object_get(p, "groups"), *v;
+	const char *name = json_string_value(json_object_get(p, "name"));
+	const char *id = json_string_value(json_object_get(p, "id_number"));
+	char field[64];
+	size_t i;
+	int rc;
+
+	if (!json_is_object(p))
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", path, "%s must be an object", path);
+	snprintf(field, sizeof(field), "%sname", path);
+	if ((complete || name != NULL) && pii_check_name(name, err) != GZF_OK)
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", field,
+				   "%s must be a person's name as on the ID card", field);
+	snprintf(field, sizeof(field), "%sid_number", path);
+	if ((complete || (id != NULL && *id != '\0')) && idcard_check(id, err) != GZF_OK)
+		return gzf_err_set(err, GZF_EINVAL, "invalid_id_number", field,
+				   "%s is not a valid ID number", field);
+	if ((rc = check_int(p, "income_fen_month", complete, 100000000, path, err)) != GZF_OK)
+		return rc;
+	snprintf(field, sizeof(field), "%soccupation", path);
+	v = json_object_get(p, "occupation");
+	if (v != NULL && !json_is_null(v) && (!json_is_string(v) || strlen(json_string_value(v)) > 120))
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", field, "%s must be short text", field);
+	snprintf(field, sizeof(field), "%sgroups", path);
+	if (g != NULL && !json_is_array(g))
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", field, "%s must be a list", field);
+	json_array_foreach(g, i, v)
+		if (!in_list(json_string_value(v), groups))
+			return gzf_err_set(err, GZF_EINVAL, "invalid_value", field,
+					   "%s: groups are elderly, disabled, dibao, tekun, veteran", field);
+	return GZF_OK;
+}
+
+int
+workflow_household_check(const json_t *h, int complete, int *persons, struct gzf_err *err)
+{
+	const json_t *members = json_object_get(h, "members"), *m, *housing, *assets, *area, *bank;
+	char path[32];
+	size_t i;
+	int rc;
+
+	*persons = 1;
+	if (!json_is_object(h))
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "household", "household must be an object");
+	if ((rc = check_enum(h, "kind", app_kinds, complete, "", err)) != GZF_OK)
+		return rc;
+	if ((json_object_get(h, "applicant") != NULL || complete) &&
+	    (rc = check_person(json_object_get(h, "applicant"), complete, "applicant.", err)) != GZF_OK)
+		return rc;
+	if (members != NULL && (!json_is_array(members) || json_array_size(members) > WORKFLOW_MAX_MEMBERS))
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "members",
+				   "members must be a list of at most %d persons", WORKFLOW_MAX_MEMBERS);
+	json_array_foreach(members, i, m) {
+		snprintf(path, sizeof(path), "members[%zu].", i);
+		if ((rc = check_person(m, complete, path, err)) != GZF_OK ||
+		    (rc = check_enum(m, "relation", relations, complete, path, err)) != GZF_OK)
+			return rc;
+	}
+	*persons = 1 + (int)json_array_size(members);
+	housing = json_object_get(h, "housing");
+	if (housing != NULL || complete) {
+		area = json_object_get(housing, "area_m2");
+		if (!json_is_object(housing))
+			return gzf_err_set(err, GZF_EINVAL, "required", "housing", "housing is required");
+		if ((area != NULL || complete) &&
+		    (!json_is_number(area) || json_number_value(area) < 0 || json_number_value(area) > 10000))
+			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "housing.area_m2",
+					   "housing.area_m2 must be a number of square metres");
+		if ((rc = check_enum(housing, "tenure", tenures, complete, "housing.", err)) != GZF_OK)
+			return rc;
+	}
+	assets = json_object_get(h, "assets");
+	if (assets != NULL || complete) {
+		if (!json_is_object(assets))
+			return gzf_err_set(err, GZF_EINVAL, "required", "assets", "assets is required");
+		if ((rc = check_int(assets, "properties", complete, 100, "assets.", err)) != GZF_OK ||
+		    (rc = check_int(assets, "vehicles", complete, 100, "assets.", err)) != GZF_OK ||
+		    (rc = check_int(assets, "vehicle_value_fen", 0, 100000000000LL, "assets.", err)) != GZF_OK ||
+		    (rc = check_int(assets, "business_value_fen", 0, 100000000000LL, "assets.", err)) != GZF_OK)
+			return rc;
+	}
+	if ((rc = check_int(h, "residence_years", 0, 150, "", err)) != GZF_OK ||
+	    (rc = check_int(h, "employment_years", 0, 150, "", err)) != GZF_OK)
+		return rc;
+	if (complete && json_object_get(h, "residence_years") == NULL &&
+	    json_object_get(h, "employment_years") == NULL)
+		return gzf_err_set(err, GZF_EINVAL, "required", "residence_years",
+				   "residence_years or employment_years is required");
+	bank = json_object_get(h, "bank");
+	if (bank != NULL && !json_is_null(bank) &&
+	    (!json_is_object(bank) || !json_is_string(json_object_get(bank, "account")) ||
+	     strlen(json_string_value(json_object_get(bank, "account"))) > 40))
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "bank",
+				   "bank must be {\"bank\",\"account\"}");
+	if (complete && strcmp(json_string_value(json_object_get(h, "kind")), "subsidy") == 0 &&
+	    !json_is_object(bank))
+		return gzf_err_set(err, GZF_EINVAL, "required", "bank",
+				   "a rental subsidy is paid to a bank account: bank is required");
+	if (complete && !json_is_true(json_object_get(h, "declaration_signed")))
+		return gzf_err_set(err, GZF_EINVAL, "declaration_unsigned", "declaration_signed",
+				   "sign the declaration that the information is true before submitting");
+	return GZF_OK;
+}
+
+json_t *
+workflow_persons(const json_t *h)
+{
+	json_t *out = json_array(), *m;
+	const json_t *a = json_object_get(h, "applicant");
+	size_t i;
+
+	json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "id_number",
+		workflow_step_str(a, "id_number"), "name", workflow_step_str(a, "name"), "relation", "self"));
+	json_array_foreach(json_object_get(h, "members"), i, m)
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "id_number",
+			workflow_step_str(m, "id_number"), "name", workflow_step_str(m, "name"),
+			"relation", workflow_step_str(m, "relation")));
+	return out;
+}
+
+int
+workflow_action_check(const char *status, const char *kind, const char *action,
+		      struct gzf_err *err)
+{
+	int review = strcmp(status, "review") == 0;
+
+	if (strcmp(action, "accept") == 0 && review && strcmp(kind, "acceptance") == 0)
+		return GZF_OK;
+	if (strcmp(action, "approve") == 0 && review &&
+	    (strcmp(kind, "review") == 0 || strcmp(kind, "publicity") == 0))
+		return GZF_OK;
+	if (strcmp(action, "correct") == 0 && review &&
+	    (strcmp(kind, "acceptance") == 0 || strcmp(kind, "review") == 0))
+		return GZF_OK;
+	if (strcmp(action, "refuse") == 0 && review && strcmp(kind, "dept") != 0)
+		return GZF_OK;
+	if (strcmp(action, "accept") != 0 && strcmp(action, "approve") != 0 &&
+	    strcmp(action, "correct") != 0 && strcmp(action, "refuse") != 0)
+		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "action",
+				   "action must be accept, approve, correct or refuse");
+	return gzf_err_set(err, GZF_ESTATE, "illegal_transition", "action",
+			   "an application that is %s at a %s step cannot be given \"%s\"",
+			   status, *kind ? kind : "(no)", action);
+}
+
+int
+workflow_enter(struct db_conn *c, struct application *a, const json_t *chain, int index,
+	       int64_t now, struct gzf_err *err)
+{
+	const json_t *step = workflow_step(chain, index);
+	const char *kind = workflow_step_str(step, "kind");
+	char city[24], ref[48];
+	int days = (int)json_integer_value(json_object_get(step, "days"));
+	int64_t deadline;
+	int rc;
+
+	snprintf(city, sizeof(city), "%lld", (long long)a->city_id);
+	snprintf(ref, sizeof(ref), "application:%lld", (long long)a->id);
+	a->delay_reason = NULL;
+	if (step == NULL) {
+		a->status = "qualified";
+		a->step = "";
+		a->step_index = index;
+		a->step_deadline = 0;
+		a->decided_at = now;
+		return GZF_OK;
+	}
+	if (strcmp(kind, "publicity") == 0) {
+		deadline = now + (int64_t)days * DAY_MS;
+		a->status = "publicity";
+		a->publicity_until = deadline;
+	} else {
+		if ((rc = calendar_add_working_days(c, city, now, days, &deadline, err)) != GZF_OK)
+			return rc;
+		a->status = "review";
+	}
+	a->step = workflow_step_str(step, "code");
+	a->step_index = index;
+	a->step_started_at = now;
+	a->step_deadline = deadline;
+	if ((rc = app_event_open(c, a->city_id, a->id, a->step,
+				 workflow_office(a->region_path, workflow_step_str(step, "level")),
+				 days, now, deadline, err)) != GZF_OK)
+		return rc;
+	if (strcmp(kind, "dept") == 0)
+		return jobs_enqueue(c, city, "dept_check", ref, NULL, now, err);
+	if (strcmp(kind, "publicity") == 0)
+		return jobs_enqueue(c, city, "publicity_end", ref, NULL, deadline, err);
+	return GZF_OK;
+}

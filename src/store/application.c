@@ -1,0 +1,440 @@
+/*
+ * application.c — applications, their timeline, materials, inbox messages, publicity
+ * objections and the cities' review chains (application_store.h).
+ */
+#include "store/application_store.h"
+
+#include <string.h>
+
+#define APP_COLUMNS "id, city_id, owner_id, region_code, region_path, kind, status, step," \
+	" step_index, step_started_at, step_deadline, draft_step, applicant_name_enc," \
+	" applicant_id_hash, household_enc, persons, evidence_enc, criteria, overall," \
+	" delay_reason, correction_reason, decision_reason, failed_criterion, counter_clerk_id," \
+	" consent_media_id, consent_phone_enc, consent_at, publicity_until, submitted_at," \
+	" total_deadline, decided_at, version, created_at, updated_at"
+#define EVENT_COLUMNS "id, application_id, step, office_code, limit_days, arrived_at, deadline," \
+	" finished_at, outcome, reason, actor_id"
+
+static void app_from_row(const struct db_res *r, int row, struct application *a);
+static int apps_from_res(struct db_conn *c, const struct db_res *r, struct application **out,
+			 int *n);
+static void event_from_row(const struct db_res *r, int row, struct app_event *e);
+static int events_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
+			struct app_event **out, int *n, struct gzf_err *err);
+
+static void
+app_from_row(const struct db_res *r, int row, struct application *a)
+{
+	int k = 0;
+
+	a->id = db_res_int(r, row, k++);
+	a->city_id = db_res_int(r, row, k++);
+	a->owner_id = db_res_int(r, row, k++);
+	a->region_code = db_res_int(r, row, k++);
+	a->region_path = db_res_text(r, row, k++);
+	a->kind = db_res_text(r, row, k++);
+	a->status = db_res_text(r, row, k++);
+	a->step = db_res_text(r, row, k++);
+	a->step_index = (int)db_res_int(r, row, k++);
+	a->step_started_at = db_res_int(r, row, k++);
+	a->step_deadline = db_res_int(r, row, k++);
+	a->draft_step = (int)db_res_int(r, row, k++);
+	a->applicant_name_enc = db_res_text(r, row, k++);
+	a->applicant_id_hash = db_res_text(r, row, k++);
+	a->household_enc = db_res_text(r, row, k++);
+	a->persons = (int)db_res_int(r, row, k++);
+	a->evidence_enc = db_res_text(r, row, k++);
+	a->criteria = db_res_text(r, row, k++);
+	a->overall = db_res_text(r, row, k++);
+	a->delay_reason = db_res_text(r, row, k++);
+	a->correction_reason = db_res_text(r, row, k++);
+	a->decision_reason = db_res_text(r, row, k++);
+	a->failed_criterion = db_res_text(r, row, k++);
+	a->counter_clerk_id = db_res_int(r, row, k++);
+	a->consent_media_id = db_res_int(r, row, k++);
+	a->consent_phone_enc = db_res_text(r, row, k++);
+	a->consent_at = db_res_int(r, row, k++);
+	a->publicity_until = db_res_int(r, row, k++);
+	a->submitted_at = db_res_int(r, row, k++);
+	a->total_deadline = db_res_int(r, row, k++);
+	a->decided_at = db_res_int(r, row, k++);
+	a->version = (int)db_res_int(r, row, k++);
+	a->created_at = db_res_int(r, row, k++);
+	a->updated_at = db_res_int(r, row, k++);
+}
+
+static int
+apps_from_res(struct db_conn *c, const struct db_res *r, struct application **out, int *n)
+{
+	int i;
+
+	*out = arena_alloc(db_arena(c), sizeof(**out) * (size_t)(r->nrows + 1));
+	for (i = 0; i < r->nrows; i++)
+		app_from_row(r, i, &(*out)[i]);
+	*n = r->nrows;
+	return GZF_OK;
+}
+
+int
+app_store_create(struct db_conn *c, const struct application *a, int64_t *id, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c,
+		"INSERT INTO applications (city_id, owner_id, region_code, region_path, kind, status,"
+		" draft_step, applicant_name_enc, applicant_id_hash, household_enc, persons,"
+		" counter_clerk_id, consent_media_id, consent_phone_enc, consent_at, created_at, updated_at)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)"
+		" RETURNING id",
+		DB_ARGS(DB_I(a->city_id), DB_I(a->owner_id), DB_I(a->region_code), DB_T(a->region_path),
+			DB_T(a->kind), DB_T(a->status), DB_I(a->draft_step), DB_T(a->applicant_name_enc),
+			DB_T(a->applicant_id_hash), DB_T(a->household_enc), DB_I(a->persons),
+			DB_I(a->counter_clerk_id), DB_I(a->consent_media_id), DB_T(a->consent_phone_enc),
+			DB_I(a->consent_at), DB_I(a->created_at)),
+		&r, err);
+	if (rc == GZF_OK)
+		*id = db_res_int(r, 0, 0);
+	return rc;
+}
+
+int
+app_store_get(struct db_conn *c, int64_t id, struct application *out, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT " APP_COLUMNS " FROM applications WHERE id = $1",
+		      DB_ARGS(DB_I(id)), &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	if (r->nrows == 0)
+		return gzf_err_set(err, GZF_ENOTFOUND, "application_not_found", NULL,
+				   "no such application");
+	app_from_row(r, 0, out);
+	return GZF_OK;
+}
+
+int
+app_store_save(struct db_conn *c, const struct application *a, int expect_version,
+	       struct gzf_err *err)
+{
+	int64_t changed = 0;
+	int rc;
+
+	rc = db_exec(c,
+		"UPDATE applications SET region_code = $3, region_path = $4, kind = $5, status = $6,"
+		" step = $7, step_index = $8, step_started_at = $9, step_deadline = $10, draft_step = $11,"
+		" applicant_name_enc = $12, applicant_id_hash = $13, household_enc = $14, persons = $15,"
+		" evidence_enc = $16, criteria = $17, overall = $18, delay_reason = $19,"
+		" correction_reason = $20, decision_reason = $21, failed_criterion = $22,"
+		" publicity_until = $23, submitted_at = $24, total_deadline = $25, decided_at = $26,"
+		" updated_at = $27, version = version + 1"
+		" WHERE id = $1 AND version = $2",
+		DB_ARGS(DB_I(a->id), DB_I(expect_version), DB_I(a->region_code), DB_T(a->region_path),
+			DB_T(a->kind), DB_T(a->status), DB_T(a->step), DB_I(a->step_index),
+			DB_I(a->step_started_at), DB_I(a->step_deadline), DB_I(a->draft_step),
+			DB_T(a->applicant_name_enc), DB_T(a->applicant_id_hash), DB_T(a->household_enc),
+			DB_I(a->persons), DB_T(a->evidence_enc), DB_T(a->criteria), DB_T(a->overall),
+			DB_T(a->delay_reason), DB_T(a->correction_reason), DB_T(a->decision_reason),
+			DB_T(a->failed_criterion), DB_I(a->publicity_until), DB_I(a->submitted_at),
+			DB_I(a->total_deadline), DB_I(a->decided_at), DB_I(a->updated_at)),
+		&changed, err);
+	if (rc == GZF_OK && changed == 0)
+		return gzf_err_set(err, GZF_ECONFLICT, "version_conflict", "version",
+				   "the application was changed by someone else in the meantime: reload it and decide again");
+	return rc;
+}
+
+int
+app_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out, int *n,
+		   struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT " APP_COLUMNS " FROM applications WHERE owner_id = $1"
+		      " ORDER BY created_at DESC, id DESC LIMIT 50", DB_ARGS(DB_I(owner_id)), &r, err);
+	return rc != GZF_OK ? rc : apps_from_res(c, r, out, n);
+}
+
+int
+app_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const char *path,
+		   int desc, int limit, struct application **out, int *n, struct gzf_err *err)
+{
+	const char *like = arena_printf(db_arena(c), "%s%%", path);
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, desc
+		? "SELECT " APP_COLUMNS " FROM applications WHERE city_id = $1 AND step = $2"
+		  " AND status IN ('review', 'publicity') AND region_path LIKE $3"
+		  " ORDER BY step_deadline DESC, id DESC LIMIT $4"
+		: "SELECT " APP_COLUMNS " FROM applications WHERE city_id = $1 AND step = $2"
+		  " AND status IN ('review', 'publicity') AND region_path LIKE $3"
+		  " ORDER BY step_deadline, id LIMIT $4",
+		DB_ARGS(DB_I(city_id), DB_T(step), DB_T(like), DB_I(limit)), &r, err);
+	return rc != GZF_OK ? rc : apps_from_res(c, r, out, n);
+}
+
+int
+app_store_in_publicity(struct db_conn *c, int64_t city_id, struct application **out, int *n,
+		       struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT " APP_COLUMNS " FROM applications WHERE city_id = $1"
+		      " AND status = 'publicity' ORDER BY step_started_at, id LIMIT 500",
+		      DB_ARGS(DB_I(city_id)), &r, err);
+	return rc != GZF_OK ? rc : apps_from_res(c, r, out, n);
+}
+
+int
+app_event_open(struct db_conn *c, int64_t city_id, int64_t app_id, const char *step,
+	       int64_t office_code, int limit_days, int64_t arrived_at, int64_t deadline,
+	       struct gzf_err *err)
+{
+	return db_exec(c, "INSERT INTO application_events (city_id, application_id, step,"
+		       " office_code, limit_days, arrived_at, deadline) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		       DB_ARGS(DB_I(city_id), DB_I(app_id), DB_T(step), DB_I(office_code),
+			       DB_I(limit_days), DB_I(arrived_at), DB_I(deadline)), NULL, err);
+}
+
+int
+app_event_close(struct db_conn *c, int64_t app_id, int64_t now, const char *outcome,
+		const char *reason, int64_t actor_id, struct gzf_err *err)
+{
+	return db_exec(c, "UPDATE application_events SET finished_at = $2, outcome = $3, reason = $4,"
+		       " actor_id = $5 WHERE application_id = $1 AND finished_at = 0",
+		       DB_ARGS(DB_I(app_id), DB_I(now), DB_T(outcome), DB_T(reason), DB_I(actor_id)),
+		       NULL, err);
+}
+
+static void
+event_from_row(const struct db_res *r, int row, struct app_event *e)
+{
+	e->id = db_res_int(r, row, 0);
+	e->application_id = db_res_int(r, row, 1);
+	e->step = db_res_text(r, row, 2);
+	e->office_code = db_res_int(r, row, 3);
+	e->limit_days = (int)db_res_int(r, row, 4);
+	e->arrived_at = db_res_int(r, row, 5);
+	e->deadline = db_res_int(r, row, 6);
+	e->finished_at = db_res_int(r, row, 7);
+	e->outcome = db_res_text(r, row, 8);
+	e->reason = db_res_text(r, row, 9);
+	e->actor_id = db_res_int(r, row, 10);
+}
+
+static int
+events_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
+	     struct app_event **out, int *n, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc, i;
+
+	if ((rc = db_query(c, sql, args, nargs, &r, err)) != GZF_OK)
+		return rc;
+	*out = arena_alloc(db_arena(c), sizeof(**out) * (size_t)(r->nrows + 1));
+	for (i = 0; i < r->nrows; i++)
+		event_from_row(r, i, &(*out)[i]);
+	*n = r->nrows;
+	return GZF_OK;
+}
+
+int
+app_events(struct db_conn *c, int64_t app_id, struct app_event **out, int *n, struct gzf_err *err)
+{
+	return events_query(c, "SELECT " EVENT_COLUMNS " FROM application_events"
+			    " WHERE application_id = $1 ORDER BY id", DB_ARGS(DB_I(app_id)), out, n, err);
+}
+
+int
+app_events_finished(struct db_conn *c, int64_t city_id, int64_t since, struct app_event **out,
+		    int *n, struct gzf_err *err)
+{
+	return events_query(c, "SELECT " EVENT_COLUMNS " FROM application_events"
+			    " WHERE city_id = $1 AND finished_at > 0 AND arrived_at >= $2"
+			    " ORDER BY step, id LIMIT 20000", DB_ARGS(DB_I(city_id), DB_I(since)),
+			    out, n, err);
+}
+
+int
+app_material_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *code,
+		 int64_t media_id, int64_t now, int64_t *id, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "INSERT INTO application_materials (city_id, application_id, code, media_id,"
+		      " created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+		      DB_ARGS(DB_I(city_id), DB_I(app_id), DB_T(code), DB_I(media_id), DB_I(now)), &r, err);
+	if (rc == GZF_OK)
+		*id = db_res_int(r, 0, 0);
+	return rc;
+}
+
+int
+app_materials(struct db_conn *c, int64_t app_id, struct app_material **out, int *n,
+	      struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc, i;
+
+	rc = db_query(c, "SELECT id, application_id, code, media_id, created_at FROM application_materials"
+		      " WHERE application_id = $1 ORDER BY code, id", DB_ARGS(DB_I(app_id)), &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	*out = arena_alloc(db_arena(c), sizeof(**out) * (size_t)(r->nrows + 1));
+	for (i = 0; i < r->nrows; i++)
+		(*out)[i] = (struct app_material){
+			.id = db_res_int(r, i, 0), .application_id = db_res_int(r, i, 1),
+			.code = db_res_text(r, i, 2), .media_id = db_res_int(r, i, 3),
+			.created_at = db_res_int(r, i, 4),
+		};
+	*n = r->nrows;
+	return GZF_OK;
+}
+
+int
+app_material_get(struct db_conn *c, int64_t app_id, int64_t id, struct app_material *out,
+		 struct gzf_err *err)
+{
+	struct app_material *all;
+	int rc, n, i;
+
+	if ((rc = app_materials(c, app_id, &all, &n, err)) != GZF_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (all[i].id == id) {
+			*out = all[i];
+			return GZF_OK;
+		}
+	return gzf_err_set(err, GZF_ENOTFOUND, "material_not_found", NULL, "no such material");
+}
+
+int
+app_material_delete(struct db_conn *c, int64_t app_id, int64_t id, struct gzf_err *err)
+{
+	int64_t changed = 0;
+	int rc;
+
+	rc = db_exec(c, "DELETE FROM application_materials WHERE application_id = $1 AND id = $2",
+		     DB_ARGS(DB_I(app_id), DB_I(id)), &changed, err);
+	if (rc == GZF_OK && changed == 0)
+		return gzf_err_set(err, GZF_ENOTFOUND, "material_not_found", NULL, "no such material");
+	return rc;
+}
+
+int
+app_message_add(struct db_conn *c, int64_t city_id, int64_t user_id, int64_t app_id,
+		const char *kind, const char *title, const char *body, int64_t now,
+		struct gzf_err *err)
+{
+	if (user_id <= 0)
+		return GZF_OK;
+	return db_exec(c, "INSERT INTO messages (city_id, user_id, application_id, kind, title, body,"
+		       " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		       DB_ARGS(DB_I(city_id), DB_I(user_id), DB_I(app_id), DB_T(kind), DB_T(title),
+			       DB_T(body), DB_I(now)), NULL, err);
+}
+
+int
+app_messages(struct db_conn *c, int64_t user_id, struct app_message **out, int *n,
+	     struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc, i;
+
+	rc = db_query(c, "SELECT id, application_id, kind, title, body, created_at, read_at FROM messages"
+		      " WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100",
+		      DB_ARGS(DB_I(user_id)), &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	*out = arena_alloc(db_arena(c), sizeof(**out) * (size_t)(r->nrows + 1));
+	for (i = 0; i < r->nrows; i++)
+		(*out)[i] = (struct app_message){
+			.id = db_res_int(r, i, 0), .application_id = db_res_int(r, i, 1),
+			.kind = db_res_text(r, i, 2), .title = db_res_text(r, i, 3),
+			.body = db_res_text(r, i, 4), .created_at = db_res_int(r, i, 5),
+			.read_at = db_res_int(r, i, 6),
+		};
+	*n = r->nrows;
+	return GZF_OK;
+}
+
+int
+app_message_read(struct db_conn *c, int64_t user_id, int64_t id, int64_t now, struct gzf_err *err)
+{
+	int64_t changed = 0;
+	int rc;
+
+	rc = db_exec(c, "UPDATE messages SET read_at = $3 WHERE user_id = $1 AND id = $2 AND read_at = 0",
+		     DB_ARGS(DB_I(user_id), DB_I(id), DB_I(now)), &changed, err);
+	if (rc == GZF_OK && changed == 0)
+		return gzf_err_set(err, GZF_ENOTFOUND, "message_not_found", NULL,
+				   "no such unread message");
+	return rc;
+}
+
+int
+app_objection_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *text,
+		  const char *contact_enc, int64_t now, int64_t *id, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "INSERT INTO objections (city_id, application_id, text, contact_enc, created_at)"
+		      " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+		      DB_ARGS(DB_I(city_id), DB_I(app_id), DB_T(text), DB_T(contact_enc), DB_I(now)), &r, err);
+	if (rc == GZF_OK)
+		*id = db_res_int(r, 0, 0);
+	return rc;
+}
+
+int
+app_objections_open(struct db_conn *c, int64_t app_id, int64_t *n, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT COUNT(*) FROM objections WHERE application_id = $1 AND status = 'open'",
+		      DB_ARGS(DB_I(app_id)), &r, err);
+	if (rc == GZF_OK)
+		*n = db_res_int(r, 0, 0);
+	return rc;
+}
+
+int
+app_chain_get(struct db_conn *c, int64_t city_id, const char **chain, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT chain FROM review_chains WHERE city_id = $1", DB_ARGS(DB_I(city_id)),
+		      &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	if (r->nrows == 0)
+		return GZF_ENOTFOUND;
+	*chain = db_res_text(r, 0, 0);
+	return GZF_OK;
+}
+
+int
+app_chain_put(struct db_conn *c, int64_t city_id, const char *chain, int64_t by, int64_t now,
+	      struct gzf_err *err)
+{
+	int64_t changed = 0;
+	int rc;
+
+	rc = db_exec(c, "UPDATE review_chains SET chain = $2, updated_by = $3, updated_at = $4"
+		     " WHERE city_id = $1", DB_ARGS(DB_I(city_id), DB_T(chain), DB_I(by), DB_I(now)),
+		     &changed, err);
+	if (rc != GZF_OK || changed > 0)
+		return rc;
+	return db_exec(c, "INSERT INTO review_chains (city_id, chain, updated_by, updated_at)"
+		       " VALUES ($1, $2, $3, $4)", DB_ARGS(DB_I(city_id), DB_T(chain), DB_I(by), DB_I(now)),
+		       NULL, err);
+}

@@ -1,0 +1,159 @@
+/*
+ * application_store.h — the rows of eligibility applications and their review
+ * (migration 015_application.sql): applications, timeline events, materials, inbox
+ * messages, publicity objections and each city's review chain. The workflow rules are
+ * in domain/workflow.c and api/application.c; this file only reads and writes rows.
+ */
+#ifndef GZF_STORE_APPLICATION_STORE_H
+#define GZF_STORE_APPLICATION_STORE_H
+
+#include "store/db.h"
+
+/* One application. Strings live in the connection's arena; *_enc are sealed. */
+struct application {
+	int64_t id;
+	int64_t city_id;
+	int64_t owner_id;          /* the resident (0: a counter applicant without an account) */
+	int64_t region_code;       /* the community it is filed in */
+	const char *region_path;
+	const char *kind;          /* "rental" | "subsidy" */
+	const char *status;        /* draft, review, correction, publicity, qualified, refused */
+	const char *step;          /* the chain step it is at ("" for a draft) */
+	int step_index;
+	int64_t step_started_at;
+	int64_t step_deadline;
+	int draft_step;            /* the wizard page the applicant last saved */
+	const char *applicant_name_enc;
+	const char *applicant_id_hash;
+	const char *household_enc;
+	int persons;
+	const char *evidence_enc;  /* the department evidence (JSON), sealed */
+	const char *criteria;      /* the rule engine's criteria (JSON) */
+	const char *overall;       /* pass | fail | unknown */
+	const char *delay_reason;  /* why the current step waits (a partner down) */
+	const char *correction_reason;
+	const char *decision_reason;
+	const char *failed_criterion;
+	int64_t counter_clerk_id;
+	int64_t consent_media_id;
+	const char *consent_phone_enc;
+	int64_t consent_at;
+	int64_t publicity_until;
+	int64_t submitted_at;
+	int64_t total_deadline;
+	int64_t decided_at;
+	int version;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* A timeline entry: one step the application reached. */
+struct app_event {
+	int64_t id;
+	int64_t application_id;
+	const char *step;
+	int64_t office_code;
+	int limit_days;
+	int64_t arrived_at;
+	int64_t deadline;
+	int64_t finished_at;       /* 0 while the step is open */
+	const char *outcome;       /* "", accepted, approved, correction, refused, resubmitted, ... */
+	const char *reason;
+	int64_t actor_id;
+};
+
+struct app_material {
+	int64_t id;
+	int64_t application_id;
+	const char *code;
+	int64_t media_id;
+	int64_t created_at;
+};
+
+struct app_message {
+	int64_t id;
+	int64_t application_id;
+	const char *kind;
+	const char *title;
+	const char *body;
+	int64_t created_at;
+	int64_t read_at;
+};
+
+/* app_store_create — insert a (id and version ignored; version starts at 1). */
+int app_store_create(struct db_conn *c, const struct application *a, int64_t *id,
+		     struct gzf_err *err);
+
+/* app_store_get — by id; GZF_ENOTFOUND "application_not_found". */
+int app_store_get(struct db_conn *c, int64_t id, struct application *out, struct gzf_err *err);
+
+/*
+ * app_store_save — write every mutable field of a and bump its version, if the stored
+ * version is still expect_version. GZF_ECONFLICT "version_conflict" when someone else
+ * changed it first (nothing is written then).
+ */
+int app_store_save(struct db_conn *c, const struct application *a, int expect_version,
+		   struct gzf_err *err);
+
+/* app_store_by_owner — the owner's applications, newest first (at most 50). */
+int app_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out, int *n,
+		       struct gzf_err *err);
+
+/*
+ * app_store_worklist — applications of city at step (status review, or publicity for the
+ * publicity step) whose region is within path, ordered by deadline (desc = 1: latest
+ * first), at most limit.
+ */
+int app_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const char *path,
+		       int desc, int limit, struct application **out, int *n, struct gzf_err *err);
+
+/* app_store_in_publicity — the city's applications in their publicity period. */
+int app_store_in_publicity(struct db_conn *c, int64_t city_id, struct application **out,
+			   int *n, struct gzf_err *err);
+
+/* app_event_open — start a timeline entry; app_event_close finishes the open one(s) of
+ * the application with outcome and reason. */
+int app_event_open(struct db_conn *c, int64_t city_id, int64_t app_id, const char *step,
+		   int64_t office_code, int limit_days, int64_t arrived_at, int64_t deadline,
+		   struct gzf_err *err);
+int app_event_close(struct db_conn *c, int64_t app_id, int64_t now, const char *outcome,
+		    const char *reason, int64_t actor_id, struct gzf_err *err);
+
+/* app_events — the application's timeline, oldest first. */
+int app_events(struct db_conn *c, int64_t app_id, struct app_event **out, int *n,
+	       struct gzf_err *err);
+
+/* app_events_finished — the city's finished timeline entries since since (for the
+ * processing-time report). */
+int app_events_finished(struct db_conn *c, int64_t city_id, int64_t since,
+			struct app_event **out, int *n, struct gzf_err *err);
+
+/* Materials: add, list (by code), get one of the application, delete one. */
+int app_material_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *code,
+		     int64_t media_id, int64_t now, int64_t *id, struct gzf_err *err);
+int app_materials(struct db_conn *c, int64_t app_id, struct app_material **out, int *n,
+		  struct gzf_err *err);
+int app_material_get(struct db_conn *c, int64_t app_id, int64_t id, struct app_material *out,
+		     struct gzf_err *err);
+int app_material_delete(struct db_conn *c, int64_t app_id, int64_t id, struct gzf_err *err);
+
+/* Inbox: add a message for user, list the user's newest (at most 100), mark one read. */
+int app_message_add(struct db_conn *c, int64_t city_id, int64_t user_id, int64_t app_id,
+		    const char *kind, const char *title, const char *body, int64_t now,
+		    struct gzf_err *err);
+int app_messages(struct db_conn *c, int64_t user_id, struct app_message **out, int *n,
+		 struct gzf_err *err);
+int app_message_read(struct db_conn *c, int64_t user_id, int64_t id, int64_t now,
+		     struct gzf_err *err);
+
+/* Objections: lodge one; count the open ones of an application. */
+int app_objection_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *text,
+		      const char *contact_enc, int64_t now, int64_t *id, struct gzf_err *err);
+int app_objections_open(struct db_conn *c, int64_t app_id, int64_t *n, struct gzf_err *err);
+
+/* The city's review chain (JSON text); GZF_ENOTFOUND when it has none stored. */
+int app_chain_get(struct db_conn *c, int64_t city_id, const char **chain, struct gzf_err *err);
+int app_chain_put(struct db_conn *c, int64_t city_id, const char *chain, int64_t by,
+		  int64_t now, struct gzf_err *err);
+
+#endif
