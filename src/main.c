@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "domain/audit.h"
 #include "domain/demo.h"
+#include "domain/jobs.h"
 #include "http/server.h"
 #include "partners/partner.h"
 #include "sim/sim.h"
@@ -25,6 +26,7 @@ static int cmd_serve(struct config *cfg);
 static int cmd_migrate(struct config *cfg);
 static int cmd_demo(struct config *cfg);
 static int cmd_audit(struct config *cfg);
+static int cmd_jobs(struct config *cfg, int retry_now);
 static int open_db(const struct config *cfg, int pool, struct db **out);
 static int fail(const struct gzf_err *err);
 
@@ -45,6 +47,9 @@ usage(FILE *f)
 		"            127.0.0.1:8090 (GZF_SIM_LISTEN); see docs/partners/\n"
 		"  partner-check [--id-number N --name NAME] [--phone P] [--text T]\n"
 		"            call the partner services once and print what they answered\n"
+		"  jobs run  run the background jobs that are due once and exit (for cron)\n"
+		"  jobs retry\n"
+		"            make the jobs waiting for a retry due now, then run them\n"
 		"  version   print the version\n"
 		"  help      print this text\n\n"
 		"options (each also settable by the environment variable shown):\n%s",
@@ -169,6 +174,40 @@ cmd_audit(struct config *cfg)
 	return status;
 }
 
+/* gzf jobs run|retry: the background jobs that are due, once, with the same partners
+ * and handlers as `gzf serve`. */
+static int
+cmd_jobs(struct config *cfg, int retry_now)
+{
+	struct secrets secrets;
+	struct gzf_err err;
+	struct app app;
+	struct db *db;
+	int n;
+
+	gzf_err_clear(&err);
+	if (ensure_data_dir(cfg, &err) != GZF_OK ||
+	    config_load_secrets(cfg, 1, &secrets, &err) != GZF_OK)
+		return fail(&err);
+	if (partners_global_init() != GZF_OK) {
+		fprintf(stderr, "gzf: libcurl could not be initialised\n");
+		return 1;
+	}
+	if (open_db(cfg, 2, &db) != 0)
+		return 1;
+	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
+	audit_key(&secrets, app.audit_key);
+	partners_init(&app.partners, cfg, &secrets);
+	jobs_register_all();
+	n = jobs_run_all(&app, retry_now, &err);
+	db_close(db);
+	sodium_memzero(&secrets, sizeof(secrets));
+	if (n < 0)
+		return fail(&err);
+	printf("%d jobs run\n", n);
+	return 0;
+}
+
 static int
 cmd_serve(struct config *cfg)
 {
@@ -221,12 +260,16 @@ cmd_serve(struct config *cfg)
 		db_close(db);
 		return fail(&err);
 	}
+	jobs_register_all();
+	if (jobs_start(&app) != GZF_OK)
+		log_msg(LOG_ERROR, "the background job thread could not start", NULL);
 	snprintf(port, sizeof(port), "%d", http_server_port(srv));
 	log_msg(LOG_INFO, "listening", "host", cfg->host, "port", port,
 		"database", db_backend_name(db), "web_dir", cfg->web_dir, NULL);
 
 	sigwait(&sigs, &sig);
 	log_msg(LOG_INFO, "stopping: finishing requests in flight", "signal", strsignal(sig), NULL);
+	jobs_stop();
 	http_server_stop(srv, 10);
 	router_destroy(routes);
 	db_close(db);
@@ -261,6 +304,12 @@ main(int argc, char **argv)
 			return 2;
 		}
 		argi = 3;
+	} else if (strcmp(cmd, "jobs") == 0) {
+		if (argc < 3 || (strcmp(argv[2], "run") != 0 && strcmp(argv[2], "retry") != 0)) {
+			fprintf(stderr, "gzf: usage: gzf jobs run|retry [options]\n");
+			return 2;
+		}
+		argi = 3;
 	} else if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 &&
 		   strcmp(cmd, "demo") != 0) {
 		fprintf(stderr, "gzf: unknown command '%s'\n\n", cmd);
@@ -288,5 +337,7 @@ main(int argc, char **argv)
 		return cmd_migrate(&cfg);
 	if (strcmp(cmd, "audit") == 0)
 		return cmd_audit(&cfg);
+	if (strcmp(cmd, "jobs") == 0)
+		return cmd_jobs(&cfg, strcmp(argv[2], "retry") == 0);
 	return cmd_demo(&cfg);
 }

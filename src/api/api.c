@@ -17,6 +17,8 @@ api_routes(struct router *r)
 	api_resident_routes(r);
 	api_audit_routes(r);
 	api_media_routes(r);
+	api_calendar_routes(r);
+	api_eligibility_routes(r);
 }
 
 static void

@@ -174,5 +174,7 @@ void api_staff_routes(struct router *r);
 void api_resident_routes(struct router *r);
 void api_audit_routes(struct router *r);
 void api_media_routes(struct router *r);
+void api_calendar_routes(struct router *r);
+void api_eligibility_routes(struct router *r);
 
 #endif

@@ -31,6 +31,7 @@ static const struct option_def options[] = {
 	{ "--debug", "GZF_LOG", "log debug lines too (GZF_LOG=debug)" },
 	{ "--identity-url", "GZF_IDENTITY_URL", "identity check service (default http://127.0.0.1:8090/identity)" },
 	{ "--sms-url", "GZF_SMS_URL", "SMS gateway (default http://127.0.0.1:8090/sms)" },
+	{ "--dept-url", "GZF_DEPT_URL", "department data services (default http://127.0.0.1:8090/dept)" },
 	{ "--partner-key-id", "GZF_PARTNER_KEY_ID", "key id gzf signs partner calls with (default gzf)" },
 	{ "--trusted-proxies", "GZF_TRUSTED_PROXIES", "load balancers (comma-separated addresses) whose X-Forwarded-For gives the client address" },
 	{ "--partner-timeout-ms", "GZF_PARTNER_TIMEOUT_MS", "time limit of one partner call, retries included (default 3000)" },
@@ -133,6 +134,8 @@ set_option(struct config *c, const char *flag, const char *value, struct gzf_err
 		return set_url(c->identity_url, sizeof(c->identity_url), flag, value, err);
 	if (strcmp(flag, "--sms-url") == 0)
 		return set_url(c->sms_url, sizeof(c->sms_url), flag, value, err);
+	if (strcmp(flag, "--dept-url") == 0)
+		return set_url(c->dept_url, sizeof(c->dept_url), flag, value, err);
 	if (strcmp(flag, "--partner-key-id") == 0) {
 		if (value == NULL || *value == '\0' || strlen(value) >= sizeof(c->partner_key_id) ||
 		    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
@@ -175,6 +178,7 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 	c->max_connections = 1024;
 	strcpy(c->identity_url, "http://127.0.0.1:8090/identity");
 	strcpy(c->sms_url, "http://127.0.0.1:8090/sms");
+	strcpy(c->dept_url, "http://127.0.0.1:8090/dept");
 	strcpy(c->partner_key_id, "gzf");
 	c->partner_timeout_ms = 3000;
 

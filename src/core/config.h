@@ -29,6 +29,7 @@ struct config {
 	/* Partner services (docs/partners/): where they are and how gzf signs its calls. */
 	char identity_url[512]; /* GZF_IDENTITY_URL, --identity-url: identity check base URL */
 	char sms_url[512];      /* GZF_SMS_URL, --sms-url: SMS gateway base URL */
+	char dept_url[512];     /* GZF_DEPT_URL, --dept-url: department data services base URL */
 	char partner_key_id[64]; /* GZF_PARTNER_KEY_ID, --partner-key-id: sent as X-Gzf-Key-Id */
 	int partner_timeout_ms; /* GZF_PARTNER_TIMEOUT_MS, --partner-timeout-ms: per call, retries included */
 };

@@ -52,6 +52,9 @@ static const unsigned staff_may[ACT_COUNT] = {
 	 * supervisors and finance do not handle files. */
 	[ACT_MEDIA_UPLOAD] = FILE_HANDLERS,
 	[ACT_MEDIA_READ] = FILE_HANDLERS,
+	/* The city's working-day calendar and eligibility rules: its administrators. */
+	[ACT_CALENDAR_EDIT] = ADMINS,
+	[ACT_RULES_EDIT] = ADMINS,
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.

@@ -53,6 +53,8 @@ enum action {
 	ACT_AUDIT_SEARCH,    /* object: the region searched */
 	ACT_MEDIA_UPLOAD,    /* object: the uploader (owner) and the region the file is for */
 	ACT_MEDIA_READ,      /* a private file; object: its uploader and region */
+	ACT_CALENDAR_EDIT,   /* holidays and make-up days; object: the city (or the nation) */
+	ACT_RULES_EDIT,      /* a city's eligibility rules; object: the city */
 	ACT_COUNT
 };
 

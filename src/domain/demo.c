@@ -11,12 +11,17 @@
 #include "domain/demo.h"
 #include "core/crypto.h"
 #include "domain/audit.h"
+#include "domain/eligibility.h"
+#include "store/eligibility_store.h"
 #include "store/store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DEMO_PASSWORD "Gzf-demo-2026"
+
+static int load_rules(struct db_conn *c, struct gzf_err *err);
 
 static const struct region demo_regions[] = {
 	{ 100000, 0, "nation", "中华人民共和国", "People's Republic of China", 0, NULL },
@@ -81,6 +86,27 @@ static const struct demo_staff demo_staff[] = {
 };
 
 /* Create the demo staff that do not exist yet. */
+/* Daqing's eligibility rules (the engine's built-in ones, stored as the city's own so
+ * the staff console shows them as set), unless the city already has some. */
+static int
+load_rules(struct db_conn *c, struct gzf_err *err)
+{
+	const char *text;
+	char *rules;
+	json_t *r;
+	int rc;
+
+	rc = eligibility_store_get(c, 230600, &text, NULL, NULL, err);
+	if (rc != GZF_ENOTFOUND)
+		return rc;
+	r = eligibility_rules_default();
+	rules = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(r);
+	rc = eligibility_store_put(c, 230600, rules, 0, gzf_now_ms(), err);
+	free(rules);
+	return rc;
+}
+
 static int
 load_staff(struct db_conn *c, const struct secrets *s, int *created, struct gzf_err *err)
 {
@@ -143,7 +169,8 @@ demo_load(struct db *db, const struct secrets *s, int *regions, int *staff, stru
 	for (i = 0; i < sizeof(demo_regions) / sizeof(demo_regions[0]); i++)
 		if ((rc = store_region_put(c, &demo_regions[i], err)) != GZF_OK)
 			goto out;
-	if ((rc = load_staff(c, s, staff, err)) != GZF_OK)
+	if ((rc = load_staff(c, s, staff, err)) != GZF_OK ||
+	    (rc = load_rules(c, err)) != GZF_OK)
 		goto out;
 	audit_key(s, key);
 	if ((rc = audit_record(c, key, &loaded, err)) != GZF_OK)

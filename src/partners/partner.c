@@ -66,6 +66,12 @@ partners_init(struct partners *ps, const struct config *c, const struct secrets 
 		.key = s->partner_key, .key_len = sizeof(s->partner_key),
 		.timeout_ms = c->partner_timeout_ms, .retries = 2,
 	};
+	ps->dept = (struct partner){
+		.name = "dept", .title = "the department data services",
+		.base_url = c->dept_url, .key_id = c->partner_key_id,
+		.key = s->partner_key, .key_len = sizeof(s->partner_key),
+		.timeout_ms = c->partner_timeout_ms, .retries = 1,
+	};
 }
 
 void

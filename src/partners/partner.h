@@ -35,6 +35,7 @@ struct partner {
 struct partners {
 	struct partner identity;
 	struct partner sms;
+	struct partner dept; /* the department data services, one path per source (dept.h) */
 };
 
 /*

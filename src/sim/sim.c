@@ -25,6 +25,9 @@
 static const struct sim_partner *const partners[] = {
 	&sim_partner_identity,
 	&sim_partner_sms,
+	&sim_partner_dept[0], &sim_partner_dept[1], &sim_partner_dept[2], &sim_partner_dept[3],
+	&sim_partner_dept[4], &sim_partner_dept[5], &sim_partner_dept[6], &sim_partner_dept[7],
+	&sim_partner_dept[8], &sim_partner_dept[9],
 };
 #define NPARTNERS (sizeof(partners) / sizeof(partners[0]))
 

@@ -27,6 +27,8 @@ struct sim_partner {
 
 extern const struct sim_partner sim_partner_identity;
 extern const struct sim_partner sim_partner_sms;
+/* The ten department data services (sim_dept.c), one outage switch each: "dept-hukou" .. */
+extern const struct sim_partner sim_partner_dept[10];
 
 /*
  * sim_main — `gzf sim [options]`; argv holds the arguments after the command name.

@@ -28,12 +28,13 @@ function check(args, env) {
 test('the simulator announces its port and partners, and its secrets file is private', async () => {
   const line = sim.logs.find((l) => l.msg === 'listening');
   assert.equal(Number(line.port), sim.port);
-  assert.equal(line.partners, 'identity,sms');
+  assert.equal(line.partners, 'identity,sms,dept-hukou,dept-estate,dept-civil,dept-vehicle,dept-business,dept-fund,dept-social,dept-tax,dept-marriage,dept-disability');
   assert.equal(sim.key.length, 32);
   const h = await sim.request('GET', '/healthz');
   assert.equal(h.status, 200);
   const st = await sim.status();
-  assert.deepEqual(Object.keys(st).sort(), ['identity', 'sms']);
+  assert.deepEqual(Object.keys(st).sort(), ['dept-business', 'dept-civil', 'dept-disability', 'dept-estate', 'dept-fund',
+    'dept-hukou', 'dept-marriage', 'dept-social', 'dept-tax', 'dept-vehicle', 'identity', 'sms']);
   assert.equal(st.identity.mode, 'ok');
 });
 

@@ -26,6 +26,12 @@ const POLICY = {
   // Files: those who handle cases, housing, content or tickets, and the administrators.
   'media.upload': [...CASEWORK, 'housing_manager', 'content_editor', 'ticket_handler', ...ADMIN],
   'media.read': [...CASEWORK, 'housing_manager', 'content_editor', 'ticket_handler', ...ADMIN],
+  // A city's working-day calendar and eligibility rules: its administrators.
+  'calendar.put': ADMIN,
+  'calendar.delete': ADMIN,
+  'rules.put': ADMIN,
+  // Asking the departments about a household: those who review cases.
+  'dept.check': CASEWORK,
 };
 // The demo staff: one per role, placed down the Daqing branch of the tree.
 const ACTORS = [
@@ -228,4 +234,45 @@ test('refusals and views of personal data are in the audit log', async () => {
   assert.ok(cityLog.json.items.length > 0);
   assert.ok(cityLog.json.items.every((e) => e.object_region !== 230100 && e.actor_region !== 230100));
   assert.equal((await dq.request('GET', '/api/v1/audit?region=230100')).status, 403);
+});
+
+// The endpoints whose object is a whole city (or, for the calendar, the nation).
+function cityRequests(city) {
+  return {
+    'calendar.put': ['PUT', '/api/v1/calendar/days/2030-01-07', { kind: 'holiday', name: '测试', city_id: city }],
+    'calendar.delete': ['DELETE', `/api/v1/calendar/days/2030-01-08?city=${city}`],
+    'rules.put': ['PUT', `/api/v1/cities/${city}/eligibility-rules`, { rules: { income_fen_month_per_capita_max: 210000 } }],
+    'dept.check': ['POST', `/api/v1/cities/${city}/dept-check`, { persons: [{ id_number: '230602198001010126', name: '测试', relation: 'self' }] }],
+  };
+}
+
+test('city settings and department checks × every role × own city, another city, the nation', async () => {
+  const wrong = [];
+  const admin = await staffLogin(srv, 'admin', PASSWORD);
+  for (const [username, role, code] of ACTORS) {
+    const s = await staffLogin(srv, username, PASSWORD);
+    const own = await region(code);
+    for (const [relation, city] of [['own city', 230600], ['other city', 230100], ['nation', 0]]) {
+      const inside = (await region(city || 100000)).path.startsWith(own.path);
+      for (const [endpoint, spec] of Object.entries(cityRequests(city))) {
+        if (city === 0 && !endpoint.startsWith('calendar.')) continue;
+        // Something to delete, put there by the system administrator.
+        if (endpoint === 'calendar.delete') {
+          const put = await admin.request('PUT', '/api/v1/calendar/days/2030-01-08', { json: { kind: 'holiday', name: '测试', city_id: city } });
+          assert.equal(put.status, 200, put.text);
+        }
+        const expectAllow = POLICY[endpoint].includes(role) && inside;
+        const r = await send(s, spec);
+        if (expectAllow === denied(r) || r.status >= 500) wrong.push(`${role} ${endpoint} ${relation}: ${r.status} ${r.text.slice(0, 120)}`);
+        if (!expectAllow && r.status === 403) assert.equal(r.json.error.code, 'forbidden');
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+  for (const who of [residentDaqing.s, session(srv)]) {
+    for (const spec of Object.values(cityRequests(230600))) {
+      const r = await send(who, spec);
+      assert.equal(r.status, who === residentDaqing.s ? 403 : 401, `${spec[1]}: ${r.text}`);
+    }
+  }
 });

@@ -6,6 +6,8 @@
 //   const r = await sim.call('POST', '/identity/v1/verify', { json: { name, id_number } });
 //   await sim.messages('13800138000');            // SMS the simulator received, newest first
 //   await sim.outage('sms', 'down');              // 'down' | 'slow' | 'ok'
+//   await sim.deptPerson(id);                     // a person's synthetic department facts
+//   await sim.deptOutage('tax', 'down');          // one department source ('all': every one)
 //   runAsync(['partner-check', ...sim.gzfArgs, '--phone', '13800138000']);
 //   await sim.stop();                             // SIGTERM; throws unless it exited 0
 import { spawn } from 'node:child_process';
@@ -127,6 +129,23 @@ export async function startSim({ args = [], env = {} } = {}) {
     return r.json;
   }
 
+  // deptPerson — the department simulator's synthetic person: {id_number, profile, city,
+  // facts: {hukou, estate, ...}, declare: {income_fen_month, housing_area_m2_per_person,
+  // residence_years}}. The profile comes from the 15th character of the number:
+  // 0-3 qualify, 4 fail_income, 5 fail_area, 6 fail_property, 7 fail_vehicle,
+  // 8 fail_residence, 9 conflict.
+  async function deptPerson(idNumber) {
+    const r = await request('GET', `/dept/sim/people/${encodeURIComponent(idNumber)}`);
+    if (r.status !== 200) throw new Error(`dept person: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  // deptOutage — switch one department source ('tax', 'estate', ...) or 'all' of them.
+  const DEPT_SOURCES = ['hukou', 'estate', 'civil', 'vehicle', 'business', 'fund', 'social', 'tax', 'marriage', 'disability'];
+  async function deptOutage(source, mode, opts = {}) {
+    for (const s of source === 'all' ? DEPT_SOURCES : [source]) await outage(`dept-${s}`, mode, opts);
+  }
+
   async function status() {
     const r = await request('GET', '/sim/status');
     if (r.status !== 200) throw new Error(`status: ${r.status} ${r.text}`);
@@ -141,9 +160,9 @@ export async function startSim({ args = [], env = {} } = {}) {
   }
 
   // The flags that point a gzf command at this simulator with the same partner key.
-  const gzfArgs = ['--data-dir', dir, '--identity-url', `${url}/identity`, '--sms-url', `${url}/sms`];
+  const gzfArgs = ['--data-dir', dir, '--identity-url', `${url}/identity`, '--sms-url', `${url}/sms`, '--dept-url', `${url}/dept`];
 
-  return { url, port, dir, secrets, key, logs, gzfArgs, request, call, messages, person, outage, status, stop, child, stderr: () => stderr };
+  return { url, port, dir, secrets, key, logs, gzfArgs, request, call, messages, person, outage, deptPerson, deptOutage, status, stop, child, stderr: () => stderr };
 }
 
 // idNumber — an 18-character ID number from 17 digits, with its GB 11643 check digit.

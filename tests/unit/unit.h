@@ -7,6 +7,8 @@
 
 #include <check.h>
 
+#include "store/db.h"
+
 Suite *arena_suite(void);
 Suite *router_suite(void);
 Suite *config_suite(void);
@@ -17,5 +19,12 @@ Suite *audit_suite(void);
 Suite *crypto_suite(void);
 Suite *idcard_suite(void);
 Suite *pii_suite(void);
+Suite *calendar_suite(void);
+/* unit_db.c: a fresh migrated database — SQLite, or with pgsql a new database on the
+ * server at GZF_TEST_PG_URL — and its removal. */
+struct unit_db { int pgsql; char name[64]; };
+struct db *unit_db_fresh(struct unit_db *u, int pgsql, int pool);
+void unit_db_done(struct unit_db *u, struct db *db);
+Suite *eligibility_suite(void);
 
 #endif
