@@ -16,6 +16,9 @@ api_routes(struct router *r)
 	api_staff_routes(r);
 	api_resident_routes(r);
 	api_audit_routes(r);
+	api_housing_routes(r);
+	api_listing_routes(r);
+	api_housing_io_routes(r);
 	api_media_routes(r);
 	api_calendar_routes(r);
 	api_eligibility_routes(r);

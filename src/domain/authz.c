@@ -55,6 +55,11 @@ static const unsigned staff_may[ACT_COUNT] = {
 	/* The city's working-day calendar and eligibility rules: its administrators. */
 	[ACT_CALENDAR_EDIT] = ADMINS,
 	[ACT_RULES_EDIT] = ADMINS,
+	/* The housing stock: its managers and the administrators; supervisors read it. */
+	[ACT_HOUSING_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_CITY_APPROVER) |
+			     R(ROLE_PROVINCE_SUPERVISOR) | R(ROLE_MINISTRY_SUPERVISOR),
+	[ACT_HOUSING_MANAGE] = R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_HOUSING_PUBLISH] = R(ROLE_HOUSING_MANAGER) | ADMINS,
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.

@@ -55,6 +55,9 @@ enum action {
 	ACT_MEDIA_READ,      /* a private file; object: its uploader and region */
 	ACT_CALENDAR_EDIT,   /* holidays and make-up days; object: the city (or the nation) */
 	ACT_RULES_EDIT,      /* a city's eligibility rules; object: the city */
+	ACT_HOUSING_READ,    /* the housing stock; object: the estate's region (or the one listed) */
+	ACT_HOUSING_MANAGE,  /* create, change, import, change a unit's status */
+	ACT_HOUSING_PUBLISH, /* publish or withdraw listings */
 	ACT_COUNT
 };
 
