@@ -6,7 +6,7 @@
 #   make bench      the benchmarks under bench/
 
 CC       ?= gcc
-PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl expat zlib
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
             -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing -Isrc

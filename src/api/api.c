@@ -3,6 +3,8 @@
  */
 #include "api/api.h"
 
+#include <string.h>
+
 void
 api_routes(struct router *r)
 {
@@ -14,6 +16,9 @@ api_routes(struct router *r)
 	api_staff_routes(r);
 	api_resident_routes(r);
 	api_audit_routes(r);
+	api_housing_routes(r);
+	api_listing_routes(r);
+	api_housing_io_routes(r);
 	api_media_routes(r);
 	api_calendar_routes(r);
 	api_eligibility_routes(r);
@@ -88,4 +93,52 @@ api_field_string(struct http_req *req, json_t *obj, const char *name, int requir
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", name, "%s is required", name);
 	*out = json_string_value(v);
 	return GZF_OK;
+}
+
+int
+api_query_region(struct http_req *req, struct db_conn *c, const struct caller *who,
+		 struct region *out)
+{
+	int64_t code;
+	int rc;
+
+	if ((rc = api_query_int(req, "region", 1, 999999999999, who->actor.region_code, &code)) != GZF_OK)
+		return rc;
+	rc = store_region_get(c, code, out, &req->err);
+	if (rc == GZF_ENOTFOUND)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_region", "region",
+				   "no region with code %lld", (long long)code);
+	return rc;
+}
+
+int
+api_read_choice(struct http_req *req, const char *name, const char *const *choices,
+		const char **out)
+{
+	json_t *body;
+	int rc, i;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, name, 1, 32, out)) != GZF_OK)
+		return rc;
+	for (i = 0; choices[i] != NULL; i++)
+		if (strcmp(*out, choices[i]) == 0)
+			return GZF_OK;
+	return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", name, "%s must be one of: %s%s%s%s%s",
+			   name, choices[0], choices[1] ? ", " : "", choices[1] ? choices[1] : "",
+			   choices[1] && choices[2] ? ", " : "", choices[1] && choices[2] ? choices[2] : "");
+}
+
+int
+api_reply_revealed(struct http_req *req, struct db_conn *c, const struct caller *who,
+		   const char *action, const char *object_type, int64_t object_id,
+		   int64_t object_region, const char *field, const char *sealed)
+{
+	const char *value = api_unseal(req, sealed);
+	int rc;
+
+	if ((rc = api_audit_alone(req, c, who, action, object_type, object_id, object_region, "ok",
+				  arena_printf(req->arena, "{\"field\":\"%s\"}", field))) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:s, s:s?}", "field", field, "value", value));
 }

@@ -126,6 +126,28 @@ const char *api_unseal(struct http_req *req, const char *sealed);
 json_t *api_account_json(struct http_req *req, const struct user *u);
 
 /*
+ * api_query_region — the region named by the query parameter "region" (default: the
+ * caller's own); GZF_EINVAL "invalid_region" (field "region") when there is no such region.
+ */
+int api_query_region(struct http_req *req, struct db_conn *c, const struct caller *who,
+		     struct region *out);
+
+/*
+ * api_read_choice — the string member name of the JSON body, which must be one of the
+ * NULL-terminated choices (at most three are listed in the message); GZF_EINVAL otherwise.
+ */
+int api_read_choice(struct http_req *req, const char *name, const char *const *choices,
+		    const char **out);
+
+/*
+ * api_reply_revealed — the end of every reveal endpoint: decrypt sealed, audit the look
+ * (action, object, {"field":...}) in its own transaction, answer {"field","value"}.
+ */
+int api_reply_revealed(struct http_req *req, struct db_conn *c, const struct caller *who,
+		       const char *action, const char *object_type, int64_t object_id,
+		       int64_t object_region, const char *field, const char *sealed);
+
+/*
  * api_media_store — take the request body as an uploaded file for purpose: its type
  * sniffed and checked against allowed (MEDIA_* flags) and the ?name= of the request,
  * the uploader's daily allowance checked, the bytes kept on disk and a media row
@@ -151,6 +173,9 @@ void api_me_routes(struct router *r);
 void api_staff_routes(struct router *r);
 void api_resident_routes(struct router *r);
 void api_audit_routes(struct router *r);
+void api_housing_routes(struct router *r);
+void api_listing_routes(struct router *r);
+void api_housing_io_routes(struct router *r);
 void api_media_routes(struct router *r);
 void api_calendar_routes(struct router *r);
 void api_eligibility_routes(struct router *r);

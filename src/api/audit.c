@@ -43,27 +43,21 @@ audit_list(struct http_req *req)
 	struct db_conn *c;
 	struct region region;
 	struct object obj;
-	int64_t code, limit;
+	int64_t limit;
 	json_t *items;
 	int rc, n, i;
 
 	if ((rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_query_int(req, "region", 1, 999999999999, who->actor.region_code, &code)) != GZF_OK ||
+	    (rc = api_query_region(req, c, who, &region)) != GZF_OK ||
 	    (rc = api_query_int(req, "actor", 0, INT64_MAX, 0, &f.actor_id)) != GZF_OK ||
 	    (rc = api_query_int(req, "from", 0, INT64_MAX, 0, &f.from_ms)) != GZF_OK ||
 	    (rc = api_query_int(req, "to", 0, INT64_MAX, 0, &f.to_ms)) != GZF_OK ||
 	    (rc = api_query_int(req, "before", 0, INT64_MAX, 0, &f.before_id)) != GZF_OK ||
 	    (rc = api_query_int(req, "limit", 1, 200, 50, &limit)) != GZF_OK)
 		return rc;
-	rc = store_region_get(c, code, &region, &req->err);
-	if (rc == GZF_ENOTFOUND)
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_region", "region",
-				   "no region with code %lld", (long long)code);
-	if (rc != GZF_OK)
-		return rc;
 	obj = (struct object){ .region_path = region.path };
-	if ((rc = api_authorize(req, c, who, ACT_AUDIT_SEARCH, &obj, "audit.search", "region", code)) != GZF_OK)
+	if ((rc = api_authorize(req, c, who, ACT_AUDIT_SEARCH, &obj, "audit.search", "region", region.code)) != GZF_OK)
 		return rc;
 	f.region_path = region.path;
 	f.city_id = region.city_id;

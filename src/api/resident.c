@@ -59,29 +59,21 @@ resident_get(struct http_req *req)
 static int
 resident_reveal(struct http_req *req)
 {
-	const char *field, *value;
+	static const char *const fields[] = { "id_number", "phone", "name", NULL };
+	const char *field;
 	struct caller *who;
 	struct db_conn *c;
 	struct object obj;
 	struct user u;
-	json_t *body;
 	int rc;
 
-	if ((rc = http_read_json(req, &body)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "field", 1, 16, &field)) != GZF_OK)
-		return rc;
-	if (strcmp(field, "id_number") != 0 && strcmp(field, "phone") != 0 && strcmp(field, "name") != 0)
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "field",
-				   "field must be \"id_number\", \"phone\" or \"name\"");
-	if ((rc = api_db(req, &c)) != GZF_OK ||
+	if ((rc = api_read_choice(req, "field", fields, &field)) != GZF_OK ||
+	    (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
 	    (rc = load_resident(req, c, &u, &obj)) != GZF_OK ||
 	    (rc = api_authorize(req, c, who, ACT_RESIDENT_REVEAL, &obj, "resident.reveal", "resident", u.id)) != GZF_OK)
 		return rc;
-	value = api_unseal(req, strcmp(field, "id_number") == 0 ? u.id_enc
-			   : strcmp(field, "phone") == 0 ? u.phone_enc : u.real_name_enc);
-	if ((rc = api_audit_alone(req, c, who, "resident.reveal", "resident", u.id, u.city_id, "ok",
-				  arena_printf(req->arena, "{\"field\":\"%s\"}", field))) != GZF_OK)
-		return rc;
-	return http_reply_json(req, 200, json_pack("{s:s, s:s?}", "field", field, "value", value));
+	return api_reply_revealed(req, c, who, "resident.reveal", "resident", u.id, u.city_id, field,
+				  strcmp(field, "id_number") == 0 ? u.id_enc
+				  : strcmp(field, "phone") == 0 ? u.phone_enc : u.real_name_enc);
 }

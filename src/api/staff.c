@@ -86,27 +86,21 @@ staff_list(struct http_req *req)
 	struct object obj;
 	struct user *list;
 	const char *role = http_query(req, "role");
-	int64_t code, after, limit;
+	int64_t after, limit;
 	enum role parsed;
 	json_t *items;
 	int rc, n, i;
 
 	if ((rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_query_int(req, "region", 1, 999999999999, who->actor.region_code, &code)) != GZF_OK ||
+	    (rc = api_query_region(req, c, who, &region)) != GZF_OK ||
 	    (rc = api_query_int(req, "after", 0, INT64_MAX, 0, &after)) != GZF_OK ||
 	    (rc = api_query_int(req, "limit", 1, 200, 50, &limit)) != GZF_OK)
 		return rc;
 	if (role != NULL && authz_role_parse(role, &parsed) != GZF_OK)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_role", "role", "unknown role '%s'", role);
-	rc = store_region_get(c, code, &region, &req->err);
-	if (rc == GZF_ENOTFOUND)
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_region", "region",
-				   "no region with code %lld", (long long)code);
-	if (rc != GZF_OK)
-		return rc;
 	obj = (struct object){ .region_path = region.path };
-	if ((rc = api_authorize(req, c, who, ACT_STAFF_LIST, &obj, "staff.list", "region", code)) != GZF_OK ||
+	if ((rc = api_authorize(req, c, who, ACT_STAFF_LIST, &obj, "staff.list", "region", region.code)) != GZF_OK ||
 	    (rc = store_staff_list(c, region.path, role, (int)limit, after, &list, &n, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
@@ -283,29 +277,21 @@ staff_patch(struct http_req *req)
 static int
 staff_reveal(struct http_req *req)
 {
-	const char *field, *phone;
+	static const char *const fields[] = { "phone", NULL };
+	const char *field;
 	struct caller *who;
 	struct db_conn *c;
 	struct object obj;
 	struct user u;
-	json_t *body;
 	int rc;
 
-	if ((rc = http_read_json(req, &body)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "field", 1, 16, &field)) != GZF_OK)
-		return rc;
-	if (strcmp(field, "phone") != 0)
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "field", "field must be \"phone\"");
-	if ((rc = api_db(req, &c)) != GZF_OK ||
+	if ((rc = api_read_choice(req, "field", fields, &field)) != GZF_OK ||
+	    (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
 	    (rc = load_member(req, c, &u, &obj)) != GZF_OK ||
 	    (rc = api_authorize(req, c, who, ACT_STAFF_REVEAL, &obj, "staff.reveal", "staff", u.id)) != GZF_OK)
 		return rc;
-	phone = api_unseal(req, u.phone_enc);
-	if ((rc = api_audit_alone(req, c, who, "staff.reveal", "staff", u.id, u.region_code, "ok",
-				  "{\"field\":\"phone\"}")) != GZF_OK)
-		return rc;
-	return http_reply_json(req, 200, json_pack("{s:s, s:s?}", "field", "phone", "value", phone));
+	return api_reply_revealed(req, c, who, "staff.reveal", "staff", u.id, u.region_code, field, u.phone_enc);
 }
 
 /* POST /api/v1/regions {"code","parent_code","level","name","name_en"?} — a new region

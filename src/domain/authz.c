@@ -63,6 +63,11 @@ static const unsigned staff_may[ACT_COUNT] = {
 	[ACT_CHAIN_EDIT] = ADMINS,
 	[ACT_REPORT_READ] = ADMINS | R(ROLE_CITY_APPROVER) | R(ROLE_PROVINCE_SUPERVISOR) |
 			    R(ROLE_MINISTRY_SUPERVISOR),
+	/* The housing stock: its managers and the administrators; supervisors read it. */
+	[ACT_HOUSING_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_CITY_APPROVER) |
+			     R(ROLE_PROVINCE_SUPERVISOR) | R(ROLE_MINISTRY_SUPERVISOR),
+	[ACT_HOUSING_MANAGE] = R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_HOUSING_PUBLISH] = R(ROLE_HOUSING_MANAGER) | ADMINS,
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.

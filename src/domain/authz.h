@@ -61,6 +61,9 @@ enum action {
 	ACT_APP_COUNTER,     /* enter an application at the counter (代办); object: the community */
 	ACT_CHAIN_EDIT,      /* a city's review chain; object: the city */
 	ACT_REPORT_READ,     /* processing-time figures; object: the city */
+	ACT_HOUSING_READ,    /* the housing stock; object: the estate's region (or the one listed) */
+	ACT_HOUSING_MANAGE,  /* create, change, import, change a unit's status */
+	ACT_HOUSING_PUBLISH, /* publish or withdraw listings */
 	ACT_COUNT
 };
 

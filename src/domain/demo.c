@@ -172,6 +172,8 @@ demo_load(struct db *db, const struct secrets *s, int *regions, int *staff, stru
 	if ((rc = load_staff(c, s, staff, err)) != GZF_OK ||
 	    (rc = load_rules(c, err)) != GZF_OK)
 		goto out;
+	if ((rc = demo_housing_load(c, err)) != GZF_OK)
+		goto out;
 	audit_key(s, key);
 	if ((rc = audit_record(c, key, &loaded, err)) != GZF_OK)
 		goto out;

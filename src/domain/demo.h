@@ -14,4 +14,8 @@
  * staff accounts created (those that exist already are left as they are). */
 int demo_load(struct db *db, const struct secrets *s, int *regions, int *staff, struct gzf_err *err);
 
+/* demo_housing_load — the demo city's estates, buildings and units (idempotent), in
+ * c's transaction (demo_housing.c). */
+int demo_housing_load(struct db_conn *c, struct gzf_err *err);
+
 #endif

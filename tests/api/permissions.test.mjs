@@ -135,7 +135,9 @@ async function send(s, spec) {
 
 function denied(r) { return r.status === 401 || r.status === 403; }
 
-test('staff endpoints × every role × own, child, sibling and parent region', async () => {
+// Every actor × own region and its relatives × every endpoint of specsFor(target),
+// sent with sendFn: the cells that disagree with policy, and how many were tried.
+async function matrix(policy, specsFor, sendFn) {
   let cells = 0;
   const wrong = [];
   for (const [username, role, code] of ACTORS) {
@@ -144,15 +146,20 @@ test('staff endpoints × every role × own, child, sibling and parent region', a
     for (const [relation, target] of Object.entries({ own: code, ...RELATIVES[code] })) {
       if (!target) continue;
       const inside = (await region(target)).path.startsWith(own.path);
-      for (const [endpoint, spec] of Object.entries(requests(target))) {
-        const expectAllow = POLICY[endpoint].includes(role) && inside;
-        const r = await send(s, spec);
+      for (const [endpoint, spec] of Object.entries(specsFor(target))) {
+        const expectAllow = policy[endpoint].includes(role) && inside;
+        const r = await sendFn(s, spec);
         cells += 1;
         if (expectAllow === denied(r) || r.status >= 500) wrong.push(`${role} ${endpoint} ${relation}: ${r.status} ${r.text.slice(0, 120)}`);
         if (!expectAllow && r.status === 403) assert.equal(r.json.error.code, 'forbidden');
       }
     }
   }
+  return { cells, wrong };
+}
+
+test('staff endpoints × every role × own, child, sibling and parent region', async () => {
+  const { cells, wrong } = await matrix(POLICY, requests, send);
   assert.deepEqual(wrong, []);
   assert.ok(cells > 250, `${cells} cells`);
 });
@@ -273,6 +280,62 @@ test('city settings and department checks × every role × own city, another cit
     for (const spec of Object.values(cityRequests(230600))) {
       const r = await send(who, spec);
       assert.equal(r.status, who === residentDaqing.s ? 403 : 401, `${spec[1]}: ${r.text}`);
+    }
+  }
+});
+
+// Housing stock: objects are estates and units, placed by region; listing, import and
+// export act on a region. Estates stand in districts or below, so the object endpoints
+// are tried where the target region is one.
+const HOUSING_POLICY = {
+  'housing.list': ['housing_manager', ...ADMIN, 'city_approver', 'province_supervisor', 'ministry_supervisor'],
+  'housing.export': ['housing_manager', ...ADMIN, 'city_approver', 'province_supervisor', 'ministry_supervisor'],
+  'estate.get': ['housing_manager', ...ADMIN, 'city_approver', 'province_supervisor', 'ministry_supervisor'],
+  'housing.import': ['housing_manager', ...ADMIN],
+  'estate.update': ['housing_manager', ...ADMIN],
+  'unit.status': ['housing_manager', ...ADMIN],
+  'unit.publish': ['housing_manager', ...ADMIN],
+};
+
+test('housing endpoints × every role × own, child, sibling and parent region', async () => {
+  const admin = await staffLogin(srv, 'admin', PASSWORD);
+  const stock = new Map(); // region code → {estate, unit}
+  const targets = new Set(ACTORS.flatMap(([, , code]) => [code, ...Object.values(RELATIVES[code]).filter(Boolean)]));
+  for (const code of targets) {
+    if (!['district', 'street', 'community'].includes((await region(code)).level)) continue;
+    const e = await admin.request('POST', '/api/v1/housing/estates', { json: { name: `权限小区${code}`, region_code: code } });
+    assert.equal(e.status, 201, e.text);
+    const b = await admin.request('POST', `/api/v1/housing/estates/${e.json.estate.id}/buildings`, { json: { name: '1栋' } });
+    const u = await admin.request('POST', '/api/v1/housing/units', { json: { building_id: b.json.building.id, unit_no: '101',
+      layout: '一室一厅', floor_area_dm2: 4000, floor: 1, rent_fen: 50000 } });
+    assert.equal(u.status, 201, u.text);
+    stock.set(code, { estate: e.json.estate.id, unit: u.json.unit.id });
+  }
+  const sheet = '小区名称,区划代码,楼栋,房号,户型,建筑面积,楼层,月租金\r\n权限导入,230602,1栋,101,一室,40,1,500\r\n';
+  const specs = (code) => {
+    const s = stock.get(code);
+    return {
+      'housing.list': ['GET', `/api/v1/housing/estates?region=${code}`],
+      'housing.export': ['GET', `/api/v1/housing/export?region=${code}`],
+      'housing.import': ['POST', `/api/v1/housing/import?region=${code}&mode=check`, sheet],
+      ...(s ? {
+        'estate.get': ['GET', `/api/v1/housing/estates/${s.estate}`],
+        'estate.update': ['PATCH', `/api/v1/housing/estates/${s.estate}`, { facilities: '超市' }],
+        'unit.status': ['POST', `/api/v1/housing/units/${s.unit}/status`, { status: 'under_repair' }],
+        'unit.publish': ['POST', `/api/v1/housing/units/${s.unit}/unpublish`],
+      } : {}),
+    };
+  };
+  const call = (s, [method, path, body]) => s.request(method, path, typeof body === 'string'
+    ? { body, headers: { 'content-type': 'text/csv' } } : body === undefined ? {} : { json: body });
+  const { cells, wrong } = await matrix(HOUSING_POLICY, specs, call);
+  assert.deepEqual(wrong, []);
+  assert.ok(cells > 150, `${cells} cells`);
+  // Residents and anonymous callers: no staff housing endpoint at all.
+  for (const [who, status] of [[residentDaqing.s, 403], [session(srv), 401]]) {
+    for (const spec of Object.values(specs(230602))) {
+      const r = await call(who, spec);
+      assert.equal(r.status, status, `${spec[0]} ${spec[1]}: ${r.text}`);
     }
   }
 });

@@ -46,25 +46,16 @@ export function runGzf(args, env = {}) {
 // startGzf — `gzf serve` on a free port and a fresh database; demo: load the demo data
 // first; sim: a running simulator (tests/lib/sim.mjs) to use as the partners, sharing its
 // secrets file so both hold the same partner key.
-export async function startGzf({ args = [], env = {}, demo = false, sim = null } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'gzf-test-'));
-  const db = freshDatabase(dir);
-  const common = ['--data-dir', dir, '--db', db.url];
-  if (sim) common.push('--secrets', sim.secrets, '--identity-url', `${sim.url}/identity`, '--sms-url', `${sim.url}/sms`, '--dept-url', `${sim.url}/dept`);
-  if (demo) {
-    const d = runGzf(['demo', ...common], env);
-    if (d.status !== 0) throw new Error(`gzf demo failed: ${d.stderr}`);
-  }
-  // Tests speak for many clients from loopback, each with its own X-Forwarded-For.
-  const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--web-dir', join(root, 'web/dist'),
-    '--trusted-proxies', '127.0.0.1', ...common, ...args],
-    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+// spawnServer — start `gzf <args>` and wait for its "listening" log line: {child, port,
+// logs (the JSON log lines so far), exited (a promise of {code, signal}), stderr()}.
+export async function spawnServer(label, args, env = {}) {
+  const child = spawn(bin, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const logs = [];
   let stderr = '';
   const exited = new Promise((res) => child.on('exit', (code, signal) => res({ code, signal })));
   const port = await new Promise((res, rej) => {
     let buf = '';
-    const timer = setTimeout(() => rej(new Error(`gzf did not start:\n${stderr}`)), 20000);
+    const timer = setTimeout(() => rej(new Error(`${label} did not start:\n${stderr}`)), 20000);
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
       buf += chunk;
@@ -79,18 +70,21 @@ export async function startGzf({ args = [], env = {}, demo = false, sim = null }
         } catch { /* sanitizer output and other plain lines stay in stderr */ }
       }
     });
-    exited.then(({ code }) => { clearTimeout(timer); rej(new Error(`gzf exited with ${code} before listening:\n${stderr}`)); });
+    exited.then(({ code }) => { clearTimeout(timer); rej(new Error(`${label} exited with ${code} before listening:\n${stderr}`)); });
   });
-  const url = `http://127.0.0.1:${port}`;
+  return { child, port, logs, exited, stderr: () => stderr };
+}
 
-  async function request(method, path, { body, headers = {}, json } = {}) {
+// httpClient — request(method, path, {body, headers, json}) against url: {status, headers,
+// text, bytes, json}. A json option is sent as JSON; a stream body goes out chunked.
+export function httpClient(url) {
+  return async function request(method, path, { body, headers = {}, json } = {}) {
     const h = { ...headers };
     let payload = body;
     if (json !== undefined) {
       payload = JSON.stringify(json);
       h['content-type'] ??= 'application/json';
     }
-    // A stream body goes out chunked, without Content-Length.
     const streamed = payload instanceof ReadableStream ? { duplex: 'half' } : {};
     const res = await fetch(url + path, { method, headers: h, body: payload, ...streamed });
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -98,17 +92,33 @@ export async function startGzf({ args = [], env = {}, demo = false, sim = null }
     let parsed;
     try { parsed = JSON.parse(text); } catch { parsed = undefined; }
     return { status: res.status, headers: res.headers, text, bytes, json: parsed };
+  };
+}
+
+export async function startGzf({ args = [], env = {}, demo = false, sim = null } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'gzf-test-'));
+  const db = freshDatabase(dir);
+  const common = ['--data-dir', dir, '--db', db.url];
+  if (sim) common.push('--secrets', sim.secrets, '--identity-url', `${sim.url}/identity`, '--sms-url', `${sim.url}/sms`, '--dept-url', `${sim.url}/dept`);
+  if (demo) {
+    const d = runGzf(['demo', ...common], env);
+    if (d.status !== 0) throw new Error(`gzf demo failed: ${d.stderr}`);
   }
+  // Tests speak for many clients from loopback, each with its own X-Forwarded-For.
+  const { child, port, logs, exited, stderr } = await spawnServer('gzf', ['serve', '--listen', '127.0.0.1:0',
+    '--web-dir', join(root, 'web/dist'), '--trusted-proxies', '127.0.0.1', ...common, ...args], env);
+  const url = `http://127.0.0.1:${port}`;
+  const request = httpClient(url);
 
   async function stop() {
     child.kill('SIGTERM');
     const { code, signal } = await exited;
     db.drop();
     rmSync(dir, { recursive: true, force: true });
-    if (code !== 0) throw new Error(`gzf exited with ${code ?? signal}:\n${stderr.slice(-4000)}`);
+    if (code !== 0) throw new Error(`gzf exited with ${code ?? signal}:\n${stderr().slice(-4000)}`);
   }
 
-  return { url, port, dir, dbUrl: db.url, logs, request, stop, child, stderr: () => stderr };
+  return { url, port, dir, dbUrl: db.url, logs, request, stop, child, stderr };
 }
 
 // rawRequest — send bytes exactly as given and return the raw reply (for malformed HTTP).

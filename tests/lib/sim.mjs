@@ -15,7 +15,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bin, root } from './gzf.mjs';
+import { bin, httpClient, root, spawnServer } from './gzf.mjs';
 
 // sign — the protocol's signature: hex HMAC-SHA256(key,
 //   METHOD "\n" PATH "\n" TIMESTAMP "\n" NONCE "\n" hex(SHA-256(body))).
@@ -60,47 +60,12 @@ export function runAsync(args, env = {}) {
 
 export async function startSim({ args = [], env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gzf-sim-'));
-  const child = spawn(bin, ['sim', '--listen', '127.0.0.1:0', '--data-dir', dir, ...args],
-    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const logs = [];
-  let stderr = '';
-  const exited = new Promise((res) => child.on('exit', (code, signal) => res({ code, signal })));
-  const port = await new Promise((res, rej) => {
-    let buf = '';
-    const timer = setTimeout(() => rej(new Error(`gzf sim did not start:\n${stderr}`)), 20000);
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          const obj = JSON.parse(line);
-          logs.push(obj);
-          if (obj.msg === 'listening') { clearTimeout(timer); res(Number(obj.port)); }
-        } catch { /* sanitizer output and other plain lines stay in stderr */ }
-      }
-    });
-    exited.then(({ code }) => { clearTimeout(timer); rej(new Error(`gzf sim exited with ${code} before listening:\n${stderr}`)); });
-  });
+  const { child, port, logs, exited, stderr } = await spawnServer('gzf sim',
+    ['sim', '--listen', '127.0.0.1:0', '--data-dir', dir, ...args], env);
   const url = `http://127.0.0.1:${port}`;
   const secrets = join(dir, 'secrets');
   const key = partnerKey(secrets);
-
-  async function request(method, path, { body, headers = {}, json } = {}) {
-    const h = { ...headers };
-    let payload = body;
-    if (json !== undefined) {
-      payload = JSON.stringify(json);
-      h['content-type'] ??= 'application/json';
-    }
-    const res = await fetch(url + path, { method, headers: h, body: payload });
-    const text = await res.text();
-    let parsed;
-    try { parsed = JSON.parse(text); } catch { parsed = undefined; }
-    return { status: res.status, headers: res.headers, text, json: parsed };
-  }
+  const request = httpClient(url);
 
   // call — a signed request; every part of the signature can be overridden to forge one.
   async function call(method, path, { json, body, headers = {}, key: k = key, keyId, timestamp, nonce, signPath, signBody } = {}) {
@@ -156,13 +121,13 @@ export async function startSim({ args = [], env = {} } = {}) {
     child.kill('SIGTERM');
     const { code, signal } = await exited;
     rmSync(dir, { recursive: true, force: true });
-    if (code !== 0) throw new Error(`gzf sim exited with ${code ?? signal}:\n${stderr.slice(-4000)}`);
+    if (code !== 0) throw new Error(`gzf sim exited with ${code ?? signal}:\n${stderr().slice(-4000)}`);
   }
 
   // The flags that point a gzf command at this simulator with the same partner key.
   const gzfArgs = ['--data-dir', dir, '--identity-url', `${url}/identity`, '--sms-url', `${url}/sms`, '--dept-url', `${url}/dept`];
 
-  return { url, port, dir, secrets, key, logs, gzfArgs, request, call, messages, person, outage, deptPerson, deptOutage, status, stop, child, stderr: () => stderr };
+  return { url, port, dir, secrets, key, logs, gzfArgs, request, call, messages, person, outage, deptPerson, deptOutage, status, stop, child, stderr };
 }
 
 // idNumber — an 18-character ID number from 17 digits, with its GB 11643 check digit.

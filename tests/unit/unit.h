@@ -26,5 +26,6 @@ struct unit_db { int pgsql; char name[64]; };
 struct db *unit_db_fresh(struct unit_db *u, int pgsql, int pool);
 void unit_db_done(struct unit_db *u, struct db *db);
 Suite *eligibility_suite(void);
+Suite *housing_suite(void);
 
 #endif

@@ -5,6 +5,7 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { SERVICE_IDS } from './services.js'
 import HomeView from './views/HomeView.vue'
 import ListingsView from './views/ListingsView.vue'
+import ListingDetailView from './views/ListingDetailView.vue'
 import ServicesView from './views/ServicesView.vue'
 import MeView from './views/MeView.vue'
 import ComingSoonView from './views/ComingSoonView.vue'
@@ -21,6 +22,7 @@ export const TABS = [
 const routes = [
   { path: '/', component: HomeView, meta: { tab: true } },
   { path: '/listings', component: ListingsView, meta: { tab: true, title: 'tab.listings' } },
+  { path: '/listings/:id(\\d+)', component: ListingDetailView, meta: { title: 'listings.detailTitle' } },
   { path: '/services', component: ServicesView, meta: { tab: true, title: 'tab.services' } },
   { path: '/me', component: MeView, meta: { tab: true, title: 'tab.me' } },
   {

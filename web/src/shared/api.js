@@ -8,24 +8,33 @@ const API_ROOT = '/api/v1'
 
 /** Error thrown by api(): carries the server's code, message and field. */
 export class ApiError extends Error {
-  constructor({ code, message, field = null, status = 0 }) {
+  constructor({ code, message, field = null, status = 0, body = null }) {
     super(message || code)
     this.name = 'ApiError'
     this.code = code
     this.field = field
     this.status = status
+    this.body = body // the whole reply, for errors that carry more (an import's report)
   }
 }
 
 /**
  * Sends a request to `API_ROOT + path` (path starts with "/", e.g. "/version")
  * and returns the parsed JSON reply, or null for an empty reply. `body`, when
- * given, is sent as JSON. Throws ApiError on a non-2xx status, using the
+ * given, is sent as JSON; `file` (a Blob), when given, is sent as the raw body
+ * with Content-Type `type` (or the file's own). Throws ApiError on a non-2xx status, using the
  * server's envelope {"error":{"code","message","field"}} when there is one.
  */
-export async function api(path, { method = 'GET', body } = {}) {
+export async function api(path, { method = 'GET', body, file, type } = {}) {
   const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' }
-  if (body !== undefined) {
+  // Unsafe requests prove they come from this app with the readable gzf_csrf cookie.
+  const csrf = document.cookie.match(/(?:^|; )gzf_csrf=([^;]*)/)
+  if (method !== 'GET' && csrf) init.headers['X-CSRF-Token'] = decodeURIComponent(csrf[1])
+  if (file !== undefined) {
+    // A file (Blob) goes as the raw body with its own type.
+    init.headers['Content-Type'] = type || file.type || 'application/octet-stream'
+    init.body = file
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(body)
   }
@@ -54,6 +63,7 @@ export async function api(path, { method = 'GET', body } = {}) {
       message: envelope.message ?? response.statusText,
       field: envelope.field ?? null,
       status: response.status,
+      body: data,
     })
   }
   return data

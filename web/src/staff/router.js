@@ -3,10 +3,12 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 import { SECTION_IDS } from './sections.js'
 import SectionView from './views/SectionView.vue'
+import HousingView from './views/HousingView.vue'
 
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
+    { path: '/housing', component: HousingView, meta: { title: () => 'section.housing.name' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
       component: SectionView,

@@ -1,0 +1,634 @@
+/*
+ * housing.c — the housing stock as staff manage it: estates, their buildings and units,
+ * a unit's status (only legal changes, each audited) and the publication of listings.
+ * Every object is authorised by the region of its estate.
+ */
+#include "api/api.h"
+#include "api/housing.h"
+#include "domain/housing.h"
+#include "store/media_store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int estates_list(struct http_req *req);
+static int estate_create(struct http_req *req);
+static int estate_get(struct http_req *req);
+static int estate_patch(struct http_req *req);
+static int estate_fields(struct http_req *req, json_t *body, struct estate *e);
+static int publish_photos(struct http_req *req, struct db_conn *c, struct caller *who,
+			  const struct estate *e, int apply);
+static int estate_publish(struct http_req *req);
+static int building_create(struct http_req *req);
+static int units_list(struct http_req *req);
+static int unit_create(struct http_req *req);
+static int unit_get(struct http_req *req);
+static int unit_status(struct http_req *req);
+static int unit_publish(struct http_req *req);
+static int unit_unpublish(struct http_req *req);
+static int unit_set_published(struct http_req *req, int published);
+static int load_estate(struct http_req *req, struct db_conn *c, struct caller **who,
+		       enum action action, const char *audit_action, struct estate *e);
+static int load_unit(struct http_req *req, struct db_conn *c, struct caller **who,
+		     enum action action, const char *audit_action, struct unit *u);
+static int field_int(struct http_req *req, json_t *body, const char *name, int required,
+		     int64_t min, int64_t max, int64_t *out);
+static int field_flag(struct http_req *req, json_t *body, const char *name, int *out);
+static const char *json_text(struct http_req *req, const json_t *j);
+
+void
+api_housing_routes(struct router *r)
+{
+	router_add(r, "GET", "/api/v1/housing/estates", estates_list);
+	router_add(r, "POST", "/api/v1/housing/estates", estate_create);
+	router_add(r, "GET", "/api/v1/housing/estates/:id", estate_get);
+	router_add(r, "PATCH", "/api/v1/housing/estates/:id", estate_patch);
+	router_add(r, "POST", "/api/v1/housing/estates/:id/buildings", building_create);
+	router_add(r, "POST", "/api/v1/housing/estates/:id/publish", estate_publish);
+	router_add(r, "GET", "/api/v1/housing/units", units_list);
+	router_add(r, "POST", "/api/v1/housing/units", unit_create);
+	router_add(r, "GET", "/api/v1/housing/units/:id", unit_get);
+	router_add(r, "POST", "/api/v1/housing/units/:id/status", unit_status);
+	router_add(r, "POST", "/api/v1/housing/units/:id/publish", unit_publish);
+	router_add(r, "POST", "/api/v1/housing/units/:id/unpublish", unit_unpublish);
+}
+
+json_t *
+api_estate_json(const struct estate *e, int staff)
+{
+	json_t *photos = json_loads(e->photos ? e->photos : "[]", 0, NULL), *list = json_array();
+	json_t *o;
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(photos, i, v)
+		if (json_is_integer(v))
+			json_array_append_new(list, json_pack("{s:I, s:o}", "id", json_integer_value(v),
+				"url", json_sprintf("/api/v1/media/%lld", (long long)json_integer_value(v))));
+	json_decref(photos);
+	o = json_pack("{s:I, s:I, s:I, s:s?, s:s, s:s, s:s, s:s, s:b, s:o}",
+		      "id", (json_int_t)e->id, "city_id", (json_int_t)e->city_id,
+		      "region_code", (json_int_t)e->region_code, "region_name", e->region_name,
+		      "name", e->name, "address", e->address, "facilities", e->facilities,
+		      "transport", e->transport, "near_transport", e->near_transport, "photos", list);
+	json_object_set_new(o, "position", e->has_position ?
+		json_pack("{s:I, s:I}", "lng_e6", (json_int_t)e->lng_e6, "lat_e6", (json_int_t)e->lat_e6) :
+		json_null());
+	json_object_set_new(o, "units_listed", json_integer(e->units_listed));
+	if (staff) {
+		json_object_set_new(o, "units_total", json_integer(e->units_total));
+		json_object_set_new(o, "created_at", json_integer(e->created_at));
+		json_object_set_new(o, "updated_at", json_integer(e->updated_at));
+	}
+	return o;
+}
+
+json_t *
+api_unit_json(const struct unit *u, int staff)
+{
+	json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:s?, s:s, s:I, s:I, s:I,"
+			      " s:s, s:b, s:I, s:b}",
+		"id", (json_int_t)u->id, "estate_id", (json_int_t)u->estate_id,
+		"building_id", (json_int_t)u->building_id, "estate_name", u->estate_name,
+		"district_code", (json_int_t)u->district_code, "district_name", u->district_name ? u->district_name : "",
+		"building", u->building_name, "address", u->address, "city_id", (json_int_t)u->city_id,
+		"orientation", u->orientation, "unit_no", u->unit_no, "floor", (json_int_t)u->floor,
+		"floor_area_dm2", (json_int_t)u->floor_area_dm2, "usable_area_dm2", (json_int_t)u->usable_area_dm2,
+		"layout", u->layout, "fitted", u->fitted, "rent_fen", (json_int_t)u->rent_fen,
+		"near_transport", u->near_transport);
+
+	json_object_set_new(o, "published_at", u->published_at ? json_integer(u->published_at) : json_null());
+	if (staff) {
+		json_object_set_new(o, "status", json_string(u->status));
+		json_object_set_new(o, "published", json_boolean(u->published));
+		json_object_set_new(o, "listed", json_boolean(u->listed));
+		json_object_set_new(o, "updated_at", json_integer(u->updated_at));
+	}
+	return o;
+}
+
+/* j as compact JSON text in the arena. */
+static const char *
+json_text(struct http_req *req, const json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	const char *copy = arena_strdup(req->arena, s);
+
+	free(s);
+	return copy;
+}
+
+/* An integer member in [min,max]; absent gives *out untouched unless required. */
+static int
+field_int(struct http_req *req, json_t *body, const char *name, int required, int64_t min,
+	  int64_t max, int64_t *out)
+{
+	json_t *v = json_object_get(body, name);
+
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			return gzf_err_set(&req->err, GZF_EINVAL, "required", name, "%s is required", name);
+		return GZF_OK;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", name,
+				   "%s must be a whole number from %lld to %lld", name,
+				   (long long)min, (long long)max);
+	*out = json_integer_value(v);
+	return GZF_OK;
+}
+
+/* A yes/no member: true/false or 1/0; absent leaves *out. */
+static int
+field_flag(struct http_req *req, json_t *body, const char *name, int *out)
+{
+	json_t *v = json_object_get(body, name);
+
+	if (v == NULL || json_is_null(v))
+		return GZF_OK;
+	if (json_is_boolean(v))
+		*out = json_is_true(v);
+	else if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
+		*out = (int)json_integer_value(v);
+	else
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", name, "%s must be true or false", name);
+	return GZF_OK;
+}
+
+/* Load the estate named by :id and authorise action on it. */
+static int
+load_estate(struct http_req *req, struct db_conn *c, struct caller **who, enum action action,
+	    const char *audit_action, struct estate *e)
+{
+	struct object obj;
+	int64_t id;
+	int rc;
+
+	if ((rc = api_login_required(req, c, who)) != GZF_OK ||
+	    (rc = api_param_int(req, "id", &id)) != GZF_OK ||
+	    (rc = store_estate_get(c, id, e, &req->err)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = e->region_path };
+	return api_authorize(req, c, *who, action, &obj, audit_action, "estate", e->id);
+}
+
+/* Load the unit named by :id and authorise action on it. */
+static int
+load_unit(struct http_req *req, struct db_conn *c, struct caller **who, enum action action,
+	  const char *audit_action, struct unit *u)
+{
+	struct object obj;
+	int64_t id;
+	int rc;
+
+	if ((rc = api_login_required(req, c, who)) != GZF_OK ||
+	    (rc = api_param_int(req, "id", &id)) != GZF_OK ||
+	    (rc = store_unit_get(c, id, u, &req->err)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = u->region_path };
+	return api_authorize(req, c, *who, action, &obj, audit_action, "unit", u->id);
+}
+
+int
+api_housing_region(struct http_req *req, struct db_conn *c, struct caller *who, enum action action,
+		   const char *audit_action, struct region *region)
+{
+	struct object obj;
+	int64_t code;
+	int rc;
+
+	if ((rc = api_query_int(req, "region", 1, 999999999999, who->actor.region_code, &code)) != GZF_OK)
+		return rc;
+	rc = store_region_get(c, code, region, &req->err);
+	if (rc == GZF_ENOTFOUND)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_region", "region",
+				   "no region with code %lld", (long long)code);
+	if (rc != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = region->path };
+	return api_authorize(req, c, who, action, &obj, audit_action, "region", code);
+}
+
+/* GET /api/v1/housing/estates?region=CODE&after=ID&limit=N */
+static int
+estates_list(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	struct region region;
+	struct estate *list;
+	int64_t after, limit;
+	json_t *items;
+	int rc, n, i;
+
+	if ((rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_query_int(req, "after", 0, INT64_MAX, 0, &after)) != GZF_OK ||
+	    (rc = api_query_int(req, "limit", 1, 200, 50, &limit)) != GZF_OK ||
+	    (rc = api_housing_region(req, c, who, ACT_HOUSING_READ, "estate.list", &region)) != GZF_OK ||
+	    (rc = store_estate_list(c, region.path, (int)limit, after, &list, &n, &req->err)) != GZF_OK)
+		return rc;
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, api_estate_json(&list[i], 1));
+	return http_reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_after",
+		n == limit ? json_integer(list[n - 1].id) : json_null()));
+}
+
+/* The optional members of an estate in body, over what e holds: address, facilities,
+ * transport, near_transport, lng_e6 and lat_e6 (together), photos (media ids). */
+static int
+estate_fields(struct http_req *req, json_t *body, struct estate *e)
+{
+	const char *address = NULL, *facilities = NULL, *transport = NULL;
+	int64_t lng = -1000000000, lat = -1000000000;
+	json_t *photos, *v;
+	size_t i;
+	int rc;
+
+	if ((rc = api_field_string(req, body, "address", 0, 200, &address)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "facilities", 0, 1000, &facilities)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "transport", 0, 1000, &transport)) != GZF_OK ||
+	    (rc = field_int(req, body, "lng_e6", 0, -180000000, 180000000, &lng)) != GZF_OK ||
+	    (rc = field_int(req, body, "lat_e6", 0, -90000000, 90000000, &lat)) != GZF_OK)
+		return rc;
+	if (address != NULL)
+		e->address = address;
+	if (facilities != NULL)
+		e->facilities = facilities;
+	if (transport != NULL) {
+		e->transport = transport;
+		e->near_transport = *transport != '\0';
+	}
+	if ((lng == -1000000000) != (lat == -1000000000))
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "lat_e6",
+				   "lng_e6 and lat_e6 go together");
+	if (lng != -1000000000) {
+		e->has_position = 1;
+		e->lng_e6 = lng;
+		e->lat_e6 = lat;
+	}
+	if ((rc = field_flag(req, body, "near_transport", &e->near_transport)) != GZF_OK)
+		return rc;
+	photos = json_object_get(body, "photos");
+	if (photos != NULL && !json_is_null(photos)) {
+		if (!json_is_array(photos) || json_array_size(photos) > 20)
+			return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "photos",
+					   "photos must be a list of at most 20 media ids");
+		json_array_foreach(photos, i, v)
+			if (!json_is_integer(v) || json_integer_value(v) < 1)
+				return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "photos",
+						   "photos must be a list of media ids");
+		e->photos = json_text(req, photos);
+	}
+	return GZF_OK;
+}
+
+/* The estate's photos must be uploaded photos or images the caller may read (apply 0:
+ * checked before the transaction, as a refusal is audited on its own); apply 1 makes
+ * them public, in the transaction (the listing shows them to anyone). */
+static int
+publish_photos(struct http_req *req, struct db_conn *c, struct caller *who, const struct estate *e,
+	       int apply)
+{
+	json_t *photos = http_json_owned(req, json_loads(e->photos, 0, NULL)), *v;
+	struct object obj;
+	struct media m;
+	size_t i;
+	int rc;
+
+	json_array_foreach(photos, i, v) {
+		rc = store_media_get(c, json_integer_value(v), &m, &req->err);
+		if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(m.purpose, "photo") != 0 &&
+					    strcmp(m.purpose, "image") != 0))
+			return gzf_err_set(&req->err, GZF_EINVAL, "invalid_photo", "photos",
+					   "media %lld is not an uploaded photo", (long long)json_integer_value(v));
+		obj = (struct object){ .owner_id = m.owner_id, .region_path = m.region_path };
+		if (rc != GZF_OK)
+			return rc;
+		rc = apply ? store_media_set_public(c, m.id, 1, &req->err)
+			   : api_authorize(req, c, who, ACT_MEDIA_READ, &obj, "media.read", "media", m.id);
+		if (rc != GZF_OK)
+			return rc;
+	}
+	return GZF_OK;
+}
+
+/* POST /api/v1/housing/estates {"name","region_code", and estate_fields' members} */
+static int
+estate_create(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	struct region region;
+	struct object obj;
+	struct estate e = { .address = "", .facilities = "", .transport = "", .photos = "[]" };
+	int64_t code = 0;
+	json_t *body;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "name", 1, 60, &e.name)) != GZF_OK ||
+	    (rc = field_int(req, body, "region_code", 1, 1, 999999999999, &code)) != GZF_OK ||
+	    (rc = estate_fields(req, body, &e)) != GZF_OK ||
+	    (rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
+		return rc;
+	rc = store_region_get(c, code, &region, &req->err);
+	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && housing_district_of(region.path) == 0))
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_region", "region_code",
+				   "region_code must name a district or a region inside one");
+	if (rc != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = region.path };
+	if ((rc = api_authorize(req, c, who, ACT_HOUSING_MANAGE, &obj, "estate.create", "region", code)) != GZF_OK ||
+	    (rc = publish_photos(req, c, who, &e, 0)) != GZF_OK)
+		return rc;
+	e.city_id = region.city_id;
+	e.region_code = region.code;
+	e.region_path = region.path;
+	e.district_code = housing_district_of(region.path);
+	e.created_by = who->actor.user_id;
+	e.created_at = gzf_now_ms();
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = store_estate_save(c, &e, 0, &e.id, &req->err)) != GZF_OK ||
+	    (rc = publish_photos(req, c, who, &e, 1)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "estate.create", "estate", e.id, region.code, "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = store_estate_get(c, e.id, &e, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 201, json_pack("{s:o}", "estate", api_estate_json(&e, 1)));
+}
+
+/* PATCH /api/v1/housing/estates/:id {estate_fields' members} */
+static int
+estate_patch(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	struct estate e;
+	json_t *body;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = load_estate(req, c, &who, ACT_HOUSING_MANAGE, "estate.update", &e)) != GZF_OK ||
+	    (rc = estate_fields(req, body, &e)) != GZF_OK ||
+	    (rc = publish_photos(req, c, who, &e, 0)) != GZF_OK ||
+	    (rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = store_estate_update(c, &e, &req->err)) != GZF_OK ||
+	    (rc = publish_photos(req, c, who, &e, 1)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "estate.update", "estate", e.id, e.region_code, "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = store_estate_get(c, e.id, &e, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:o}", "estate", api_estate_json(&e, 1)));
+}
+
+/* GET /api/v1/housing/estates/:id — with its buildings. */
+static int
+estate_get(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	struct estate e;
+	struct building *list;
+	json_t *o, *items;
+	int rc, n, i;
+
+	if ((rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = load_estate(req, c, &who, ACT_HOUSING_READ, "estate.read", &e)) != GZF_OK ||
+	    (rc = store_building_list(c, e.id, &list, &n, &req->err)) != GZF_OK)
+		return rc;
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)list[i].id,
+			"name", list[i].name, "floors", (json_int_t)list[i].floors));
+	o = api_estate_json(&e, 1);
+	json_object_set_new(o, "buildings", items);
+	return http_reply_json(req, 200, json_pack("{s:o}", "estate", o));
+}
+
+/* POST /api/v1/housing/estates/:id/buildings {"name","floors"} */
+static int
+building_create(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	struct estate e;
+	struct building b = { 0 };
+	json_t *body;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "name", 1, 30, &b.name)) != GZF_OK ||
+	    (rc = field_int(req, body, "floors", 0, 0, 200, &b.floors)) != GZF_OK ||
+	    (rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = load_estate(req, c, &who, ACT_HOUSING_MANAGE, "building.create", &e)) != GZF_OK)
+		return rc;
+	b.city_id = e.city_id;
+	b.estate_id = e.id;
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = store_building_save(c, &b, 0, &b.id, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "building.create", "building", b.id, e.region_code, "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 201, json_pack("{s:{s:I, s:I, s:s, s:I}}", "building",
+		"id", (json_int_t)b.id, "estate_id", (json_int_t)e.id, "name", b.name,
+		"floors", (json_int_t)b.floors));
+}
+
+/* POST /api/v1/housing/estates/:id/publish — publish every vacant unit of the estate. */
+static int
+estate_publish(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	struct estate e;
+	int64_t count = 0;
+	int rc;
+
+	if ((rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = load_estate(req, c, &who, ACT_HOUSING_PUBLISH, "estate.publish", &e)) != GZF_OK ||
+	    (rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = store_estate_publish(c, e.id, gzf_now_ms(), &count, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "estate.publish", "estate", e.id, e.region_code, "ok",
+			    arena_printf(req->arena, "{\"units\":%lld}", (long long)count))) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:I}", "published", (json_int_t)count));
+}
+
+/* GET /api/v1/housing/units?estate=ID&region=CODE&after=ID&limit=N */
+static int
+units_list(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	struct region region;
+	struct unit *list;
+	int64_t estate, after, limit;
+	json_t *items;
+	int rc, n, i;
+
+	if ((rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_query_int(req, "estate", 0, INT64_MAX, 0, &estate)) != GZF_OK ||
+	    (rc = api_query_int(req, "after", 0, INT64_MAX, 0, &after)) != GZF_OK ||
+	    (rc = api_query_int(req, "limit", 1, 500, 100, &limit)) != GZF_OK ||
+	    (rc = api_housing_region(req, c, who, ACT_HOUSING_READ, "unit.list", &region)) != GZF_OK ||
+	    (rc = store_unit_list(c, region.path, estate, (int)limit, after, &list, &n, &req->err)) != GZF_OK)
+		return rc;
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, api_unit_json(&list[i], 1));
+	return http_reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_after",
+		n == limit ? json_integer(list[n - 1].id) : json_null()));
+}
+
+/* POST /api/v1/housing/units {"building_id","unit_no","layout","floor_area_dm2",
+ * "usable_area_dm2","floor","orientation","fitted","rent_fen"} */
+static int
+unit_create(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	struct building b;
+	struct estate e;
+	struct object obj;
+	struct unit u = { 0 };
+	int64_t building_id = 0;
+	json_t *body;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = field_int(req, body, "building_id", 1, 1, INT64_MAX, &building_id)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "unit_no", 1, 20, &u.unit_no)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "layout", 1, 16, &u.layout)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "orientation", 0, 10, &u.orientation)) != GZF_OK ||
+	    (rc = field_int(req, body, "floor_area_dm2", 1, 100, 100000, &u.floor_area_dm2)) != GZF_OK ||
+	    (rc = field_int(req, body, "usable_area_dm2", 0, 100, 100000, &u.usable_area_dm2)) != GZF_OK ||
+	    (rc = field_int(req, body, "floor", 1, -5, 200, &u.floor)) != GZF_OK ||
+	    (rc = field_int(req, body, "rent_fen", 1, 0, 100000000, &u.rent_fen)) != GZF_OK ||
+	    (rc = field_flag(req, body, "fitted", &u.fitted)) != GZF_OK)
+		return rc;
+	if (!housing_layout_valid(u.layout))
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "layout", "layout is not valid");
+	if (u.usable_area_dm2 == 0)
+		u.usable_area_dm2 = u.floor_area_dm2;
+	if (u.usable_area_dm2 > u.floor_area_dm2)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "usable_area_dm2",
+				   "the usable area cannot exceed the floor area");
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
+		return rc;
+	rc = store_building_get(c, building_id, &b, &req->err);
+	if (rc == GZF_ENOTFOUND)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_building", "building_id", "no such building");
+	if (rc != GZF_OK || (rc = store_estate_get(c, b.estate_id, &e, &req->err)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = e.region_path };
+	if ((rc = api_authorize(req, c, who, ACT_HOUSING_MANAGE, &obj, "unit.create", "estate", e.id)) != GZF_OK)
+		return rc;
+	u.city_id = e.city_id;
+	u.estate_id = e.id;
+	u.building_id = b.id;
+	u.district_code = housing_district_of(e.region_path);
+	u.region_path = e.region_path;
+	u.near_transport = e.near_transport;
+	u.created_at = gzf_now_ms();
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = store_unit_save(c, &u, 0, &u.id, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "unit.create", "unit", u.id, e.region_code, "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = store_unit_get(c, u.id, &u, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 201, json_pack("{s:o}", "unit", api_unit_json(&u, 1)));
+}
+
+/* GET /api/v1/housing/units/:id */
+static int
+unit_get(struct http_req *req)
+{
+	struct caller *who;
+	struct db_conn *c;
+	struct unit u;
+	int rc;
+
+	if ((rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = load_unit(req, c, &who, ACT_HOUSING_READ, "unit.read", &u)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:o}", "unit", api_unit_json(&u, 1)));
+}
+
+/* POST /api/v1/housing/units/:id/status {"status","reason"} — only legal changes;
+ * the change and its reason are audited. */
+static int
+unit_status(struct http_req *req)
+{
+	const char *status, *reason;
+	struct caller *who;
+	struct db_conn *c;
+	struct unit u;
+	json_t *body, *detail;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "status", 1, 20, &status)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "reason", 0, 200, &reason)) != GZF_OK)
+		return rc;
+	if (!housing_status_valid(status))
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "status",
+				   "status must be vacant, reserved, allocated, occupied, under_repair or withdrawn");
+	if ((rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = load_unit(req, c, &who, ACT_HOUSING_MANAGE, "unit.status", &u)) != GZF_OK)
+		return rc;
+	if (!housing_transition_ok(u.status, status))
+		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", "status",
+				   "a unit that is %s cannot become %s", u.status, status);
+	detail = http_json_owned(req, json_pack("{s:s, s:s, s:s?}", "from", u.status, "to", status,
+						"reason", reason));
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = store_unit_set_status(c, u.id, status, gzf_now_ms(), &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "unit.status", "unit", u.id, housing_district_of(u.region_path), "ok",
+			    json_text(req, detail))) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = store_unit_get(c, u.id, &u, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:o}", "unit", api_unit_json(&u, 1)));
+}
+
+static int
+unit_publish(struct http_req *req)
+{
+	return unit_set_published(req, 1);
+}
+
+static int
+unit_unpublish(struct http_req *req)
+{
+	return unit_set_published(req, 0);
+}
+
+/* POST /api/v1/housing/units/:id/publish | unpublish — only a vacant unit is published. */
+static int
+unit_set_published(struct http_req *req, int published)
+{
+	const char *action = published ? "unit.publish" : "unit.unpublish";
+	struct caller *who;
+	struct db_conn *c;
+	struct unit u;
+	int rc;
+
+	if ((rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = load_unit(req, c, &who, ACT_HOUSING_PUBLISH, action, &u)) != GZF_OK)
+		return rc;
+	if (published && strcmp(u.status, "vacant") != 0)
+		return gzf_err_set(&req->err, GZF_ESTATE, "unit_not_vacant", NULL,
+				   "only a vacant unit can be published (this one is %s)", u.status);
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = store_unit_set_published(c, u.id, published, gzf_now_ms(), &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, action, "unit", u.id, housing_district_of(u.region_path), "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = store_unit_get(c, u.id, &u, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:o}", "unit", api_unit_json(&u, 1)));
+}

@@ -1,0 +1,25 @@
+/*
+ * housing.h — what the housing API files (housing.c, housing_io.c, listings.c) share:
+ * the JSON shapes of estates and units and the region a staff request acts on.
+ */
+#ifndef GZF_API_HOUSING_H
+#define GZF_API_HOUSING_H
+
+#include "api/api.h"
+#include "store/housing.h"
+
+/* api_estate_json — an estate as JSON; staff adds the counts and times the public
+ * does not see. A new reference. */
+json_t *api_estate_json(const struct estate *e, int staff);
+
+/* api_unit_json — a unit as JSON; staff adds its status and publication. */
+json_t *api_unit_json(const struct unit *u, int staff);
+
+/*
+ * api_housing_region — the region named by the "region" query parameter (the caller's
+ * own when absent), with action authorised on it. GZF_EINVAL for an unknown region.
+ */
+int api_housing_region(struct http_req *req, struct db_conn *c, struct caller *who,
+		       enum action action, const char *audit_action, struct region *region);
+
+#endif
