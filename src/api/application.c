@@ -117,7 +117,7 @@ api_app_json(struct http_req *req, struct db_conn *c, const struct application *
 	int n, i;
 
 	o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s?, s:s, s:I, s:I, s:b, s:i, s:i, s:i,"
-		      " s:s?, s:s?, s:s?, s:s?, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
+		      " s:s*, s:s*, s:s*, s:s*, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
 		      "id", (json_int_t)a->id, "city_id", (json_int_t)a->city_id,
 		      "community_code", (json_int_t)a->region_code, "kind", a->kind,
 		      "status", a->status, "step", a->step, "step_kind",

@@ -170,6 +170,9 @@ checklist(struct http_req *req)
 }
 
 /* POST /api/v1/applications/:id/decision {"action","reason","version","failed_criterion"?} */
+/* The decisions a step may take (workflow_action_check says which, where). */
+static const char *const actions[] = { "accept", "approve", "correct", "refuse", NULL };
+
 static int
 decide(struct http_req *req)
 {
@@ -185,7 +188,7 @@ decide(struct http_req *req)
 	int rc, n, k, found, version;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "action", 1, 20, &action)) != GZF_OK ||
+	    (rc = api_read_choice(req, "action", actions, &action)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "reason", 0, 500, &reason)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "failed_criterion", 0, 40, &failed)) != GZF_OK)
 		return rc;
@@ -199,6 +202,10 @@ decide(struct http_req *req)
 		return rc;
 	http_json_owned(req, chain);
 	step = workflow_step(chain, a.step_index);
+	/* A stale view loses first: whoever decided before moved the application on. */
+	if (json_integer_value(jv) != a.version)
+		return gzf_err_set(&req->err, GZF_ECONFLICT, "version_conflict", "version",
+				   "someone else decided this application in the meantime: reload it");
 	kind = workflow_step_str(step, "kind");
 	if ((rc = workflow_action_check(a.status, kind, action, &req->err)) != GZF_OK) {
 		api_audit_alone(req, c, who, "application.decide", "application", a.id, a.region_code,
@@ -211,9 +218,6 @@ decide(struct http_req *req)
 		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "not_your_step", NULL,
 				   "the %s step is decided by the role %s", a.step,
 				   workflow_step_str(step, "role"));
-	if (json_integer_value(jv) != a.version)
-		return gzf_err_set(&req->err, GZF_ECONFLICT, "version_conflict", "version",
-				   "someone else decided this application in the meantime: reload it");
 	if ((strcmp(action, "correct") == 0 || strcmp(action, "refuse") == 0) &&
 	    (reason == NULL || *reason == '\0'))
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "reason",
@@ -601,6 +605,7 @@ job_dept_check(struct app *app, struct db_conn *c, const char *city_id, const ch
 	a.criteria = arena_strdup(ar, text);
 	free(text);
 	a.overall = overall;
+	a.delay_reason = NULL;
 	if ((rc = app_event_close(c, a.id, now, "checked",
 				  arena_printf(ar, "rules: %s", overall), 0, err)) != GZF_OK ||
 	    (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, err)) != GZF_OK ||

@@ -31,27 +31,33 @@ static const char *const relations[] = { "spouse", "child", "parent", "other", N
 static const char *const tenures[] = { "none", "rented", "owned", "staff_dorm", "other", NULL };
 static const char *const groups[] = { "elderly", "disabled", "dibao", "tekun", "veteran", NULL };
 
+/* The demo city's chain: 15 working days from acceptance to the city's approval. */
+static const char default_chain[] =
+	"{\"total_days\":15,\"steps\":["
+	"{\"code\":\"acceptance\",\"name\":\"社区受理\",\"kind\":\"acceptance\","
+	"\"role\":\"community_clerk\",\"level\":\"community\",\"days\":3},"
+	"{\"code\":\"street\",\"name\":\"街道审核\",\"kind\":\"review\","
+	"\"role\":\"street_reviewer\",\"level\":\"street\",\"days\":3},"
+	"{\"code\":\"district\",\"name\":\"区级审核\",\"kind\":\"review\","
+	"\"role\":\"district_reviewer\",\"level\":\"district\",\"days\":3},"
+	"{\"code\":\"dept_check\",\"name\":\"部门联审\",\"kind\":\"dept\","
+	"\"level\":\"city\",\"days\":2},"
+	"{\"code\":\"city\",\"name\":\"市级审批\",\"kind\":\"review\","
+	"\"role\":\"city_approver\",\"level\":\"city\",\"days\":3},"
+	"{\"code\":\"publicity\",\"name\":\"公示\",\"kind\":\"publicity\","
+	"\"level\":\"city\",\"days\":7}],"
+	"\"materials\":["
+	"{\"code\":\"id_card\",\"name\":\"身份证\",\"required\":true},"
+	"{\"code\":\"hukou_book\",\"name\":\"户口簿\",\"required\":true},"
+	"{\"code\":\"marriage\",\"name\":\"婚姻证明\",\"required\":false},"
+	"{\"code\":\"income\",\"name\":\"收入证明\",\"required\":false},"
+	"{\"code\":\"lease\",\"name\":\"租赁合同\",\"required\":false},"
+	"{\"code\":\"special_group\",\"name\":\"特殊群体证明\",\"required\":false}]}";
+
 json_t *
 workflow_chain_default(void)
 {
-	return json_pack(
-		"{s:i, s:[{s:s,s:s,s:s,s:s,s:s,s:i}, {s:s,s:s,s:s,s:s,s:s,s:i}, {s:s,s:s,s:s,s:s,s:s,s:i},"
-		" {s:s,s:s,s:s,s:s,s:i}, {s:s,s:s,s:s,s:s,s:s,s:i}, {s:s,s:s,s:s,s:i}],"
-		" s:[{s:s,s:s,s:b}, {s:s,s:s,s:b}, {s:s,s:s,s:b}, {s:s,s:s,s:b}, {s:s,s:s,s:b}, {s:s,s:s,s:b}]}",
-		"total_days", 15, "steps",
-		"code", "acceptance", "name", "社区受理", "kind", "acceptance", "role", "community_clerk", "level", "community", "days", 3,
-		"code", "street", "name", "街道审核", "kind", "review", "role", "street_reviewer", "level", "street", "days", 3,
-		"code", "district", "name", "区级审核", "kind", "review", "role", "district_reviewer", "level", "district", "days", 3,
-		"code", "dept_check", "name", "部门联审", "kind", "dept", "level", "city", "days", 2,
-		"code", "city", "name", "市级审批", "kind", "review", "role", "city_approver", "level", "city", "days", 3,
-		"code", "publicity", "name", "公示", "kind", "publicity", "level", "city", "days", 7,
-		"materials",
-		"code", "id_card", "name", "身份证", "required", 1,
-		"code", "hukou_book", "name", "户口簿", "required", 1,
-		"code", "marriage", "name", "婚姻证明", "required", 0,
-		"code", "income", "name", "收入证明", "required", 0,
-		"code", "lease", "name", "租赁合同", "required", 0,
-		"code", "special_group", "name", "特殊群体证明", "required", 0);
+	return json_loads(default_chain, 0, NULL);
 }
 
 static int

@@ -281,7 +281,7 @@ test('department check: a partner outage delays the step with a visible reason, 
     const inbox = await res.s.request('GET', '/api/v1/me/messages');
     assert.ok(inbox.json.items.some((m) => m.kind === 'delayed'));
   } finally {
-    await sim.deptOutage('tax', 'up');
+    await sim.deptOutage('tax', 'ok');
   }
   retryJobs();
   const a = await until(async () => { const x = await get(res.s, id); return x.step === 'city' ? x : null; }, 'the city step');

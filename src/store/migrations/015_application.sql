@@ -6,6 +6,22 @@
 -- application_events: the timeline, one row per step an application reached.
 -- application_materials: uploaded materials (bytes in media). messages: residents' inbox.
 -- objections: objections lodged during the publicity period.
+-- sms_codes gains the purpose "counter_consent" (a person confirms a counter application). Codes
+-- live ten minutes, so the table is rebuilt empty: a code sent during the upgrade is
+-- simply asked for again.
+DROP TABLE sms_codes;
+CREATE TABLE sms_codes (
+	id @ID@,
+	city_id BIGINT NOT NULL,
+	phone_hash TEXT NOT NULL,
+	purpose TEXT NOT NULL CHECK (purpose IN ('register', 'reset_password', 'counter_consent')),
+	code_hash TEXT NOT NULL,
+	created_at BIGINT NOT NULL,
+	expires_at BIGINT NOT NULL,
+	attempts INTEGER NOT NULL DEFAULT 0,
+	used_at BIGINT
+);
+CREATE INDEX sms_codes_phone ON sms_codes (phone_hash, purpose, created_at);
 CREATE TABLE review_chains (
 	city_id BIGINT PRIMARY KEY,
 	chain TEXT NOT NULL,
