@@ -176,7 +176,7 @@ static const char *const actions[] = { "accept", "approve", "correct", "refuse",
 static int
 decide(struct http_req *req)
 {
-	const char *action, *reason, *failed, *kind, *outcome, *title;
+	const char *action, *reason, *failed, *kind, *outcome, *title, *decider;
 	struct application a;
 	struct app_material *mats;
 	struct caller *who;
@@ -185,7 +185,7 @@ decide(struct http_req *req)
 	json_t *body, *chain, *jv, *missing;
 	int64_t now = gzf_now_ms();
 	size_t i;
-	int rc, n, k, found, version;
+	int rc, n, k, found, version, stale;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK ||
 	    (rc = api_read_choice(req, "action", actions, &action)) != GZF_OK ||
@@ -202,22 +202,25 @@ decide(struct http_req *req)
 		return rc;
 	http_json_owned(req, chain);
 	step = workflow_step(chain, a.step_index);
-	/* A stale view loses first: whoever decided before moved the application on. */
-	if (json_integer_value(jv) != a.version)
+	kind = workflow_step_str(step, "kind");
+	/* The step's role decides it; objections after publicity go to the city approver;
+	 * the department check finishes by itself (the action check refuses it). A caller
+	 * whose view is stale gets the conflict, whatever the step is now: of two reviewers
+	 * acting at once, one wins and the other is told to reload. */
+	decider = strcmp(kind, "publicity") == 0 ? authz_role_name(ROLE_CITY_APPROVER)
+						 : workflow_step_str(step, "role");
+	stale = json_integer_value(jv) != a.version;
+	if (*decider != '\0' && strcmp(decider, authz_role_name(who->actor.role)) != 0 && !stale)
+		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "not_your_step", NULL,
+				   "the %s step is decided by the role %s", a.step, decider);
+	if (stale)
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "version_conflict", "version",
 				   "someone else decided this application in the meantime: reload it");
-	kind = workflow_step_str(step, "kind");
 	if ((rc = workflow_action_check(a.status, kind, action, &req->err)) != GZF_OK) {
 		api_audit_alone(req, c, who, "application.decide", "application", a.id, a.region_code,
 				"failed", arena_printf(req->arena, "{\"action\":\"%s\",\"why\":\"illegal\"}", action));
 		return rc;
 	}
-	/* Objections after publicity are decided by the city approver. */
-	if (strcmp(workflow_step_str(step, "role"), authz_role_name(who->actor.role)) != 0 &&
-	    !(strcmp(kind, "publicity") == 0 && who->actor.role == ROLE_CITY_APPROVER))
-		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "not_your_step", NULL,
-				   "the %s step is decided by the role %s", a.step,
-				   workflow_step_str(step, "role"));
 	if ((strcmp(action, "correct") == 0 || strcmp(action, "refuse") == 0) &&
 	    (reason == NULL || *reason == '\0'))
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "reason",
@@ -362,7 +365,7 @@ report(struct http_req *req)
 	const json_t *s;
 	json_t *chain, *steps;
 	char code[24];
-	int64_t days, *first, *last;
+	int64_t days;
 	int *took, *totals, rc, n, i, k, m, within, total_n = 0, total_in = 0, limit;
 	size_t si;
 
@@ -401,25 +404,21 @@ report(struct http_req *req)
 			"p90_days", quantile(took, m, 90),
 			"within_limit_share", m ? (double)within / m : 0.0));
 	}
-	/* The whole review, per application: first arrival to the last finish before publicity. */
-	first = arena_alloc(req->arena, sizeof(int64_t) * (size_t)(n + 1));
-	last = arena_alloc(req->arena, sizeof(int64_t) * (size_t)(n + 1));
+	/* The whole review, per application (its events are together, oldest first): first
+	 * arrival to the last finish before publicity. */
 	totals = arena_alloc(req->arena, sizeof(int) * (size_t)(n + 1));
-	for (i = 0, m = 0; i < n; i++) {
+	for (i = 0, k = 0, m = 0; i < n; i++) {
 		const json_t *st = workflow_step(chain, workflow_step_find(chain, ev[i].step));
 
+		if (i == 0 || ev[i].application_id != ev[i - 1].application_id)
+			k = i; /* the application's first event */
 		if (strcmp(workflow_step_str(st, "kind"), "publicity") == 0 ||
 		    !(strcmp(ev[i].outcome, "refused") == 0 ||
 		      (strcmp(ev[i].outcome, "approved") == 0 &&
 		       strcmp(workflow_step_str(workflow_step(chain, workflow_step_find(chain, ev[i].step) + 1), "kind"), "publicity") == 0)))
 			continue;
-		/* ev[i] ends a review: find its application's first arrival. */
-		first[m] = ev[i].arrived_at;
-		for (k = 0; k < n; k++)
-			if (ev[k].application_id == ev[i].application_id && ev[k].arrived_at < first[m])
-				first[m] = ev[k].arrived_at;
-		last[m] = ev[i].finished_at;
-		if ((rc = calendar_working_days_between(c, code, first[m], last[m], &totals[m], &req->err)) != GZF_OK)
+		if ((rc = calendar_working_days_between(c, code, ev[k].arrived_at, ev[i].finished_at,
+							&totals[m], &req->err)) != GZF_OK)
 			return rc;
 		total_in += totals[m] <= json_integer_value(json_object_get(chain, "total_days"));
 		m++;

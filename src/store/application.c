@@ -256,7 +256,7 @@ app_events_finished(struct db_conn *c, int64_t city_id, int64_t since, struct ap
 {
 	return events_query(c, "SELECT " EVENT_COLUMNS " FROM application_events"
 			    " WHERE city_id = $1 AND finished_at > 0 AND arrived_at >= $2"
-			    " ORDER BY step, id LIMIT 20000", DB_ARGS(DB_I(city_id), DB_I(since)),
+			    " ORDER BY application_id DESC, id LIMIT 20000", DB_ARGS(DB_I(city_id), DB_I(since)),
 			    out, n, err);
 }
 

@@ -124,7 +124,8 @@ int app_events(struct db_conn *c, int64_t app_id, struct app_event **out, int *n
 	       struct gzf_err *err);
 
 /* app_events_finished — the city's finished timeline entries since since (for the
- * processing-time report). */
+ * processing-time report): each application's together, oldest first; the newest
+ * applications first, at most 20000 entries. */
 int app_events_finished(struct db_conn *c, int64_t city_id, int64_t since,
 			struct app_event **out, int *n, struct gzf_err *err);
 

@@ -8,6 +8,7 @@ import { startGzf } from '../lib/gzf.mjs';
 import { startSim } from '../lib/sim.mjs';
 import { newPhone, session, registerResident, staffLogin } from '../lib/accounts.mjs';
 import { pdf, png } from '../lib/files.mjs';
+import { idNumber } from '../lib/sim.mjs';
 
 const PASSWORD = 'Gzf-demo-2026';
 const ADMIN = ['city_admin', 'system_admin'];
@@ -32,7 +33,17 @@ const POLICY = {
   'rules.put': ADMIN,
   // Asking the departments about a household: those who review cases.
   'dept.check': CASEWORK,
+  // A city's review chain: its administrators; the processing-time report: they, the city
+  // approver and the supervisors above.
+  'chain.put': ADMIN,
+  'report.read': [...ADMIN, 'city_approver', 'province_supervisor', 'ministry_supervisor'],
 };
+// A valid review chain: acceptance, one review, publicity.
+const CHAIN = { total_days: 10, steps: [
+  { code: 'acceptance', name: '受理', kind: 'acceptance', role: 'community_clerk', level: 'community', days: 3 },
+  { code: 'city', name: '审批', kind: 'review', role: 'city_approver', level: 'city', days: 5 },
+  { code: 'publicity', name: '公示', kind: 'publicity', level: 'city', days: 7 }],
+materials: [{ code: 'id_card', name: '身份证', required: true }, { code: 'hukou_book', name: '户口簿', required: true }] };
 // The demo staff: one per role, placed down the Daqing branch of the tree.
 const ACTORS = [
   ['sz_clerk', 'community_clerk', 230602001001],
@@ -250,6 +261,8 @@ function cityRequests(city) {
     'calendar.delete': ['DELETE', `/api/v1/calendar/days/2030-01-08?city=${city}`],
     'rules.put': ['PUT', `/api/v1/cities/${city}/eligibility-rules`, { rules: { income_fen_month_per_capita_max: 210000 } }],
     'dept.check': ['POST', `/api/v1/cities/${city}/dept-check`, { persons: [{ id_number: '230602198001010126', name: '测试', relation: 'self' }] }],
+    'chain.put': ['PUT', `/api/v1/cities/${city}/review-chain`, { chain: CHAIN }],
+    'report.read': ['GET', `/api/v1/cities/${city}/processing-report`],
   };
 }
 
@@ -338,4 +351,83 @@ test('housing endpoints × every role × own, child, sibling and parent region',
       assert.equal(r.status, status, `${spec[0]} ${spec[1]}: ${r.text}`);
     }
   }
+});
+
+// Applications: each lies in a community; every role × applications in its own community
+// subtree and outside it (sibling community, another street, another district), and a
+// resident × someone else's application. Deciding is for the step's role only: the
+// applications wait at acceptance, so the community clerk of that community decides
+// (with "approve", which acceptance does not take: the clerk gets 422 and nothing changes;
+// other roles of the region are told it is not their step).
+const APP_POLICY = {
+  'application.get': [...CASEWORK, 'city_admin'],
+  // The department evidence and the rule checklist: those who review.
+  'application.checklist': CASEWORK,
+  'application.material': [...CASEWORK, 'city_admin'],
+  'application.decide': ['community_clerk'],
+};
+const APP_COMMUNITIES = [230602001001, 230602001002, 230602002001, 230603001001];
+
+test('applications × every role × own community subtree and outside it; residents × others\' applications', async () => {
+  const apps = new Map(); // community → {id, material, owner}
+  for (const community of APP_COMMUNITIES) {
+    const res = await registerResident(srv, sim);
+    const id = idNumber(`23060219850101${community % 10}1`.padEnd(17, '0').slice(0, 17));
+    const p = await sim.deptPerson(id);
+    let r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: community, draft_step: 5, household: {
+      kind: 'rental', applicant: { name: '权限测试', id_number: id, relation: 'self', occupation: '工人', income_fen_month: p.declare.income_fen_month, groups: [] },
+      members: [], housing: { area_m2: 10, tenure: 'rented' }, assets: { properties: 0, vehicles: 0, vehicle_value_fen: 0, business_value_fen: 0 },
+      residence_years: 5, employment_years: 0, declaration_signed: true } } });
+    assert.equal(r.status, 201, r.text);
+    const app = r.json.application.id;
+    let material;
+    for (const [code, body, name] of [['id_card', pdf('id'), 'id.pdf'], ['hukou_book', png(8, 8), 'hukou.png']]) {
+      r = await res.s.request('POST', `/api/v1/applications/${app}/materials?code=${code}&name=${name}`, { body, headers: { 'content-type': 'application/octet-stream' } });
+      assert.equal(r.status, 201, r.text);
+      material ??= r.json.material.id;
+    }
+    r = await res.s.request('POST', `/api/v1/applications/${app}/submit`, { json: {} });
+    assert.equal(r.status, 200, r.text);
+    apps.set(community, { id: app, material, owner: res, version: r.json.application.version });
+  }
+  const specs = ({ id, material, version }) => ({
+    'application.get': ['GET', `/api/v1/applications/${id}`],
+    'application.checklist': ['GET', `/api/v1/applications/${id}/checklist`],
+    'application.material': ['GET', `/api/v1/applications/${id}/materials/${material}`],
+    'application.decide': ['POST', `/api/v1/applications/${id}/decision`, { action: 'approve', version }],
+  });
+  const wrong = [];
+  let cells = 0;
+  for (const [username, role, code] of ACTORS) {
+    const s = await staffLogin(srv, username, PASSWORD);
+    const own = await region(code);
+    for (const community of APP_COMMUNITIES) {
+      const inside = (await region(community)).path.startsWith(own.path);
+      for (const [endpoint, spec] of Object.entries(specs(apps.get(community)))) {
+        const expectAllow = APP_POLICY[endpoint].includes(role) && inside;
+        const r = await send(s, spec);
+        cells += 1;
+        if (expectAllow === denied(r) || r.status >= 500) wrong.push(`${role} ${endpoint} ${community}: ${r.status} ${r.text.slice(0, 120)}`);
+        if (endpoint === 'application.decide' && expectAllow) assert.equal(r.json.error.code, 'illegal_transition', r.text);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.equal(cells, ACTORS.length * APP_COMMUNITIES.length * 4);
+  // Nothing was decided: every application still waits at acceptance, unchanged.
+  for (const { id, owner, version } of apps.values()) {
+    const r = await owner.s.request('GET', `/api/v1/applications/${id}`);
+    assert.equal(r.json.application.step, 'acceptance');
+    assert.equal(r.json.application.version, version);
+  }
+  // A resident sees their own application, never another's (as if it did not exist);
+  // anonymous callers nothing.
+  const [a, b] = [...apps.values()];
+  for (const [endpoint, spec] of Object.entries(specs(b))) {
+    const r = await send(a.owner.s, spec);
+    assert.ok(r.status === 404 || r.status === 403, `${endpoint}: ${r.status}`);
+    assert.equal((await send(session(srv), spec)).status, 401, endpoint);
+  }
+  assert.equal((await send(b.owner.s, specs(b)['application.get'])).status, 200);
+  assert.equal((await send(b.owner.s, specs(b)['application.material'])).status, 200);
 });
