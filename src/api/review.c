@@ -472,7 +472,7 @@ static int
 objection_post(struct http_req *req)
 {
 	struct app *app = req->app;
-	const char *text, *contact;
+	const char *text, *contact, *scope;
 	struct application a;
 	struct caller *who;
 	struct db_conn *c;
@@ -496,6 +496,10 @@ objection_post(struct http_req *req)
 	if (strlen(text) < 5)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "text",
 				   "say what is wrong (at least a few words)");
+	scope = arena_printf(req->arena, "%s:%s", throttle_objection_ip.name, req->client_ip);
+	if ((rc = api_throttle_check(req, c, scope)) != GZF_OK ||
+	    (rc = api_throttle_hit(req, c, &throttle_objection_ip, scope, a.city_id, NULL)) != GZF_OK)
+		return rc;
 	if (contact != NULL)
 		crypto_seal(req->arena, app->secrets->data_key, contact, &sealed);
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||

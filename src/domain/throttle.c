@@ -41,3 +41,8 @@ throttle_next(const struct throttle_policy *p, int attempts, int64_t now)
 	delay = p->base_delay_ms << (extra > 20 ? 20 : extra);
 	return now + (delay < p->lock_ms ? delay : p->lock_ms);
 }
+
+/* Public objections during publicity: a few an hour from one address, then slower. */
+const struct throttle_policy throttle_objection_ip = {
+	"objection:ip", 5, 20, 10 * SECOND, HOUR, HOUR
+};

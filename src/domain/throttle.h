@@ -1,7 +1,7 @@
 /*
  * throttle.h — how repeated attempts are slowed down and then locked out: failed
  * logins per account and per client address, SMS codes per phone and per address,
- * wrong codes per phone.
+ * wrong codes per phone, public objections per address.
  */
 #ifndef GZF_DOMAIN_THROTTLE_H
 #define GZF_DOMAIN_THROTTLE_H
@@ -22,6 +22,7 @@ extern const struct throttle_policy throttle_login_ip;      /* wrong passwords, 
 extern const struct throttle_policy throttle_sms_phone;     /* codes sent, per phone */
 extern const struct throttle_policy throttle_sms_ip;        /* codes sent, per address */
 extern const struct throttle_policy throttle_code_phone;    /* wrong codes, per phone */
+extern const struct throttle_policy throttle_objection_ip;  /* public objections, per address */
 
 /*
  * throttle_next — after an attempt that counts, given attempts_in_window (including

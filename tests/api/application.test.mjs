@@ -345,6 +345,12 @@ test('one household to qualified through publicity (masked, with an objection); 
   assert.equal((await decide(approver, await get(approver, good.id), 'approve')).status, 422);
   r = await session(srv).request('POST', `/api/v1/publicity/${good.id}/objections`, { json: { text: '该户在外地有房产', contact: '13900009999' } });
   assert.equal(r.status, 201, r.text);
+  // Objections are public, so one address is slowed down after a few.
+  const anon = session(srv);
+  const statuses = [];
+  for (let i = 0; i < 7; i += 1)
+    statuses.push((await anon.request('POST', `/api/v1/publicity/${good.id}/objections`, { json: { text: `重复的异议内容第${i}条` } })).status);
+  assert.deepEqual(statuses, [201, 201, 201, 201, 201, 201, 429]);
   // The period ends (forced here): an objection sends it to the city approver.
   retryJobs();
   let a = await until(async () => { const x = await get(approver, good.id); return x.status === 'review' ? x : null; }, 'objection review');
