@@ -71,8 +71,12 @@ api_app_load(struct http_req *req, struct db_conn *c, const struct caller *who,
 		action = ACT_APP_COUNTER;
 	obj = (struct object){ .owner_id = a->owner_id, .region_path = a->region_path };
 	rc = api_authorize(req, c, who, action, &obj, "application.access", "application", a->id);
-	/* Someone else's application is, to a resident, no application at all. */
-	if (rc == GZF_EFORBIDDEN && who->actor.kind == ACTOR_RESIDENT)
+	/* Someone else's application is, to a resident, no application at all; so is a
+	 * resident's unsubmitted draft to staff (a counter draft is the clerks' own work). */
+	if (rc == GZF_OK && who->actor.kind == ACTOR_STAFF && strcmp(a->status, "draft") == 0 &&
+	    a->counter_clerk_id == 0)
+		rc = GZF_EFORBIDDEN;
+	if (rc == GZF_EFORBIDDEN && (who->actor.kind == ACTOR_RESIDENT || strcmp(a->status, "draft") == 0))
 		return gzf_err_set(&req->err, GZF_ENOTFOUND, "application_not_found", NULL,
 				   "no such application");
 	return rc;

@@ -138,14 +138,12 @@ test('a draft is saved at every step and resumed on another device; personal dat
   const stranger = await registerResident(srv, sim);
   assert.equal((await stranger.s.request('GET', `/api/v1/applications/${a.id}`)).status, 404);
   assert.equal((await stranger.s.request('PUT', `/api/v1/applications/${a.id}`, { json: { draft_step: 4 } })).status, 404);
-  // Staff of the community see it masked.
-  const seen = await get(clerk, a.id);
-  assert.match(seen.household.applicant.id_number, /^\d{6}\*+\w{4}$/);
-  assert.notEqual(seen.household.bank.account, h.bank.account);
-  assert.equal(seen.applicant_name, '李*');
-  // Staff of another district do not.
-  const lf = await staffLogin(srv, 'sartu_reviewer', PASSWORD);
-  assert.equal((await lf.request('GET', `/api/v1/applications/${a.id}`)).status, 200);
+  // Until it is submitted, a draft is the resident's alone: staff do not see it.
+  for (const s of [clerk, street, approver]) {
+    r = await s.request('GET', `/api/v1/applications/${a.id}`);
+    assert.equal(r.status, 404, r.text);
+    assert.equal(r.json.error.code, 'application_not_found');
+  }
 });
 
 test('materials: a file named .pdf that is not a PDF is refused and nothing is attached; only the owner and staff read them', async () => {
@@ -166,7 +164,8 @@ test('materials: a file named .pdf that is not a PDF is refused and nothing is a
   r = await res.s.request('GET', m[0].url);
   assert.equal(r.status, 200);
   assert.equal(r.bytes.subarray(0, 5).toString(), '%PDF-');
-  assert.equal((await clerk.request('GET', m[0].url)).status, 200);
+  // Staff see a draft's materials only once it is submitted.
+  assert.equal((await clerk.request('GET', m[0].url)).status, 404);
   const stranger = await registerResident(srv, sim);
   assert.equal((await stranger.s.request('GET', m[0].url)).status, 404);
   assert.equal((await session(srv).request('GET', m[0].url)).status, 401);
@@ -238,13 +237,18 @@ test('every illegal transition is refused and changes nothing', async () => {
     if (code) assert.equal(out.json.error.code, code);
     assert.deepEqual(await get(s, id), before);
   };
-  // A draft: no staff decision of any kind.
+  // A draft: no staff decision of any kind (staff do not even see it).
   for (const action of ['accept', 'approve', 'correct', 'refuse'])
-    await same(clerk, draftId, (a) => decide(clerk, a, action), 422, 'illegal_transition');
+    await same(res.s, draftId, (a) => decide(clerk, a, action), 404, 'application_not_found');
   // No objection outside publicity.
   await same(res.s, draftId, () => session(srv).request('POST', `/api/v1/publicity/${draftId}/objections`, { json: { text: '此户有房产未申报' } }), 422, 'illegal_transition');
 
   const { res: owner, id } = await submitted(1);
+  // Submitted, staff of the community see it, personal data masked.
+  const seen = await get(clerk, id);
+  assert.match(seen.household.applicant.id_number, /^\d{6}\*+\w{4}$/);
+  assert.notEqual(seen.household.bank.account, (await get(owner.s, id)).household.bank.account);
+  assert.equal(seen.applicant_name, '王**');
   // At acceptance: no approve; no edit, upload or second submit by the resident; not the street's step.
   await same(clerk, id, (a) => decide(clerk, a, 'approve'), 422, 'illegal_transition');
   await same(owner.s, id, (a) => owner.s.request('PUT', `/api/v1/applications/${id}`, { json: { version: a.version, draft_step: 1 } }), 422, 'illegal_transition');
