@@ -36,6 +36,7 @@ static int counter_code(struct http_req *req);
 static int counter_create(struct http_req *req);
 static int apply_fields(struct http_req *req, struct db_conn *c, const struct caller *who,
 			struct application *a, json_t *body);
+static int applicant_check(struct http_req *req, struct db_conn *c, const struct application *a);
 static int check_version(struct http_req *req, json_t *body, const struct application *a);
 
 void
@@ -378,6 +379,34 @@ app_put(struct http_req *req)
 						   api_app_json(req, c, &a, chain, 1, 0)));
 }
 
+/* The applicant is the account holder, as real-name authentication established (an
+ * application entered at the counter: the person the clerk saw, with their consent), and
+ * has no other application under way or granted. */
+static int
+applicant_check(struct http_req *req, struct db_conn *c, const struct application *a)
+{
+	struct user u;
+	int rc, open;
+
+	if (a->counter_clerk_id == 0) {
+		if ((rc = store_user_get(c, a->owner_id, &u, &req->err)) != GZF_OK)
+			return rc;
+		if (u.real_name_at == 0 || u.id_hash == NULL)
+			return gzf_err_set(&req->err, GZF_ESTATE, "real_name_required", NULL,
+					   "complete real-name authentication (name and ID number) before you submit");
+		if (a->applicant_id_hash == NULL || strcmp(a->applicant_id_hash, u.id_hash) != 0)
+			return gzf_err_set(&req->err, GZF_EINVAL, "applicant_not_account_holder",
+					   "household.applicant.id_number",
+					   "the applicant must be you: the ID number you authenticated with");
+	}
+	if ((rc = app_store_open_count(c, a->applicant_id_hash, a->id, &open, &req->err)) != GZF_OK)
+		return rc;
+	if (open > 0)
+		return gzf_err_set(&req->err, GZF_ECONFLICT, "application_open", NULL,
+				   "this person already has an application under way or granted");
+	return GZF_OK;
+}
+
 /* POST /api/v1/applications/:id/submit {"version"?} — a complete draft goes to the
  * acceptance step; corrections go back to the step that asked for them. */
 static int
@@ -408,7 +437,8 @@ app_submit(struct http_req *req)
 	    a.region_code == a.city_id)
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "community_code",
 				   "choose the community where you live");
-	if ((rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+	if ((rc = applicant_check(req, c, &a)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
 	version = a.version;

@@ -159,6 +159,21 @@ app_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out
 }
 
 int
+app_store_open_count(struct db_conn *c, const char *id_hash, int64_t except_id, int *n,
+		     struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT COUNT(*) FROM applications WHERE applicant_id_hash = $1 AND id <> $2"
+		      " AND status IN ('review', 'correction', 'publicity', 'qualified')",
+		      DB_ARGS(DB_T(id_hash), DB_I(except_id)), &r, err);
+	if (rc == GZF_OK)
+		*n = (int)db_res_int(r, 0, 0);
+	return rc;
+}
+
+int
 app_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const char *path,
 		   int desc, int limit, struct application **out, int *n, struct gzf_err *err)
 {

@@ -95,6 +95,12 @@ int app_store_get(struct db_conn *c, int64_t id, struct application *out, struct
 int app_store_save(struct db_conn *c, const struct application *a, int expect_version,
 		   struct gzf_err *err);
 
+/* app_store_open_count — *n = the applications other than except_id of the person
+ * with this ID hash that are under review, waiting for corrections, in publicity or
+ * qualified (a person has one such application at a time). */
+int app_store_open_count(struct db_conn *c, const char *id_hash, int64_t except_id, int *n,
+			 struct gzf_err *err);
+
 /* app_store_by_owner — the owner's applications, newest first (at most 50). */
 int app_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out, int *n,
 		       struct gzf_err *err);

@@ -36,7 +36,9 @@ let seq = 0;
 // A Daqing person of the department simulator's profile digit (0-3 qualify, 4 fail income).
 function personId(digit) {
   seq += 1;
-  return idNumber(`2306021985${String(seq % 100).padStart(2, '0')}01${digit}${seq % 10}2`.slice(0, 17));
+  const month = String((seq % 12) + 1).padStart(2, '0');
+  const day = String((Math.floor(seq / 12) % 28) + 1).padStart(2, '0');
+  return idNumber(`2306021985${month}${day}${digit}${seq % 10}2`);
 }
 
 async function household(digit, name = '王小明') {
@@ -75,17 +77,30 @@ async function until(fn, what, ms = 15000) {
   }
 }
 
-// A resident with a submitted application at the acceptance step.
-async function submitted(digit, name) {
+// A resident who passed real-name authentication as the applicant of a household of the
+// department simulator's profile digit: {res, h}.
+async function applicant(digit) {
   const res = await registerResident(srv, sim);
-  let r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: await household(digit, name), draft_step: 5 } });
+  const h = await household(digit);
+  h.applicant.name = (await sim.person(h.applicant.id_number)).name;
+  const r = await res.s.request('POST', '/api/v1/me/real-name', { json: { name: h.applicant.name, id_number: h.applicant.id_number } });
+  assert.equal(r.status, 200, r.text);
+  return { res, h };
+}
+// A name as the public and staff see it: the family name, the rest starred.
+const masked = (name) => name[0] + '*'.repeat([...name].length - 1);
+
+// A resident with a submitted application at the acceptance step.
+async function submitted(digit) {
+  const { res, h } = await applicant(digit);
+  let r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: h, draft_step: 5 } });
   assert.equal(r.status, 201, r.text);
   const id = r.json.application.id;
   assert.equal((await upload(res.s, id, 'id_card', pdf('id'), 'id.pdf')).status, 201);
   assert.equal((await upload(res.s, id, 'hukou_book', png(8, 8), 'hukou.png')).status, 201);
   r = await res.s.request('POST', `/api/v1/applications/${id}/submit`, { json: {} });
   assert.equal(r.status, 200, r.text);
-  return { res, id, app: r.json.application };
+  return { res, id, app: r.json.application, name: h.applicant.name, h };
 }
 
 // Move an application through acceptance, street and district to the department check.
@@ -175,9 +190,38 @@ test('materials: a file named .pdf that is not a PDF is refused and nothing is a
   assert.equal((await get(res.s, id)).materials.length, 0);
 });
 
-test('acceptance: incomplete materials cannot be accepted; corrections (补正) go back to the resident and return to the same step', async () => {
+test('only the authenticated account holder applies, and one application at a time', async () => {
+  // Without real-name authentication: refused, with what to do.
   const res = await registerResident(srv, sim);
-  let r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: await household(2) } });
+  const h = await household(1);
+  let r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: h } });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.application.id;
+  r = await res.s.request('POST', `/api/v1/applications/${id}/submit`, { json: {} });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.code, 'real_name_required');
+  // Authenticated as someone else than the declared applicant: refused.
+  const other = await applicant(1);
+  r = await other.res.s.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: h } });
+  const foreign = r.json.application.id;
+  r = await other.res.s.request('POST', `/api/v1/applications/${foreign}/submit`, { json: {} });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.error.code, 'applicant_not_account_holder');
+  assert.equal((await get(other.res.s, foreign)).status, 'draft');
+  // One application under way per person: a second one is refused until the first ends.
+  const first = await submitted(2);
+  r = await first.res.s.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: first.h } });
+  assert.equal(r.status, 201, r.text);
+  const second = r.json.application.id;
+  r = await first.res.s.request('POST', `/api/v1/applications/${second}/submit`, { json: {} });
+  assert.equal(r.status, 409, r.text);
+  assert.equal(r.json.error.code, 'application_open');
+  assert.equal((await get(first.res.s, second)).status, 'draft');
+});
+
+test('acceptance: incomplete materials cannot be accepted; corrections (补正) go back to the resident and return to the same step', async () => {
+  const { res, h } = await applicant(2);
+  let r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: h } });
   const id = r.json.application.id;
   r = await res.s.request('POST', `/api/v1/applications/${id}/submit`, { json: {} });
   assert.equal(r.status, 200, r.text);
@@ -243,12 +287,12 @@ test('every illegal transition is refused and changes nothing', async () => {
   // No objection outside publicity.
   await same(res.s, draftId, () => session(srv).request('POST', `/api/v1/publicity/${draftId}/objections`, { json: { text: '此户有房产未申报' } }), 422, 'illegal_transition');
 
-  const { res: owner, id } = await submitted(1);
+  const { res: owner, id, name } = await submitted(1);
   // Submitted, staff of the community see it, personal data masked.
   const seen = await get(clerk, id);
   assert.match(seen.household.applicant.id_number, /^\d{6}\*+\w{4}$/);
   assert.notEqual(seen.household.bank.account, (await get(owner.s, id)).household.bank.account);
-  assert.equal(seen.applicant_name, '王**');
+  assert.equal(seen.applicant_name, masked(name));
   // At acceptance: no approve; no edit, upload or second submit by the resident; not the street's step.
   await same(clerk, id, (a) => decide(clerk, a, 'approve'), 422, 'illegal_transition');
   await same(owner.s, id, (a) => owner.s.request('PUT', `/api/v1/applications/${id}`, { json: { version: a.version, draft_step: 1 } }), 422, 'illegal_transition');
@@ -300,8 +344,8 @@ test('department check: a partner outage delays the step with a visible reason, 
 });
 
 test('one household to qualified through publicity (masked, with an objection); another refused with the failing criterion shown', async () => {
-  const good = await submitted(1, '张三丰');
-  const bad = await submitted(4, '赵六');
+  const good = await submitted(1);
+  const bad = await submitted(4);
   // Worklists: per step, within the region, sorted by deadline.
   let w = await clerk.request('GET', '/api/v1/worklist?sort=deadline');
   assert.equal(w.status, 200, w.text);
@@ -341,9 +385,9 @@ test('one household to qualified through publicity (masked, with an objection); 
   const pub = await session(srv).request('GET', '/api/v1/cities/230600/publicity');
   assert.equal(pub.status, 200);
   const row = pub.json.items.find((i) => i.id === good.id);
-  assert.equal(row.name, '张**');
+  assert.equal(row.name, masked(good.name));
   assert.match(row.id_number, /^230602\*+\w{4}$/);
-  assert.ok(!pub.text.includes('张三丰'));
+  assert.ok(!pub.text.includes(good.name));
   assert.ok(!pub.json.items.some((i) => i.id === bad.id));
   // During publicity nothing but objections.
   assert.equal((await decide(approver, await get(approver, good.id), 'approve')).status, 422);

@@ -370,12 +370,15 @@ const APP_COMMUNITIES = [230602001001, 230602001002, 230602002001, 230603001001]
 
 test('applications × every role × own community subtree and outside it; residents × others\' applications', async () => {
   const apps = new Map(); // community → {id, material, owner}
-  for (const community of APP_COMMUNITIES) {
+  for (const [i, community] of APP_COMMUNITIES.entries()) {
     const res = await registerResident(srv, sim);
-    const id = idNumber(`23060219850101${community % 10}1`.padEnd(17, '0').slice(0, 17));
+    const id = idNumber(`2306021985020${i + 1}101`);
     const p = await sim.deptPerson(id);
-    let r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: community, draft_step: 5, household: {
-      kind: 'rental', applicant: { name: '权限测试', id_number: id, relation: 'self', occupation: '工人', income_fen_month: p.declare.income_fen_month, groups: [] },
+    const name = (await sim.person(id)).name;
+    let r = await res.s.request('POST', '/api/v1/me/real-name', { json: { name, id_number: id } });
+    assert.equal(r.status, 200, r.text);
+    r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: community, draft_step: 5, household: {
+      kind: 'rental', applicant: { name, id_number: id, relation: 'self', occupation: '工人', income_fen_month: p.declare.income_fen_month, groups: [] },
       members: [], housing: { area_m2: 10, tenure: 'rented' }, assets: { properties: 0, vehicles: 0, vehicle_value_fen: 0, business_value_fen: 0 },
       residence_years: 5, employment_years: 0, declaration_signed: true } } });
     assert.equal(r.status, 201, r.text);
