@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEMO_PASSWORD "Gzf-demo-2026"
 
 static int load_rules(struct db_conn *c, struct gzf_err *err);
 
@@ -172,7 +171,8 @@ demo_load(struct db *db, const struct secrets *s, int *regions, int *staff, stru
 	if ((rc = load_staff(c, s, staff, err)) != GZF_OK ||
 	    (rc = load_rules(c, err)) != GZF_OK)
 		goto out;
-	if ((rc = demo_housing_load(c, err)) != GZF_OK)
+	if ((rc = demo_housing_load(c, err)) != GZF_OK ||
+	    (rc = demo_apps_load(c, s, err)) != GZF_OK)
 		goto out;
 	audit_key(s, key);
 	if ((rc = audit_record(c, key, &loaded, err)) != GZF_OK)

@@ -8,6 +8,9 @@
 #include "core/config.h"
 #include "store/db.h"
 
+/* The password of every demo account (staff and residents). */
+#define DEMO_PASSWORD "Gzf-demo-2026"
+
 /* demo_load — insert (or refresh) the demo data in one transaction; idempotent, but
  * each load appends a "demo.load" entry to the national audit chain (keys from s).
  * *regions (may be NULL) gets the number of regions written, *staff the number of demo
@@ -17,5 +20,10 @@ int demo_load(struct db *db, const struct secrets *s, int *regions, int *staff, 
 /* demo_housing_load — the demo city's estates, buildings and units (idempotent), in
  * c's transaction (demo_housing.c). */
 int demo_housing_load(struct db_conn *c, struct gzf_err *err);
+
+/* demo_apps_load — demo residents (phones 13800000001-3) and their applications waiting
+ * at acceptance, street and district review (idempotent: a resident who exists is
+ * skipped), in c's transaction (demo_apps.c). */
+int demo_apps_load(struct db_conn *c, const struct secrets *s, struct gzf_err *err);
 
 #endif

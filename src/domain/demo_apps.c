@@ -1,0 +1,137 @@
+/*
+ * demo_apps.c — demo residents of Daqing and their applications, waiting at the first
+ * steps of the review chain, so each demo reviewer's worklist has work in it. The
+ * residents log in with their phone number and the demo password.
+ */
+#include <string.h>
+
+#include "core/crypto.h"
+#include "domain/calendar.h"
+#include "domain/demo.h"
+#include "domain/workflow.h"
+#include "store/application_store.h"
+#include "store/store.h"
+
+#define DAY_MS (24LL * 3600 * 1000)
+
+struct demo_household {
+	const char *phone;
+	const char *name;
+	const char *id_number;
+	int64_t community;
+	int reached;        /* the chain step it waits at (0: acceptance) */
+	int days_ago;       /* when it was submitted */
+	const char *household; /* the declared household (JSON) */
+};
+
+static const struct demo_household demo_households[] = {
+	{ "13800000001", "李秀英", "230602195503121025", 230602001001, 0, 1,
+	  "{\"kind\":\"rental\",\"applicant\":{\"name\":\"李秀英\",\"id_number\":\"230602195503121025\","
+	  "\"relation\":\"self\",\"occupation\":\"退休\",\"income_fen_month\":180000,\"groups\":[\"elderly\"]},"
+	  "\"members\":[],\"housing\":{\"area_m2\":0,\"tenure\":\"rented\"},"
+	  "\"assets\":{\"properties\":0,\"vehicles\":0,\"vehicle_value_fen\":0,\"business_value_fen\":0},"
+	  "\"residence_years\":30,\"employment_years\":0,\"declaration_signed\":true}" },
+	{ "13800000002", "王建国", "230602198008082018", 230602001001, 1, 3,
+	  "{\"kind\":\"rental\",\"applicant\":{\"name\":\"王建国\",\"id_number\":\"230602198008082018\","
+	  "\"relation\":\"self\",\"occupation\":\"工人\",\"income_fen_month\":260000,\"groups\":[]},"
+	  "\"members\":[{\"name\":\"刘芳\",\"id_number\":\"230602198203150020\",\"relation\":\"spouse\","
+	  "\"occupation\":\"保洁员\",\"income_fen_month\":190000,\"groups\":[]}],"
+	  "\"housing\":{\"area_m2\":8,\"tenure\":\"rented\"},"
+	  "\"assets\":{\"properties\":0,\"vehicles\":0,\"vehicle_value_fen\":0,\"business_value_fen\":0},"
+	  "\"residence_years\":12,\"employment_years\":10,\"declaration_signed\":true}" },
+	{ "13800000003", "张伟", "230602198802143017", 230602001002, 2, 6,
+	  "{\"kind\":\"subsidy\",\"applicant\":{\"name\":\"张伟\",\"id_number\":\"230602198802143017\","
+	  "\"relation\":\"self\",\"occupation\":\"快递员\",\"income_fen_month\":300000,\"groups\":[]},"
+	  "\"members\":[],\"housing\":{\"area_m2\":0,\"tenure\":\"rented\"},"
+	  "\"assets\":{\"properties\":0,\"vehicles\":0,\"vehicle_value_fen\":0,\"business_value_fen\":0},"
+	  "\"residence_years\":4,\"employment_years\":4,"
+	  "\"bank\":{\"bank\":\"中国建设银行\",\"account\":\"6217002340001234567\"},\"declaration_signed\":true}" },
+};
+
+static int load_household(struct db_conn *c, const struct secrets *s, const json_t *chain,
+			  const struct demo_household *d, struct gzf_err *err);
+
+int
+demo_apps_load(struct db_conn *c, const struct secrets *s, struct gzf_err *err)
+{
+	json_t *chain = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = workflow_chain_get(c, 230600, &chain, err)) != GZF_OK)
+		return rc;
+	for (i = 0; i < sizeof(demo_households) / sizeof(demo_households[0]); i++)
+		if ((rc = load_household(c, s, chain, &demo_households[i], err)) != GZF_OK)
+			break;
+	json_decref(chain);
+	return rc;
+}
+
+/* One resident (skipped when the phone has an account) and their application. */
+static int
+load_household(struct db_conn *c, const struct secrets *s, const json_t *chain,
+	       const struct demo_household *d, struct gzf_err *err)
+{
+	struct arena *ar = db_arena(c);
+	char pwhash[CRYPTO_PWHASH_MAX], phone_hash[CRYPTO_HASH_HEX], id_hash[CRYPTO_HASH_HEX];
+	int64_t now = gzf_now_ms(), t;
+	struct application a;
+	struct region community;
+	struct user u;
+	int rc, step, version;
+
+	crypto_keyed_hash(s->index_key, arena_printf(ar, "phone:%s", d->phone), phone_hash);
+	rc = store_user_by_phone(c, "resident", phone_hash, &u, err);
+	if (rc != GZF_ENOTFOUND)
+		return rc;
+	gzf_err_clear(err);
+	if ((rc = store_region_get(c, d->community, &community, err)) != GZF_OK)
+		return rc;
+	if (crypto_password_hash(DEMO_PASSWORD, pwhash) != GZF_OK)
+		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "password hashing failed");
+	crypto_keyed_hash(s->index_key, arena_printf(ar, "id:%s", d->id_number), id_hash);
+	t = now - (int64_t)d->days_ago * DAY_MS;
+	memset(&u, 0, sizeof(u));
+	u.kind = "resident";
+	u.city_id = community.city_id;
+	u.phone_hash = phone_hash;
+	crypto_seal(ar, s->data_key, d->phone, (char **)&u.phone_enc);
+	crypto_seal(ar, s->data_key, d->name, (char **)&u.real_name_enc);
+	crypto_seal(ar, s->data_key, d->id_number, (char **)&u.id_enc);
+	u.id_hash = id_hash;
+	u.real_name_at = t - DAY_MS;
+	u.password_hash = pwhash;
+	u.created_at = t - DAY_MS;
+	if ((rc = store_user_create(c, &u, &u.id, err)) != GZF_OK)
+		return rc;
+	memset(&a, 0, sizeof(a));
+	a.city_id = community.city_id;
+	a.owner_id = u.id;
+	a.region_code = community.code;
+	a.region_path = community.path;
+	a.kind = strstr(d->household, "\"subsidy\"") ? "subsidy" : "rental";
+	a.status = "draft";
+	a.persons = strstr(d->household, "\"spouse\"") ? 2 : 1;
+	crypto_seal(ar, s->data_key, d->household, (char **)&a.household_enc);
+	crypto_seal(ar, s->data_key, d->name, (char **)&a.applicant_name_enc);
+	a.applicant_id_hash = id_hash;
+	a.created_at = a.updated_at = a.submitted_at = t;
+	if ((rc = app_store_create(c, &a, &a.id, err)) != GZF_OK ||
+	    (rc = app_store_get(c, a.id, &a, err)) != GZF_OK ||
+	    (rc = calendar_add_working_days(c, "230600", t,
+					    (int)json_integer_value(json_object_get(chain, "total_days")),
+					    &a.total_deadline, err)) != GZF_OK ||
+	    (rc = app_message_add(c, a.city_id, u.id, a.id, "submitted", "申请已提交",
+				  "您的申请已提交，请留意办理进度。", t, err)) != GZF_OK)
+		return rc;
+	version = a.version;
+	/* Submitted d->days_ago days ago; each earlier step took a day. */
+	for (step = 0; step <= d->reached; step++, t += DAY_MS) {
+		if (step > 0 && (rc = app_event_close(c, a.id, t, step == 1 ? "accepted" : "approved",
+						      NULL, 0, err)) != GZF_OK)
+			return rc;
+		if ((rc = workflow_enter(c, &a, chain, step, t, err)) != GZF_OK)
+			return rc;
+	}
+	return app_store_save(c, &a, version, err);
+}
