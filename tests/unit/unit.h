@@ -27,5 +27,6 @@ struct db *unit_db_fresh(struct unit_db *u, int pgsql, int pool);
 void unit_db_done(struct unit_db *u, struct db *db);
 Suite *eligibility_suite(void);
 Suite *housing_suite(void);
+Suite *workflow_suite(void);
 
 #endif
