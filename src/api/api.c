@@ -134,7 +134,15 @@ api_reply_revealed(struct http_req *req, struct db_conn *c, const struct caller 
 		   const char *action, const char *object_type, int64_t object_id,
 		   int64_t object_region, const char *field, const char *sealed)
 {
-	const char *value = api_unseal(req, sealed);
+	return api_reply_value(req, c, who, action, object_type, object_id, object_region, field,
+			       api_unseal(req, sealed));
+}
+
+int
+api_reply_value(struct http_req *req, struct db_conn *c, const struct caller *who,
+		const char *action, const char *object_type, int64_t object_id,
+		int64_t object_region, const char *field, const char *value)
+{
 	int rc;
 
 	if ((rc = api_audit_alone(req, c, who, action, object_type, object_id, object_region, "ok",

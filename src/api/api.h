@@ -147,6 +147,12 @@ int api_reply_revealed(struct http_req *req, struct db_conn *c, const struct cal
 		       const char *action, const char *object_type, int64_t object_id,
 		       int64_t object_region, const char *field, const char *sealed);
 
+/* api_reply_value — the same for a value already opened (a member of a sealed record);
+ * field is a name or JSON path of letters, digits, dots and brackets. */
+int api_reply_value(struct http_req *req, struct db_conn *c, const struct caller *who,
+		    const char *action, const char *object_type, int64_t object_id,
+		    int64_t object_region, const char *field, const char *value);
+
 /*
  * api_media_store — take the request body as an uploaded file for purpose: its type
  * sniffed and checked against allowed (MEDIA_* flags) and the ?name= of the request,

@@ -26,6 +26,7 @@ static int app_create(struct http_req *req);
 static int app_list(struct http_req *req);
 static int app_get(struct http_req *req);
 static int app_put(struct http_req *req);
+static int app_reveal(struct http_req *req);
 static int app_submit(struct http_req *req);
 static int material_upload(struct http_req *req);
 static int material_get(struct http_req *req);
@@ -45,6 +46,7 @@ api_application_routes(struct router *r)
 	router_add(r, "POST", "/api/v1/applications", app_create);
 	router_add(r, "GET", "/api/v1/applications", app_list);
 	router_add(r, "GET", "/api/v1/applications/:id", app_get);
+	router_add(r, "POST", "/api/v1/applications/:id/reveal", app_reveal);
 	router_add(r, "PUT", "/api/v1/applications/:id", app_put);
 	router_add(r, "POST", "/api/v1/applications/:id/submit", app_submit);
 	router_add(r, "POST", "/api/v1/applications/:id/materials", material_upload);
@@ -342,6 +344,52 @@ app_get(struct http_req *req)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "application",
 						   api_app_json(req, c, &a, chain, 1, staff)));
+}
+
+/* POST /api/v1/applications/:id/reveal {"field":"id_number"|"name"|"bank_account",
+ * "member"?: n} — the full value of a person of the household (the applicant, or members[n])
+ * or of the bank account, for those who check identities; each look is audited. */
+static int
+app_reveal(struct http_req *req)
+{
+	static const char *const fields[] = { "id_number", "name", "bank_account", NULL };
+	const char *field, *path;
+	struct application a;
+	struct caller *who;
+	struct db_conn *c;
+	struct object obj;
+	json_t *body, *h, *person, *member;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_read_choice(req, "field", fields, &field)) != GZF_OK)
+		return rc;
+	member = json_object_get(body, "member");
+	if (member != NULL && (!json_is_integer(member) || json_integer_value(member) < 0 ||
+			       json_integer_value(member) >= WORKFLOW_MAX_MEMBERS))
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "member",
+				   "member is the index of a household member");
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_app_load(req, c, who, ACT_APP_READ, &a)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .owner_id = a.owner_id, .region_path = a.region_path };
+	if ((rc = api_authorize(req, c, who, ACT_RESIDENT_REVEAL, &obj, "application.reveal",
+				"application", a.id)) != GZF_OK)
+		return rc;
+	h = http_json_owned(req, api_app_household(req, &a, 0));
+	if (strcmp(field, "bank_account") == 0)
+		return api_reply_value(req, c, who, "application.reveal", "application", a.id,
+				       a.region_code, "bank.account",
+				       json_string_value(json_object_get(json_object_get(h, "bank"), "account")));
+	person = member == NULL ? json_object_get(h, "applicant")
+		 : json_array_get(json_object_get(h, "members"), (size_t)json_integer_value(member));
+	if (person == NULL)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "member",
+				   "the household has no such member");
+	path = member == NULL ? arena_printf(req->arena, "applicant.%s", field)
+	       : arena_printf(req->arena, "members[%lld].%s", (long long)json_integer_value(member), field);
+	return api_reply_value(req, c, who, "application.reveal", "application", a.id, a.region_code,
+			       path, json_string_value(json_object_get(person, field)));
 }
 
 /* PUT /api/v1/applications/:id {"household","draft_step","community_code","version"?} —

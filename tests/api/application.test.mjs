@@ -293,6 +293,21 @@ test('every illegal transition is refused and changes nothing', async () => {
   assert.match(seen.household.applicant.id_number, /^\d{6}\*+\w{4}$/);
   assert.notEqual(seen.household.bank.account, (await get(owner.s, id)).household.bank.account);
   assert.equal(seen.applicant_name, masked(name));
+  // The full value on request, for those who check identities; the look is audited.
+  const full = (await get(owner.s, id)).household;
+  r = await clerk.request('POST', `/api/v1/applications/${id}/reveal`, { json: { field: 'id_number' } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { field: 'applicant.id_number', value: full.applicant.id_number });
+  r = await clerk.request('POST', `/api/v1/applications/${id}/reveal`, { json: { field: 'bank_account' } });
+  assert.equal(r.json.value, full.bank.account);
+  r = await clerk.request('POST', `/api/v1/applications/${id}/reveal`, { json: { field: 'name', member: 3 } });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'member');
+  r = await admin.request('POST', `/api/v1/applications/${id}/reveal`, { json: { field: 'id_number' } });
+  assert.equal(r.status, 403);
+  r = await admin.request('GET', `/api/v1/audit?action=application.reveal`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.items.some((e) => String(e.object_id) === String(id) && e.detail?.field === 'bank.account'), r.text);
   // At acceptance: no approve; no edit, upload or second submit by the resident; not the street's step.
   await same(clerk, id, (a) => decide(clerk, a, 'approve'), 422, 'illegal_transition');
   await same(owner.s, id, (a) => owner.s.request('PUT', `/api/v1/applications/${id}`, { json: { version: a.version, draft_step: 1 } }), 422, 'illegal_transition');

@@ -365,6 +365,7 @@ const APP_POLICY = {
   'application.checklist': CASEWORK,
   'application.material': [...CASEWORK, 'city_admin'],
   'application.decide': ['community_clerk'],
+  'application.reveal': CASEWORK,
 };
 const APP_COMMUNITIES = [230602001001, 230602001002, 230602002001, 230603001001];
 
@@ -398,6 +399,7 @@ test('applications × every role × own community subtree and outside it; reside
     'application.checklist': ['GET', `/api/v1/applications/${id}/checklist`],
     'application.material': ['GET', `/api/v1/applications/${id}/materials/${material}`],
     'application.decide': ['POST', `/api/v1/applications/${id}/decision`, { action: 'approve', version }],
+    'application.reveal': ['POST', `/api/v1/applications/${id}/reveal`, { field: 'id_number' }],
   });
   const wrong = [];
   let cells = 0;
@@ -416,7 +418,7 @@ test('applications × every role × own community subtree and outside it; reside
     }
   }
   assert.deepEqual(wrong, []);
-  assert.equal(cells, ACTORS.length * APP_COMMUNITIES.length * 4);
+  assert.equal(cells, ACTORS.length * APP_COMMUNITIES.length * 5);
   // Nothing was decided: every application still waits at acceptance, unchanged.
   for (const { id, owner, version } of apps.values()) {
     const r = await owner.s.request('GET', `/api/v1/applications/${id}`);
