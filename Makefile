@@ -3,7 +3,7 @@
 #   make            build build/gzf (and the front end when web/ changed)
 #   make run        install what is missing, build, load the demo data and serve on :8080
 #   make test       every test: unit, API on SQLite and PostgreSQL, browser
-#   make bench      the benchmarks under bench/
+#   make bench      the benchmarks under bench/ (HTTP layer, listings search at national scale)
 
 CC       ?= gcc
 PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl expat zlib
@@ -95,8 +95,9 @@ test: deps-test build/gzf build/gzf-asan build/unit-tests web
 test-unit: build/unit-tests
 	build/unit-tests
 
-bench: deps-bench build/gzf
+bench: deps-bench deps-test build/gzf
 	bench/http
+	bench/listings
 
 clean:
 	rm -rf build web/dist
