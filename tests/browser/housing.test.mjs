@@ -2,7 +2,7 @@
 // row and sees the report (nothing imported), fixes the sheet, imports it, publishes the
 // estate; then a resident on a phone, without signing in, finds the units in the public
 // search and opens one. Console errors, page errors and requests to other hosts fail it;
-// the expected errors are the 401 before signing in and the 422 of the rejected sheet.
+// the expected error is the 422 of the rejected sheet.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { startGzf } from '../lib/gzf.mjs'
@@ -37,7 +37,7 @@ test('import with a bad row, fix, import, publish, find it in the public search'
   const { page } = staff
   try {
     await page.goto(`${srv.url}/staff/#/housing`)
-    // No session yet: the section asks to sign in.
+    // No session yet: the console asks to sign in.
     await page.getByLabel('用户名').fill('dq_housing')
     await page.getByLabel('密码').fill('Gzf-demo-2026')
     await page.getByRole('button', { name: '登录' }).click()
@@ -77,9 +77,9 @@ test('import with a bad row, fix, import, publish, find it in the public search'
     await page.locator('[data-test=estate-photo]').setInputFiles({ name: '外景.png', mimeType: 'image/png', buffer: png(64, 48, [40, 120, 200]) })
     await page.locator('.photos__img').waitFor()
 
-    // Expected: the 401 that showed the sign-in form, the 422 of the rejected sheet.
+    // Expected: the 422 of the rejected sheet.
     const expected = staff.problems.filter((p) => /status of (401|422)/.test(p))
-    assert.deepEqual(expected.map((p) => p.match(/status of (\d+)/)[1]), ['401', '422'], staff.problems.join('\n'))
+    assert.deepEqual(expected.map((p) => p.match(/status of (\d+)/)[1]), ['422'], staff.problems.join('\n'))
     await assertPageHealthy(page, staff.problems.filter((p) => !expected.includes(p)))
   } finally {
     await staff.context.close()

@@ -16,7 +16,7 @@ let browser
 before(async () => {
   srv = process.env.GZF_TEST_URL
     ? { url: process.env.GZF_TEST_URL, stop: async () => {} }
-    : await startGzf()
+    : await startGzf({ demo: true })
   browser = await launchBrowser()
 })
 
@@ -34,6 +34,13 @@ async function withPage(options, body) {
   } finally {
     await context.close()
   }
+}
+
+/** Signs in to the staff console's form (shown when there is no session). */
+async function staffSignIn(page) {
+  await page.getByLabel('用户名').fill('dq_admin')
+  await page.getByLabel('密码').fill('Gzf-demo-2026')
+  await page.getByRole('button', { name: '登录' }).click()
 }
 
 /** The computed font-size of <html>, in px. */
@@ -103,7 +110,7 @@ describe('resident app', () => {
       await page.goto(`${srv.url}/`)
       await page.getByRole('tab', { name: '房源' }).click()
       await page.getByRole('searchbox', { name: '搜索房源' }).waitFor()
-      await page.getByText('暂无房源').waitFor()
+      await page.locator('[data-test=listings-total]').waitFor()
       await page.getByRole('tab', { name: '办事' }).click()
       await page.getByRole('heading', { level: 1, name: '办事' }).waitFor()
       assert.equal(await page.getByText('退租', { exact: true }).count(), 1)
@@ -166,9 +173,10 @@ describe('staff console', () => {
       await page.goto(`${srv.url}/staff/`)
       await page.waitForURL(`${srv.url}/staff/#/dashboard`)
       await page.getByText('公租房管理平台').waitFor()
+      await staffSignIn(page)
+      await page.getByRole('heading', { level: 1, name: '工作台' }).waitFor()
       const menu = page.getByRole('navigation', { name: '功能导航' }).getByRole('menuitem')
       assert.equal(await menu.count(), 12)
-      await page.getByRole('heading', { level: 1, name: '工作台' }).waitFor()
       await page.getByRole('heading', { name: '待办事项' }).waitFor()
       await page.getByRole('columnheader', { name: '办理期限' }).waitFor()
       await page.getByText('暂无待办事项').waitFor()
@@ -182,6 +190,8 @@ describe('staff console', () => {
   test('language and elder mode switch and persist', { timeout: TIMEOUT }, () =>
     withPage(DESKTOP, async (page) => {
       await page.goto(`${srv.url}/staff/#/review`)
+      await staffSignIn(page)
+      await page.getByRole('heading', { level: 1, name: '审核' }).waitFor()
       const normalSize = await rootFontSize(page)
       // Element Plus hides its native inputs; people click what is drawn.
       await page.locator('label', { hasText: 'English' }).click()

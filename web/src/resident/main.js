@@ -5,6 +5,7 @@ import { syncDocumentTitle } from '../shared/title.js'
 import vant from './vant.js'
 import '../shared/base.css'
 import './theme.css'
+import './forms.css'
 import App from './App.vue'
 import { router } from './router.js'
 

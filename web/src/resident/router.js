@@ -9,6 +9,10 @@ import ListingDetailView from './views/ListingDetailView.vue'
 import ServicesView from './views/ServicesView.vue'
 import MeView from './views/MeView.vue'
 import ComingSoonView from './views/ComingSoonView.vue'
+import LoginView from './views/LoginView.vue'
+import RegisterView from './views/RegisterView.vue'
+import ResetPasswordView from './views/ResetPasswordView.vue'
+import RealNameView from './views/RealNameView.vue'
 import NotFoundView from './views/NotFoundView.vue'
 
 /** The four tabs of the bottom bar, in order. */
@@ -31,12 +35,10 @@ const routes = [
     props: (route) => ({ nameKey: `action.${route.params.id}.name` }),
     meta: { title: 'soon.title' },
   },
-  {
-    path: '/login',
-    component: ComingSoonView,
-    props: { nameKey: 'me.login' },
-    meta: { title: 'me.login' },
-  },
+  { path: '/login', component: LoginView, meta: { title: 'auth.loginTitle' } },
+  { path: '/register', component: RegisterView, meta: { title: 'auth.registerTitle' } },
+  { path: '/forgot-password', component: ResetPasswordView, meta: { title: 'auth.resetTitle' } },
+  { path: '/real-name', component: RealNameView, meta: { title: 'auth.realNameTitle' } },
   { path: '/:pathMatch(.*)*', component: NotFoundView, meta: { title: 'notFound.title' } },
 ]
 

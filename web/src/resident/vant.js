@@ -6,6 +6,8 @@ import {
   Cell,
   CellGroup,
   Empty,
+  Field,
+  Form,
   Grid,
   GridItem,
   Icon,
@@ -24,6 +26,8 @@ import 'vant/es/button/style/index'
 import 'vant/es/cell/style/index'
 import 'vant/es/cell-group/style/index'
 import 'vant/es/empty/style/index'
+import 'vant/es/field/style/index'
+import 'vant/es/form/style/index'
 import 'vant/es/grid/style/index'
 import 'vant/es/grid-item/style/index'
 import 'vant/es/icon/style/index'
@@ -37,7 +41,7 @@ import 'vant/es/tabbar-item/style/index'
 import { locale } from '../shared/i18n.js'
 
 const components = [
-  Button, Cell, CellGroup, Empty, Grid, GridItem, Icon, NavBar,
+  Button, Cell, CellGroup, Empty, Field, Form, Grid, GridItem, Icon, NavBar,
   Radio, RadioGroup, Search, Switch, Tabbar, TabbarItem,
 ]
 

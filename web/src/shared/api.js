@@ -8,13 +8,14 @@ const API_ROOT = '/api/v1'
 
 /** Error thrown by api(): carries the server's code, message and field. */
 export class ApiError extends Error {
-  constructor({ code, message, field = null, status = 0, body = null }) {
+  constructor({ code, message, field = null, status = 0, body = null, retryAfter = 0 }) {
     super(message || code)
     this.name = 'ApiError'
     this.code = code
     this.field = field
     this.status = status
     this.body = body // the whole reply, for errors that carry more (an import's report)
+    this.retryAfter = retryAfter // seconds to wait, when the server says (Retry-After)
   }
 }
 
@@ -64,6 +65,7 @@ export async function api(path, { method = 'GET', body, file, type } = {}) {
       field: envelope.field ?? null,
       status: response.status,
       body: data,
+      retryAfter: Number(response.headers.get('Retry-After')) || 0,
     })
   }
   return data

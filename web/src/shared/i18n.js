@@ -72,9 +72,12 @@ export function t(key, params = {}) {
 
 /**
  * Returns the localized message for an error thrown by api() (anything with a
- * `code`); unknown codes get the generic message.
+ * `code`); unknown codes get the generic message. {seconds} and {minutes} in
+ * a message are the wait the server asked for (locks and throttles).
  */
 export function errorMessage(error) {
   const key = `error.${error?.code}`
-  return lookup(dictionaries[DEFAULT_LOCALE], key) === undefined ? t('error.unknown') : t(key)
+  const wait = error?.retryAfter ?? 0
+  const params = { seconds: wait, minutes: Math.max(1, Math.ceil(wait / 60)) }
+  return lookup(dictionaries[DEFAULT_LOCALE], key) === undefined ? t('error.unknown') : t(key, params)
 }

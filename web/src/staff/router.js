@@ -3,12 +3,16 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
 import { SECTION_IDS } from './sections.js'
 import SectionView from './views/SectionView.vue'
-import HousingView from './views/HousingView.vue'
+
+// The larger sections load when first opened.
+const HousingView = () => import('./views/HousingView.vue')
+const SystemView = () => import('./views/SystemView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/housing', component: HousingView, meta: { title: () => 'section.housing.name' } },
+    { path: '/system', component: SystemView, meta: { title: () => 'section.system.name' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
       component: SectionView,

@@ -46,10 +46,6 @@ export default {
     notFound: 'This home is no longer offered',
   },
   housing: {
-    login: 'Please sign in',
-    username: 'Username',
-    password: 'Password',
-    signIn: 'Sign in',
     import: 'Bulk import',
     importHint: 'Upload a CSV or XLSX sheet: one unit per row, headings in the first row (estate, region code, building, unit, layout, floor area, floor, rent…).',
     file: 'Choose a file',
@@ -103,8 +99,5 @@ export default {
     illegal_transition: 'The unit cannot change to that status now',
     unit_not_vacant: 'Only vacant units can be published',
     listing_not_found: 'This home is no longer offered',
-    login_required: 'Please sign in',
-    forbidden: 'You may not do this',
-    wrong_credentials: 'Wrong username or password',
   },
 }

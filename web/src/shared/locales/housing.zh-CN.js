@@ -46,10 +46,6 @@ export default {
     notFound: '该房源已下架或不存在',
   },
   housing: {
-    login: '请先登录',
-    username: '用户名',
-    password: '密码',
-    signIn: '登录',
     import: '批量导入',
     importHint: '上传 CSV 或 XLSX 表格：每行一套房，首行为表头（小区名称、区划代码、楼栋、房号、户型、建筑面积、楼层、月租金等）。',
     file: '选择文件',
@@ -103,8 +99,5 @@ export default {
     illegal_transition: '房源当前状态不能改为该状态',
     unit_not_vacant: '只有空置的房源才能发布',
     listing_not_found: '该房源已下架或不存在',
-    login_required: '请先登录',
-    forbidden: '您没有权限进行此操作',
-    wrong_credentials: '用户名或密码不正确',
   },
 }
