@@ -2,7 +2,7 @@
 // the SMS simulator), fails real-name authentication on a wrong check digit (the message
 // under the field), passes it, logs out, gets a wrong password refused and logs back in;
 // a city administrator on a desktop signs in to the staff console (after a wrong
-// password), adds a staff member and finds it in the audit log search. Console errors,
+// password), adds a staff member, changes it, and finds both in the audit log search. Console errors,
 // page errors and requests to other hosts fail it, but for the refusals the test causes.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -130,6 +130,16 @@ test('a city administrator signs in, adds a staff member and finds it in the aud
     await row.waitFor()
     assert.match(await row.innerText(), /房管二号\s+房源管理员\s+大庆市/)
 
+    // Renamed and moved to a district: the role fits there too.
+    await row.getByRole('button', { name: '修改' }).click()
+    await form.locator('[data-test=new-region]').click()
+    await page.getByRole('option', { name: '萨尔图区' }).click()
+    await form.getByLabel('姓名').fill('萨区房管')
+    await form.getByRole('button', { name: '保存' }).click()
+    await page.getByRole('status').getByText('已保存“萨区房管”').waitFor()
+    await row.getByText('萨尔图区').waitFor()
+    assert.match(await row.innerText(), /萨区房管\s+房源管理员\s+萨尔图区/)
+
     // Its full phone number, once confirmed.
     page.once('dialog', (dialog) => dialog.accept())
     await row.getByRole('button', { name: '查看完整号码' }).click()
@@ -142,6 +152,9 @@ test('a city administrator signs in, adds a staff member and finds it in the aud
     const audit = page.locator('[data-test=audit-table]')
     await audit.locator('tbody tr', { hasText: 'staff.create' }).first().waitFor()
     assert.equal(await audit.locator('tbody tr', { hasNotText: 'staff.create' }).count(), 0)
+    await page.getByLabel('操作', { exact: true }).fill('staff.update')
+    await page.locator('[data-test=audit-search]').click()
+    await audit.locator('tbody tr', { hasText: 'staff.update' }).first().waitFor()
     await page.getByLabel('操作', { exact: true }).fill('staff.reveal')
     await page.locator('[data-test=audit-search]').click()
     await audit.locator('tbody tr', { hasText: 'staff.reveal' }).first().waitFor()

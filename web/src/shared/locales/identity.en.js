@@ -69,6 +69,10 @@ export default {
     cancel: 'Cancel',
     create: 'Create',
     created: 'Staff member "{name}" created',
+    edit: 'Change',
+    editTitle: 'Change {name}',
+    save: 'Save',
+    saved: '"{name}" saved',
   },
   regionAdmin: {
     tab: 'Regions',

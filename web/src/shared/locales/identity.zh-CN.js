@@ -69,6 +69,10 @@ export default {
     cancel: '取消',
     create: '创建',
     created: '已创建人员“{name}”',
+    edit: '修改',
+    editTitle: '修改人员 {name}',
+    save: '保存',
+    saved: '已保存“{name}”',
   },
   regionAdmin: {
     tab: '区划管理',
