@@ -90,7 +90,7 @@ worklist(struct http_req *req)
 	struct object obj;
 	const json_t *s;
 	json_t *chain, *items, *o;
-	int64_t limit, now = gzf_now_ms();
+	int64_t limit;
 	size_t i;
 	int rc, n, k, overdue = 0;
 
@@ -112,7 +112,7 @@ worklist(struct http_req *req)
 		const char *code = workflow_step_str(s, "code");
 
 		if (want != NULL ? strcmp(want, code) != 0
-				 : strcmp(workflow_step_str(s, "role"), authz_role_name(who->actor.role)) != 0)
+				 : strcmp(workflow_step_decider(s), authz_role_name(who->actor.role)) != 0)
 			continue;
 		if ((rc = app_store_worklist(c, who->actor.city_id, code, who->actor.region_path,
 					     sort != NULL && *sort == '-', (int)limit, &all, &n,
@@ -124,7 +124,6 @@ worklist(struct http_req *req)
 			json_array_append_new(items, o);
 		}
 	}
-	(void)now;
 	return http_reply_json(req, 200, json_pack("{s:o, s:i}", "items", items, "overdue", overdue));
 }
 
@@ -207,8 +206,7 @@ decide(struct http_req *req)
 	 * the department check finishes by itself (the action check refuses it). A caller
 	 * whose view is stale gets the conflict, whatever the step is now: of two reviewers
 	 * acting at once, one wins and the other is told to reload. */
-	decider = strcmp(kind, "publicity") == 0 ? authz_role_name(ROLE_CITY_APPROVER)
-						 : workflow_step_str(step, "role");
+	decider = workflow_step_decider(step);
 	stale = json_integer_value(jv) != a.version;
 	if (*decider != '\0' && strcmp(decider, authz_role_name(who->actor.role)) != 0 && !stale)
 		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "not_your_step", NULL,

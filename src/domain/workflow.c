@@ -187,6 +187,14 @@ workflow_step_str(const json_t *step, const char *name)
 	return s ? s : "";
 }
 
+const char *
+workflow_step_decider(const json_t *step)
+{
+	if (strcmp(workflow_step_str(step, "kind"), "publicity") == 0)
+		return authz_role_name(ROLE_CITY_APPROVER);
+	return workflow_step_str(step, "role");
+}
+
 int64_t
 workflow_office(const char *region_path, const char *level)
 {

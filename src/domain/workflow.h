@@ -46,6 +46,10 @@ int workflow_step_find(const json_t *chain, const char *code);
 /* workflow_step_str — the string member of a step ("" when absent). */
 const char *workflow_step_str(const json_t *step, const char *name);
 
+/* workflow_step_decider — the role that decides a step: its own role; for the publicity
+ * step (objections), the city approver; "" for a step that finishes by itself (dept). */
+const char *workflow_step_decider(const json_t *step);
+
 /* workflow_office — the code of the region at level on region_path (the office that
  * handles a step there); the last code of the path when level is absent or deeper. */
 int64_t workflow_office(const char *region_path, const char *level);

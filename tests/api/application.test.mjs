@@ -418,6 +418,9 @@ test('one household to qualified through publicity (masked, with an objection); 
   retryJobs();
   let a = await until(async () => { const x = await get(approver, good.id); return x.status === 'review' ? x : null; }, 'objection review');
   assert.equal(a.step, 'publicity');
+  // It is on the city approver's worklist, overdue or not.
+  w = await approver.request('GET', '/api/v1/worklist');
+  assert.ok(w.json.items.some((i) => i.id === good.id && i.step === 'publicity'), w.text);
   assert.equal((await decide(district, a, 'approve')).status, 403);
   r = await decide(approver, a, 'approve', { reason: '经核实异议不成立' });
   assert.equal(r.status, 200, r.text);
