@@ -141,7 +141,9 @@ checklist(struct http_req *req)
 	int rc;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_load(req, c, who, ACT_APP_DECIDE, &a)) != GZF_OK)
+	    (rc = api_app_load(req, c, who, ACT_APP_DECIDE, &a)) != GZF_OK ||
+	    (rc = api_audit_alone(req, c, who, "application.checks", "application", a.id,
+				  a.region_code, "ok", NULL)) != GZF_OK)
 		return rc;
 	snprintf(city, sizeof(city), "%lld", (long long)a.city_id);
 	if ((rc = eligibility_rules_get(c, city, &rules, &req->err)) != GZF_OK)

@@ -99,8 +99,8 @@ describe('resident app', () => {
       assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN')
       assert.equal(await page.title(), '公租房服务')
 
-      await quick.filter({ hasText: '资格申请' }).click()
-      await page.waitForURL(`${srv.url}/services/apply`)
+      await quick.filter({ hasText: '报修' }).click()
+      await page.waitForURL(`${srv.url}/services/repair`)
       await page.getByRole('heading', { name: '即将上线' }).waitFor()
       await page.getByRole('tab', { name: '首页' }).waitFor({ state: 'detached' })
     }))

@@ -13,6 +13,9 @@ import LoginView from './views/LoginView.vue'
 import RegisterView from './views/RegisterView.vue'
 import ResetPasswordView from './views/ResetPasswordView.vue'
 import RealNameView from './views/RealNameView.vue'
+import ApplyView from './views/ApplyView.vue'
+import ProgressView from './views/ProgressView.vue'
+import PublicityView from './views/PublicityView.vue'
 import NotFoundView from './views/NotFoundView.vue'
 
 /** The four tabs of the bottom bar, in order. */
@@ -29,6 +32,9 @@ const routes = [
   { path: '/listings/:id(\\d+)', component: ListingDetailView, meta: { title: 'listings.detailTitle' } },
   { path: '/services', component: ServicesView, meta: { tab: true, title: 'tab.services' } },
   { path: '/me', component: MeView, meta: { tab: true, title: 'tab.me' } },
+  { path: '/services/apply', component: ApplyView, meta: { title: 'apply.title' } },
+  { path: '/services/progress', component: ProgressView, meta: { title: 'action.progress.name' } },
+  { path: '/services/publicity', component: PublicityView, meta: { title: 'publicity.title' } },
   {
     path: `/services/:id(${SERVICE_IDS.join('|')})`,
     component: ComingSoonView,

@@ -16,6 +16,7 @@ export const ONLINE_SERVICES = [
 
 /** Information pages (guides and policies). */
 export const INFO_SERVICES = [
+  { id: 'publicity', icon: 'bullhorn-o' },
   { id: 'guide', icon: 'guide-o' },
   { id: 'policy', icon: 'description-o' },
 ]

@@ -5,6 +5,8 @@ import {
   Button,
   Cell,
   CellGroup,
+  Checkbox,
+  CheckboxGroup,
   Empty,
   Field,
   Form,
@@ -16,7 +18,10 @@ import {
   Radio,
   RadioGroup,
   Search,
+  Step,
+  Steps,
   Switch,
+  Tag,
   Tabbar,
   TabbarItem,
 } from 'vant'
@@ -25,6 +30,8 @@ import vantZhCN from 'vant/es/locale/lang/zh-CN'
 import 'vant/es/button/style/index'
 import 'vant/es/cell/style/index'
 import 'vant/es/cell-group/style/index'
+import 'vant/es/checkbox/style/index'
+import 'vant/es/checkbox-group/style/index'
 import 'vant/es/empty/style/index'
 import 'vant/es/field/style/index'
 import 'vant/es/form/style/index'
@@ -35,14 +42,17 @@ import 'vant/es/nav-bar/style/index'
 import 'vant/es/radio/style/index'
 import 'vant/es/radio-group/style/index'
 import 'vant/es/search/style/index'
+import 'vant/es/step/style/index'
+import 'vant/es/steps/style/index'
 import 'vant/es/switch/style/index'
+import 'vant/es/tag/style/index'
 import 'vant/es/tabbar/style/index'
 import 'vant/es/tabbar-item/style/index'
 import { locale } from '../shared/i18n.js'
 
 const components = [
-  Button, Cell, CellGroup, Empty, Field, Form, Grid, GridItem, Icon, NavBar,
-  Radio, RadioGroup, Search, Switch, Tabbar, TabbarItem,
+  Button, Cell, CellGroup, Checkbox, CheckboxGroup, Empty, Field, Form, Grid, GridItem, Icon,
+  NavBar, Radio, RadioGroup, Search, Step, Steps, Switch, Tabbar, TabbarItem, Tag,
 ]
 
 /** Vue plugin: app.use(vant) registers the components and follows `locale`. */

@@ -70,6 +70,12 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole))
 }
 
+/** t(key), or `fallback` when no dictionary has the key (data named by a code). */
+export function tOr(key, fallback) {
+  const text = t(key)
+  return text === key ? fallback : text
+}
+
 /**
  * Returns the localized message for an error thrown by api() (anything with a
  * `code`); unknown codes get the generic message. {seconds} and {minutes} in

@@ -6,6 +6,7 @@ import {
   ElAlert,
   ElButton,
   ElCard,
+  ElCheckbox,
   ElConfigProvider,
   ElContainer,
   ElDatePicker,
@@ -13,6 +14,7 @@ import {
   ElEmpty,
   ElForm,
   ElInput,
+  ElInputNumber,
   ElMenu,
   ElRadio,
   ElSelect,
@@ -32,6 +34,7 @@ import 'element-plus/es/components/dialog/style/css'
 import 'element-plus/es/components/form/style/css'
 import 'element-plus/es/components/form-item/style/css'
 import 'element-plus/es/components/input/style/css'
+import 'element-plus/es/components/input-number/style/css'
 import 'element-plus/es/components/option/style/css'
 import 'element-plus/es/components/select/style/css'
 import 'element-plus/es/components/tab-pane/style/css'
@@ -39,6 +42,7 @@ import 'element-plus/es/components/tabs/style/css'
 import 'element-plus/es/components/tag/style/css'
 import 'element-plus/es/components/tree/style/css'
 import 'element-plus/es/components/card/style/css'
+import 'element-plus/es/components/checkbox/style/css'
 import 'element-plus/es/components/config-provider/style/css'
 import 'element-plus/es/components/container/style/css'
 import 'element-plus/es/components/empty/style/css'
@@ -58,8 +62,9 @@ import { locale } from '../shared/i18n.js'
 // el-radio-group and el-radio-button; ElTable el-table-column; ElForm
 // el-form-item; ElSelect el-option; ElTabs el-tab-pane.
 const components = [
-  ElAlert, ElButton, ElCard, ElConfigProvider, ElContainer, ElDatePicker, ElDialog, ElEmpty,
-  ElForm, ElInput, ElMenu, ElRadio, ElSelect, ElSwitch, ElTable, ElTabs, ElTag, ElTree,
+  ElAlert, ElButton, ElCard, ElCheckbox, ElConfigProvider, ElContainer, ElDatePicker, ElDialog,
+  ElEmpty, ElForm, ElInput, ElInputNumber, ElMenu, ElRadio, ElSelect, ElSwitch, ElTable, ElTabs,
+  ElTag, ElTree,
 ]
 
 /** Element Plus's locale object for the current `locale`. */

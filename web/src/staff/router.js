@@ -7,12 +7,25 @@ import SectionView from './views/SectionView.vue'
 // The larger sections load when first opened.
 const HousingView = () => import('./views/HousingView.vue')
 const SystemView = () => import('./views/SystemView.vue')
+const WorklistView = () => import('./views/WorklistView.vue')
+const ApplicationView = () => import('./views/ApplicationView.vue')
+const CounterView = () => import('./views/CounterView.vue')
+const ReportView = () => import('./views/ReportView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/housing', component: HousingView, meta: { title: () => 'section.housing.name' } },
     { path: '/system', component: SystemView, meta: { title: () => 'section.system.name' } },
+    { path: '/acceptance/counter', component: CounterView, meta: { title: () => 'counter.title' } },
+    {
+      path: '/:section(acceptance|review)',
+      component: WorklistView,
+      props: true,
+      meta: { title: (route) => `section.${route.params.section}.name` },
+    },
+    { path: '/applications/:id(\\d+)', component: ApplicationView, meta: { title: () => 'review.title' } },
+    { path: '/statistics', component: ReportView, meta: { title: () => 'section.statistics.name' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
       component: SectionView,

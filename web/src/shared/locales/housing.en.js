@@ -96,7 +96,7 @@ export default {
     sheet_missing_column: 'A required column is missing',
     sheet_empty: 'The sheet has no rows',
     sheet_too_large: 'The sheet is too large',
-    illegal_transition: 'The unit cannot change to that status now',
+    illegal_transition: 'This cannot be done in the current state',
     unit_not_vacant: 'Only vacant units can be published',
     listing_not_found: 'This home is no longer offered',
   },

@@ -96,7 +96,7 @@ export default {
     sheet_missing_column: '表格缺少必填列',
     sheet_empty: '表格没有数据',
     sheet_too_large: '表格过大',
-    illegal_transition: '房源当前状态不能改为该状态',
+    illegal_transition: '当前状态下不能进行此操作',
     unit_not_vacant: '只有空置的房源才能发布',
     listing_not_found: '该房源已下架或不存在',
   },
