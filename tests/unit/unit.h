@@ -28,5 +28,6 @@ void unit_db_done(struct unit_db *u, struct db *db);
 Suite *eligibility_suite(void);
 Suite *housing_suite(void);
 Suite *workflow_suite(void);
+Suite *sanitize_suite(void);
 
 #endif
