@@ -6,7 +6,7 @@
 #   make bench      the benchmarks under bench/ (HTTP layer, listings search at national scale)
 
 CC       ?= gcc
-PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl expat zlib
+PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl expat zlib gdlib
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
             -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing -Isrc

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 run_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
-	libsodium-dev libcurl4-openssl-dev libexpat1-dev zlib1g-dev)
+	libsodium-dev libcurl4-openssl-dev libexpat1-dev zlib1g-dev libgd-dev)
 test_pkgs=(check postgresql postgresql-contrib chromium sqlite3)
 bench_pkgs=(nginx-light wrk curl)
 

@@ -24,6 +24,7 @@ api_routes(struct router *r)
 	api_eligibility_routes(r);
 	api_application_routes(r);
 	api_review_routes(r);
+	api_content_routes(r);
 }
 
 static void
@@ -149,4 +150,26 @@ api_reply_value(struct http_req *req, struct db_conn *c, const struct caller *wh
 				  arena_printf(req->arena, "{\"field\":\"%s\"}", field))) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:s, s:s?}", "field", field, "value", value));
+}
+
+int
+api_city_scope(struct http_req *req, struct db_conn *c, int64_t city, struct region *out)
+{
+	struct region *roots;
+	int rc, n;
+
+	if (city == 0) {
+		if ((rc = store_region_children(c, 0, &roots, &n, &req->err)) != GZF_OK)
+			return rc;
+		if (n == 0)
+			return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", "city_id",
+					   "the region tree is empty");
+		*out = roots[0];
+		return GZF_OK;
+	}
+	rc = store_region_get(c, city, out, &req->err);
+	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(out->level, "city") != 0))
+		return gzf_err_set(&req->err, GZF_EINVAL, "bad_city", "city_id",
+				   "city_id must be the code of a city (0 for the whole nation)");
+	return rc;
 }

@@ -133,6 +133,13 @@ int api_query_region(struct http_req *req, struct db_conn *c, const struct calle
 		     struct region *out);
 
 /*
+ * api_city_scope — the region a city's settings and content belong to: the city itself,
+ * or for city 0 (national) the top of the region tree. GZF_EINVAL "bad_city" (field
+ * "city_id") when city is not a city.
+ */
+int api_city_scope(struct http_req *req, struct db_conn *c, int64_t city, struct region *out);
+
+/*
  * api_read_choice — the string member name of the JSON body, which must be one of the
  * NULL-terminated choices (at most three are listed in the message); GZF_EINVAL otherwise.
  */
@@ -187,5 +194,6 @@ void api_calendar_routes(struct router *r);
 void api_eligibility_routes(struct router *r);
 void api_application_routes(struct router *r);
 void api_review_routes(struct router *r);
+void api_content_routes(struct router *r);
 
 #endif

@@ -15,8 +15,6 @@ static int calendar_day_put(struct http_req *req);
 static int calendar_day_delete(struct http_req *req);
 static int calendar_working_days(struct http_req *req);
 static int parse_date(struct http_req *req, const char *s, const char *field, int *out);
-static int calendar_scope(struct http_req *req, struct db_conn *c, int64_t city,
-			  struct region *out);
 static int edit_begin(struct http_req *req, struct db_conn **c, struct caller **who,
 		      int *day, int64_t *city, struct region *scope, const char *action);
 static json_t *day_json(const struct calendar_day *d);
@@ -89,30 +87,6 @@ calendar_list(struct http_req *req)
 						   "city_id", (json_int_t)city, "items", items));
 }
 
-/* The region whose administrators edit city's calendar: the city, or for the national
- * calendar (city 0) the top of the region tree. */
-static int
-calendar_scope(struct http_req *req, struct db_conn *c, int64_t city, struct region *out)
-{
-	struct region *roots;
-	int rc, n;
-
-	if (city == 0) {
-		if ((rc = store_region_children(c, 0, &roots, &n, &req->err)) != GZF_OK)
-			return rc;
-		if (n == 0)
-			return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", "city_id",
-					   "the region tree is empty");
-		*out = roots[0];
-		return GZF_OK;
-	}
-	rc = store_region_get(c, city, out, &req->err);
-	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(out->level, "city") != 0))
-		return gzf_err_set(&req->err, GZF_EINVAL, "bad_city", "city_id",
-				   "city_id must be the code of a city (0 for the national calendar)");
-	return rc;
-}
-
 /* What PUT and DELETE share: the date, the city (the body's or query's city_id, else the
  * caller's city), login, authorisation on the city. */
 static int
@@ -130,7 +104,7 @@ edit_begin(struct http_req *req, struct db_conn **c, struct caller **who, int *d
 		return rc;
 	if (*city < 0)
 		*city = q >= 0 ? q : (*who)->actor.city_id;
-	if ((rc = calendar_scope(req, *c, *city, scope)) != GZF_OK)
+	if ((rc = api_city_scope(req, *c, *city, scope)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .region_path = scope->path };
 	return api_authorize(req, *c, *who, ACT_CALENDAR_EDIT, &obj, action, "region", scope->code);

@@ -73,7 +73,8 @@ api_media_store(struct http_req *req, struct db_conn *c, const struct caller *wh
 				   "the file name must be text of at most %d characters without slashes",
 				   NAME_MAX_CHARS);
 	if ((rc = media_sniff((const unsigned char *)req->body, req->body_len, name, allowed, &type,
-			      &req->err)) != GZF_OK)
+			      &req->err)) != GZF_OK ||
+	    (type.width > 0 && (rc = media_image_check(req->body, req->body_len, type.mime, &req->err)) != GZF_OK))
 		return rc;
 	if ((rc = store_media_count_since(c, who->actor.user_id, now - 86400000, &count, &req->err)) != GZF_OK)
 		return rc;
@@ -95,14 +96,22 @@ int
 api_media_reply(struct http_req *req, const struct media *m)
 {
 	const struct app *app = req->app;
-	const char *path = media_path(req->arena, app->cfg->data_dir, m->sha256);
-	const char *etag = arena_printf(req->arena, "\"%s\"", m->sha256);
-	const char *inm = http_header(req, "If-None-Match");
+	const char *size = http_query(req, "size"), *path;
+	const char *inm = http_header(req, "If-None-Match"), *etag;
 	struct stat st;
 	int fd;
 
+	if (size != NULL && strcmp(size, "thumb") != 0 && strcmp(size, "display") != 0 &&
+	    strcmp(size, "original") != 0)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "size",
+				   "size must be thumb, display or original");
+	if (size == NULL || m->width == 0)
+		size = "original";
+	etag = strcmp(size, "original") == 0 ? arena_printf(req->arena, "\"%s\"", m->sha256)
+		: arena_printf(req->arena, "\"%s-%s\"", m->sha256, size);
 	http_reply_header(req, "ETag", etag);
-	http_reply_header(req, "Cache-Control", m->public ? "public, max-age=86400" : "private, no-cache");
+	/* An id's bytes never change: public files are cached for good. */
+	http_reply_header(req, "Cache-Control", m->public ? "public, max-age=31536000, immutable" : "private, no-cache");
 	if (strncmp(m->mime, "image/", 6) == 0)
 		http_reply_header(req, "Content-Security-Policy", "default-src 'none'");
 	http_reply_header(req, "Content-Disposition",
@@ -113,6 +122,8 @@ api_media_reply(struct http_req *req, const struct media *m)
 		req->status = 304;
 		return GZF_OK;
 	}
+	path = strcmp(size, "original") == 0 ? media_path(req->arena, app->cfg->data_dir, m->sha256)
+		: media_variant(req->arena, app->cfg->data_dir, m->sha256, m->mime, m->width, size, &req->err);
 	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		if (fd >= 0)

@@ -68,6 +68,9 @@ static const unsigned staff_may[ACT_COUNT] = {
 			     R(ROLE_PROVINCE_SUPERVISOR) | R(ROLE_MINISTRY_SUPERVISOR),
 	[ACT_HOUSING_MANAGE] = R(ROLE_HOUSING_MANAGER) | ADMINS,
 	[ACT_HOUSING_PUBLISH] = R(ROLE_HOUSING_MANAGER) | ADMINS,
+	/* Published content: its editors, and the administrators who answer for it. */
+	[ACT_CONTENT_EDIT] = R(ROLE_CONTENT_EDITOR) | ADMINS,
+	[ACT_CONTENT_PUBLISH] = R(ROLE_CONTENT_EDITOR) | ADMINS,
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.

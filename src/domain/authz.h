@@ -64,6 +64,8 @@ enum action {
 	ACT_HOUSING_READ,    /* the housing stock; object: the estate's region (or the one listed) */
 	ACT_HOUSING_MANAGE,  /* create, change, import, change a unit's status */
 	ACT_HOUSING_PUBLISH, /* publish or withdraw listings */
+	ACT_CONTENT_EDIT,    /* write articles and read drafts; object: the article's city (or the nation) */
+	ACT_CONTENT_PUBLISH, /* publish and withdraw articles; object: the same */
 	ACT_COUNT
 };
 

@@ -10,8 +10,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gd.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -258,4 +261,110 @@ media_save(const char *data_dir, const void *p, size_t n, char sha256[65], struc
 		return gzf_err_set(err, GZF_EINTERNAL, "storage_failed", NULL,
 				   "the file could not be stored: %s", strerror(errno));
 	return GZF_OK;
+}
+
+/* gd reports decoding trouble on stderr; gzf reports it as an error code instead. */
+static void
+gd_quiet(int priority, const char *format, va_list args)
+{
+	(void)priority;
+	(void)format;
+	(void)args;
+}
+
+static void
+gd_setup(void)
+{
+	gdSetErrorMethod(gd_quiet);
+}
+
+static gdImagePtr
+image_decode(const void *p, size_t n, const char *mime)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, gd_setup);
+	if (n > (size_t)INT32_MAX)
+		return NULL;
+	if (strcmp(mime, "image/jpeg") == 0)
+		return gdImageCreateFromJpegPtrEx((int)n, (void *)p, 0);
+	if (strcmp(mime, "image/png") == 0)
+		return gdImageCreateFromPngPtr((int)n, (void *)p);
+	return NULL;
+}
+
+int
+media_image_check(const void *p, size_t n, const char *mime, struct gzf_err *err)
+{
+	gdImagePtr img = image_decode(p, n, mime);
+
+	if (img == NULL)
+		return gzf_err_set(err, GZF_EMEDIA, "media_damaged", NULL,
+				   "the image cannot be read: it is damaged or cut short");
+	gdImageDestroy(img);
+	return GZF_OK;
+}
+
+/* The whole file at path, in the arena; NULL when it cannot be read. */
+static void *
+read_file(struct arena *a, const char *path, size_t *n)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0 || st.st_size <= 0) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	buf = arena_alloc(a, (size_t)st.st_size);
+	while (got < (size_t)st.st_size && ((r = read(fd, buf + got, (size_t)st.st_size - got)) > 0 ||
+					     (r < 0 && errno == EINTR)))
+		if (r > 0)
+			got += (size_t)r;
+	close(fd);
+	*n = got;
+	return got == (size_t)st.st_size ? buf : NULL;
+}
+
+const char *
+media_variant(struct arena *a, const char *data_dir, const char *sha256, const char *mime, int width,
+	      const char *size, struct gzf_err *err)
+{
+	const char *original = media_path(a, data_dir, sha256), *path, *dir;
+	int max = strcmp(size, "thumb") == 0 ? MEDIA_THUMB_WIDTH : MEDIA_DISPLAY_WIDTH;
+	gdImagePtr img = NULL, scaled = NULL;
+	void *bytes, *out = NULL;
+	size_t n = 0;
+	int outn = 0;
+	struct stat st;
+
+	if (original == NULL || width <= max)
+		return original;
+	path = arena_printf(a, "%s-%s", original, size);
+	if (stat(path, &st) == 0)
+		return path;
+	dir = arena_printf(a, "%s/media/%.2s", data_dir, sha256);
+	if ((bytes = read_file(a, original, &n)) == NULL || (img = image_decode(bytes, n, mime)) == NULL ||
+	    (scaled = gdImageScale(img, (unsigned)max,
+				   (unsigned)(((long)gdImageSY(img) * max + gdImageSX(img) / 2) / gdImageSX(img)))) == NULL) {
+		path = NULL;
+		goto out;
+	}
+	out = strcmp(mime, "image/png") == 0 ? gdImagePngPtr(scaled, &outn) : gdImageJpegPtr(scaled, &outn, 82);
+	if (out == NULL || write_durably(dir, path, out, (size_t)outn) != 0)
+		path = NULL;
+out:
+	if (out != NULL)
+		gdFree(out);
+	if (scaled != NULL)
+		gdImageDestroy(scaled);
+	if (img != NULL)
+		gdImageDestroy(img);
+	if (path == NULL)
+		gzf_err_set(err, GZF_EINTERNAL, "storage_failed", NULL, "the image could not be scaled");
+	return path;
 }

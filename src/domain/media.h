@@ -48,4 +48,21 @@ int media_save(const char *data_dir, const void *p, size_t n, char sha256[65],
  * when sha256 is not 64 hex digits. */
 const char *media_path(struct arena *a, const char *data_dir, const char *sha256);
 
+/*
+ * media_image_check — GZF_EMEDIA "media_damaged" unless the JPEG or PNG image (mime) of n
+ * bytes at p decodes whole.
+ */
+int media_image_check(const void *p, size_t n, const char *mime, struct gzf_err *err);
+
+/*
+ * media_variant — the file holding the image with this SHA-256 at size "thumb" (at most
+ * MEDIA_THUMB_WIDTH wide) or "display" (MEDIA_DISPLAY_WIDTH): scaled from the original
+ * once, in its own format, and kept beside it (…/<sha256>-thumb); the original itself
+ * when it is no wider (width: the original's). NULL with err set when it cannot be made.
+ */
+#define MEDIA_THUMB_WIDTH 400
+#define MEDIA_DISPLAY_WIDTH 1280
+const char *media_variant(struct arena *a, const char *data_dir, const char *sha256, const char *mime,
+			  int width, const char *size, struct gzf_err *err);
+
 #endif

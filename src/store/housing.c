@@ -5,6 +5,7 @@
  * can use the partial "listed" indexes.
  */
 #include "store/housing.h"
+#include "store/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +30,6 @@ static void estate_from_row(const struct db_res *r, int row, struct estate *e);
 static void unit_from_row(const struct db_res *r, int row, struct unit *u);
 static int units_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
 		       struct unit **out, int *n, struct gzf_err *err);
-static const char *text_like(struct arena *a, const char *text);
-static const char *text_phrase(struct arena *a, const char *text);
 
 #define ESTATE_COLUMNS \
 	"e.id, e.city_id, e.region_code, e.region_path, r.name, e.name, e.address," \
@@ -420,41 +419,6 @@ store_estate_publish(struct db_conn *c, int64_t estate_id, int64_t now, int64_t 
 }
 
 /* A LIKE pattern finding text anywhere, with LIKE's own characters escaped. */
-static const char *
-text_like(struct arena *a, const char *text)
-{
-	size_t n = strlen(text), i, o = 0;
-	char *p = arena_alloc(a, 2 * n + 3);
-
-	p[o++] = '%';
-	for (i = 0; i < n; i++) {
-		if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
-			p[o++] = '\\';
-		p[o++] = text[i];
-	}
-	p[o++] = '%';
-	p[o] = '\0';
-	return p;
-}
-
-/* An FTS5 phrase: the text in double quotes, its own quotes doubled. */
-static const char *
-text_phrase(struct arena *a, const char *text)
-{
-	size_t n = strlen(text), i, o = 0;
-	char *p = arena_alloc(a, 2 * n + 3);
-
-	p[o++] = '"';
-	for (i = 0; i < n; i++) {
-		if (text[i] == '"')
-			p[o++] = '"';
-		p[o++] = text[i];
-	}
-	p[o++] = '"';
-	p[o] = '\0';
-	return p;
-}
-
 /* The WHERE clause of a search over units u: every filter of q, the four facet filters
  * (district, layout, fitted, transport) only when facets is set. */
 static void
@@ -496,9 +460,9 @@ listing_where(struct db_conn *c, struct sqlb *b, const struct listing_query *q, 
 			sb_add(b, " AND u.estate_id IN (SELECT id FROM estates WHERE");
 		if (db_conn_backend(c) == DB_SQLITE && gzf_utf8_chars(q->text) >= 3)
 			sb_cond(b, " id IN (SELECT rowid FROM estates_fts WHERE estates_fts MATCH ",
-				DB_T(text_phrase(a, q->text)), "))");
+				DB_T(store_text_phrase(a, q->text)), "))");
 		else
-			sb_cond(b, " search_text LIKE ", DB_T(text_like(a, q->text)), " ESCAPE '\\')");
+			sb_cond(b, " search_text LIKE ", DB_T(store_text_like(a, q->text)), " ESCAPE '\\')");
 	}
 }
 
