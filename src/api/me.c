@@ -97,7 +97,7 @@ real_name_post(struct http_req *req)
 	if (who->actor.kind != ACTOR_RESIDENT)
 		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "forbidden", NULL,
 				   "real-name authentication is for resident accounts");
-	if ((rc = pii_check_name(name, &req->err)) != GZF_OK ||
+	if ((rc = pii_check_name(name, "name", &req->err)) != GZF_OK ||
 	    (rc = idcard_check(id_raw, &req->err)) != GZF_OK)
 		return rc;
 	idcard_normalise(id_raw, id);

@@ -140,7 +140,7 @@ staff_create(struct http_req *req)
 	    (rc = api_login_required(req, c, &who)) != GZF_OK)
 		return rc;
 	if ((rc = check_username(req, username)) != GZF_OK ||
-	    (rc = pii_check_name(display_name, &req->err)) != GZF_OK ||
+	    (rc = pii_check_name(display_name, "display_name", &req->err)) != GZF_OK ||
 	    (rc = pii_check_phone(phone, &req->err)) != GZF_OK ||
 	    (rc = pii_check_password(password, &req->err)) != GZF_OK ||
 	    (rc = place_role(req, c, role_name, json_integer_value(jr), &role, &region)) != GZF_OK)
@@ -248,7 +248,7 @@ staff_patch(struct http_req *req)
 	if (u.id == who->actor.user_id && (role_name || jr || status))
 		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "forbidden", NULL,
 				   "you cannot change your own role, region or status; ask another administrator");
-	if (display_name != NULL && (rc = pii_check_name(display_name, &req->err)) != GZF_OK)
+	if (display_name != NULL && (rc = pii_check_name(display_name, "display_name", &req->err)) != GZF_OK)
 		return rc;
 	if ((rc = place_role(req, c, role_name ? role_name : u.role,
 			     jr ? json_integer_value(jr) : u.region_code, &role, &region)) != GZF_OK)

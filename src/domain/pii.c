@@ -30,7 +30,7 @@ static enum letter_kind letter_kind(uint32_t cp);
 static int is_digit(uint32_t cp);
 static char *mask_build(struct arena *a, const char *s, size_t head, size_t tail, size_t stars);
 static char *mask_tail(struct arena *a, const char *s);
-static int name_fail(struct gzf_err *err, const char *msg);
+static int name_fail(struct gzf_err *err, const char *field, const char *msg);
 
 /* Ideographs (CJK Unified, extensions A-G, compatibility), 〇, kana, Hangul syllables
  * and Yi syllables: scripts that write names without spaces. */
@@ -122,7 +122,7 @@ pii_check_phone(const char *phone, struct gzf_err *err)
 }
 
 int
-pii_check_name(const char *name, struct gzf_err *err)
+pii_check_name(const char *name, const char *field, struct gzf_err *err)
 {
 	uint32_t cps[NAME_MAX];
 	enum letter_kind prev, next;
@@ -130,29 +130,29 @@ pii_check_name(const char *name, struct gzf_err *err)
 	int len;
 
 	if (name == NULL)
-		return name_fail(err, "a name has 2 to 40 characters; please enter your name");
+		return name_fail(err, field, "a name has 2 to 40 characters; please enter your name");
 	while (*name) {
 		if ((len = utf8_decode(name, &cps[n])) < 0)
-			return name_fail(err, "the name is not valid text; please type it again");
+			return name_fail(err, field, "the name is not valid text; please type it again");
 		name += len;
 		if (++n == NAME_MAX && *name)
-			return name_fail(err, "a name has 2 to 40 characters; this one is longer");
+			return name_fail(err, field, "a name has 2 to 40 characters; this one is longer");
 	}
 	if (n < NAME_MIN)
-		return name_fail(err, "a name has 2 to 40 characters; please enter the full name");
+		return name_fail(err, field, "a name has 2 to 40 characters; please enter the full name");
 	/* First the characters that are never allowed, so the message names them rather
 	 * than a misplaced space next to them. */
 	for (i = 0; i < n; i++) {
 		uint32_t c = cps[i];
 
 		if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
-			return name_fail(err, "a name cannot contain control characters; "
+			return name_fail(err, field, "a name cannot contain control characters; "
 					      "please type it again");
 		if (is_digit(c))
-			return name_fail(err, "a name cannot contain digits; please enter the name "
+			return name_fail(err, field, "a name cannot contain digits; please enter the name "
 					      "as it is written on the ID card");
 		if (c == '<' || c == '>' || c == '&' || c == '"' || c == '\'')
-			return name_fail(err, "a name cannot contain < > & \" or '; please enter the "
+			return name_fail(err, field, "a name cannot contain < > & \" or '; please enter the "
 					      "name as it is written on the ID card");
 	}
 	for (i = 0; i < n; i++) {
@@ -162,14 +162,14 @@ pii_check_name(const char *name, struct gzf_err *err)
 		next = i + 1 < n ? letter_kind(cps[i + 1]) : K_NONE;
 		if (c == ' ' || c == '-') {
 			if ((prev != K_ALPHA && prev != K_MARK) || next != K_ALPHA)
-				return name_fail(err, "spaces and hyphens are allowed only one at a time "
+				return name_fail(err, field, "spaces and hyphens are allowed only one at a time "
 						      "between the words of a name in Latin or another "
 						      "alphabet, not in Chinese names");
 			continue;
 		}
 		if (c == 0x00B7) {
 			if (prev == K_NONE || next == K_NONE || next == K_MARK)
-				return name_fail(err, "'·' is allowed only between two parts of a name, "
+				return name_fail(err, field, "'·' is allowed only between two parts of a name, "
 						      "as in 阿依古丽·买买提");
 			continue;
 		}
@@ -182,7 +182,7 @@ pii_check_name(const char *name, struct gzf_err *err)
 				break;
 			/* fall through */
 		default:
-			return name_fail(err, "a name may contain only letters, '·' between its parts "
+			return name_fail(err, field, "a name may contain only letters, '·' between its parts "
 					      "and spaces between words; please enter the name as it "
 					      "is written on the ID card");
 		}
@@ -355,7 +355,7 @@ mask_tail(struct arena *a, const char *s)
 }
 
 static int
-name_fail(struct gzf_err *err, const char *msg)
+name_fail(struct gzf_err *err, const char *field, const char *msg)
 {
-	return gzf_err_set(err, GZF_EINVAL, "invalid_name", "name", "%s", msg);
+	return gzf_err_set(err, GZF_EINVAL, "invalid_name", field, "%s", msg);
 }

@@ -41,9 +41,9 @@ int pii_check_phone(const char *phone, struct gzf_err *err);
  * Arabic/Uyghur, Mongolian, Tibetan, Yi, Korean, Japanese kana), '·' (U+00B7, between the
  * parts of minority and foreign names), and single spaces or hyphens between words of a
  * non-Chinese name. No digits, control characters or < > & " '. Otherwise GZF_EINVAL with
- * err->name "invalid_name", field "name", and a message saying which rule was broken.
+ * err->name "invalid_name", the field given, and a message saying which rule was broken.
  */
-int pii_check_name(const char *name, struct gzf_err *err);
+int pii_check_name(const char *name, const char *field, struct gzf_err *err);
 
 /* pii_check_password — 0 for a password of 8 to 64 characters with at least one letter
  * and one digit, not one character repeated; otherwise GZF_EINVAL with err->name

@@ -265,7 +265,7 @@ check_person(const json_t *p, int complete, const char *path, struct gzf_err *er
 	if (!json_is_object(p))
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", path, "%s must be an object", path);
 	snprintf(field, sizeof(field), "%sname", path);
-	if ((complete || name != NULL) && pii_check_name(name, err) != GZF_OK)
+	if ((complete || name != NULL) && pii_check_name(name, field, err) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", field,
 				   "%s must be a person's name as on the ID card", field);
 	snprintf(field, sizeof(field), "%sid_number", path);

@@ -24,7 +24,7 @@ name_ok(const char *name)
 	struct gzf_err e;
 
 	gzf_err_clear(&e);
-	ck_assert_msg(pii_check_name(name, &e) == GZF_OK, "%s rejected: %s", name, e.message);
+	ck_assert_msg(pii_check_name(name, "name", &e) == GZF_OK, "%s rejected: %s", name, e.message);
 }
 
 /* name_bad — name is refused; the message contains hint (when not NULL). */
@@ -34,7 +34,7 @@ name_bad(const char *name, const char *hint)
 	struct gzf_err e;
 
 	gzf_err_clear(&e);
-	ck_assert_msg(pii_check_name(name, &e) == GZF_EINVAL, "%s accepted", name ? name : "NULL");
+	ck_assert_msg(pii_check_name(name, "name", &e) == GZF_EINVAL, "%s accepted", name ? name : "NULL");
 	ck_assert_str_eq(e.name, "invalid_name");
 	ck_assert_str_eq(e.field, "name");
 	if (hint != NULL)
