@@ -436,3 +436,52 @@ test('applications × every role × own community subtree and outside it; reside
   assert.equal((await send(b.owner.s, specs(b)['application.get'])).status, 200);
   assert.equal((await send(b.owner.s, specs(b)['application.material'])).status, 200);
 });
+
+// Content: an article belongs to a city (or the nation); its editors and administrators of
+// that city or above write, publish and manage it. Tried on an article of the own city,
+// another city and the nation, for every role.
+const CONTENT_POLICY = {
+  'content.manage': ['content_editor', ...ADMIN],
+  'content.update': ['content_editor', ...ADMIN],
+  'content.publish': ['content_editor', ...ADMIN],
+  'content.read_draft': ['content_editor', ...ADMIN],
+};
+
+test('content × every role × own city, another city, the nation', async () => {
+  const admin = await staffLogin(srv, 'admin', PASSWORD);
+  const wrong = [];
+  let cells = 0;
+  for (const [username, role, code] of ACTORS) {
+    const s = await staffLogin(srv, username, PASSWORD);
+    const own = await region(code);
+    for (const city of [230600, 230100, 0]) {
+      // A fresh draft each time, put there by the system administrator.
+      const d = await admin.request('POST', '/api/v1/content', { json: { kind: 'news', title: `权限${cells}`, city_id: city } });
+      assert.equal(d.status, 201, d.text);
+      const a = d.json.article;
+      const inside = (await region(city || 100000)).path.startsWith(own.path);
+      const specs = {
+        'content.manage': ['GET', `/api/v1/content/manage?city=${city}`],
+        'content.read_draft': ['GET', `/api/v1/content/${a.id}`],
+        'content.update': ['PUT', `/api/v1/content/${a.id}`, { version: a.version, summary: '改' }],
+        'content.publish': ['POST', `/api/v1/content/${a.id}/publish`, { version: a.version }],
+      };
+      for (const [endpoint, spec] of Object.entries(specs)) {
+        const expectAllow = CONTENT_POLICY[endpoint].includes(role) && inside;
+        const r = await send(s, spec);
+        cells += 1;
+        // A draft one may not read does not exist for them.
+        const refused = denied(r) || (endpoint === 'content.read_draft' && r.status === 404);
+        // The update before it may have moved the version on: a conflict is an allowed call.
+        const allowed = r.status === 200 || r.status === 409;
+        if (expectAllow ? !allowed : !refused) wrong.push(`${role} ${endpoint} ${city}: ${r.status} ${r.text.slice(0, 120)}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.equal(cells, ACTORS.length * 3 * 4);
+  for (const [who, status] of [[residentDaqing.s, 403], [session(srv), 401]]) {
+    const r = await who.request('GET', '/api/v1/content/manage?city=230600');
+    assert.equal(r.status, status);
+  }
+});
