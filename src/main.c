@@ -138,7 +138,7 @@ cmd_demo(struct config *cfg)
 		return fail(&err);
 	if (open_db(cfg, 1, &db) != 0)
 		return 1;
-	if (demo_load(db, &secrets, &n, &staff, &err) != GZF_OK) {
+	if (demo_load(db, &secrets, cfg->data_dir, &n, &staff, &err) != GZF_OK) {
 		db_close(db);
 		return fail(&err);
 	}

@@ -150,7 +150,8 @@ load_staff(struct db_conn *c, const struct secrets *s, int *created, struct gzf_
 }
 
 int
-demo_load(struct db *db, const struct secrets *s, int *regions, int *staff, struct gzf_err *err)
+demo_load(struct db *db, const struct secrets *s, const char *data_dir, int *regions, int *staff,
+	  struct gzf_err *err)
 {
 	struct arena *a = arena_create();
 	struct db_conn *c = NULL;
@@ -172,7 +173,8 @@ demo_load(struct db *db, const struct secrets *s, int *regions, int *staff, stru
 	    (rc = load_rules(c, err)) != GZF_OK)
 		goto out;
 	if ((rc = demo_housing_load(c, err)) != GZF_OK ||
-	    (rc = demo_apps_load(c, s, err)) != GZF_OK)
+	    (rc = demo_apps_load(c, s, err)) != GZF_OK ||
+	    (rc = demo_content_load(c, data_dir, err)) != GZF_OK)
 		goto out;
 	audit_key(s, key);
 	if ((rc = audit_record(c, key, &loaded, err)) != GZF_OK)

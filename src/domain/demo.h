@@ -15,7 +15,8 @@
  * each load appends a "demo.load" entry to the national audit chain (keys from s).
  * *regions (may be NULL) gets the number of regions written, *staff the number of demo
  * staff accounts created (those that exist already are left as they are). */
-int demo_load(struct db *db, const struct secrets *s, int *regions, int *staff, struct gzf_err *err);
+int demo_load(struct db *db, const struct secrets *s, const char *data_dir, int *regions, int *staff,
+	      struct gzf_err *err);
 
 /* demo_housing_load — the demo city's estates, buildings and units (idempotent), in
  * c's transaction (demo_housing.c). */
@@ -25,5 +26,10 @@ int demo_housing_load(struct db_conn *c, struct gzf_err *err);
  * at acceptance, street and district review (idempotent: a resident who exists is
  * skipped), in c's transaction (demo_apps.c). */
 int demo_apps_load(struct db_conn *c, const struct secrets *s, struct gzf_err *err);
+
+/* demo_content_load — the demo city's published articles, their pictures stored under
+ * data_dir (once: nothing is added when the city has published content), in c's
+ * transaction (demo_content.c). */
+int demo_content_load(struct db_conn *c, const char *data_dir, struct gzf_err *err);
 
 #endif
