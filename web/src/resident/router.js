@@ -16,6 +16,9 @@ import RealNameView from './views/RealNameView.vue'
 import ApplyView from './views/ApplyView.vue'
 import ProgressView from './views/ProgressView.vue'
 import PublicityView from './views/PublicityView.vue'
+import ArticleView from './views/ArticleView.vue'
+import ContentListView from './views/ContentListView.vue'
+import SearchView from './views/SearchView.vue'
 import NotFoundView from './views/NotFoundView.vue'
 
 /** The four tabs of the bottom bar, in order. */
@@ -35,6 +38,13 @@ const routes = [
   { path: '/services/apply', component: ApplyView, meta: { title: 'apply.title' } },
   { path: '/services/progress', component: ProgressView, meta: { title: 'action.progress.name' } },
   { path: '/services/publicity', component: PublicityView, meta: { title: 'publicity.title' } },
+  { path: '/services/guide', redirect: '/content/guide' },
+  { path: '/services/policy', redirect: '/content/policy' },
+  { path: '/services/faq', redirect: '/content/faq' },
+  { path: '/services/manual', redirect: '/content/manual' },
+  { path: '/content/:kind(news|policy|guide|faq|manual)', component: ContentListView, meta: { title: 'content.title' } },
+  { path: '/articles/:id(\\d+)', component: ArticleView, meta: { title: 'content.article' } },
+  { path: '/search', component: SearchView, meta: { title: 'content.search' } },
   {
     path: `/services/:id(${SERVICE_IDS.join('|')})`,
     component: ComingSoonView,

@@ -19,6 +19,8 @@ export const INFO_SERVICES = [
   { id: 'publicity', icon: 'bullhorn-o' },
   { id: 'guide', icon: 'guide-o' },
   { id: 'policy', icon: 'description-o' },
+  { id: 'faq', icon: 'question-o' },
+  { id: 'manual', icon: 'notes-o' },
 ]
 
 /** Every service id, for the router. */

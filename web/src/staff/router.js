@@ -11,6 +11,7 @@ const WorklistView = () => import('./views/WorklistView.vue')
 const ApplicationView = () => import('./views/ApplicationView.vue')
 const CounterView = () => import('./views/CounterView.vue')
 const ReportView = () => import('./views/ReportView.vue')
+const ContentView = () => import('./views/ContentView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -26,6 +27,7 @@ export const router = createRouter({
     },
     { path: '/applications/:id(\\d+)', component: ApplicationView, meta: { title: () => 'review.title' } },
     { path: '/statistics', component: ReportView, meta: { title: () => 'section.statistics.name' } },
+    { path: '/content', component: ContentView, meta: { title: () => 'section.content.name' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
       component: SectionView,
