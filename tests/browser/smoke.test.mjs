@@ -95,7 +95,7 @@ describe('resident app', () => {
       await page.getByRole('heading', { level: 1, name: '公租房服务' }).waitFor()
       const quick = page.locator('.quick').getByRole('button')
       assert.equal(await quick.count(), 8)
-      await page.getByText('暂无资讯').waitFor()
+      await page.locator('[data-test=home-news] [data-test=article-item]').first().waitFor()
       assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN')
       assert.equal(await page.title(), '公租房服务')
 

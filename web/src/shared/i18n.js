@@ -70,6 +70,15 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole))
 }
 
+/**
+ * The language of a piece of data (a name, an article) for its `lang`
+ * attribute: Chinese when it has Chinese characters, else unknown. Data are
+ * not translated; marking them keeps screen readers and checks honest.
+ */
+export function textLang(text) {
+  return /[\u3400-\u9fff]/.test(text ?? '') ? 'zh-CN' : undefined
+}
+
 /** t(key), or `fallback` when no dictionary has the key (data named by a code). */
 export function tOr(key, fallback) {
   const text = t(key)
