@@ -173,3 +173,17 @@ api_city_scope(struct http_req *req, struct db_conn *c, int64_t city, struct reg
 				   "city_id must be the code of a city (0 for the whole nation)");
 	return rc;
 }
+
+int
+api_param_city(struct http_req *req, struct db_conn *c, struct region *city)
+{
+	int64_t id;
+	int rc;
+
+	if ((rc = api_param_int(req, "city", &id)) != GZF_OK)
+		return rc;
+	rc = store_region_get(c, id, city, &req->err);
+	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(city->level, "city") != 0))
+		return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such city");
+	return rc;
+}

@@ -132,6 +132,10 @@ json_t *api_account_json(struct http_req *req, const struct user *u);
 int api_query_region(struct http_req *req, struct db_conn *c, const struct caller *who,
 		     struct region *out);
 
+/* api_param_city — the city named by the path parameter :city; GZF_ENOTFOUND when it is
+ * no city. */
+int api_param_city(struct http_req *req, struct db_conn *c, struct region *city);
+
 /*
  * api_city_scope — the region a city's settings and content belong to: the city itself,
  * or for city 0 (national) the top of the region tree. GZF_EINVAL "bad_city" (field

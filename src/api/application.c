@@ -39,6 +39,8 @@ static int apply_fields(struct http_req *req, struct db_conn *c, const struct ca
 			struct application *a, json_t *body);
 static int applicant_check(struct http_req *req, struct db_conn *c, const struct application *a);
 static int check_version(struct http_req *req, json_t *body, const struct application *a);
+static int reply_application(struct http_req *req, struct db_conn *c, int64_t id, int status,
+			     int masked);
 
 void
 api_application_routes(struct router *r)
@@ -246,6 +248,23 @@ apply_fields(struct http_req *req, struct db_conn *c, const struct caller *who,
 	return GZF_OK;
 }
 
+/* Answer status with the application as it is stored now (personal data masked for
+ * staff when masked). */
+static int
+reply_application(struct http_req *req, struct db_conn *c, int64_t id, int status, int masked)
+{
+	struct application a;
+	json_t *chain;
+	int rc;
+
+	if ((rc = app_store_get(c, id, &a, &req->err)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	return http_reply_json(req, status, json_pack("{s:o}", "application",
+						      api_app_json(req, c, &a, chain, 1, masked)));
+}
+
 /* The version the client saw must be the current one (when it sends one). */
 static int
 check_version(struct http_req *req, json_t *body, const struct application *a)
@@ -266,7 +285,7 @@ app_create(struct http_req *req)
 	struct caller *who;
 	struct db_conn *c;
 	struct object obj;
-	json_t *body, *chain;
+	json_t *body;
 	int rc;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
@@ -292,13 +311,9 @@ app_create(struct http_req *req)
 	    (rc = app_store_create(c, &a, &a.id, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.create", "application", a.id, a.region_code,
 			    "ok", NULL)) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK ||
-	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;
-	http_json_owned(req, chain);
-	return http_reply_json(req, 201, json_pack("{s:o}", "application",
-						   api_app_json(req, c, &a, chain, 1, 0)));
+	return reply_application(req, c, a.id, 201, 0);
 }
 
 /* GET /api/v1/applications — the caller's own applications. */
@@ -400,7 +415,7 @@ app_put(struct http_req *req)
 	struct application a;
 	struct caller *who;
 	struct db_conn *c;
-	json_t *body, *chain;
+	json_t *body;
 	int rc, version;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
@@ -418,13 +433,9 @@ app_put(struct http_req *req)
 	    (rc = app_store_save(c, &a, version, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.save", "application", a.id, a.region_code,
 			    "ok", NULL)) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK ||
-	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;
-	http_json_owned(req, chain);
-	return http_reply_json(req, 200, json_pack("{s:o}", "application",
-						   api_app_json(req, c, &a, chain, 1, 0)));
+	return reply_application(req, c, a.id, 200, 0);
 }
 
 /* The applicant is the account holder, as real-name authentication established (an
@@ -707,7 +718,7 @@ counter_create(struct http_req *req)
 	struct object obj;
 	struct media m;
 	struct user u;
-	json_t *body, *chain, *jm;
+	json_t *body, *jm;
 	char *sealed;
 	int64_t now = gzf_now_ms();
 	int rc;
@@ -768,11 +779,7 @@ counter_create(struct http_req *req)
 	    (rc = api_audit(req, c, who, "counter.create", "application", a.id, a.region_code, "ok",
 			    arena_printf(req->arena, "{\"consent_media\":%lld,\"sms_confirmed\":true}",
 					 (long long)m.id))) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK ||
-	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;
-	http_json_owned(req, chain);
-	return http_reply_json(req, 201, json_pack("{s:o}", "application",
-						   api_app_json(req, c, &a, chain, 1, 1)));
+	return reply_application(req, c, a.id, 201, 1);
 }

@@ -29,6 +29,8 @@ static int search(struct http_req *req);
 static int load_article(struct http_req *req, struct db_conn *c, struct article *a);
 static int may_edit(struct http_req *req, struct db_conn *c, struct caller *who, int64_t city,
 		    enum action act, const char *what, int64_t id);
+static int save_article(struct http_req *req, struct db_conn *c, struct caller *who, struct article *a,
+			int version, const char *what);
 static int change_status(struct http_req *req, const char *status, enum action act, const char *what);
 static json_t *article_json(const struct article *a, int full);
 static int reply_list(struct http_req *req, struct article *list, int n, int64_t total);
@@ -272,8 +274,7 @@ content_update(struct http_req *req)
 	struct caller *who;
 	struct db_conn *c;
 	json_t *body;
-	int64_t ids[SANITIZE_MAX_MEDIA + 1];
-	int rc, version, n, i;
+	int rc, version;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK || (rc = load_article(req, c, &a)) != GZF_OK ||
@@ -283,17 +284,29 @@ content_update(struct http_req *req)
 		return rc;
 	version = a.version;
 	a.updated_at = gzf_now_ms();
-	n = strcmp(a.status, "published") == 0 ? content_media(&a, ids, SANITIZE_MAX_MEDIA + 1) : 0;
+	return save_article(req, c, who, &a, version, "content.update");
+}
+
+/* Store a (still at version) in one transaction with its audit entry (what); a published
+ * article's images become public with it. Answers with the article as stored. */
+static int
+save_article(struct http_req *req, struct db_conn *c, struct caller *who, struct article *a,
+	     int version, const char *what)
+{
+	int64_t ids[SANITIZE_MAX_MEDIA + 1];
+	int rc, n, i;
+
+	n = strcmp(a->status, "published") == 0 ? content_media(a, ids, SANITIZE_MAX_MEDIA + 1) : 0;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_article_save(c, &a, version, &req->err)) != GZF_OK)
+	    (rc = store_article_save(c, a, version, &req->err)) != GZF_OK)
 		return rc;
 	for (i = 0; i < n; i++)
 		if ((rc = store_media_set_public(c, ids[i], 1, &req->err)) != GZF_OK)
 			return rc;
-	if ((rc = api_audit(req, c, who, "content.update", "article", a.id, a.city_id, "ok", NULL)) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK || (rc = store_article_get(c, a.id, &a, &req->err)) != GZF_OK)
+	if ((rc = api_audit(req, c, who, what, "article", a->id, a->city_id, "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK || (rc = store_article_get(c, a->id, a, &req->err)) != GZF_OK)
 		return rc;
-	return http_reply_json(req, 200, json_pack("{s:o}", "article", article_json(&a, 1)));
+	return http_reply_json(req, 200, json_pack("{s:o}", "article", article_json(a, 1)));
 }
 
 /* Publish or withdraw (status), with the version the editor saw. Publishing makes the
@@ -305,8 +318,7 @@ change_status(struct http_req *req, const char *status, enum action act, const c
 	struct caller *who;
 	struct db_conn *c;
 	json_t *body;
-	int64_t ids[SANITIZE_MAX_MEDIA + 1];
-	int rc, version, n, i;
+	int rc, version;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK || (rc = load_article(req, c, &a)) != GZF_OK ||
@@ -320,17 +332,7 @@ change_status(struct http_req *req, const char *status, enum action act, const c
 	a.updated_at = gzf_now_ms();
 	if (strcmp(status, "published") == 0)
 		a.published_at = a.updated_at;
-	n = strcmp(status, "published") == 0 ? content_media(&a, ids, SANITIZE_MAX_MEDIA + 1) : 0;
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_article_save(c, &a, version, &req->err)) != GZF_OK)
-		return rc;
-	for (i = 0; i < n; i++)
-		if ((rc = store_media_set_public(c, ids[i], 1, &req->err)) != GZF_OK)
-			return rc;
-	if ((rc = api_audit(req, c, who, what, "article", a.id, a.city_id, "ok", NULL)) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK || (rc = store_article_get(c, a.id, &a, &req->err)) != GZF_OK)
-		return rc;
-	return http_reply_json(req, 200, json_pack("{s:o}", "article", article_json(&a, 1)));
+	return save_article(req, c, who, &a, version, what);
 }
 
 /* POST /api/v1/content/:id/publish {"version"} */

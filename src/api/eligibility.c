@@ -32,15 +32,10 @@ api_eligibility_routes(struct router *r)
 static int
 load_city(struct http_req *req, struct db_conn *c, struct region *city, char code[24])
 {
-	int64_t id;
-	int rc;
+	int rc = api_param_city(req, c, city);
 
-	if ((rc = api_param_int(req, "city", &id)) != GZF_OK)
-		return rc;
-	rc = store_region_get(c, id, city, &req->err);
-	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(city->level, "city") != 0))
-		return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such city");
-	snprintf(code, 24, "%lld", (long long)city->code);
+	if (rc == GZF_OK)
+		snprintf(code, 24, "%lld", (long long)city->code);
 	return rc;
 }
 

@@ -33,7 +33,6 @@ static int chain_put(struct http_req *req);
 static int report(struct http_req *req);
 static int publicity_list(struct http_req *req);
 static int objection_post(struct http_req *req);
-static int load_city(struct http_req *req, struct db_conn *c, struct region *city);
 static int job_dept_check(struct app *app, struct db_conn *c, const char *city_id,
 			  const char *ref, const json_t *payload, struct gzf_err *err);
 static int job_publicity_end(struct app *app, struct db_conn *c, const char *city_id,
@@ -62,20 +61,6 @@ api_review_register_jobs(void)
 {
 	jobs_register("dept_check", job_dept_check);
 	jobs_register("publicity_end", job_publicity_end);
-}
-
-static int
-load_city(struct http_req *req, struct db_conn *c, struct region *city)
-{
-	int64_t id;
-	int rc;
-
-	if ((rc = api_param_int(req, "city", &id)) != GZF_OK)
-		return rc;
-	rc = store_region_get(c, id, city, &req->err);
-	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(city->level, "city") != 0))
-		return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such city");
-	return rc;
 }
 
 /* GET /api/v1/worklist?step=&sort=deadline|-deadline&limit= — the applications waiting at
@@ -293,7 +278,7 @@ chain_get(struct http_req *req)
 	json_t *chain;
 	int rc;
 
-	if ((rc = api_db(req, &c)) != GZF_OK || (rc = load_city(req, c, &city)) != GZF_OK ||
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_param_city(req, c, &city)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, city.code, &chain, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:I, s:o}", "city_id", (json_int_t)city.code,
@@ -314,7 +299,7 @@ chain_put(struct http_req *req)
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = load_city(req, c, &city)) != GZF_OK)
+	    (rc = api_param_city(req, c, &city)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .region_path = city.path };
 	chain = json_object_get(body, "chain");
@@ -371,7 +356,7 @@ report(struct http_req *req)
 
 	if ((rc = api_query_int(req, "days", 1, REPORT_DAYS_MAX, 365, &days)) != GZF_OK ||
 	    (rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = load_city(req, c, &city)) != GZF_OK)
+	    (rc = api_param_city(req, c, &city)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .region_path = city.path };
 	if ((rc = api_authorize(req, c, who, ACT_REPORT_READ, &obj, "report.processing", "region",
@@ -445,7 +430,7 @@ publicity_list(struct http_req *req)
 	const char *name, *id;
 	int rc, n, i;
 
-	if ((rc = api_db(req, &c)) != GZF_OK || (rc = load_city(req, c, &city)) != GZF_OK ||
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_param_city(req, c, &city)) != GZF_OK ||
 	    (rc = app_store_in_publicity(c, city.code, &all, &n, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
