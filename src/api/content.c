@@ -29,6 +29,8 @@ static int search(struct http_req *req);
 static int load_article(struct http_req *req, struct db_conn *c, struct article *a);
 static int may_edit(struct http_req *req, struct db_conn *c, struct caller *who, int64_t city,
 		    enum action act, const char *what, int64_t id);
+static int edit_request(struct http_req *req, enum action act, const char *what, struct db_conn **c,
+			struct caller **who, struct article *a, json_t **body);
 static int save_article(struct http_req *req, struct db_conn *c, struct caller *who, struct article *a,
 			int version, const char *what);
 static int change_status(struct http_req *req, const char *status, enum action act, const char *what);
@@ -265,6 +267,21 @@ check_version(struct http_req *req, const json_t *body, const struct article *a)
 	return GZF_OK;
 }
 
+/* The start of every change to an article: the body, the caller, the article, the right
+ * to act on it (act, audited as what when refused) and the version the editor saw. */
+static int
+edit_request(struct http_req *req, enum action act, const char *what, struct db_conn **c,
+	     struct caller **who, struct article *a, json_t **body)
+{
+	int rc;
+
+	if ((rc = http_read_json(req, body)) != GZF_OK || (rc = api_db(req, c)) != GZF_OK ||
+	    (rc = api_login_required(req, *c, who)) != GZF_OK || (rc = load_article(req, *c, a)) != GZF_OK ||
+	    (rc = may_edit(req, *c, *who, a->city_id, act, what, a->id)) != GZF_OK)
+		return rc;
+	return check_version(req, *body, a);
+}
+
 /* PUT /api/v1/content/:id {"title"?,"summary"?,"body_html"?,"fields"?,"cover_media_id"?,
  * "version"} — a published article changes in place (its new images become public). */
 static int
@@ -276,10 +293,7 @@ content_update(struct http_req *req)
 	json_t *body;
 	int rc, version;
 
-	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
-	    (rc = api_login_required(req, c, &who)) != GZF_OK || (rc = load_article(req, c, &a)) != GZF_OK ||
-	    (rc = may_edit(req, c, who, a.city_id, ACT_CONTENT_EDIT, "content.update", a.id)) != GZF_OK ||
-	    (rc = check_version(req, body, &a)) != GZF_OK ||
+	if ((rc = edit_request(req, ACT_CONTENT_EDIT, "content.update", &c, &who, &a, &body)) != GZF_OK ||
 	    (rc = content_apply(req->arena, body, 0, &a, &req->err)) != GZF_OK)
 		return rc;
 	version = a.version;
@@ -320,10 +334,7 @@ change_status(struct http_req *req, const char *status, enum action act, const c
 	json_t *body;
 	int rc, version;
 
-	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
-	    (rc = api_login_required(req, c, &who)) != GZF_OK || (rc = load_article(req, c, &a)) != GZF_OK ||
-	    (rc = may_edit(req, c, who, a.city_id, act, what, a.id)) != GZF_OK ||
-	    (rc = check_version(req, body, &a)) != GZF_OK)
+	if ((rc = edit_request(req, act, what, &c, &who, &a, &body)) != GZF_OK)
 		return rc;
 	if (strcmp(a.status, status) == 0)
 		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL, "the article is %s already", status);

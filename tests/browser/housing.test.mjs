@@ -77,6 +77,26 @@ test('import with a bad row, fix, import, publish, find it in the public search'
     await page.locator('[data-test=estate-photo]').setInputFiles({ name: '外景.png', mimeType: 'image/png', buffer: png(64, 48, [40, 120, 200]) })
     await page.locator('.photos__img').waitFor()
 
+    // An estate, a building and a unit entered by hand.
+    await page.locator('[data-test=estate-new]').click()
+    await page.getByLabel('小区名称', { exact: true }).fill('手工录入家园')
+    await page.locator('[data-test=estate-region]').click()
+    await page.getByRole('option', { name: '龙凤区' }).click()
+    await page.locator('[data-test=estate-form]').getByLabel('地址').fill('龙凤区手工路1号')
+    await page.locator('[data-test=estate-form]').getByRole('button', { name: '新建' }).click()
+    await page.locator('[data-test=estates] tr', { hasText: '手工录入家园' }).waitFor()
+    await page.getByLabel('新增楼栋').fill('A座')
+    await page.getByLabel('新增楼栋').press('Enter')
+    const unitForm = page.locator('[data-test=unit-form]')
+    await unitForm.waitFor()
+    await unitForm.getByLabel('房号').fill('101')
+    await unitForm.getByLabel('面积（㎡）').fill('42.5')
+    await unitForm.getByLabel('月租金（元）').fill('520')
+    await unitForm.getByRole('button', { name: '新增房间' }).click()
+    const handUnit = page.locator('[data-test=units] tr', { hasText: '101' })
+    await handUnit.waitFor()
+    assert.match(await handUnit.innerText(), /A座\s+101\s+一室一厅\s+42\.5\s+520/)
+
     // Expected: the 422 of the rejected sheet.
     const expected = staff.problems.filter((p) => /status of (401|422)/.test(p))
     assert.deepEqual(expected.map((p) => p.match(/status of (\d+)/)[1]), ['422'], staff.problems.join('\n'))
