@@ -123,7 +123,9 @@ checklist(struct http_req *req)
 	const char *overall, *ev;
 	char city[24];
 	json_t *rules, *h, *evidence = NULL, *criteria;
-	int rc;
+	struct app_objection *obj;
+	json_t *objections;
+	int rc, n, i;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
 	    (rc = api_app_load(req, c, who, ACT_APP_DECIDE, &a)) != GZF_OK ||
@@ -143,16 +145,25 @@ checklist(struct http_req *req)
 	/* The evidence as reviewers see it: sources, references and times, ID numbers masked. */
 	if (evidence != NULL) {
 		json_t *e, *p;
-		size_t i, j;
+		size_t k, j;
 
-		json_array_foreach(evidence, i, e)
+		json_array_foreach(evidence, k, e)
 			json_array_foreach(json_object_get(e, "persons"), j, p)
 				json_object_set_new(p, "id_number", json_string(pii_mask_id(req->arena,
 					json_string_value(json_object_get(p, "id_number")) ?
 					json_string_value(json_object_get(p, "id_number")) : "")));
 	}
-	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:O?, s:s?}", "overall", overall,
-		"criteria", criteria, "evidence", evidence, "delay_reason", a.delay_reason));
+	/* Objections lodged in publicity: what they say; whether they left a way to reach them. */
+	if ((rc = app_objections(c, a.id, &obj, &n, &req->err)) != GZF_OK)
+		return rc;
+	objections = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(objections, json_pack("{s:I, s:s, s:s, s:I, s:b}", "id", (json_int_t)obj[i].id,
+			"text", obj[i].text, "status", obj[i].status, "created_at", (json_int_t)obj[i].created_at,
+			"has_contact", obj[i].contact_enc != NULL));
+	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:O?, s:s?, s:o}", "overall", overall,
+		"criteria", criteria, "evidence", evidence, "delay_reason", a.delay_reason,
+		"objections", objections));
 }
 
 /* POST /api/v1/applications/:id/decision {"action","reason","version","failed_criterion"?} */

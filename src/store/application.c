@@ -422,6 +422,27 @@ app_objections_open(struct db_conn *c, int64_t app_id, int64_t *n, struct gzf_er
 }
 
 int
+app_objections(struct db_conn *c, int64_t app_id, struct app_objection **out, int *n, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc, i;
+
+	rc = db_query(c, "SELECT id, text, contact_enc, status, created_at FROM objections"
+		      " WHERE application_id = $1 ORDER BY id LIMIT 100", DB_ARGS(DB_I(app_id)), &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	*n = r->nrows;
+	*out = arena_alloc(db_arena(c), sizeof(**out) * (size_t)(r->nrows + 1));
+	for (i = 0; i < r->nrows; i++)
+		(*out)[i] = (struct app_objection){
+			.id = db_res_int(r, i, 0), .text = db_res_text(r, i, 1),
+			.contact_enc = db_res_isnull(r, i, 2) ? NULL : db_res_text(r, i, 2),
+			.status = db_res_text(r, i, 3), .created_at = db_res_int(r, i, 4),
+		};
+	return GZF_OK;
+}
+
+int
 app_chain_get(struct db_conn *c, int64_t city_id, const char **chain, struct gzf_err *err)
 {
 	struct db_res *r;

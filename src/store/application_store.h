@@ -153,10 +153,22 @@ int app_messages(struct db_conn *c, int64_t user_id, struct app_message **out, i
 int app_message_read(struct db_conn *c, int64_t user_id, int64_t id, int64_t now,
 		     struct gzf_err *err);
 
-/* Objections: lodge one; count the open ones of an application. */
+/* An objection lodged during publicity. */
+struct app_objection {
+	int64_t id;
+	const char *text;
+	const char *contact_enc;   /* sealed; NULL when none was given */
+	const char *status;        /* open */
+	int64_t created_at;
+};
+
+/* Objections: lodge one; count the open ones of an application; list them, oldest first
+ * (at most 100). */
 int app_objection_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *text,
 		      const char *contact_enc, int64_t now, int64_t *id, struct gzf_err *err);
 int app_objections_open(struct db_conn *c, int64_t app_id, int64_t *n, struct gzf_err *err);
+int app_objections(struct db_conn *c, int64_t app_id, struct app_objection **out, int *n,
+		   struct gzf_err *err);
 
 /* The city's review chain (JSON text); GZF_ENOTFOUND when it has none stored. */
 int app_chain_get(struct db_conn *c, int64_t city_id, const char **chain, struct gzf_err *err);

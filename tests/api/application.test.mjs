@@ -418,6 +418,12 @@ test('one household to qualified through publicity (masked, with an objection); 
   retryJobs();
   let a = await until(async () => { const x = await get(approver, good.id); return x.status === 'review' ? x : null; }, 'objection review');
   assert.equal(a.step, 'publicity');
+  // The approver reads what was objected (not who: only whether they left a contact).
+  const checks = await approver.request('GET', `/api/v1/applications/${good.id}/checklist`);
+  assert.equal(checks.status, 200, checks.text);
+  const lodged = checks.json.objections.find((o) => o.text === '该户在外地有房产');
+  assert.ok(lodged && lodged.has_contact === true, checks.text);
+  assert.ok(!checks.text.includes('13900009999'));
   // It is on the city approver's worklist, overdue or not.
   w = await approver.request('GET', '/api/v1/worklist');
   assert.ok(w.json.items.some((i) => i.id === good.id && i.step === 'publicity'), w.text);

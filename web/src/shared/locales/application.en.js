@@ -98,6 +98,7 @@ export default {
     sent: 'Objection received. Thank you.',
   },
   review: {
+    objections: 'Objections in publicity',
     title: 'Application review',
     pageTitle: 'Application {id}',
     overdueCount: '{n} overdue',

@@ -98,6 +98,7 @@ export default {
     sent: '异议已提交，感谢您的监督。',
   },
   review: {
+    objections: '公示期间的异议',
     title: '申请审核',
     pageTitle: '申请 {id}',
     overdueCount: '{n} 件超期',
