@@ -439,13 +439,14 @@ app_put(struct http_req *req)
 }
 
 /* The applicant is the account holder, as real-name authentication established (an
- * application entered at the counter: the person the clerk saw, with their consent), and
- * has no other application under way or granted. */
+ * application entered at the counter: the person the clerk saw, with their consent).
+ * That they have no other application under way or granted, the database checks when
+ * the application is saved (app_store_save: "application_open"). */
 static int
 applicant_check(struct http_req *req, struct db_conn *c, const struct application *a)
 {
 	struct user u;
-	int rc, open;
+	int rc;
 
 	if (a->counter_clerk_id == 0) {
 		if ((rc = store_user_get(c, a->owner_id, &u, &req->err)) != GZF_OK)
@@ -458,11 +459,6 @@ applicant_check(struct http_req *req, struct db_conn *c, const struct applicatio
 					   "household.applicant.id_number",
 					   "the applicant must be you: the ID number you authenticated with");
 	}
-	if ((rc = app_store_open_count(c, a->applicant_id_hash, a->id, &open, &req->err)) != GZF_OK)
-		return rc;
-	if (open > 0)
-		return gzf_err_set(&req->err, GZF_ECONFLICT, "application_open", NULL,
-				   "this person already has an application under way or granted");
 	return GZF_OK;
 }
 

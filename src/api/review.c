@@ -23,6 +23,7 @@
 #include <string.h>
 
 #define REPORT_DAYS_MAX 3660
+#define REPORT_EVENTS_MAX 50000 /* timeline events one report reads */
 #define OBJECTION_MAX_CHARS 1000
 
 static int worklist(struct http_req *req);
@@ -349,10 +350,13 @@ quantile(const int *v, int n, int q)
 
 /* GET /api/v1/cities/:city/processing-report?days=365 — per step: how many finished,
  * the median and 90th percentile of working days taken, the share within the limit;
- * and the same for the whole review (submission to the last decision before publicity). */
+ * and the same for the whole review (submission to the last decision before publicity).
+ * One query reads the events, one the calendar; partial says the events went past
+ * REPORT_EVENTS_MAX (the newest applications' are counted). */
 static int
 report(struct http_req *req)
 {
+	struct calendar_span *span;
 	struct region city;
 	struct app_event *ev;
 	struct caller *who;
@@ -361,8 +365,8 @@ report(struct http_req *req)
 	const json_t *s;
 	json_t *chain, *steps;
 	char code[24];
-	int64_t days;
-	int *took, *totals, rc, n, i, k, m, within, total_n = 0, total_in = 0, limit;
+	int64_t days, now = gzf_now_ms(), since;
+	int *took, *per, *totals, rc, n, i, k, m, within, total_n = 0, total_in = 0, limit, partial;
 	size_t si;
 
 	if ((rc = api_query_int(req, "days", 1, REPORT_DAYS_MAX, 365, &days)) != GZF_OK ||
@@ -370,16 +374,23 @@ report(struct http_req *req)
 	    (rc = api_param_city(req, c, &city)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .region_path = city.path };
+	since = now - days * 86400000LL;
+	snprintf(code, sizeof(code), "%lld", (long long)city.code);
 	if ((rc = api_authorize(req, c, who, ACT_REPORT_READ, &obj, "report.processing", "region",
 				city.code)) != GZF_OK ||
-	    (rc = workflow_chain_get(c, city.code, &chain, &req->err)) != GZF_OK ||
-	    (rc = app_events_finished(c, city.code, gzf_now_ms() - days * 86400000LL, &ev, &n,
-				      &req->err)) != GZF_OK)
+	    (rc = workflow_chain_get(c, city.code, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
-	snprintf(code, sizeof(code), "%lld", (long long)city.code);
+	if ((rc = app_events_finished(c, city.code, since, REPORT_EVENTS_MAX, &ev, &n, &partial,
+				      &req->err)) != GZF_OK ||
+	    (rc = calendar_span_load(c, code, since, now, &span, &req->err)) != GZF_OK)
+		return rc;
+	/* The working days each event took, in one pass. */
 	took = arena_alloc(req->arena, sizeof(int) * (size_t)(n + 1));
+	for (i = 0; i < n; i++)
+		took[i] = calendar_span_days(span, ev[i].arrived_at, ev[i].finished_at);
 	steps = json_array();
+	per = arena_alloc(req->arena, sizeof(int) * (size_t)(n + 1));
 	json_array_foreach(json_object_get(chain, "steps"), si, s) {
 		if (strcmp(workflow_step_str(s, "kind"), "publicity") == 0)
 			continue;
@@ -387,17 +398,14 @@ report(struct http_req *req)
 		for (i = 0, m = 0, within = 0; i < n; i++) {
 			if (strcmp(ev[i].step, workflow_step_str(s, "code")) != 0)
 				continue;
-			if ((rc = calendar_working_days_between(c, code, ev[i].arrived_at, ev[i].finished_at,
-								&took[m], &req->err)) != GZF_OK)
-				return rc;
+			per[m++] = took[i];
 			within += ev[i].finished_at <= ev[i].deadline;
-			m++;
 		}
-		qsort(took, (size_t)m, sizeof(int), cmp_int);
+		qsort(per, (size_t)m, sizeof(int), cmp_int);
 		json_array_append_new(steps, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:f}",
 			"step", workflow_step_str(s, "code"), "name", workflow_step_str(s, "name"),
-			"limit_days", limit, "count", m, "median_days", quantile(took, m, 50),
-			"p90_days", quantile(took, m, 90),
+			"limit_days", limit, "count", m, "median_days", quantile(per, m, 50),
+			"p90_days", quantile(per, m, 90),
 			"within_limit_share", m ? (double)within / m : 0.0));
 	}
 	/* The whole review, per application (its events are together, oldest first): first
@@ -413,20 +421,20 @@ report(struct http_req *req)
 		      (strcmp(ev[i].outcome, "approved") == 0 &&
 		       strcmp(workflow_step_str(workflow_step(chain, workflow_step_find(chain, ev[i].step) + 1), "kind"), "publicity") == 0)))
 			continue;
-		if ((rc = calendar_working_days_between(c, code, ev[k].arrived_at, ev[i].finished_at,
-							&totals[m], &req->err)) != GZF_OK)
-			return rc;
+		totals[m] = calendar_span_days(span, ev[k].arrived_at, ev[i].finished_at);
 		total_in += totals[m] <= json_integer_value(json_object_get(chain, "total_days"));
 		m++;
 	}
 	total_n = m;
 	qsort(totals, (size_t)total_n, sizeof(int), cmp_int);
-	return http_reply_json(req, 200, json_pack("{s:I, s:I, s:o, s:{s:i, s:i, s:i, s:i, s:f}}",
+	return http_reply_json(req, 200, json_pack("{s:I, s:I, s:o, s:{s:i, s:i, s:i, s:i, s:f},"
+						   " s:b, s:i}",
 		"city_id", (json_int_t)city.code, "days", (json_int_t)days, "steps", steps, "total",
 		"limit_days", (int)json_integer_value(json_object_get(chain, "total_days")),
 		"count", total_n, "median_days", quantile(totals, total_n, 50),
 		"p90_days", quantile(totals, total_n, 90),
-		"within_limit_share", total_n ? (double)total_in / total_n : 0.0));
+		"within_limit_share", total_n ? (double)total_in / total_n : 0.0,
+		"partial", partial, "events_limit", REPORT_EVENTS_MAX));
 }
 
 /* GET /api/v1/cities/:city/publicity — public: the households in their publicity period,
@@ -626,7 +634,8 @@ out:
 }
 
 /* The end of a publicity period: qualified, unless objections were lodged — then the
- * city approver decides (the step stays, in review). */
+ * city approver decides (the step stays, in review). The change is saved against the
+ * version read, which lodging an objection bumps, so none lodged meanwhile is missed. */
 static int
 job_publicity_end(struct app *app, struct db_conn *c, const char *city_id, const char *ref,
 		  const json_t *payload, struct gzf_err *err)
@@ -668,6 +677,11 @@ job_publicity_end(struct app *app, struct db_conn *c, const char *city_id, const
 out:
 	if (rc != GZF_OK)
 		db_rollback(c);
+	/* An objection lodged since the application was read changed its version: run again
+	 * later (GZF_EUNAVAIL is retried) and count it then. */
+	if (rc == GZF_ECONFLICT)
+		rc = gzf_err_set(err, GZF_EUNAVAIL, "changed_meanwhile", NULL,
+				 "the application changed while its publicity ended: retried");
 	json_decref(chain);
 	return rc;
 }

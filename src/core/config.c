@@ -186,8 +186,8 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 		const char *v = getenv(options[i].env);
 
 		if (v != NULL && *v != '\0' && (rc = set_option(c, options[i].flag, v, err)) != GZF_OK) {
-			gzf_err_set(err, rc, "bad_option", options[i].env,
-				    "environment variable %s: %s", options[i].env, err->message);
+			gzf_err_prefix(err, NULL, options[i].env, "environment variable %s: ",
+				       options[i].env);
 			return rc;
 		}
 	}

@@ -3,6 +3,7 @@
  */
 #include "core/gzf.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -10,6 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Is p inside err's own buffers? */
+static int
+err_aliases(const struct gzf_err *err, const char *p)
+{
+	return p != NULL && p >= (const char *)err && p < (const char *)(err + 1);
+}
 
 int
 gzf_err_set(struct gzf_err *err, int code, const char *name, const char *field,
@@ -19,6 +27,8 @@ gzf_err_set(struct gzf_err *err, int code, const char *name, const char *field,
 
 	if (err == NULL)
 		return code;
+	/* Writing err from its own fields overlaps the copies: use gzf_err_prefix(). */
+	assert(!err_aliases(err, name) && !err_aliases(err, field) && !err_aliases(err, fmt));
 	err->code = code;
 	snprintf(err->name, sizeof(err->name), "%s", name ? name : gzf_code_name(code));
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
@@ -26,6 +36,33 @@ gzf_err_set(struct gzf_err *err, int code, const char *name, const char *field,
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+void
+gzf_err_prefix(struct gzf_err *err, const char *name, const char *field, const char *fmt, ...)
+{
+	char message[sizeof(err->message)];
+	size_t n, m;
+	va_list ap;
+	int len;
+
+	if (err == NULL)
+		return;
+	assert(!err_aliases(err, name) && !err_aliases(err, field) && !err_aliases(err, fmt));
+	memcpy(message, err->message, sizeof(message));
+	va_start(ap, fmt);
+	len = vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	n = len < 0 ? 0 : (size_t)len < sizeof(err->message) ? (size_t)len : sizeof(err->message) - 1;
+	m = strnlen(message, sizeof(message) - 1);
+	if (m > sizeof(err->message) - 1 - n)
+		m = sizeof(err->message) - 1 - n;
+	memcpy(err->message + n, message, m);
+	err->message[n + m] = '\0';
+	if (name != NULL)
+		snprintf(err->name, sizeof(err->name), "%s", name);
+	if (field != NULL)
+		snprintf(err->field, sizeof(err->field), "%s", field);
 }
 
 void

@@ -41,9 +41,19 @@ struct gzf_err {
 /*
  * gzf_err_set — fill err (which may be NULL) and return code, so callers can write
  * `return gzf_err_set(err, GZF_EINVAL, "bad_phone", "phone", "...")`. field may be NULL.
+ * name, field and fmt must not point into err (asserted; see gzf_err_prefix()).
  */
 int gzf_err_set(struct gzf_err *err, int code, const char *name, const char *field,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * gzf_err_prefix — put context before the message of the error already in err (NULL is
+ * ignored), keeping its code: "environment variable GZF_THREADS: " + "--threads needs
+ * ...". name and field, when not NULL, replace err's. gzf_err_set() must not be given
+ * err's own fields: this is the way to build on them.
+ */
+void gzf_err_prefix(struct gzf_err *err, const char *name, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* gzf_err_clear — reset err to "no error". */
 void gzf_err_clear(struct gzf_err *err);

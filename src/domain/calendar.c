@@ -15,6 +15,13 @@
 #define DAY_MS (24LL * 3600 * 1000)
 #define WINDOW_DAYS 120 /* special days read per query */
 
+/* The working days of a span of dates: before[i] = working days among the span's
+ * days 1..i (day 0, the first, never counts: intervals exclude their start). */
+struct calendar_span {
+	int64_t first, last; /* day numbers covered */
+	int *before;
+};
+
 /* The special days of a window of dates, the city's taking precedence. */
 struct window {
 	int first, last;   /* day numbers covered */
@@ -31,6 +38,7 @@ static int window_load(struct db_conn *c, int64_t city, int64_t first, struct wi
 		       struct gzf_err *err);
 static int window_working(struct db_conn *c, int64_t city, int64_t dn, struct window *w,
 			  int *yes, struct gzf_err *err);
+static int weekday_working(int64_t dn);
 
 /* Howard Hinnant's days_from_civil: days since 1970-01-01 of a Gregorian date. */
 static int64_t
@@ -127,15 +135,13 @@ static int
 window_working(struct db_conn *c, int64_t city, int64_t dn, struct window *w, int *yes,
 	       struct gzf_err *err)
 {
-	int rc, i, date, weekday;
+	int rc, i, date;
 
 	if (w->days == NULL || dn < w->first || dn > w->last)
 		if ((rc = window_load(c, city, dn, w, err)) != GZF_OK)
 			return rc;
 	date = civil_from_days(dn);
-	/* 1970-01-01 was a Thursday: weekday 0 = Monday .. 6 = Sunday. */
-	weekday = (int)(((dn % 7) + 7 + 3) % 7);
-	*yes = weekday < 5;
+	*yes = weekday_working(dn);
 	/* Rows are in date order with the city's first: the first match decides. */
 	for (i = 0; i < w->n; i++)
 		if (w->days[i].day == date) {
@@ -143,6 +149,13 @@ window_working(struct db_conn *c, int64_t city, int64_t dn, struct window *w, in
 			break;
 		}
 	return GZF_OK;
+}
+
+/* Is day number dn Monday..Friday? 1970-01-01 (day 0) was a Thursday. */
+static int
+weekday_working(int64_t dn)
+{
+	return ((dn % 7) + 7 + 3) % 7 < 5;
 }
 
 int
@@ -190,19 +203,57 @@ int
 calendar_working_days_between(struct db_conn *c, const char *city_id, int64_t from_ms,
 			      int64_t to_ms, int *days, struct gzf_err *err)
 {
-	struct window w = { 0 };
-	int64_t city, dn, end;
-	int rc, yes;
+	struct calendar_span *span;
+	int rc;
+
+	*days = 0;
+	if ((rc = calendar_span_load(c, city_id, from_ms, to_ms, &span, err)) != GZF_OK)
+		return rc;
+	*days = calendar_span_days(span, from_ms, to_ms);
+	return GZF_OK;
+}
+
+int
+calendar_span_load(struct db_conn *c, const char *city_id, int64_t from_ms, int64_t to_ms,
+		   struct calendar_span **out, struct gzf_err *err)
+{
+	struct calendar_span *s;
+	struct calendar_day *special;
+	int64_t city, dn;
+	int rc, n, k = 0, i, yes;
 
 	if ((rc = parse_city(city_id, &city, err)) != GZF_OK)
 		return rc;
-	*days = 0;
-	dn = local_day(from_ms);
-	end = local_day(to_ms);
-	for (dn++; dn <= end; dn++) {
-		if ((rc = window_working(c, city, dn, &w, &yes, err)) != GZF_OK)
-			return rc;
-		*days += yes;
+	s = arena_alloc(db_arena(c), sizeof(*s));
+	s->first = local_day(from_ms);
+	s->last = local_day(to_ms) > s->first ? local_day(to_ms) : s->first;
+	if (s->last - s->first > CALENDAR_SPAN_MAX_DAYS)
+		return gzf_err_set(err, GZF_EINVAL, "bad_span", NULL,
+				   "working days are counted over at most %d days", CALENDAR_SPAN_MAX_DAYS);
+	if ((rc = calendar_store_range(c, city, civil_from_days(s->first), civil_from_days(s->last),
+				       &special, &n, err)) != GZF_OK)
+		return rc;
+	s->before = arena_alloc(db_arena(c), sizeof(int) * (size_t)(s->last - s->first + 1));
+	for (dn = s->first + 1, i = 1; dn <= s->last; dn++, i++) {
+		int date = civil_from_days(dn);
+
+		/* Rows are in date order with the city's first: the first match decides. */
+		while (k < n && special[k].day < date)
+			k++;
+		yes = k < n && special[k].day == date ? strcmp(special[k].kind, "workday") == 0
+						      : weekday_working(dn);
+		s->before[i] = s->before[i - 1] + yes;
 	}
+	*out = s;
 	return GZF_OK;
+}
+
+int
+calendar_span_days(const struct calendar_span *s, int64_t from_ms, int64_t to_ms)
+{
+	int64_t from = local_day(from_ms), to = local_day(to_ms);
+
+	from = from < s->first ? s->first : from > s->last ? s->last : from;
+	to = to < s->first ? s->first : to > s->last ? s->last : to;
+	return to > from ? s->before[to - s->first] - s->before[from - s->first] : 0;
 }

@@ -40,6 +40,25 @@ int calendar_add_working_days(struct db_conn *c, const char *city_id, int64_t fr
 int calendar_working_days_between(struct db_conn *c, const char *city_id, int64_t from_ms,
 				  int64_t to_ms, int *days, struct gzf_err *err);
 
+/* The longest span calendar_span_load() reads: 1970..2099 and then some. */
+#define CALENDAR_SPAN_MAX_DAYS 50000
+
+/* The working days of a span of dates, read at once (calendar_span_load). */
+struct calendar_span;
+
+/*
+ * calendar_span_load — the working days of city_id from the local date of from_ms to
+ * that of to_ms, read in one query, so that calendar_span_days() counts any number of
+ * intervals inside it without the database. The span lives in c's arena. GZF_EINVAL
+ * when it is longer than CALENDAR_SPAN_MAX_DAYS.
+ */
+int calendar_span_load(struct db_conn *c, const char *city_id, int64_t from_ms, int64_t to_ms,
+		       struct calendar_span **out, struct gzf_err *err);
+
+/* calendar_span_days — calendar_working_days_between() for an interval of span s (ends
+ * outside it are moved to its edges). */
+int calendar_span_days(const struct calendar_span *s, int64_t from_ms, int64_t to_ms);
+
 /* calendar_local_date — the local (UTC+8) date of ms as yyyymmdd. */
 int calendar_local_date(int64_t ms);
 

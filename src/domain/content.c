@@ -79,9 +79,10 @@ check_fields(struct arena *ar, const json_t *fields, const char *const *allowed,
 			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "fields",
 					   "fields.%.40s is not a field of this kind", key);
 		s = NULL;
-		if ((rc = text_field(fields, key, 0, CONTENT_FIELD_MAX, 1, &s, err)) != GZF_OK)
-			return gzf_err_set(err, err->code, err->name, arena_printf(ar, "fields.%s", key),
-					   "fields.%s: %s", key, err->message);
+		if ((rc = text_field(fields, key, 0, CONTENT_FIELD_MAX, 1, &s, err)) != GZF_OK) {
+			gzf_err_prefix(err, NULL, arena_printf(ar, "fields.%s", key), "fields.");
+			return rc;
+		}
 		if ((strcmp(key, "issued_on") == 0 || strcmp(key, "effective_on") == 0) && s != NULL && *s &&
 		    (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || strspn(s, "0123456789-") != 10 ||
 		     !calendar_date_valid(day = (int)(strtol(s, NULL, 10) * 10000 + strtol(s + 5, NULL, 10) * 100 +

@@ -140,6 +140,10 @@ app_store_save(struct db_conn *c, const struct application *a, int expect_versio
 			DB_T(a->failed_criterion), DB_I(a->publicity_until), DB_I(a->submitted_at),
 			DB_I(a->total_deadline), DB_I(a->decided_at), DB_I(a->updated_at)),
 		&changed, err);
+	/* The one unique index of applications: one open application per applicant. */
+	if (db_is_duplicate(rc, err))
+		return gzf_err_set(err, GZF_ECONFLICT, "application_open", NULL,
+				   "this person already has an application under way or granted");
 	if (rc == GZF_OK && changed == 0)
 		return gzf_err_set(err, GZF_ECONFLICT, "version_conflict", "version",
 				   "the application was changed by someone else in the meantime: reload it and decide again");
@@ -156,21 +160,6 @@ app_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out
 	rc = db_query(c, "SELECT " APP_COLUMNS " FROM applications WHERE owner_id = $1"
 		      " ORDER BY created_at DESC, id DESC LIMIT 50", DB_ARGS(DB_I(owner_id)), &r, err);
 	return rc != GZF_OK ? rc : apps_from_res(c, r, out, n);
-}
-
-int
-app_store_open_count(struct db_conn *c, const char *id_hash, int64_t except_id, int *n,
-		     struct gzf_err *err)
-{
-	struct db_res *r;
-	int rc;
-
-	rc = db_query(c, "SELECT COUNT(*) FROM applications WHERE applicant_id_hash = $1 AND id <> $2"
-		      " AND status IN ('review', 'correction', 'publicity', 'qualified')",
-		      DB_ARGS(DB_T(id_hash), DB_I(except_id)), &r, err);
-	if (rc == GZF_OK)
-		*n = (int)db_res_int(r, 0, 0);
-	return rc;
 }
 
 int
@@ -266,13 +255,20 @@ app_events(struct db_conn *c, int64_t app_id, struct app_event **out, int *n, st
 }
 
 int
-app_events_finished(struct db_conn *c, int64_t city_id, int64_t since, struct app_event **out,
-		    int *n, struct gzf_err *err)
+app_events_finished(struct db_conn *c, int64_t city_id, int64_t since, int limit,
+		    struct app_event **out, int *n, int *more, struct gzf_err *err)
 {
-	return events_query(c, "SELECT " EVENT_COLUMNS " FROM application_events"
-			    " WHERE city_id = $1 AND finished_at > 0 AND arrived_at >= $2"
-			    " ORDER BY application_id DESC, id LIMIT 20000", DB_ARGS(DB_I(city_id), DB_I(since)),
-			    out, n, err);
+	int rc;
+
+	/* One row past the limit tells whether there are more. */
+	rc = events_query(c, "SELECT " EVENT_COLUMNS " FROM application_events"
+			  " WHERE city_id = $1 AND finished_at > 0 AND arrived_at >= $2"
+			  " ORDER BY application_id DESC, id LIMIT $3",
+			  DB_ARGS(DB_I(city_id), DB_I(since), DB_I(limit + 1)), out, n, err);
+	*more = rc == GZF_OK && *n > limit;
+	if (*more)
+		*n = limit;
+	return rc;
 }
 
 int
@@ -398,8 +394,19 @@ app_objection_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char
 		  const char *contact_enc, int64_t now, int64_t *id, struct gzf_err *err)
 {
 	struct db_res *r;
+	int64_t changed = 0;
 	int rc;
 
+	/* The application changes with it: whoever read it before (the job that ends the
+	 * period, a reviewer) saves against a stale version and must look again. */
+	rc = db_exec(c, "UPDATE applications SET version = version + 1, updated_at = $2"
+		     " WHERE id = $1 AND status = 'publicity'", DB_ARGS(DB_I(app_id), DB_I(now)),
+		     &changed, err);
+	if (rc == GZF_OK && changed == 0)
+		return gzf_err_set(err, GZF_ESTATE, "illegal_transition", NULL,
+				   "the publicity period of this application has ended");
+	if (rc != GZF_OK)
+		return rc;
 	rc = db_query(c, "INSERT INTO objections (city_id, application_id, text, contact_enc, created_at)"
 		      " VALUES ($1, $2, $3, $4, $5) RETURNING id",
 		      DB_ARGS(DB_I(city_id), DB_I(app_id), DB_T(text), DB_T(contact_enc), DB_I(now)), &r, err);

@@ -90,16 +90,12 @@ int app_store_get(struct db_conn *c, int64_t id, struct application *out, struct
 /*
  * app_store_save — write every mutable field of a and bump its version, if the stored
  * version is still expect_version. GZF_ECONFLICT "version_conflict" when someone else
- * changed it first (nothing is written then).
+ * changed it first, "application_open" when a has become open (under review, waiting for
+ * corrections, in publicity or qualified) while its applicant has another open one —
+ * the database holds one per person (nothing is written then).
  */
 int app_store_save(struct db_conn *c, const struct application *a, int expect_version,
 		   struct gzf_err *err);
-
-/* app_store_open_count — *n = the applications other than except_id of the person
- * with this ID hash that are under review, waiting for corrections, in publicity or
- * qualified (a person has one such application at a time). */
-int app_store_open_count(struct db_conn *c, const char *id_hash, int64_t except_id, int *n,
-			 struct gzf_err *err);
 
 /* app_store_by_owner — the owner's applications, newest first (at most 50). */
 int app_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out, int *n,
@@ -131,9 +127,9 @@ int app_events(struct db_conn *c, int64_t app_id, struct app_event **out, int *n
 
 /* app_events_finished — the city's finished timeline entries since since (for the
  * processing-time report): each application's together, oldest first; the newest
- * applications first, at most 20000 entries. */
-int app_events_finished(struct db_conn *c, int64_t city_id, int64_t since,
-			struct app_event **out, int *n, struct gzf_err *err);
+ * applications first, at most limit entries (*more = 1 when there were more). */
+int app_events_finished(struct db_conn *c, int64_t city_id, int64_t since, int limit,
+			struct app_event **out, int *n, int *more, struct gzf_err *err);
 
 /* Materials: add, list (by code), get one of the application, delete one. */
 int app_material_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *code,
@@ -162,8 +158,9 @@ struct app_objection {
 	int64_t created_at;
 };
 
-/* Objections: lodge one; count the open ones of an application; list them, oldest first
- * (at most 100). */
+/* Objections: lodge one (only while the application is in publicity, else GZF_ESTATE
+ * "illegal_transition"; it bumps the application's version); count the open ones of an
+ * application; list them, oldest first (at most 100). */
 int app_objection_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *text,
 		      const char *contact_enc, int64_t now, int64_t *id, struct gzf_err *err);
 int app_objections_open(struct db_conn *c, int64_t app_id, int64_t *n, struct gzf_err *err);

@@ -193,6 +193,12 @@ db_query(struct db_conn *c, const char *sql, const struct db_val *args, int narg
 }
 
 int
+db_is_duplicate(int rc, const struct gzf_err *err)
+{
+	return rc == GZF_ECONFLICT && err != NULL && strcmp(err->name, DB_DUPLICATE) == 0;
+}
+
+int
 db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
 	int64_t *changes, struct gzf_err *err)
 {
@@ -395,8 +401,7 @@ db_migrate(struct db *db, int *applied, struct gzf_err *err)
 		free(sql);
 		sql = NULL;
 		if (rc != GZF_OK) {
-			gzf_err_set(err, rc, "migration_failed", NULL, "migration %s failed: %s",
-				    m->name, err ? err->message : "");
+			gzf_err_prefix(err, "migration_failed", NULL, "migration %s failed: ", m->name);
 			goto out;
 		}
 		rc = db_exec(c, "INSERT INTO schema_migrations (version, name, applied_at)"

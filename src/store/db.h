@@ -90,12 +90,19 @@ void db_release(struct db_conn *c);
 /*
  * db_query — prepare (cached per connection, keyed by the sql text), bind args and run
  * sql. On success *out (may be NULL if the caller wants no rows) receives the result.
- * Errors: GZF_ECONFLICT for a unique/foreign-key violation, GZF_EUNAVAIL when the
+ * Errors: GZF_ECONFLICT for a unique violation (err->name "duplicate", see
+ * db_is_duplicate()) or a foreign-key violation (or, on PostgreSQL, a serialization
+ * failure or deadlock: err->name "conflict"), GZF_EUNAVAIL when the
  * database is unreachable or busy past the timeout, GZF_EINTERNAL otherwise; the
  * message goes to err and to the log (never the parameter values).
  */
 int db_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
 	     struct db_res **out, struct gzf_err *err);
+
+/* db_is_duplicate — 1 when rc and err come from a statement that broke a unique index
+ * (err->name "duplicate"); a foreign-key violation or a serialization failure, also
+ * GZF_ECONFLICT, is "conflict". */
+int db_is_duplicate(int rc, const struct gzf_err *err);
 
 /* db_exec — db_query without a result; *changes (may be NULL) gets the changed rows. */
 int db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,

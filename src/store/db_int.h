@@ -53,6 +53,9 @@ struct db_conn {
 	int in_txn;
 };
 
+/* The err->name of a unique violation (both backends; db_is_duplicate() tests it). */
+#define DB_DUPLICATE "duplicate"
+
 /* db_res_new — an empty result of nrows x ncols in arena (backends fill the cells). */
 struct db_res *db_res_new(struct arena *arena, int nrows, int ncols);
 

@@ -127,7 +127,11 @@ pg_error(struct pg *p, PGresult *res, struct gzf_err *err)
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(p->conn);
 	int code;
 
-	if (state != NULL && (strcmp(state, "23505") == 0 || strcmp(state, "23503") == 0 ||
+	if (state != NULL && strcmp(state, "23505") == 0) {
+		PQclear(res);
+		return gzf_err_set(err, GZF_ECONFLICT, DB_DUPLICATE, NULL, "the record already exists");
+	}
+	if (state != NULL && (strcmp(state, "23503") == 0 ||
 			      strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
 		code = GZF_ECONFLICT;
 	else if (PQstatus(p->conn) != CONNECTION_OK || (state != NULL && strncmp(state, "08", 2) == 0)
@@ -140,7 +144,7 @@ pg_error(struct pg *p, PGresult *res, struct gzf_err *err)
 	PQclear(res);
 	if (code == GZF_ECONFLICT)
 		return gzf_err_set(err, code, "conflict", NULL,
-				   "the record already exists, is in use or was changed at the same time");
+				   "the record is in use or was changed at the same time");
 	if (code == GZF_EUNAVAIL)
 		return gzf_err_set(err, code, "db_unreachable", NULL,
 				   "the database is not reachable, please try again later");

@@ -112,6 +112,7 @@ lite_error(struct lite *l, int rc, struct gzf_err *err)
 	switch (rc) {
 	case SQLITE_CONSTRAINT_UNIQUE:
 	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return gzf_err_set(err, GZF_ECONFLICT, DB_DUPLICATE, NULL, "the record already exists");
 	case SQLITE_CONSTRAINT_FOREIGNKEY:
 		code = GZF_ECONFLICT;
 		break;
@@ -129,8 +130,7 @@ lite_error(struct lite *l, int rc, struct gzf_err *err)
 	if (code != GZF_ECONFLICT)
 		log_msg(LOG_ERROR, "sqlite error", "error", sqlite3_errmsg(l->db), NULL);
 	return gzf_err_set(err, code, code == GZF_ECONFLICT ? "conflict" : "db_error", NULL,
-			   "%s", code == GZF_ECONFLICT ? "the record already exists or is in use"
-						       : "database error");
+			   "%s", code == GZF_ECONFLICT ? "the record is in use" : "database error");
 }
 
 /* The store writes PostgreSQL-style $1..$n; SQLite's equivalent is ?1..?n. The text

@@ -118,17 +118,20 @@ test('each kind takes its own fields, checked; bad input changes nothing', async
     [{ kind: 'news', title: '两行\n标题' }, 'title'],
     [{ kind: 'news', title: 'x'.repeat(121) }, 'title'],
     [{ kind: 'news', title: '控制\u0007字符' }, 'title'],
-    [{ kind: 'policy', title: '政策', fields: { issued_on: '2025-02-30' } }, 'fields.issued_on'],
+    [{ kind: 'policy', title: '政策', fields: { issued_on: '2025-02-30' } }, 'fields.issued_on', 'invalid_value'],
     [{ kind: 'policy', title: '政策', fields: { author: '某人' } }, 'fields'],
-    [{ kind: 'guide', title: '指南', fields: { steps: 12 } }, 'fields.steps'],
+    [{ kind: 'guide', title: '指南', fields: { steps: 12 } }, 'fields.steps', 'invalid_value', 'fields.steps must be text'],
+    [{ kind: 'guide', title: '指南', fields: { steps: '第一步\u0007' } }, 'fields.steps', 'invalid_text', 'fields.steps contains characters that are not text'],
     [{ kind: 'news', title: '新闻', cover_media_id: 'x' }, 'cover_media_id'],
     [{ kind: 'news', title: '新闻', city_id: 230602 }, 'city_id'],
   ];
   const before = (await editor.request('GET', '/api/v1/content/manage')).json.total;
-  for (const [body, field] of cases) {
+  for (const [body, field, code, message] of cases) {
     const r = await editor.request('POST', '/api/v1/content', { json: body });
     assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
     assert.equal(r.json.error.field, field, JSON.stringify(body));
+    if (code) assert.equal(r.json.error.code, code, r.text);
+    if (message) assert.equal(r.json.error.message, message, r.text);
   }
   assert.equal((await editor.request('GET', '/api/v1/content/manage')).json.total, before);
   const policy = await draft(editor, { kind: 'policy', title: '大庆市公租房管理办法', fields: { doc_number: '庆政规〔2025〕3号', issuer: '大庆市人民政府', issued_on: '2025-03-01' } });
