@@ -1,8 +1,10 @@
 #!/bin/bash
-# run.sh — every test, as `make test` runs them:
-#   1. C unit tests (Check), built with AddressSanitizer and UBSan
+# run.sh — every test, as `make test` runs them, after starting a PostgreSQL server here
+# (stopped afterwards):
+#   1. C unit tests (Check), built with AddressSanitizer and UBSan, on SQLite and on that
+#      server (GZF_TEST_PG_URL; in CI a missing server fails them rather than skipping)
 #   2. API tests against a real `gzf serve` (the sanitizer build) on SQLite
-#   3. the same API tests on a PostgreSQL server started here and stopped afterwards
+#   3. the same API tests on PostgreSQL
 #   4. browser tests (playwright-core driving Debian's Chromium) on SQLite
 # It goes on after a failing stage and ends with one line: "total: N passed, M failed".
 set -uo pipefail
@@ -44,9 +46,15 @@ node_tests() { # LABEL DIR [env...]
 	[ $rc = 0 ] || case " ${stage_failed[*]} " in *" $label "*) ;; *) stage_failed+=("$label"); failed=$((failed + 1)) ;; esac
 }
 
+echo "== starting PostgreSQL"
+if ! pg_url=$(tests/lib/pg.sh start "$pgdir"); then
+	echo "PostgreSQL could not be started"
+	pg_url=
+fi
+
 echo "== unit"
 unit_out="$work/unit.txt"
-build/unit-tests 2>&1 | tee "$unit_out"
+GZF_TEST_PG_URL="$pg_url" build/unit-tests 2>&1 | tee "$unit_out"
 unit_rc=${PIPESTATUS[0]}
 checks=$(sed -n 's/.*Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' "$unit_out")
 read -r n nf ne <<<"${checks:-0 1 0}"
@@ -57,11 +65,9 @@ failed=$((failed + nf + ne))
 export GZF_BIN=build/gzf-asan
 node_tests api-sqlite tests/api GZF_TEST_BACKEND=sqlite
 
-echo "== starting PostgreSQL"
-if pg_url=$(tests/lib/pg.sh start "$pgdir"); then
+if [ -n "$pg_url" ]; then
 	node_tests api-pgsql tests/api GZF_TEST_BACKEND=pgsql GZF_TEST_PG_URL="$pg_url"
 else
-	echo "PostgreSQL could not be started"
 	stage_failed+=(api-pgsql)
 	failed=$((failed + 1))
 fi

@@ -280,6 +280,87 @@ db_res_isnull(const struct db_res *r, int row, int col)
 	return db_res_text(r, row, col) == NULL;
 }
 
+/* FNV-1a: the statement cache compares this before the text. */
+static uint64_t
+sql_hash(const char *sql)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *sql; sql++)
+		h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
+	return h;
+}
+
+void
+stmt_cache_init(struct stmt_cache *sc, void (*drop)(void *, void *), void *handle)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->drop = drop;
+	sc->handle = handle;
+}
+
+void *
+stmt_cache_get(struct stmt_cache *sc, const char *sql)
+{
+	uint64_t h = sql_hash(sql);
+	int i;
+
+	for (i = 0; i < STMT_CACHE_SIZE; i++) {
+		struct stmt_entry *e = &sc->entries[i];
+
+		if (e->used != 0 && e->hash == h && strcmp(e->sql, sql) == 0) {
+			e->used = ++sc->tick;
+			return e->stmt;
+		}
+	}
+	return NULL;
+}
+
+void
+stmt_cache_put(struct stmt_cache *sc, const char *sql, void *stmt)
+{
+	struct stmt_entry *victim = &sc->entries[0];
+	int i;
+
+	/* A free entry, else the least recently used one. */
+	for (i = 0; i < STMT_CACHE_SIZE && victim->used != 0; i++)
+		if (sc->entries[i].used < victim->used)
+			victim = &sc->entries[i];
+	if (victim->used != 0) {
+		sc->drop(sc->handle, victim->stmt);
+		free(victim->sql);
+	}
+	victim->hash = sql_hash(sql);
+	victim->used = ++sc->tick;
+	victim->sql = gzf_strdup(sql);
+	victim->stmt = stmt;
+}
+
+void
+stmt_cache_clear(struct stmt_cache *sc)
+{
+	int i;
+
+	for (i = 0; i < STMT_CACHE_SIZE; i++) {
+		struct stmt_entry *e = &sc->entries[i];
+
+		if (e->used != 0)
+			sc->drop(sc->handle, e->stmt);
+		free(e->sql);
+		memset(e, 0, sizeof(*e));
+	}
+}
+
+int
+stmt_cache_count(const struct stmt_cache *sc)
+{
+	int i, n = 0;
+
+	for (i = 0; i < STMT_CACHE_SIZE; i++)
+		n += sc->entries[i].used != 0;
+	return n;
+}
+
 /*
  * Migrations are written once for both backends. @ID@ stands for the backend's
  * auto-increment primary key type, and what only one backend understands (triggers,

@@ -28,6 +28,44 @@ struct db_ops {
 	int (*script)(void *handle, const char *sql, struct gzf_err *err);
 };
 
+/*
+ * A connection's prepared statements, keyed by the SQL text (a hash, then the text) and
+ * bounded: past STMT_CACHE_SIZE the least recently used one is evicted and handed to the
+ * backend's drop function (sqlite3_finalize, DEALLOCATE). Statements built per request
+ * (searches, filtered lists) therefore cannot pile up on a connection.
+ */
+#define STMT_CACHE_SIZE 128
+
+struct stmt_entry {
+	uint64_t hash;
+	uint64_t used;  /* the cache's tick when last used; 0: free */
+	char *sql;      /* a copy */
+	void *stmt;     /* the backend's statement */
+};
+
+struct stmt_cache {
+	struct stmt_entry entries[STMT_CACHE_SIZE];
+	uint64_t tick;
+	void (*drop)(void *handle, void *stmt); /* release one statement of handle */
+	void *handle;
+};
+
+/* stmt_cache_init — an empty cache whose evicted statements go to drop(handle, stmt). */
+void stmt_cache_init(struct stmt_cache *sc, void (*drop)(void *, void *), void *handle);
+
+/* stmt_cache_get — the statement cached for sql (now the most recently used), or NULL. */
+void *stmt_cache_get(struct stmt_cache *sc, const char *sql);
+
+/* stmt_cache_put — cache stmt, prepared for sql (not already cached), evicting the least
+ * recently used statement when the cache is full. */
+void stmt_cache_put(struct stmt_cache *sc, const char *sql, void *stmt);
+
+/* stmt_cache_clear — drop every statement and empty the cache. */
+void stmt_cache_clear(struct stmt_cache *sc);
+
+/* stmt_cache_count — how many statements are cached. */
+int stmt_cache_count(const struct stmt_cache *sc);
+
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pgsql_ops;
 

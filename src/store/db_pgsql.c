@@ -1,7 +1,8 @@
 /*
  * db_pgsql.c — the PostgreSQL backend (libpq). Statements are prepared once per
- * connection under a generated name and executed with text parameters; a connection
- * that broke is reset when it is next acquired.
+ * connection under a generated name (a bounded cache: the least recently used is
+ * deallocated, db_int.h) and executed with text parameters; a connection that broke is
+ * reset when it is next acquired.
  */
 #include "store/db_int.h"
 #include "core/log.h"
@@ -11,19 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_SLOTS 256
 #define MAX_PARAMS 64
-
-struct prepared {
-	const char *key;
-	char *sql;
-	char name[16];
-};
 
 struct pg {
 	PGconn *conn;
 	int next_id;
-	struct prepared cache[CACHE_SLOTS];
+	struct stmt_cache cache; /* statement names (s1, s2, ...), by SQL text */
 };
 
 static int pg_connect(const char *target, void **handle, struct gzf_err *err);
@@ -34,7 +28,7 @@ static int pg_query(void *handle, struct arena *arena, const char *sql,
 		    struct gzf_err *err);
 static int pg_script(void *handle, const char *sql, struct gzf_err *err);
 static int pg_error(struct pg *p, PGresult *res, struct gzf_err *err);
-static void pg_forget_prepared(struct pg *p);
+static void pg_drop(void *handle, void *stmt);
 
 const struct db_ops db_pgsql_ops = {
 	.backend = DB_PGSQL,
@@ -65,6 +59,7 @@ pg_connect(const char *target, void **handle, struct gzf_err *err)
 	const char *vals[] = { target, "5", "gzf", NULL };
 	struct pg *p = gzf_calloc(1, sizeof(*p));
 
+	stmt_cache_init(&p->cache, pg_drop, p);
 	p->conn = PQconnectdbParams(keys, vals, 1);
 	if (p->conn == NULL || PQstatus(p->conn) != CONNECTION_OK) {
 		char msg[200];
@@ -81,15 +76,24 @@ pg_connect(const char *target, void **handle, struct gzf_err *err)
 	return GZF_OK;
 }
 
+/* A statement evicted from the cache: deallocated on the server, unless the connection
+ * is gone (with it, the server forgot its statements). */
 static void
-pg_forget_prepared(struct pg *p)
+pg_drop(void *handle, void *stmt)
 {
-	int i;
+	struct pg *p = handle;
+	char sql[32];
+	PGresult *res;
 
-	for (i = 0; i < CACHE_SLOTS; i++) {
-		free(p->cache[i].sql);
-		memset(&p->cache[i], 0, sizeof(p->cache[i]));
+	if (p->conn != NULL && PQstatus(p->conn) == CONNECTION_OK) {
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", (const char *)stmt);
+		res = PQexec(p->conn, sql);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			log_msg(LOG_WARN, "postgresql statement not deallocated", "error",
+				PQresultErrorMessage(res), NULL);
+		PQclear(res);
 	}
+	free(stmt);
 }
 
 static void
@@ -97,8 +101,9 @@ pg_disconnect(void *handle)
 {
 	struct pg *p = handle;
 
-	pg_forget_prepared(p);
 	PQfinish(p->conn);
+	p->conn = NULL;
+	stmt_cache_clear(&p->cache);
 	free(p);
 }
 
@@ -109,8 +114,8 @@ pg_check(void *handle, struct gzf_err *err)
 
 	if (PQstatus(p->conn) == CONNECTION_OK)
 		return GZF_OK;
-	/* A reset connection has lost its prepared statements. */
-	pg_forget_prepared(p);
+	/* A broken connection has lost its prepared statements. */
+	stmt_cache_clear(&p->cache);
 	PQreset(p->conn);
 	if (PQstatus(p->conn) == CONNECTION_OK) {
 		log_msg(LOG_WARN, "postgresql connection re-established", NULL);
@@ -155,16 +160,13 @@ pg_error(struct pg *p, PGresult *res, struct gzf_err *err)
 static const char *
 prepared_name(struct pg *p, const char *sql, int nargs, struct gzf_err *err, int *rc)
 {
-	uintptr_t h = (uintptr_t)sql;
-	struct prepared *e;
+	const char *cached = stmt_cache_get(&p->cache, sql);
 	PGresult *res;
 	char name[16];
 
-	h ^= h >> 7;
-	e = &p->cache[h % CACHE_SLOTS];
 	*rc = GZF_OK;
-	if (e->key == sql && e->sql != NULL && strcmp(e->sql, sql) == 0)
-		return e->name;
+	if (cached != NULL)
+		return cached;
 	snprintf(name, sizeof(name), "s%d", ++p->next_id);
 	res = PQprepare(p->conn, name, sql, nargs, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -172,13 +174,9 @@ prepared_name(struct pg *p, const char *sql, int nargs, struct gzf_err *err, int
 		return NULL;
 	}
 	PQclear(res);
-	/* The evicted statement stays prepared on the server under its old name; the
-	 * count is bounded by the number of distinct statements gzf has. */
-	free(e->sql);
-	e->key = sql;
-	e->sql = gzf_strdup(sql);
-	memcpy(e->name, name, sizeof(name));
-	return e->name;
+	cached = gzf_strdup(name);
+	stmt_cache_put(&p->cache, sql, (void *)cached);
+	return cached;
 }
 
 static int

@@ -1,7 +1,7 @@
 /*
  * db_sqlite.c — the SQLite backend: WAL, foreign keys, a busy timeout and durable
- * (synchronous=FULL) commits. Each pooled connection keeps its own cache of prepared
- * statements, keyed by the SQL text.
+ * (synchronous=FULL) commits. Each pooled connection keeps its own bounded cache of
+ * prepared statements, keyed by the SQL text (db_int.h).
  */
 #include "store/db_int.h"
 #include "core/log.h"
@@ -12,17 +12,10 @@
 #include <string.h>
 
 #define BUSY_TIMEOUT_MS 5000
-#define CACHE_SLOTS 256
-
-struct cached {
-	const char *key; /* the caller's SQL pointer */
-	char *sql;       /* a copy, to tell apart two strings at one address over time */
-	sqlite3_stmt *stmt;
-};
 
 struct lite {
 	sqlite3 *db;
-	struct cached cache[CACHE_SLOTS];
+	struct stmt_cache cache;
 };
 
 static int lite_connect(const char *target, void **handle, struct gzf_err *err);
@@ -34,6 +27,7 @@ static int lite_query(void *handle, struct arena *arena, const char *sql,
 static int lite_script(void *handle, const char *sql, struct gzf_err *err);
 static int lite_error(struct lite *l, int rc, struct gzf_err *err);
 static char *to_sqlite_params(const char *sql);
+static void lite_drop(void *handle, void *stmt);
 
 const struct db_ops db_sqlite_ops = {
 	.backend = DB_SQLITE,
@@ -58,6 +52,8 @@ lite_connect(const char *target, void **handle, struct gzf_err *err)
 		"PRAGMA temp_store=MEMORY;";
 	struct lite *l = gzf_calloc(1, sizeof(*l));
 	int rc;
+
+	stmt_cache_init(&l->cache, lite_drop, l);
 
 	rc = sqlite3_open_v2(target, &l->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -85,14 +81,18 @@ static void
 lite_disconnect(void *handle)
 {
 	struct lite *l = handle;
-	int i;
 
-	for (i = 0; i < CACHE_SLOTS; i++) {
-		sqlite3_finalize(l->cache[i].stmt);
-		free(l->cache[i].sql);
-	}
+	stmt_cache_clear(&l->cache);
 	sqlite3_close_v2(l->db);
 	free(l);
+}
+
+/* A statement evicted from the cache. */
+static void
+lite_drop(void *handle, void *stmt)
+{
+	(void)handle;
+	sqlite3_finalize(stmt);
 }
 
 static int
@@ -157,27 +157,18 @@ to_sqlite_params(const char *sql)
 static sqlite3_stmt *
 cache_get(struct lite *l, const char *sql, int *rc)
 {
-	uintptr_t h = (uintptr_t)sql;
-	struct cached *e;
+	sqlite3_stmt *stmt = stmt_cache_get(&l->cache, sql);
 	char *text;
 
-	h ^= h >> 7;
-	e = &l->cache[h % CACHE_SLOTS];
-	if (e->key == sql && e->sql != NULL && strcmp(e->sql, sql) == 0) {
-		*rc = SQLITE_OK;
-		return e->stmt;
-	}
+	*rc = SQLITE_OK;
+	if (stmt != NULL)
+		return stmt;
 	text = to_sqlite_params(sql);
-	sqlite3_stmt *stmt = NULL;
 	*rc = sqlite3_prepare_v3(l->db, text, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
 	free(text);
 	if (*rc != SQLITE_OK)
 		return NULL;
-	sqlite3_finalize(e->stmt);
-	free(e->sql);
-	e->key = sql;
-	e->sql = gzf_strdup(sql);
-	e->stmt = stmt;
+	stmt_cache_put(&l->cache, sql, stmt);
 	return stmt;
 }
 

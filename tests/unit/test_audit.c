@@ -840,7 +840,7 @@ audit_suite(void)
 	tcase_add_test(keys, key_comes_from_the_secrets);
 	suite_add_tcase(s, keys);
 	suite_add_tcase(s, audit_tcase("sqlite", use_sqlite));
-	if (getenv("GZF_TEST_PG_URL") != NULL && *getenv("GZF_TEST_PG_URL") != '\0')
+	if (unit_pg_wanted(s))
 		suite_add_tcase(s, audit_tcase("pgsql", use_pg));
 	return s;
 }

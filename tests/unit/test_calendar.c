@@ -323,7 +323,7 @@ calendar_suite(void)
 	tcase_add_test(tc, dates);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, db_tcase("sqlite", use_sqlite));
-	if (getenv("GZF_TEST_PG_URL") != NULL)
+	if (unit_pg_wanted(s))
 		suite_add_tcase(s, db_tcase("pgsql", use_pg));
 	return s;
 }

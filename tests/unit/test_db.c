@@ -1,4 +1,5 @@
-/* test_db.c — the store on SQLite: migrations, binding, transactions, conflicts, pool. */
+/* test_db.c — the store on SQLite: migrations, binding, transactions, conflicts, pool;
+ * on both backends: the bounded statement cache of a connection. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,51 @@ START_TEST(pool_exhaustion_waits_then_gives_up)
 }
 END_TEST
 
+/* Many distinct statements on one connection (as searches built per request make): each
+ * answers right, also once evicted and prepared again, and PostgreSQL holds no more
+ * prepared statements for the connection than the cache keeps. */
+static void
+distinct_statements(int pgsql)
+{
+	struct unit_db u;
+	struct db *db = unit_db_fresh(&u, pgsql, 1);
+	struct arena *a = arena_create();
+	struct db_conn *c;
+	struct db_res *r;
+	struct gzf_err e;
+	char sql[64];
+	int i, round;
+
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < 500; i++) {
+			snprintf(sql, sizeof(sql), "SELECT %d + $1", i);
+			ck_assert_int_eq(db_query(c, sql, DB_ARGS(DB_I(round)), &r, &e), GZF_OK);
+			ck_assert_int_eq(db_res_int(r, 0, 0), i + round);
+		}
+	if (pgsql) {
+		ck_assert_int_eq(db_query(c, "SELECT count(*) FROM pg_prepared_statements", DB_NOARGS,
+					  &r, &e), GZF_OK);
+		ck_assert_int_le(db_res_int(r, 0, 0), 128);
+		ck_assert_int_ge(db_res_int(r, 0, 0), 100);
+	}
+	db_release(c);
+	arena_destroy(a);
+	unit_db_done(&u, db);
+}
+
+START_TEST(statements_bounded_sqlite)
+{
+	distinct_statements(0);
+}
+END_TEST
+
+START_TEST(statements_bounded_pgsql)
+{
+	distinct_statements(1);
+}
+END_TEST
+
 Suite *
 db_suite(void)
 {
@@ -173,6 +219,13 @@ db_suite(void)
 	tcase_add_test(tc, bind_types_and_nulls);
 	tcase_add_test(tc, transactions_and_conflicts);
 	tcase_add_test(tc, pool_exhaustion_waits_then_gives_up);
+	tcase_add_test(tc, statements_bounded_sqlite);
 	suite_add_tcase(s, tc);
+	if (unit_pg_wanted(s)) {
+		tc = tcase_create("pgsql");
+		tcase_set_timeout(tc, 60);
+		tcase_add_test(tc, statements_bounded_pgsql);
+		suite_add_tcase(s, tc);
+	}
 	return s;
 }

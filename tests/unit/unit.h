@@ -25,6 +25,10 @@ Suite *calendar_suite(void);
 struct unit_db { int pgsql; char name[64]; };
 struct db *unit_db_fresh(struct unit_db *u, int pgsql, int pool);
 void unit_db_done(struct unit_db *u, struct db *db);
+/* unit_pg_wanted — 1 when GZF_TEST_PG_URL names a server for the PostgreSQL cases of s.
+ * Without one they are skipped, except in CI (CI set and not "false"): then a case that
+ * fails, saying why, is added to s instead. */
+int unit_pg_wanted(Suite *s);
 Suite *eligibility_suite(void);
 Suite *housing_suite(void);
 Suite *workflow_suite(void);

@@ -1,7 +1,9 @@
 /* unit_db.c — fresh, migrated databases for unit tests: a temporary SQLite file, or a new
- * PostgreSQL database under GZF_TEST_PG_URL, dropped again afterwards. */
+ * PostgreSQL database under GZF_TEST_PG_URL, dropped again afterwards; and whether the
+ * PostgreSQL cases run at all. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -67,4 +69,27 @@ unit_db_done(struct unit_db *u, struct db *db)
 	unlink(extra);
 	snprintf(extra, sizeof(extra), "%s-shm", u->name);
 	unlink(extra);
+}
+
+START_TEST(pg_missing)
+{
+	ck_abort_msg("CI is set but GZF_TEST_PG_URL is not: the PostgreSQL unit tests would be "
+		     "skipped (tests/run.sh starts a server and passes its URL)");
+}
+END_TEST
+
+int
+unit_pg_wanted(Suite *s)
+{
+	const char *url = getenv("GZF_TEST_PG_URL"), *ci = getenv("CI");
+	TCase *tc;
+
+	if (url != NULL && *url != '\0')
+		return 1;
+	if (ci != NULL && *ci != '\0' && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0) {
+		tc = tcase_create("pgsql");
+		tcase_add_test(tc, pg_missing);
+		suite_add_tcase(s, tc);
+	}
+	return 0;
 }
