@@ -93,7 +93,7 @@ worklist(struct http_req *req)
 	if ((rc = workflow_chain_get(c, who->actor.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
-	items = json_array();
+	items = http_json_owned(req, json_array());
 	json_array_foreach(json_object_get(chain, "steps"), i, s) {
 		const char *code = workflow_step_str(s, "code");
 
@@ -110,7 +110,7 @@ worklist(struct http_req *req)
 			json_array_append_new(items, o);
 		}
 	}
-	return http_reply_json(req, 200, json_pack("{s:o, s:i}", "items", items, "overdue", overdue));
+	return http_reply_json(req, 200, json_pack("{s:O, s:i}", "items", items, "overdue", overdue));
 }
 
 /* GET /api/v1/applications/:id/checklist — the rule engine on the application's declared
@@ -143,6 +143,7 @@ checklist(struct http_req *req)
 		evidence = http_json_owned(req, json_loads(ev, 0, NULL));
 	if ((rc = eligibility_evaluate(rules, h, evidence, &criteria, &overall, &req->err)) != GZF_OK)
 		return rc;
+	http_json_owned(req, criteria);
 	/* The evidence as reviewers see it: sources, references and times, ID numbers masked. */
 	if (evidence != NULL) {
 		json_t *e, *p;
@@ -157,12 +158,12 @@ checklist(struct http_req *req)
 	/* Objections lodged in publicity: what they say; whether they left a way to reach them. */
 	if ((rc = app_objections(c, a.id, &obj, &n, &req->err)) != GZF_OK)
 		return rc;
-	objections = json_array();
+	objections = http_json_owned(req, json_array());
 	for (i = 0; i < n; i++)
 		json_array_append_new(objections, json_pack("{s:I, s:s, s:s, s:I, s:b}", "id", (json_int_t)obj[i].id,
 			"text", obj[i].text, "status", obj[i].status, "created_at", (json_int_t)obj[i].created_at,
 			"has_contact", obj[i].contact_enc != NULL));
-	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:O?, s:s?, s:o}", "overall", overall,
+	return http_reply_json(req, 200, json_pack("{s:s, s:O, s:O?, s:s?, s:O}", "overall", overall,
 		"criteria", criteria, "evidence", evidence, "delay_reason", a.delay_reason,
 		"objections", objections));
 }
@@ -389,7 +390,7 @@ report(struct http_req *req)
 	took = arena_alloc(req->arena, sizeof(int) * (size_t)(n + 1));
 	for (i = 0; i < n; i++)
 		took[i] = calendar_span_days(span, ev[i].arrived_at, ev[i].finished_at);
-	steps = json_array();
+	steps = http_json_owned(req, json_array());
 	per = arena_alloc(req->arena, sizeof(int) * (size_t)(n + 1));
 	json_array_foreach(json_object_get(chain, "steps"), si, s) {
 		if (strcmp(workflow_step_str(s, "kind"), "publicity") == 0)
@@ -427,7 +428,7 @@ report(struct http_req *req)
 	}
 	total_n = m;
 	qsort(totals, (size_t)total_n, sizeof(int), cmp_int);
-	return http_reply_json(req, 200, json_pack("{s:I, s:I, s:o, s:{s:i, s:i, s:i, s:i, s:f},"
+	return http_reply_json(req, 200, json_pack("{s:I, s:I, s:O, s:{s:i, s:i, s:i, s:i, s:f},"
 						   " s:b, s:i}",
 		"city_id", (json_int_t)city.code, "days", (json_int_t)days, "steps", steps, "total",
 		"limit_days", (int)json_integer_value(json_object_get(chain, "total_days")),
@@ -452,7 +453,7 @@ publicity_list(struct http_req *req)
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_param_city(req, c, &city)) != GZF_OK ||
 	    (rc = app_store_in_publicity(c, city.code, &all, &n, &req->err)) != GZF_OK)
 		return rc;
-	items = json_array();
+	items = http_json_owned(req, json_array());
 	for (i = 0; i < n; i++) {
 		h = http_json_owned(req, api_app_household(req, &all[i], 0));
 		name = workflow_step_str(json_object_get(h, "applicant"), "name");
@@ -466,7 +467,7 @@ publicity_list(struct http_req *req)
 			"from", (json_int_t)all[i].step_started_at, "until", (json_int_t)all[i].publicity_until));
 	}
 	gzf_err_clear(&req->err);
-	return http_reply_json(req, 200, json_pack("{s:I, s:o}", "city_id", (json_int_t)city.code,
+	return http_reply_json(req, 200, json_pack("{s:I, s:O}", "city_id", (json_int_t)city.code,
 						   "items", items));
 }
 

@@ -3,8 +3,9 @@
 // the application's version, so nothing that read it before can overlook it; the
 // processing-time report in working days over weeks and holidays, and saying when it is
 // partial; prepared statements per connection stay bounded however many distinct searches
-// run. Rows the API cannot make (timeline events months ago) are written with the sqlite3 or
-// psql client.
+// run; a database error in the middle of a reply leaks nothing (the sanitizer build checks
+// at exit). Rows the API cannot make (timeline events months ago) are written, and a table
+// taken away for a moment, with the sqlite3 or psql client.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -31,11 +32,11 @@ after(async () => {
   await sim.stop();
 });
 
-// Run SQL on the server's database with the backend's own client; its output, trimmed.
-function sql(text) {
+// Run SQL on a server's database with the backend's own client; its output, trimmed.
+function sql(text, server = srv) {
   const r = backend === 'sqlite'
-    ? spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', srv.dbUrl.slice('sqlite:'.length), text], { encoding: 'utf8' })
-    : spawnSync('psql', [srv.dbUrl, '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8' });
+    ? spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 5000', server.dbUrl.slice('sqlite:'.length), text], { encoding: 'utf8' })
+    : spawnSync('psql', [server.dbUrl, '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
@@ -43,9 +44,9 @@ function sql(text) {
 let seq = 0;
 // A resident who passed real-name authentication, and a complete household declaring them
 // as the applicant (a person the department simulator qualifies).
-async function applicant() {
+async function applicant(server = srv) {
   seq += 1;
-  const res = await registerResident(srv, sim);
+  const res = await registerResident(server, sim);
   const id = idNumber(`2306021986${String(seq % 12 + 1).padStart(2, '0')}${String(seq % 28 + 1).padStart(2, '0')}1${seq % 10}3`);
   const p = await sim.deptPerson(id);
   const name = (await sim.person(id)).name;
@@ -203,4 +204,24 @@ test('the processing-time report counts working days over weeks and holidays, an
   assert.equal(r.json.partial, true);
   // All but the one publicity event among them are counted at their steps.
   assert.equal(r.json.steps.reduce((n, s) => n + s.count, 0), bound - 1);
+});
+
+test('a database error while the review checklist is built leaks none of its JSON', async () => {
+  // A server of its own: the leak check runs when it exits, and fails its stop().
+  const own = await startGzf({ demo: true, sim });
+  try {
+    const { res, h } = await applicant(own);
+    const id = await draft(res, h);
+    assert.equal((await res.s.request('POST', `/api/v1/applications/${id}/submit`, { json: {} })).status, 200);
+    const staff = await staffLogin(own, 'sz_clerk', PASSWORD);
+    assert.equal((await staff.request('GET', `/api/v1/applications/${id}/checklist`)).status, 200);
+    // The objections are read last, after the criteria were evaluated.
+    sql('ALTER TABLE objections RENAME TO objections_away', own);
+    const r = await staff.request('GET', `/api/v1/applications/${id}/checklist`);
+    sql('ALTER TABLE objections_away RENAME TO objections', own);
+    assert.equal(r.status, 500, r.text);
+    assert.equal((await staff.request('GET', `/api/v1/applications/${id}/checklist`)).status, 200);
+  } finally {
+    await own.stop();
+  }
 });

@@ -22,6 +22,30 @@ START_TEST(err_set_fills_and_returns_code)
 }
 END_TEST
 
+START_TEST(err_prefix_keeps_the_error)
+{
+	struct gzf_err e;
+	char longer[300];
+
+	gzf_err_set(&e, GZF_EINVAL, "too_long", "steps", "steps is longer than 4000 characters");
+	gzf_err_prefix(&e, NULL, "fields.steps", "fields.");
+	ck_assert_int_eq(e.code, GZF_EINVAL);
+	ck_assert_str_eq(e.name, "too_long");
+	ck_assert_str_eq(e.field, "fields.steps");
+	ck_assert_str_eq(e.message, "fields.steps is longer than 4000 characters");
+	gzf_err_prefix(&e, "migration_failed", NULL, "migration %s failed: ", "032_x");
+	ck_assert_str_eq(e.name, "migration_failed");
+	ck_assert_str_eq(e.field, "fields.steps");
+	ck_assert_str_eq(e.message, "migration 032_x failed: fields.steps is longer than 4000 characters");
+	/* Too long for the message: cut, still terminated. */
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	gzf_err_prefix(&e, NULL, NULL, "%s", longer);
+	ck_assert_uint_eq(strlen(e.message), sizeof(e.message) - 1);
+	gzf_err_prefix(NULL, NULL, NULL, "ignored");
+}
+END_TEST
+
 START_TEST(parse_int_is_strict)
 {
 	int64_t v = 0;
@@ -91,6 +115,7 @@ core_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, err_set_fills_and_returns_code);
+	tcase_add_test(tc, err_prefix_keeps_the_error);
 	tcase_add_test(tc, parse_int_is_strict);
 	tcase_add_test(tc, every_code_has_a_status);
 	tcase_add_test(tc, random_hex_is_hex_and_differs);
