@@ -7,6 +7,7 @@
 #include "domain/audit.h"
 #include "domain/demo.h"
 #include "domain/jobs.h"
+#include "domain/pii.h"
 #include "http/server.h"
 #include "partners/partner.h"
 #include "sim/sim.h"
@@ -221,10 +222,10 @@ cmd_serve(struct config *cfg)
 	struct app app;
 	struct db *db;
 	sigset_t sigs;
-	char port[16];
+	char port[16], count[16];
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int threads = cfg->threads > 0 ? cfg->threads : (int)(cores > 0 ? cores : 1);
-	int sig = 0;
+	int sig = 0, sealed;
 
 	gzf_err_clear(&err);
 	if (ensure_data_dir(cfg, &err) != GZF_OK)
@@ -245,6 +246,15 @@ cmd_serve(struct config *cfg)
 
 	if (open_db(cfg, threads + 2, &db) != 0)
 		return 1;
+	/* Names written in clear by an earlier version are sealed before anyone reads them. */
+	if (pii_seal_staff_names(db, secrets.data_key, &sealed, &err) != GZF_OK) {
+		db_close(db);
+		return fail(&err);
+	}
+	if (sealed > 0) {
+		snprintf(count, sizeof(count), "%d", sealed);
+		log_msg(LOG_INFO, "staff names sealed", "count", count, NULL);
+	}
 	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
 	audit_key(&secrets, app.audit_key);
 	partners_init(&app.partners, cfg, &secrets);

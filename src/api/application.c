@@ -663,7 +663,7 @@ static int
 counter_code(struct http_req *req)
 {
 	struct app *app = req->app;
-	const char *phone, *phone_hash;
+	const char *phone, *phone_hash, *phone_scope, *staff_scope;
 	char code[CODE_DIGITS + 1];
 	struct caller *who;
 	struct db_conn *c;
@@ -681,6 +681,17 @@ counter_code(struct http_req *req)
 	if ((rc = api_authorize(req, c, who, ACT_APP_COUNTER, &obj, "counter.consent_code", "phone", 0)) != GZF_OK)
 		return rc;
 	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
+	/* Each code is a message to someone's phone: as few as for a resident's own codes
+	 * per phone, whichever clerk sends them, and a busy hour's worth per clerk. */
+	phone_scope = arena_printf(req->arena, "%s:%s:%s", throttle_sms_phone.name, CONSENT_PURPOSE,
+				   phone_hash);
+	staff_scope = arena_printf(req->arena, "%s:%lld", throttle_sms_staff.name,
+				   (long long)who->actor.user_id);
+	if ((rc = api_throttle_check(req, c, staff_scope)) != GZF_OK ||
+	    (rc = api_throttle_check(req, c, phone_scope)) != GZF_OK ||
+	    (rc = api_throttle_hit(req, c, &throttle_sms_phone, phone_scope, who->actor.city_id, NULL)) != GZF_OK ||
+	    (rc = api_throttle_hit(req, c, &throttle_sms_staff, staff_scope, who->actor.city_id, NULL)) != GZF_OK)
+		return rc;
 	crypto_random_digits(code, CODE_DIGITS);
 	if ((rc = sms_send(&app->partners.sms, req->arena, phone,
 			   arena_printf(req->arena, "【公租房】工作人员正在为您代办公租房申请，您的确认验证码是%s，10分钟内有效。同意代办请将验证码告知工作人员。", code),

@@ -1,7 +1,8 @@
 /*
  * auth.c — residents register with a phone number, an SMS code and a password; residents
  * and staff log in and out; residents reset a forgotten password by SMS code. Guessing
- * is slowed and then locked per account, per phone and per client address.
+ * is slowed and then locked per guessing address (on one account and on all), only
+ * slowed per account (see login_post), and limited per phone.
  */
 #include "api/api.h"
 #include "core/crypto.h"
@@ -24,6 +25,8 @@ static int reset_post(struct http_req *req);
 static int verify_code(struct http_req *req, struct db_conn *c, const char *phone_hash,
 		       const char *purpose, const char *code, int64_t *code_id);
 static int session_mode(struct http_req *req, json_t *body, const char **mode);
+static const char *code_scope(struct http_req *req, const char *purpose, const char *phone_hash);
+static int login_refused(struct http_req *req, struct db_conn *c, const char *ip_scope, int rc);
 static void make_dummy_hash(void);
 
 /* A real hash of a password nobody has, checked when the account does not exist so
@@ -62,6 +65,13 @@ session_mode(struct http_req *req, json_t *body, const char **mode)
 	return rc;
 }
 
+/* The limit on codes asked for phone_hash for purpose. */
+static const char *
+code_scope(struct http_req *req, const char *purpose, const char *phone_hash)
+{
+	return arena_printf(req->arena, "%s:%s:%s", throttle_sms_phone.name, purpose, phone_hash);
+}
+
 /* POST /api/v1/auth/sms-codes {"phone","purpose":"register"|"reset_password"} → 202. */
 static int
 code_post(struct http_req *req)
@@ -87,25 +97,23 @@ code_post(struct http_req *req)
 	if ((rc = api_db(req, &c)) != GZF_OK)
 		return rc;
 	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
-	phone_scope = arena_printf(req->arena, "sms:phone:%s:%s", purpose, phone_hash);
+	phone_scope = code_scope(req, purpose, phone_hash);
 	ip_scope = arena_printf(req->arena, "sms:ip:%s", req->client_ip);
-	if ((rc = api_throttle_check(req, c, ip_scope)) != GZF_OK)
+	/* Telling that a number already has an account answers a guess, so that answer
+	 * counts against the address and the phone like a code sent. */
+	if ((rc = api_throttle_check(req, c, ip_scope)) != GZF_OK ||
+	    (rc = api_throttle_check(req, c, phone_scope)) != GZF_OK ||
+	    (rc = api_throttle_hit(req, c, &throttle_sms_phone, phone_scope, 0, NULL)) != GZF_OK ||
+	    (rc = api_throttle_hit(req, c, &throttle_sms_ip, ip_scope, 0, NULL)) != GZF_OK)
 		return rc;
 	rc = store_user_by_phone(c, "resident", phone_hash, &existing, &req->err);
 	if (rc != GZF_OK && rc != GZF_ENOTFOUND)
 		return rc;
 	known = rc == GZF_OK;
 	gzf_err_clear(&req->err);
-	/* No message goes to a number that already has an account, so this answer
-	 * comes before the per-phone limit (the per-address one still applies). */
 	if (known && strcmp(purpose, "register") == 0)
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "phone_registered", "phone",
 				   "this phone number already has an account: log in, or reset the password if you forgot it");
-	if ((rc = api_throttle_check(req, c, phone_scope)) != GZF_OK)
-		return rc;
-	if ((rc = api_throttle_hit(req, c, &throttle_sms_phone, phone_scope, 0, NULL)) != GZF_OK ||
-	    (rc = api_throttle_hit(req, c, &throttle_sms_ip, ip_scope, 0, NULL)) != GZF_OK)
-		return rc;
 	/* A reset for a number without an account answers the same, so the reply does not
 	 * tell who has an account; no message is sent. */
 	if (known || strcmp(purpose, "register") == 0) {
@@ -208,8 +216,11 @@ register_post(struct http_req *req)
 	u.phone_hash = phone_hash;
 	u.password_hash = pwhash;
 	u.created_at = now;
+	/* The number has its account: asking for it is refused from now on (and counted),
+	 * not still waiting out the code just used. */
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_code_use(c, code_id, now, &req->err)) != GZF_OK)
+	    (rc = store_code_use(c, code_id, now, &req->err)) != GZF_OK ||
+	    (rc = store_throttle_clear(c, code_scope(req, "register", phone_hash), &req->err)) != GZF_OK)
 		return rc;
 	rc = store_user_create(c, &u, &u.id, &req->err);
 	if (rc == GZF_ECONFLICT)
@@ -230,12 +241,26 @@ register_post(struct http_req *req)
 	return http_reply_json(req, 201, reply);
 }
 
+/*
+ * Guessing passwords is limited three ways, so that nobody but the guesser is locked
+ * out (see throttle.h):
+ *   per account and address — slowed after 3 wrong passwords, locked after 6;
+ *   per address — every refused login counts (wrong passwords and attempts made while
+ *     told to wait), slowed after 10 and locked after 30, whatever the accounts;
+ *   per account — wrong passwords from anywhere space the next attempt by at most a
+ *     few seconds and never lock, so the owner logs in from their own address after
+ *     that short wait at worst.
+ * A success clears the account's limit and its own address's limit on the account;
+ * a resident who forgot the password resets it by SMS code, which clears them too.
+ */
+
 /* POST /api/v1/auth/login {"phone"|"username","password","session"?} → 200. */
 static int
 login_post(struct http_req *req)
 {
 	struct app *app = req->app;
-	const char *phone, *username, *password, *mode, *account_scope, *ip_scope, *key;
+	const char *phone, *username, *password, *mode, *account, *account_scope, *pair_scope;
+	const char *ip_scope;
 	struct caller who = { 0 };
 	struct db_conn *c;
 	struct user u;
@@ -253,14 +278,17 @@ login_post(struct http_req *req)
 				   "give either a phone number (residents) or a username (staff)");
 	if ((rc = api_db(req, &c)) != GZF_OK)
 		return rc;
-	key = phone ? api_hash(req, app->secrets->index_key, "phone", phone) : username;
-	account_scope = arena_printf(req->arena, "login:account:%s", phone ? key
-				     : api_hash(req, app->secrets->index_key, "username", username));
-	ip_scope = arena_printf(req->arena, "login:ip:%s", req->client_ip);
-	if ((rc = api_throttle_check(req, c, account_scope)) != GZF_OK ||
-	    (rc = api_throttle_check(req, c, ip_scope)) != GZF_OK)
-		return rc;
-	rc = phone ? store_user_by_phone(c, "resident", key, &u, &req->err)
+	account = phone ? api_hash(req, app->secrets->index_key, "phone", phone)
+			: api_hash(req, app->secrets->index_key, "username", username);
+	account_scope = arena_printf(req->arena, "%s:%s", throttle_login_account.name, account);
+	pair_scope = arena_printf(req->arena, "%s:%s:%s", throttle_login_pair.name, account,
+				  req->client_ip);
+	ip_scope = arena_printf(req->arena, "%s:%s", throttle_login_ip.name, req->client_ip);
+	if ((rc = api_throttle_check(req, c, ip_scope)) != GZF_OK ||
+	    (rc = api_throttle_check(req, c, pair_scope)) != GZF_OK ||
+	    (rc = api_throttle_check(req, c, account_scope)) != GZF_OK)
+		return login_refused(req, c, ip_scope, rc);
+	rc = phone ? store_user_by_phone(c, "resident", account, &u, &req->err)
 		   : store_user_by_username(c, username, &u, &req->err);
 	if (rc != GZF_OK && rc != GZF_ENOTFOUND)
 		return rc;
@@ -268,8 +296,9 @@ login_post(struct http_req *req)
 	gzf_err_clear(&req->err);
 	pthread_once(&dummy_once, make_dummy_hash);
 	if (crypto_password_verify(found ? u.password_hash : dummy_hash, password) != GZF_OK || !found) {
-		if ((rc = api_throttle_hit(req, c, &throttle_login_account, account_scope, 0, &attempts)) != GZF_OK ||
-		    (rc = api_throttle_hit(req, c, &throttle_login_ip, ip_scope, 0, NULL)) != GZF_OK)
+		if ((rc = api_throttle_hit(req, c, &throttle_login_pair, pair_scope, 0, &attempts)) != GZF_OK ||
+		    (rc = api_throttle_hit(req, c, &throttle_login_ip, ip_scope, 0, NULL)) != GZF_OK ||
+		    (rc = api_throttle_hit(req, c, &throttle_login_account, account_scope, 0, NULL)) != GZF_OK)
 			return rc;
 		if (found && db_begin(c, &req->err) == GZF_OK) {
 			who.actor = (struct actor){ .kind = strcmp(u.kind, "staff") == 0 ? ACTOR_STAFF : ACTOR_RESIDENT,
@@ -277,12 +306,12 @@ login_post(struct http_req *req)
 			if (api_audit(req, c, &who, "auth.login", "account", u.id, 0, "failed", NULL) == GZF_OK)
 				db_commit(c, &req->err);
 		}
-		if (attempts >= throttle_login_account.lock_after)
-			return api_throttle_check(req, c, account_scope);
+		if (attempts >= throttle_login_pair.lock_after)
+			return api_throttle_check(req, c, pair_scope);
 		return gzf_err_set(&req->err, GZF_EUNAUTH, "wrong_credentials", "password",
-				   "the %s or the password is wrong (%d tries left before the account is locked for a while)",
+				   "the %s or the password is wrong (%d tries left before this device is locked out of the account for a while)",
 				   phone ? "phone number" : "username",
-				   throttle_login_account.lock_after - attempts);
+				   throttle_login_pair.lock_after - attempts);
 	}
 	if (strcmp(u.status, "active") != 0)
 		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "account_disabled", NULL,
@@ -293,6 +322,7 @@ login_post(struct http_req *req)
 	reply = json_object();
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = store_throttle_clear(c, account_scope, &req->err)) != GZF_OK ||
+	    (rc = store_throttle_clear(c, pair_scope, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, &who, "auth.login", "account", u.id, 0, "ok", NULL)) != GZF_OK ||
 	    (rc = api_session_start(req, c, &u, mode, reply)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK) {
@@ -301,6 +331,19 @@ login_post(struct http_req *req)
 	}
 	json_object_set_new(reply, "account", api_account_json(req, &u));
 	return http_reply_json(req, 200, reply);
+}
+
+/* A login refused by a throttle (rc, with its error and Retry-After already set) still
+ * counts against the address, so one that goes on trying while told to wait is soon
+ * locked out. The refusal is the answer whatever the count does. */
+static int
+login_refused(struct http_req *req, struct db_conn *c, const char *ip_scope, int rc)
+{
+	struct gzf_err refusal = req->err;
+
+	api_throttle_hit(req, c, &throttle_login_ip, ip_scope, 0, NULL);
+	req->err = refusal;
+	return rc;
 }
 
 /* POST /api/v1/auth/logout → 204; the session ends and its cookies are cleared. */
@@ -363,7 +406,10 @@ reset_post(struct http_req *req)
 	    (rc = store_code_use(c, code_id, now, &req->err)) != GZF_OK ||
 	    (rc = store_user_set_password(c, u.id, pwhash, now, &req->err)) != GZF_OK ||
 	    (rc = store_session_revoke_user(c, u.id, now, &req->err)) != GZF_OK ||
-	    (rc = store_throttle_clear(c, arena_printf(req->arena, "login:account:%s", phone_hash), &req->err)) != GZF_OK ||
+	    (rc = store_throttle_clear(c, arena_printf(req->arena, "%s:%s", throttle_login_account.name,
+							phone_hash), &req->err)) != GZF_OK ||
+	    (rc = store_throttle_clear(c, arena_printf(req->arena, "%s:%s:%s", throttle_login_pair.name,
+							phone_hash, req->client_ip), &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, &who, "auth.password_reset", "account", u.id, u.city_id, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;

@@ -5,6 +5,7 @@
  */
 #include "api/api.h"
 #include "domain/eligibility.h"
+#include "domain/workflow.h"
 #include "partners/dept.h"
 #include "store/eligibility_store.h"
 
@@ -116,9 +117,14 @@ rules_evaluate(struct http_req *req)
 	const char *overall;
 	char code[24];
 	json_t *body, *rules, *criteria;
-	int rc;
+	int rc, persons;
 
-	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
+	/* The household is checked as a draft application is: every figure a whole number
+	 * or a number within its range, a bounded number of members. */
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = workflow_household_check(json_object_get(body, "household"), 0, &persons,
+					   &req->err)) != GZF_OK ||
+	    (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
 	    (rc = load_city(req, c, &city, code)) != GZF_OK ||
 	    (rc = eligibility_rules_get(c, code, &rules, &req->err)) != GZF_OK)

@@ -31,7 +31,9 @@ api_account_json(struct http_req *req, const struct user *u)
 	json_object_set_new(o, "phone", phone ? json_string(pii_mask_phone(req->arena, phone)) : json_null());
 	if (strcmp(u->kind, "staff") == 0) {
 		json_object_set_new(o, "username", json_string(u->username));
-		json_object_set_new(o, "display_name", json_string(u->display_name ? u->display_name : ""));
+		const char *name = api_unseal(req, u->display_name_enc);
+
+		json_object_set_new(o, "display_name", json_string(name ? name : ""));
 		json_object_set_new(o, "role", json_string(u->role));
 		json_object_set_new(o, "region_code", json_integer(u->region_code));
 		json_object_set_new(o, "region_level", json_string(u->region_level));

@@ -1,6 +1,7 @@
 /*
  * staff.c — staff accounts and the region tree, managed by administrators inside
  * their own region: create, list, read, change, and reveal a member's phone number.
+ * A member's name and phone number are sealed at rest, like residents' personal data.
  */
 #include "api/api.h"
 #include "core/crypto.h"
@@ -155,7 +156,7 @@ staff_create(struct http_req *req)
 	u.region_code = region.code;
 	u.role = role_name;
 	u.username = username;
-	u.display_name = display_name;
+	crypto_seal(req->arena, app->secrets->data_key, display_name, (char **)&u.display_name_enc);
 	u.phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
 	crypto_seal(req->arena, app->secrets->data_key, phone, (char **)&u.phone_enc);
 	u.password_hash = pwhash;
@@ -219,6 +220,7 @@ staff_get(struct http_req *req)
 static int
 staff_patch(struct http_req *req)
 {
+	struct app *app = req->app;
 	const char *display_name, *role_name, *status;
 	struct caller *who;
 	struct db_conn *c;
@@ -256,7 +258,9 @@ staff_patch(struct http_req *req)
 	target = (struct object){ .region_path = region.path, .role = role };
 	if ((rc = api_authorize(req, c, who, ACT_STAFF_UPDATE, &target, "staff.update", "staff", u.id)) != GZF_OK)
 		return rc;
-	u.display_name = display_name ? display_name : u.display_name;
+	if (display_name != NULL)
+		crypto_seal(req->arena, app->secrets->data_key, display_name,
+			    (char **)&u.display_name_enc);
 	u.role = authz_role_name(role);
 	u.region_code = region.code;
 	u.city_id = region.city_id;

@@ -135,7 +135,7 @@ load_staff(struct db_conn *c, const struct secrets *s, int *created, struct gzf_
 		u.region_code = region.code;
 		u.role = d->role;
 		u.username = d->username;
-		u.display_name = d->display_name;
+		crypto_seal(a, s->data_key, d->display_name, (char **)&u.display_name_enc);
 		/* The same keyed hash the API looks phone numbers up by. */
 		crypto_keyed_hash(s->index_key, arena_printf(a, "phone:%s", d->phone), hash);
 		u.phone_hash = hash;

@@ -35,6 +35,7 @@ static void cite(json_t *crit, const json_t *entry);
 static void decide(json_t *crit, int has_limit, int declared_fails, int recorded_fails,
 		   int checked, const char *missing_source, const struct ctx *x);
 static double num(const json_t *v);
+static json_int_t whole(const json_t *v);
 static double hundredths(double v);
 static double tally(const struct ctx *x, const json_t *entry, const char *list,
 		    const char *field, int in_city, json_int_t *count);
@@ -50,10 +51,24 @@ static json_t *check_consistency(const struct ctx *x);
 static json_t *check_priority(const struct ctx *x);
 static int group_known(const char *g);
 
+/* A figure from a declaration, a record or the rules, held within 0..ELIGIBILITY_WHOLE_MAX
+ * whatever was sent, so that sums over a household and conversions to whole numbers
+ * cannot overflow; anything but a number is 0. */
 static double
 num(const json_t *v)
 {
-	return json_is_number(v) ? json_number_value(v) : 0;
+	double d = json_is_number(v) ? json_number_value(v) : 0;
+
+	return d > 0 ? (d < (double)ELIGIBILITY_WHOLE_MAX ? d : (double)ELIGIBILITY_WHOLE_MAX) : 0;
+}
+
+/* The same for a whole figure (a count, an amount in fen); anything but an integer is 0. */
+static json_int_t
+whole(const json_t *v)
+{
+	json_int_t i = json_integer_value(v);
+
+	return i > 0 ? (i < ELIGIBILITY_WHOLE_MAX ? i : ELIGIBILITY_WHOLE_MAX) : 0;
 }
 
 /* v (not negative) rounded to two decimals: 12.345 m² shows as 12.35. */
@@ -274,8 +289,8 @@ check_property(const struct ctx *x)
 	const json_t *limit = json_object_get(x->rules, "property_in_city_max");
 	const json_t *estate = source_ok(x, "estate");
 	json_t *c = criterion("property_in_city", "count", json_incref((json_t *)limit));
-	json_int_t declared = json_integer_value(json_object_get(
-		json_object_get(x->household, "assets"), "properties"));
+	json_int_t declared = whole(json_object_get(json_object_get(x->household, "assets"),
+						     "properties"));
 	json_int_t recorded;
 
 	tally(x, estate, "properties", NULL, 1, &recorded);
@@ -297,16 +312,16 @@ check_vehicles(const struct ctx *x)
 	const json_t *reg = source_ok(x, "vehicle"), *p, *f;
 	const json_t *assets = json_object_get(x->household, "assets");
 	json_t *c = criterion("vehicles", "fen", json_incref((json_t *)max_v));
-	json_int_t dn = json_integer_value(json_object_get(assets, "vehicles"));
-	json_int_t dv = json_integer_value(json_object_get(assets, "vehicle_value_fen"));
+	json_int_t dn = whole(json_object_get(assets, "vehicles"));
+	json_int_t dv = whole(json_object_get(assets, "vehicle_value_fen"));
 	json_int_t rn = 0, rv = 0, v;
 	size_t i;
 	int dfail, rfail;
 
 	json_array_foreach(x->persons, i, p) {
 		f = facts_of(reg, json_string_value(json_object_get(p, "id_number")));
-		rn += json_integer_value(json_object_get(f, "vehicles"));
-		v = json_integer_value(json_object_get(f, "value_fen"));
+		rn += whole(json_object_get(f, "vehicles"));
+		v = whole(json_object_get(f, "value_fen"));
 		rv = v > rv ? v : rv;
 	}
 	json_object_set_new(c, "declared", json_integer(dv));
@@ -334,8 +349,8 @@ check_business(const struct ctx *x)
 	const json_t *limit = json_object_get(x->rules, "business_value_fen_max");
 	const json_t *reg = source_ok(x, "business");
 	json_t *c = criterion("business_shares", "fen", json_incref((json_t *)limit));
-	json_int_t declared = json_integer_value(json_object_get(
-		json_object_get(x->household, "assets"), "business_value_fen"));
+	json_int_t declared = whole(json_object_get(json_object_get(x->household, "assets"),
+						     "business_value_fen"));
 
 	finish_whole(c, x, reg, "business", limit, declared,
 		     (json_int_t)tally(x, reg, "shares", "value_fen", 0, NULL));
@@ -361,7 +376,7 @@ check_residence(const struct ctx *x)
 	if ((f = facts_of(hukou, id)) != NULL &&
 	    same_city(json_string_value(json_object_get(f, "registered_city")), x->city) &&
 	    json_is_integer(json_object_get(f, "since_year")))
-		recorded = x->year - (double)json_integer_value(json_object_get(f, "since_year"));
+		recorded = x->year - (double)whole(json_object_get(f, "since_year"));
 	if ((f = facts_of(social, id)) != NULL &&
 	    (y = num(json_object_get(f, "months_in_city")) / 12.0) > recorded)
 		recorded = y;
@@ -561,61 +576,94 @@ eligibility_rules_default(void)
 			 "elderly_age_min", 60);
 }
 
+/* Every rule a city sets: a complete set names each one. A limit that may be null is
+ * one a city may choose not to check; the others always apply. */
+enum rule_kind { RULE_WHOLE, RULE_NUMBER, RULE_GROUPS, RULE_AGE };
+static const struct rule {
+	const char *key;
+	enum rule_kind kind;
+	int nullable;
+} rule_set[] = {
+	{ "income_fen_month_per_capita_max", RULE_WHOLE, 0 },
+	{ "area_m2_per_capita_max", RULE_NUMBER, 0 },
+	{ "property_in_city_max", RULE_WHOLE, 1 },
+	{ "vehicles_max", RULE_WHOLE, 1 },
+	{ "vehicle_value_fen_max", RULE_WHOLE, 1 },
+	{ "business_value_fen_max", RULE_WHOLE, 1 },
+	{ "residence_or_employment_years_min", RULE_NUMBER, 0 },
+	{ "priority_groups", RULE_GROUPS, 0 },
+	{ "elderly_age_min", RULE_AGE, 0 },
+};
+
+/* GZF_EINVAL (field = r->key) unless v is a good value for rule r. */
+static int
+rule_check(const struct rule *r, const json_t *v, struct gzf_err *err)
+{
+	const json_t *g;
+	size_t j;
+
+	if (json_is_null(v))
+		return r->nullable ? GZF_OK
+			: gzf_err_set(err, GZF_EINVAL, "bad_rule", r->key,
+				      "%s is always checked: it cannot be null", r->key);
+	switch (r->kind) {
+	case RULE_WHOLE:
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > ELIGIBILITY_WHOLE_MAX)
+			return gzf_err_set(err, GZF_EINVAL, "bad_rule", r->key,
+					   "%s must be%s a whole number from 0 to %lld", r->key,
+					   r->nullable ? " null or" : "", (long long)ELIGIBILITY_WHOLE_MAX);
+		break;
+	case RULE_NUMBER:
+		if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 10000)
+			return gzf_err_set(err, GZF_EINVAL, "bad_rule", r->key,
+					   "%s must be a number from 0 to 10000", r->key);
+		break;
+	case RULE_GROUPS:
+		if (!json_is_array(v))
+			return gzf_err_set(err, GZF_EINVAL, "bad_rule", r->key,
+					   "priority_groups must be a list of groups");
+		json_array_foreach(v, j, g)
+			if (!group_known(json_string_value(g)))
+				return gzf_err_set(err, GZF_EINVAL, "bad_rule", r->key,
+						   "priority_groups may hold elderly, disabled, "
+						   "dibao, tekun and veteran");
+		break;
+	case RULE_AGE:
+		if (!json_is_integer(v) || json_integer_value(v) < 50 || json_integer_value(v) > 100)
+			return gzf_err_set(err, GZF_EINVAL, "bad_rule", r->key,
+					   "elderly_age_min must be a whole number from 50 to 100");
+		break;
+	}
+	return GZF_OK;
+}
+
 int
 eligibility_rules_check(const json_t *rules, struct gzf_err *err)
 {
-	static const char *const ints[] = { "income_fen_month_per_capita_max", "property_in_city_max",
-					     "vehicles_max", "vehicle_value_fen_max",
-					     "business_value_fen_max" };
-	static const char *const reals[] = { "area_m2_per_capita_max",
-					      "residence_or_employment_years_min" };
+	const size_t n = sizeof(rule_set) / sizeof(rule_set[0]);
 	const char *key;
-	json_t *v, *g;
-	size_t i, j;
-	int ok;
+	json_t *v;
+	size_t i;
+	int rc;
 
 	if (!json_is_object(rules))
 		return gzf_err_set(err, GZF_EINVAL, "bad_rules", "rules", "the rules must be an object");
+	/* What is given is checked first, so a wrong value is named before a missing one. */
 	json_object_foreach((json_t *)rules, key, v) {
-		ok = 0;
-		for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
-			if (strcmp(key, ints[i]) == 0) {
-				if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) < 0 ||
-							 json_integer_value(v) > 100000000000LL))
-					return gzf_err_set(err, GZF_EINVAL, "bad_rule", key,
-							   "%s must be null or a whole number from 0", key);
-				ok = 1;
-			}
-		for (i = 0; i < sizeof(reals) / sizeof(reals[0]); i++)
-			if (strcmp(key, reals[i]) == 0) {
-				if (!json_is_null(v) && (!json_is_number(v) || json_number_value(v) < 0 ||
-							 json_number_value(v) > 10000))
-					return gzf_err_set(err, GZF_EINVAL, "bad_rule", key,
-							   "%s must be null or a number from 0 to 10000", key);
-				ok = 1;
-			}
-		if (strcmp(key, "priority_groups") == 0) {
-			if (!json_is_array(v))
-				return gzf_err_set(err, GZF_EINVAL, "bad_rule", key,
-						   "priority_groups must be a list of groups");
-			json_array_foreach(v, j, g)
-				if (!group_known(json_string_value(g)))
-					return gzf_err_set(err, GZF_EINVAL, "bad_rule", key,
-							   "priority_groups may hold elderly, disabled, "
-							   "dibao, tekun and veteran");
-			ok = 1;
-		}
-		if (strcmp(key, "elderly_age_min") == 0) {
-			if (!json_is_integer(v) || json_integer_value(v) < 50 || json_integer_value(v) > 100)
-				return gzf_err_set(err, GZF_EINVAL, "bad_rule", key,
-						   "elderly_age_min must be a whole number from 50 to 100");
-			ok = 1;
-		}
-		if (strcmp(key, "city_code") == 0)
-			ok = 1; /* added by eligibility_rules_get; ignored when stored */
-		if (!ok)
+		for (i = 0; i < n && strcmp(key, rule_set[i].key) != 0; i++)
+			;
+		if (i < n && (rc = rule_check(&rule_set[i], v, err)) != GZF_OK)
+			return rc;
+		/* city_code is added by eligibility_rules_get and not stored. */
+		if (i == n && strcmp(key, "city_code") != 0)
 			return gzf_err_set(err, GZF_EINVAL, "unknown_rule", key, "%s is not a known rule", key);
 	}
+	for (i = 0; i < n; i++)
+		if (json_object_get(rules, rule_set[i].key) == NULL)
+			return gzf_err_set(err, GZF_EINVAL, "required", rule_set[i].key,
+					   "%s is required: the rules are replaced as a whole set%s",
+					   rule_set[i].key, rule_set[i].nullable ? " (null: not checked)" : "");
 	return GZF_OK;
 }
 

@@ -4,7 +4,7 @@
  * criterion says pass / fail / unknown with the figures and the evidence used. The
  * reviewers decide; the engine explains. No HTTP here; the rules are read from the store.
  *
- * Rules JSON (every member optional; an absent limit is not checked):
+ * Rules JSON (every member required; a null limit, where allowed, is not checked):
  *   {"income_fen_month_per_capita_max":200000, "area_m2_per_capita_max":15,
  *    "property_in_city_max":0, "vehicles_max":null, "vehicle_value_fen_max":10000000,
  *    "business_value_fen_max":0, "residence_or_employment_years_min":1,
@@ -17,6 +17,10 @@
 
 #include "core/gzf.h"
 #include "store/db.h"
+
+/* The largest whole figure (fen, a count) a rule or a figure may hold: a billion yuan.
+ * The engine reads any figure beyond it (or below 0) as that bound, so no sum overflows. */
+#define ELIGIBILITY_WHOLE_MAX 100000000000LL
 
 /*
  * eligibility_evaluate — evaluate rules against household (the application's declared
@@ -45,8 +49,10 @@ int eligibility_rules_get(struct db_conn *c, const char *city_id, json_t **rules
 /* eligibility_rules_default — the built-in rules (the demo city's), a new reference. */
 json_t *eligibility_rules_default(void);
 
-/* eligibility_rules_check — GZF_EINVAL (field = the member) unless rules is an object of
- * known members with values of the right type and range. */
+/* eligibility_rules_check — GZF_EINVAL (field = the member; name "bad_rule", "unknown_rule"
+ * or "required") unless rules is a complete set: every rule present, no unknown member,
+ * each value of the right type and range; only the asset limits (property, vehicles,
+ * vehicle value, business value) may be null. */
 int eligibility_rules_check(const json_t *rules, struct gzf_err *err);
 
 #endif

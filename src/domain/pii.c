@@ -1,9 +1,12 @@
 /*
  * pii.c — masks for showing personal data in part, and the checks for the personal
  * fields people type in. Knows UTF-8 but uses no locale: the letters accepted in names
- * are listed here by Unicode block.
+ * are listed here by Unicode block. And the one-time sealing of staff names kept in
+ * clear by earlier versions.
  */
 #include "domain/pii.h"
+#include "core/crypto.h"
+#include "store/store.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -358,4 +361,30 @@ static int
 name_fail(struct gzf_err *err, const char *field, const char *msg)
 {
 	return gzf_err_set(err, GZF_EINVAL, "invalid_name", field, "%s", msg);
+}
+
+int
+pii_seal_staff_names(struct db *db, const unsigned char key[32], int *sealed, struct gzf_err *err)
+{
+	struct arena *a = arena_create();
+	struct db_conn *c = NULL;
+	struct staff_name *list;
+	char *enc;
+	int rc, n = 0, i;
+
+	*sealed = 0;
+	if ((rc = db_acquire(db, a, &c, err)) != GZF_OK || (rc = db_begin(c, err)) != GZF_OK ||
+	    (rc = store_staff_clear_names(c, &list, &n, err)) != GZF_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		crypto_seal(a, key, list[i].name, &enc);
+		if ((rc = store_staff_seal_name(c, list[i].id, enc, err)) != GZF_OK)
+			goto out;
+	}
+	if ((rc = db_commit(c, err)) == GZF_OK)
+		*sealed = n;
+out:
+	db_release(c);
+	arena_destroy(a);
+	return rc;
 }

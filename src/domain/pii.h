@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "core/gzf.h"
+#include "store/db.h"
 
 /*
  * pii_mask_id — an ID number for display, in a: "230602********1234" (the first 6 and the
@@ -44,6 +45,14 @@ int pii_check_phone(const char *phone, struct gzf_err *err);
  * err->name "invalid_name", the field given, and a message saying which rule was broken.
  */
 int pii_check_name(const char *name, const char *field, struct gzf_err *err);
+
+/*
+ * pii_seal_staff_names — seal with key (the secrets' data key) the display names of
+ * staff stored in clear before names were sealed, and forget the clear text; *sealed
+ * gets how many. One transaction; nothing to do is 0 and GZF_OK.
+ */
+int pii_seal_staff_names(struct db *db, const unsigned char key[32], int *sealed,
+			 struct gzf_err *err);
 
 /* pii_check_password — 0 for a password of 8 to 64 characters with at least one letter
  * and one digit, not one character repeated; otherwise GZF_EINVAL with err->name

@@ -7,8 +7,14 @@
 #define MINUTE (60 * SECOND)
 #define HOUR (60 * MINUTE)
 
+/* Whoever guesses, an account is only slowed: at most one wrong password every few
+ * seconds, so its owner waits that long at worst. */
 const struct throttle_policy throttle_login_account = {
-	"login:account", 3, 6, 2 * SECOND, 15 * MINUTE, 15 * MINUTE
+	"login:account", 5, 0, 1 * SECOND, 4 * SECOND, 15 * MINUTE
+};
+/* One address guessing one account: slowed after three, locked after six. */
+const struct throttle_policy throttle_login_pair = {
+	"login:pair", 3, 6, 2 * SECOND, 15 * MINUTE, 15 * MINUTE
 };
 const struct throttle_policy throttle_login_ip = {
 	"login:ip", 10, 30, 1 * SECOND, 15 * MINUTE, 15 * MINUTE
@@ -20,6 +26,10 @@ const struct throttle_policy throttle_sms_phone = {
 const struct throttle_policy throttle_sms_ip = {
 	"sms:ip", 10, 30, 10 * SECOND, HOUR, HOUR
 };
+/* A clerk sends a consent code per person served: a busy hour's worth, then slower. */
+const struct throttle_policy throttle_sms_staff = {
+	"sms:staff", 20, 60, 30 * SECOND, HOUR, HOUR
+};
 const struct throttle_policy throttle_code_phone = {
 	"code:phone", 3, 10, 2 * SECOND, 30 * MINUTE, 30 * MINUTE
 };
@@ -30,7 +40,7 @@ throttle_next(const struct throttle_policy *p, int attempts, int64_t now)
 	int64_t delay;
 	int extra;
 
-	if (attempts >= p->lock_after)
+	if (p->lock_after > 0 && attempts >= p->lock_after)
 		return now + p->lock_ms;
 	if (attempts <= p->free_attempts)
 		return now;

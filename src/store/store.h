@@ -44,7 +44,7 @@ struct user {
 	const char *region_level;
 	const char *role;          /* staff only */
 	const char *username;      /* staff only */
-	const char *display_name;  /* staff only */
+	const char *display_name_enc; /* staff only */
 	const char *phone_hash;
 	const char *phone_enc;
 	const char *real_name_enc;
@@ -88,7 +88,22 @@ int store_user_set_real_name(struct db_conn *c, int64_t id, const char *name_enc
 int store_staff_list(struct db_conn *c, const char *path, const char *role, int limit,
 		     int64_t after_id, struct user **out, int *n, struct gzf_err *err);
 
-/* store_staff_update — set a staff member's region, role, name and status. */
+/* A staff member's display name still stored in clear, from before names were sealed. */
+struct staff_name {
+	int64_t id;
+	const char *name;
+};
+
+/* store_staff_clear_names — the staff whose display name is stored in clear, in an arena
+ * array of *n. */
+int store_staff_clear_names(struct db_conn *c, struct staff_name **out, int *n,
+			    struct gzf_err *err);
+
+/* store_staff_seal_name — store id's sealed display name and forget the clear one. */
+int store_staff_seal_name(struct db_conn *c, int64_t id, const char *name_enc,
+			  struct gzf_err *err);
+
+/* store_staff_update — set a staff member's region, role, sealed name and status. */
 int store_staff_update(struct db_conn *c, const struct user *u, int64_t now,
 		       struct gzf_err *err);
 

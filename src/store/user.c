@@ -5,7 +5,7 @@
 
 #define USER_COLUMNS \
 	"u.id, u.kind, u.city_id, COALESCE(u.region_code, 0), r.path, r.level, u.role, u.username," \
-	" u.display_name, u.phone_hash, u.phone_enc, u.real_name_enc, u.id_hash, u.id_enc," \
+	" u.display_name_enc, u.phone_hash, u.phone_enc, u.real_name_enc, u.id_hash, u.id_enc," \
 	" COALESCE(u.real_name_at, 0), u.password_hash, u.status, COALESCE(u.created_by, 0)," \
 	" u.created_at, u.updated_at"
 /* A staff member's region is their own; a resident's is their city. */
@@ -26,7 +26,7 @@ user_from_row(const struct db_res *r, int row, struct user *u)
 	u->region_level = db_res_text(r, row, 5);
 	u->role = db_res_text(r, row, 6);
 	u->username = db_res_text(r, row, 7);
-	u->display_name = db_res_text(r, row, 8);
+	u->display_name_enc = db_res_text(r, row, 8);
 	u->phone_hash = db_res_text(r, row, 9);
 	u->phone_enc = db_res_text(r, row, 10);
 	u->real_name_enc = db_res_text(r, row, 11);
@@ -62,12 +62,12 @@ store_user_create(struct db_conn *c, const struct user *u, int64_t *id, struct g
 	int rc;
 
 	rc = db_query(c,
-		"INSERT INTO users (kind, city_id, region_code, role, username, display_name,"
+		"INSERT INTO users (kind, city_id, region_code, role, username, display_name_enc,"
 		" phone_hash, phone_enc, password_hash, status, created_by, created_at, updated_at)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
 		DB_ARGS(DB_T(u->kind), DB_I(u->city_id),
 			u->region_code ? DB_I(u->region_code) : DB_NULLV, DB_T(u->role),
-			DB_T(u->username), DB_T(u->display_name), DB_T(u->phone_hash),
+			DB_T(u->username), DB_T(u->display_name_enc), DB_T(u->phone_hash),
 			DB_T(u->phone_enc), DB_T(u->password_hash), DB_T(u->status ? u->status : "active"),
 			u->created_by ? DB_I(u->created_by) : DB_NULLV, DB_I(u->created_at)),
 		&r, err);
@@ -146,8 +146,37 @@ int
 store_staff_update(struct db_conn *c, const struct user *u, int64_t now, struct gzf_err *err)
 {
 	return db_exec(c,
-		"UPDATE users SET region_code = $1, city_id = $2, role = $3, display_name = $4,"
+		"UPDATE users SET region_code = $1, city_id = $2, role = $3, display_name_enc = $4,"
 		" status = $5, updated_at = $6 WHERE id = $7 AND kind = 'staff'",
-		DB_ARGS(DB_I(u->region_code), DB_I(u->city_id), DB_T(u->role), DB_T(u->display_name),
+		DB_ARGS(DB_I(u->region_code), DB_I(u->city_id), DB_T(u->role), DB_T(u->display_name_enc),
 			DB_T(u->status), DB_I(now), DB_I(u->id)), NULL, err);
+}
+
+int
+store_staff_clear_names(struct db_conn *c, struct staff_name **out, int *n, struct gzf_err *err)
+{
+	struct staff_name *list;
+	struct db_res *r;
+	int rc, i;
+
+	rc = db_query(c, "SELECT id, display_name FROM users"
+		      " WHERE kind = 'staff' AND display_name IS NOT NULL ORDER BY id",
+		      DB_NOARGS, &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	list = arena_alloc(db_arena(c), sizeof(*list) * (size_t)(r->nrows + 1));
+	for (i = 0; i < r->nrows; i++) {
+		list[i].id = db_res_int(r, i, 0);
+		list[i].name = db_res_text(r, i, 1);
+	}
+	*out = list;
+	*n = r->nrows;
+	return GZF_OK;
+}
+
+int
+store_staff_seal_name(struct db_conn *c, int64_t id, const char *name_enc, struct gzf_err *err)
+{
+	return db_exec(c, "UPDATE users SET display_name_enc = $1, display_name = NULL WHERE id = $2",
+		       DB_ARGS(DB_T(name_enc), DB_I(id)), NULL, err);
 }

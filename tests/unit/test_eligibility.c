@@ -260,11 +260,52 @@ START_TEST(rules_validation)
 	json_object_set_new(r, "whatever", json_true());
 	ck_assert_int_eq(eligibility_rules_check(r, &e), GZF_EINVAL);
 	ck_assert_str_eq(e.name, "unknown_rule");
+	/* A complete set only: a missing rule is named; a limit always checked is never null. */
+	json_object_del(r, "whatever");
+	json_object_del(r, "elderly_age_min");
+	ck_assert_int_eq(eligibility_rules_check(r, &e), GZF_EINVAL);
+	ck_assert_str_eq(e.name, "required");
+	ck_assert_str_eq(e.field, "elderly_age_min");
+	json_object_set_new(r, "elderly_age_min", json_integer(60));
+	json_object_set_new(r, "income_fen_month_per_capita_max", json_null());
+	ck_assert_int_eq(eligibility_rules_check(r, &e), GZF_EINVAL);
+	ck_assert_str_eq(e.field, "income_fen_month_per_capita_max");
+	json_decref(r);
+	r = json_object();
+	ck_assert_int_eq(eligibility_rules_check(r, &e), GZF_EINVAL);
+	ck_assert_str_eq(e.name, "required");
 	json_decref(r);
 	r = json_string("x");
 	ck_assert_int_eq(eligibility_evaluate(r, r, NULL, &(json_t *){ NULL },
 					      &(const char *){ NULL }, &e), GZF_EINVAL);
 	json_decref(r);
+}
+END_TEST
+
+/* Figures beyond any sane bound, in the evidence or a declaration, count as the bound:
+ * the sums never wrap round to a small or negative figure that would pass. */
+START_TEST(huge_figures_fail_never_wrap)
+{
+	json_t *rules = rules_for(), *h = json_loads(household_text, 0, NULL), *ev = json_array();
+	json_t *criteria;
+	const char *overall;
+
+	json_array_append_new(ev, source("tax", "{\"annual_income_fen\":1e308}",
+					 "{\"annual_income_fen\":9223372036854775807}"));
+	json_array_append_new(ev, source("vehicle",
+					 "{\"vehicles\":9223372036854775807,\"value_fen\":9223372036854775807}",
+					 "{\"vehicles\":9223372036854775807,\"value_fen\":-5}"));
+	json_object_set_new(json_object_get(h, "housing"), "area_m2", json_real(1e308));
+	evaluate(rules, h, ev, &criteria, &overall);
+	ck_assert_str_eq(result(criteria, "income_per_capita"), "fail");
+	ck_assert_int_gt(json_integer_value(json_object_get(crit(criteria, "income_per_capita"), "value")), 0);
+	ck_assert_str_eq(result(criteria, "area_per_capita"), "fail");
+	ck_assert_str_eq(result(criteria, "vehicles"), "fail");
+	ck_assert_int_gt(json_integer_value(json_object_get(crit(criteria, "vehicles"), "count")), 0);
+	json_decref(criteria);
+	json_decref(ev);
+	json_decref(rules);
+	json_decref(h);
 }
 END_TEST
 
@@ -279,6 +320,7 @@ eligibility_suite(void)
 	tcase_add_test(tc, unknown_when_down_and_conflicts);
 	tcase_add_test(tc, elderly_from_the_id_number);
 	tcase_add_test(tc, rules_validation);
+	tcase_add_test(tc, huge_figures_fail_never_wrap);
 	suite_add_tcase(s, tc);
 	return s;
 }
