@@ -131,12 +131,14 @@ pdf_space(const unsigned char *p, size_t n, size_t *i)
 		(*i)++;
 }
 
-/* An indirect object "N G obj" starts at p[at]; *body is where its contents begin. */
+/* An indirect object "N G obj" starts at p[at] (after white space: some writers count
+ * the line break before it); *body is where its contents begin. */
 static int
 pdf_object_at(const unsigned char *p, size_t n, size_t at, size_t *body)
 {
 	size_t i = at;
 
+	pdf_space(p, n, &i);
 	if (pdf_number(p, n, &i) < 0 || i >= n || p[i] != ' ')
 		return -1;
 	pdf_space(p, n, &i);

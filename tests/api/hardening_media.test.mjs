@@ -326,3 +326,18 @@ test('a PDF needs its cross-reference table: a zip dressed as a PDF is refused',
   const xs = Buffer.from(`${body}${stream}startxref\n${at}\n%%EOF\n`, 'latin1');
   assert.equal((await upload(res.s, xs, 'material', 'stream.pdf')).status, 201);
 });
+
+test('an estate\'s photos, public once attached, do not stop a colleague from editing the estate', async () => {
+  const photo = await uploaded(housing, png(8, 6, [9, 9, 9]), 'photo', 'front.png');
+  const e = (await housing.request('GET', '/api/v1/housing/estates?region=230600')).json.items[0];
+  let r = await housing.request('PATCH', `/api/v1/housing/estates/${e.id}`, { json: { photos: [photo] } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await anonGet(photo)).status, 200);
+  const cityAdmin = await staffLogin(srv, 'dq_admin', PASSWORD);
+  r = await cityAdmin.request('PATCH', `/api/v1/housing/estates/${e.id}`, { json: { facilities: '公园' } });
+  assert.equal(r.status, 200, r.text);
+  // A private file of someone else's is still refused.
+  const other = await uploaded(housing, png(5, 4, [8, 8, 8]), 'photo', 'back.png');
+  r = await cityAdmin.request('PATCH', `/api/v1/housing/estates/${e.id}`, { json: { photos: [photo, other] } });
+  assert.equal(r.status, 403, r.text);
+});
