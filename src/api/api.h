@@ -119,6 +119,9 @@ int api_throttle_hit(struct http_req *req, struct db_conn *c, const struct throt
 const char *api_hash(struct http_req *req, const unsigned char *key, const char *prefix,
 		     const char *value);
 
+/* api_actor_of — the actor user u is when acting (kind, role, region). */
+void api_actor_of(const struct user *u, struct actor *a);
+
 /* api_unseal — decrypt a stored personal field (NULL stays NULL). */
 const char *api_unseal(struct http_req *req, const char *sealed);
 
@@ -164,18 +167,35 @@ int api_reply_value(struct http_req *req, struct db_conn *c, const struct caller
 		    const char *action, const char *object_type, int64_t object_id,
 		    int64_t object_region, const char *field, const char *value);
 
+/* An uploaded file as api_media_check() found it, ready for api_media_store(). */
+struct media_upload {
+	const char *purpose;     /* "material", "consent", "attachment", "image", "photo" */
+	const char *name;        /* the ?name= of the request, or "file" */
+	struct media_type type;  /* sniffed */
+	int sealed;              /* kept encrypted with the data key */
+};
+
 /*
- * api_media_store — take the request body as an uploaded file for purpose: its type
- * sniffed and checked against allowed (MEDIA_* flags) and the ?name= of the request,
- * the uploader's daily allowance checked, the bytes kept on disk and a media row
+ * api_media_check — take the request body as an uploaded file for purpose: the purpose
+ * known (else GZF_EINVAL, field "purpose"), the ?name= fitting, the type sniffed and
+ * allowed for the purpose, an image's declared size within the purpose's limits
+ * (GZF_ETOOLARGE "image_too_large") and the image decoding whole. CPU work without the
+ * database: call it before the transaction.
+ */
+int api_media_check(struct http_req *req, const char *purpose, struct media_upload *up);
+
+/*
+ * api_media_store — keep the file api_media_check() took: the uploader's daily allowance
+ * checked, the bytes kept on disk (sealed for the purposes that are) and a media row
  * inserted in c's current transaction for city_id and region_path. *out is the row.
  */
 int api_media_store(struct http_req *req, struct db_conn *c, const struct caller *who,
-		    const char *purpose, unsigned allowed, int64_t city_id, const char *region_path,
+		    const struct media_upload *up, int64_t city_id, const char *region_path,
 		    struct media *out);
 
 /* api_media_reply — send a stored file (after the caller's own access checks), with its
- * ETag, caching (public or private) and a content type from what was sniffed. */
+ * ETag, caching (public or private) and a content type from what was sniffed; whole, or
+ * the single byte range asked for (206; 416 past the end). */
 int api_media_reply(struct http_req *req, const struct media *m);
 
 /* api_media_json — a file as the API describes it: id, url, name, mime, size, ... */

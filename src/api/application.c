@@ -60,6 +60,14 @@ api_application_routes(struct router *r)
 	router_add(r, "POST", "/api/v1/counter/applications", counter_create);
 }
 
+struct object
+api_app_object(const struct application *a)
+{
+	/* A counter draft is the clerks' own work: their region sees it. */
+	return (struct object){ .owner_id = a->owner_id, .region_path = a->region_path,
+				.draft = strcmp(a->status, "draft") == 0 && a->counter_clerk_id == 0 };
+}
+
 int
 api_app_load(struct http_req *req, struct db_conn *c, const struct caller *who,
 	     enum action action, struct application *a)
@@ -74,13 +82,10 @@ api_app_load(struct http_req *req, struct db_conn *c, const struct caller *who,
 	/* A counter application is edited by the clerks of its community. */
 	if (action == ACT_APP_EDIT && a->counter_clerk_id != 0 && who->actor.kind == ACTOR_STAFF)
 		action = ACT_APP_COUNTER;
-	obj = (struct object){ .owner_id = a->owner_id, .region_path = a->region_path };
+	obj = api_app_object(a);
 	rc = api_authorize(req, c, who, action, &obj, "application.access", "application", a->id);
 	/* Someone else's application is, to a resident, no application at all; so is a
-	 * resident's unsubmitted draft to staff (a counter draft is the clerks' own work). */
-	if (rc == GZF_OK && who->actor.kind == ACTOR_STAFF && strcmp(a->status, "draft") == 0 &&
-	    a->counter_clerk_id == 0)
-		rc = GZF_EFORBIDDEN;
+	 * resident's unsubmitted draft to staff. */
 	if (rc == GZF_EFORBIDDEN && (who->actor.kind == ACTOR_RESIDENT || strcmp(a->status, "draft") == 0))
 		return gzf_err_set(&req->err, GZF_ENOTFOUND, "application_not_found", NULL,
 				   "no such application");
@@ -533,6 +538,7 @@ material_upload(struct http_req *req)
 	struct application a;
 	struct caller *who;
 	struct db_conn *c;
+	struct media_upload up;
 	struct media m;
 	json_t *chain, *mat;
 	int64_t id;
@@ -553,9 +559,8 @@ material_upload(struct http_req *req)
 	if (strcmp(a.status, "draft") != 0 && strcmp(a.status, "correction") != 0)
 		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
 				   "materials can be added only to a draft or while corrections are asked for");
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = api_media_store(req, c, who, "material", MEDIA_DOCUMENTS, a.city_id, a.region_path,
-				  &m)) != GZF_OK ||
+	if ((rc = api_media_check(req, "material", &up)) != GZF_OK || (rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = api_media_store(req, c, who, &up, a.city_id, a.region_path, &m)) != GZF_OK ||
 	    (rc = app_material_add(c, a.city_id, a.id, code, m.id, gzf_now_ms(), &id, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.material_add", "application", a.id,
 			    a.region_code, "ok", arena_printf(req->arena, "{\"code\":\"%s\",\"media\":%lld}",

@@ -8,6 +8,10 @@
 #include "api/api.h"
 #include "store/application_store.h"
 
+/* api_app_object — the application as authz_check sees it: its applicant, its community
+ * and whether it is a resident's unsubmitted draft (theirs alone). */
+struct object api_app_object(const struct application *a);
+
 /* api_app_load — the application named by :id, after authorising action on it for who
  * (a resident gets 404 for another's). Edits of a counter application need
  * ACT_APP_COUNTER. */

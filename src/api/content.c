@@ -2,7 +2,9 @@
  * content.c — published content: the public reads published articles (national and of
  * its city) and searches them with the listings; editors of a city (content editors and
  * administrators) write drafts, publish and withdraw. Every change is audited; versions
- * keep two editors from overwriting each other.
+ * keep two editors from overwriting each other. An article shows only pictures uploaded
+ * for its city's content by its editors; they are public while a published article shows
+ * them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,7 @@ static int reply_list(struct http_req *req, struct article *list, int n, int64_t
 static int query_kind(struct http_req *req, const char **kind);
 static int query_text(struct http_req *req, const char **text);
 static int check_version(struct http_req *req, const json_t *body, const struct article *a);
+static int check_media(struct http_req *req, struct db_conn *c, const struct article *a);
 
 void
 api_content_routes(struct router *r)
@@ -238,13 +241,15 @@ content_create(struct http_req *req)
 		return gzf_err_set(&req->err, GZF_EINVAL, "bad_city", "city_id", "city_id must be a city code or 0");
 	a.city_id = city != NULL ? json_integer_value(city) : who->actor.city_id;
 	if ((rc = may_edit(req, c, who, a.city_id, ACT_CONTENT_EDIT, "content.create", 0)) != GZF_OK ||
-	    (rc = content_apply(req->arena, body, 1, &a, &req->err)) != GZF_OK)
+	    (rc = content_apply(req->arena, body, 1, &a, &req->err)) != GZF_OK ||
+	    (rc = check_media(req, c, &a)) != GZF_OK)
 		return rc;
 	a.status = "draft";
 	a.author_id = who->actor.user_id;
 	a.created_at = a.updated_at = gzf_now_ms();
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = store_article_create(c, &a, &a.id, &req->err)) != GZF_OK ||
+	    (rc = content_show_media(c, &a, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "content.create", "article", a.id, a.city_id, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
 	    (rc = store_article_get(c, a.id, &a, &req->err)) != GZF_OK)
@@ -294,37 +299,74 @@ content_update(struct http_req *req)
 	int rc, version;
 
 	if ((rc = edit_request(req, ACT_CONTENT_EDIT, "content.update", &c, &who, &a, &body)) != GZF_OK ||
-	    (rc = content_apply(req->arena, body, 0, &a, &req->err)) != GZF_OK)
+	    (rc = content_apply(req->arena, body, 0, &a, &req->err)) != GZF_OK ||
+	    (rc = check_media(req, c, &a)) != GZF_OK)
 		return rc;
 	version = a.version;
 	a.updated_at = gzf_now_ms();
 	return save_article(req, c, who, &a, version, "content.update");
 }
 
-/* Store a (still at version) in one transaction with its audit entry (what); a published
- * article's images become public with it. Answers with the article as stored. */
+/* Store a (still at version) in one transaction with its audit entry (what), and the
+ * pictures it shows (public while it is published). Answers with the article as stored. */
 static int
 save_article(struct http_req *req, struct db_conn *c, struct caller *who, struct article *a,
 	     int version, const char *what)
 {
-	int64_t ids[SANITIZE_MAX_MEDIA + 1];
-	int rc, n, i;
+	int rc;
 
-	n = strcmp(a->status, "published") == 0 ? content_media(a, ids, SANITIZE_MAX_MEDIA + 1) : 0;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_article_save(c, a, version, &req->err)) != GZF_OK)
-		return rc;
-	for (i = 0; i < n; i++)
-		if ((rc = store_media_set_public(c, ids[i], 1, &req->err)) != GZF_OK)
-			return rc;
-	if ((rc = api_audit(req, c, who, what, "article", a->id, a->city_id, "ok", NULL)) != GZF_OK ||
+	    (rc = store_article_save(c, a, version, &req->err)) != GZF_OK ||
+	    (rc = content_show_media(c, a, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, what, "article", a->id, a->city_id, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK || (rc = store_article_get(c, a->id, a, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "article", article_json(a, 1)));
 }
 
+/*
+ * The files an article shows must be pictures uploaded for content (purpose image) of
+ * its own city (the nation's, for a national article) by staff who may edit that
+ * content: anything else (another city's picture, a resident's file, a document) would
+ * become public with the article, so it is refused, naming the field that holds it.
+ */
+static int
+check_media(struct http_req *req, struct db_conn *c, const struct article *a)
+{
+	int64_t ids[SANITIZE_MAX_MEDIA + 1];
+	struct actor uploader;
+	struct region scope;
+	struct object obj;
+	struct media m;
+	struct user u;
+	int rc, n, i;
+
+	n = content_media(a, ids, SANITIZE_MAX_MEDIA + 1);
+	if (n == 0)
+		return GZF_OK;
+	if ((rc = api_city_scope(req, c, a->city_id, &scope)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = scope.path };
+	for (i = 0; i < n; i++) {
+		if ((rc = store_media_get(c, ids[i], &m, &req->err)) == GZF_OK &&
+		    (rc = store_user_get(c, m.owner_id, &u, &req->err)) == GZF_OK)
+			api_actor_of(&u, &uploader);
+		if (rc != GZF_OK && rc != GZF_ENOTFOUND)
+			return rc;
+		if (rc == GZF_ENOTFOUND || strcmp(m.purpose, "image") != 0 || m.city_id != a->city_id ||
+		    authz_check(&uploader, ACT_CONTENT_EDIT, &obj) != GZF_OK)
+			return gzf_err_set(&req->err, GZF_EINVAL, "media_not_allowed",
+					   i == 0 && a->cover_media_id > 0 ? "cover_media_id" : "body_html",
+					   "file %lld is not a picture uploaded for the content of %s",
+					   (long long)ids[i], a->city_id ? "this city" : "the nation");
+	}
+	return GZF_OK;
+}
+
 /* Publish or withdraw (status), with the version the editor saw. Publishing makes the
- * article's images public. */
+ * article's images public (after checking them again: an article saved before the rule
+ * may show others' files); withdrawing makes those no other published article shows
+ * private again. */
 static int
 change_status(struct http_req *req, const char *status, enum action act, const char *what)
 {
@@ -341,6 +383,8 @@ change_status(struct http_req *req, const char *status, enum action act, const c
 	version = a.version;
 	a.status = status;
 	a.updated_at = gzf_now_ms();
+	if (strcmp(status, "published") == 0 && (rc = check_media(req, c, &a)) != GZF_OK)
+		return rc;
 	if (strcmp(status, "published") == 0)
 		a.published_at = a.updated_at;
 	return save_article(req, c, who, &a, version, what);

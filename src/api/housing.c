@@ -284,9 +284,9 @@ estate_fields(struct http_req *req, json_t *body, struct estate *e)
 	return GZF_OK;
 }
 
-/* The estate's photos must be uploaded photos or images the caller may read (apply 0:
- * checked before the transaction, as a refusal is audited on its own); apply 1 makes
- * them public, in the transaction (the listing shows them to anyone). */
+/* The estate's photos must be uploaded photos or images, public already or the caller's
+ * own (apply 0: checked before the transaction, as a refusal is audited on its own);
+ * apply 1 makes them public, in the transaction (the listing shows them to anyone). */
 static int
 publish_photos(struct http_req *req, struct db_conn *c, struct caller *who, const struct estate *e,
 	       int apply)
@@ -307,7 +307,8 @@ publish_photos(struct http_req *req, struct db_conn *c, struct caller *who, cons
 		if (rc != GZF_OK)
 			return rc;
 		rc = apply ? store_media_set_public(c, m.id, 1, &req->err)
-			   : api_authorize(req, c, who, ACT_MEDIA_READ, &obj, "media.read", "media", m.id);
+		     : m.public ? GZF_OK
+				: api_authorize(req, c, who, ACT_MEDIA_READ, &obj, "media.read", "media", m.id);
 		if (rc != GZF_OK)
 			return rc;
 	}

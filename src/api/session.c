@@ -94,8 +94,8 @@ csrf_for(struct http_req *req, const char *token)
 	return api_hash(req, app->secrets->token_key, "csrf", token);
 }
 
-static void
-actor_from_user(const struct user *u, struct actor *a)
+void
+api_actor_of(const struct user *u, struct actor *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->user_id = u->id;
@@ -157,7 +157,7 @@ api_caller(struct http_req *req, struct db_conn *c, struct caller **out)
 	if (now - s.last_seen_at >= TOUCH_EVERY_MS &&
 	    (rc = store_session_touch(c, s.id, now, &req->err)) != GZF_OK)
 		return rc;
-	actor_from_user(&u, &who->actor);
+	api_actor_of(&u, &who->actor);
 	who->session_id = s.id;
 	who->via_cookie = via_cookie;
 	return GZF_OK;

@@ -48,10 +48,12 @@ static const unsigned staff_may[ACT_COUNT] = {
 	/* Full ID and phone numbers: only those who check identities. */
 	[ACT_RESIDENT_REVEAL] = CASEWORKERS,
 	[ACT_AUDIT_SEARCH] = ADMINS | R(ROLE_PROVINCE_SUPERVISOR) | R(ROLE_MINISTRY_SUPERVISOR),
-	/* Files: everyone who works on cases, housing or content uploads and reads them;
-	 * supervisors and finance do not handle files. */
+	/* Files: everyone who works on cases, housing or content uploads them; supervisors
+	 * and finance do not handle files. A private file is read by its uploader (below)
+	 * and by those who may read the record it is attached to (an application, an
+	 * article), authorised on that record; attached to nothing, it is no one else's. */
 	[ACT_MEDIA_UPLOAD] = FILE_HANDLERS,
-	[ACT_MEDIA_READ] = FILE_HANDLERS,
+	[ACT_MEDIA_READ] = 0,
 	/* The city's working-day calendar and eligibility rules: its administrators. */
 	[ACT_CALENDAR_EDIT] = ADMINS,
 	[ACT_RULES_EDIT] = ADMINS,
@@ -164,6 +166,8 @@ authz_check(const struct actor *actor, enum action action, const struct object *
 		return GZF_OK;
 	if ((own_may & A(action)) && object != NULL && object->owner_id == actor->user_id)
 		return GZF_OK;
+	if (object != NULL && object->draft && object->owner_id != actor->user_id)
+		return GZF_EFORBIDDEN;
 	if (action == ACT_ACCOUNT_READ || action == ACT_ACCOUNT_UPDATE)
 		return GZF_EFORBIDDEN;
 	if (actor->kind == ACTOR_RESIDENT)

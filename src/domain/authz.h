@@ -52,7 +52,7 @@ enum action {
 	ACT_RESIDENT_REVEAL, /* see a resident's full ID or phone number */
 	ACT_AUDIT_SEARCH,    /* object: the region searched */
 	ACT_MEDIA_UPLOAD,    /* object: the uploader (owner) and the region the file is for */
-	ACT_MEDIA_READ,      /* a private file; object: its uploader and region */
+	ACT_MEDIA_READ,      /* a private file attached to nothing; object: its uploader */
 	ACT_CALENDAR_EDIT,   /* holidays and make-up days; object: the city (or the nation) */
 	ACT_RULES_EDIT,      /* a city's eligibility rules; object: the city */
 	ACT_APP_READ,        /* an application; object: its applicant (owner) and community */
@@ -73,6 +73,7 @@ struct object {
 	int64_t owner_id;        /* the resident it belongs to, 0 if none */
 	const char *region_path; /* the region it belongs to */
 	enum role role;          /* for staff objects: the member's role */
+	int draft;               /* an unsubmitted draft: its owner's alone */
 };
 
 /*

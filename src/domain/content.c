@@ -199,3 +199,11 @@ content_media(const struct article *a, int64_t *ids, int max)
 	json_decref(list);
 	return n;
 }
+
+int
+content_show_media(struct db_conn *c, const struct article *a, struct gzf_err *err)
+{
+	int64_t ids[SANITIZE_MAX_MEDIA + 1];
+
+	return store_media_article_set(c, a->id, ids, content_media(a, ids, SANITIZE_MAX_MEDIA + 1), err);
+}

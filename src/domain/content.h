@@ -15,6 +15,7 @@
 #include "core/arena.h"
 #include "core/gzf.h"
 #include "store/content_store.h"
+#include "store/media_store.h"
 
 #define CONTENT_TITLE_MAX 120      /* characters */
 #define CONTENT_SUMMARY_MAX 500    /* characters */
@@ -33,5 +34,10 @@ int content_apply(struct arena *ar, const json_t *body, int creating, struct art
 /* content_media — the ids of the images a shows (its body's and its cover), at most max;
  * the count. */
 int content_media(const struct article *a, int64_t *ids, int max);
+
+/* content_show_media — record that the stored article a shows the images content_media()
+ * lists (and no others): each is public while a published article shows it. In the
+ * transaction that stored a. */
+int content_show_media(struct db_conn *c, const struct article *a, struct gzf_err *err);
 
 #endif

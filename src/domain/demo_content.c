@@ -99,7 +99,7 @@ store_picture(struct db_conn *c, const char *data_dir, const struct user *editor
 
 	if (png == NULL)
 		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "the demo picture could not be drawn");
-	rc = media_save(data_dir, png, (size_t)size, sha, err);
+	rc = media_save(data_dir, NULL, png, (size_t)size, sha, err);
 	gdFree(png);
 	if (rc != GZF_OK)
 		return rc;
@@ -162,7 +162,8 @@ demo_content_load(struct db_conn *c, const char *data_dir, struct gzf_err *err)
 			/* A day apart, the last of the list the newest. */
 			a.created_at = a.updated_at = a.published_at =
 				now - (int64_t)(sizeof(demo_articles) / sizeof(demo_articles[0]) - i) * 86400000LL;
-			rc = store_article_create(c, &a, &a.id, err);
+			if ((rc = store_article_create(c, &a, &a.id, err)) == GZF_OK)
+				rc = content_show_media(c, &a, err);
 		}
 		json_decref(body);
 		if (rc != GZF_OK)

@@ -3,11 +3,14 @@
  *
  * A file's type comes from its first bytes and its structure: JPEG (SOI marker and a
  * frame header giving its size), PNG (signature, IHDR, and the IEND chunk at the end) and
- * PDF (the %PDF- header and an %%EOF trailer near the end). Anything else, or a file cut
- * short, is refused before it reaches the disk.
+ * PDF (the %PDF- header, and an %%EOF trailer whose startxref leads to a cross-reference
+ * table whose entries are objects, or to a cross-reference stream). Anything else, or a
+ * file cut short, is refused before it reaches the disk. Images are decoded only after
+ * their declared size passed the purpose's limits, one at a time.
  */
 #include "domain/media.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gd.h>
@@ -35,9 +38,13 @@ static const struct media_kind {
 static int sniff_jpeg(const unsigned char *p, size_t n, struct media_type *out);
 static int sniff_png(const unsigned char *p, size_t n, struct media_type *out);
 static int sniff_pdf(const unsigned char *p, size_t n);
+static int pdf_xref_table(const unsigned char *p, size_t n, size_t at);
+static int pdf_object_at(const unsigned char *p, size_t n, size_t at, size_t *body);
+static int sealed_name(const unsigned char *key, const char *sha256, char out[65]);
 static int name_fits(const char *name, const char *extensions);
 static int mkdir_p(const char *path);
 static int write_durably(const char *dir, const char *path, const void *p, size_t n);
+static void *read_file(struct arena *a, const char *path, size_t *n);
 
 static unsigned
 be16(const unsigned char *p)
@@ -104,12 +111,114 @@ sniff_png(const unsigned char *p, size_t n, struct media_type *out)
 	return 0;
 }
 
+/* The digits at p[*i] (at most 10), as a number; -1 when there are none. */
+static long long
+pdf_number(const unsigned char *p, size_t n, size_t *i)
+{
+	long long v = 0;
+	size_t start = *i;
+
+	while (*i < n && *i - start < 10 && p[*i] >= '0' && p[*i] <= '9')
+		v = v * 10 + (p[(*i)++] - '0');
+	return *i > start ? v : -1;
+}
+
+static void
+pdf_space(const unsigned char *p, size_t n, size_t *i)
+{
+	while (*i < n && (p[*i] == ' ' || p[*i] == '\r' || p[*i] == '\n' || p[*i] == '\t' ||
+			  p[*i] == '\f' || p[*i] == '\0'))
+		(*i)++;
+}
+
+/* An indirect object "N G obj" starts at p[at] (after white space: some writers count
+ * the line break before it); *body is where its contents begin. */
+static int
+pdf_object_at(const unsigned char *p, size_t n, size_t at, size_t *body)
+{
+	size_t i = at;
+
+	pdf_space(p, n, &i);
+	if (pdf_number(p, n, &i) < 0 || i >= n || p[i] != ' ')
+		return -1;
+	pdf_space(p, n, &i);
+	if (pdf_number(p, n, &i) < 0)
+		return -1;
+	pdf_space(p, n, &i);
+	if (i + 3 > n || memcmp(p + i, "obj", 3) != 0)
+		return -1;
+	*body = i + 3;
+	return 0;
+}
+
+/* The cross-reference table at p[at] ("xref", subsections of "start count" and 20-byte
+ * entries) is whole, each object in use it lists is where it says, and a trailer naming
+ * the document's root follows it. */
+static int
+pdf_xref_table(const unsigned char *p, size_t n, size_t at)
+{
+	size_t i = at + 4, body;
+	long long count, k, offset;
+	int entries = 0;
+
+	pdf_space(p, n, &i);
+	while (i < n && p[i] >= '0' && p[i] <= '9') {
+		if (pdf_number(p, n, &i) < 0)
+			return -1;
+		pdf_space(p, n, &i);
+		if ((count = pdf_number(p, n, &i)) < 0)
+			return -1;
+		pdf_space(p, n, &i);
+		for (k = 0; k < count; k++) {
+			if (i + 18 > n || (offset = pdf_number(p, n, &i)) < 0 || p[i] != ' ')
+				return -1;
+			i++;
+			if (pdf_number(p, n, &i) < 0 || i + 2 > n || p[i] != ' ' ||
+			    (p[i + 1] != 'n' && p[i + 1] != 'f'))
+				return -1;
+			if (p[i + 1] == 'n' && ((size_t)offset >= n || pdf_object_at(p, n, (size_t)offset, &body) != 0))
+				return -1;
+			i += 2;
+			pdf_space(p, n, &i);
+			entries++;
+		}
+	}
+	if (entries == 0 || i + 7 > n || memcmp(p + i, "trailer", 7) != 0)
+		return -1;
+	i += 7;
+	pdf_space(p, n, &i);
+	if (i + 2 > n || memcmp(p + i, "<<", 2) != 0)
+		return -1;
+	return memmem(p + i, n - i, "/Root", 5) != NULL ? 0 : -1;
+}
+
+/* The last startxref near the end leads to a cross-reference table or stream. */
 static int
 sniff_pdf(const unsigned char *p, size_t n)
 {
-	size_t tail = n < 1024 ? n : 1024;
+	size_t tail = n < 1024 ? n : 1024, i, body, end;
+	const unsigned char *eof = memmem(p + n - tail, tail, "%%EOF", 5), *sx = NULL, *q;
+	long long at;
 
-	return memmem(p + n - tail, tail, "%%EOF", 5) != NULL ? 0 : -1;
+	if (eof == NULL)
+		return -1;
+	for (q = p + n - tail; (q = memmem(q, (size_t)(eof - q), "startxref", 9)) != NULL; q += 9)
+		sx = q;
+	if (sx == NULL)
+		return -1;
+	i = (size_t)(sx - p) + 9;
+	pdf_space(p, n, &i);
+	if ((at = pdf_number(p, n, &i)) < 0 || (size_t)at >= (size_t)(sx - p))
+		return -1;
+	if ((size_t)at + 4 <= n && memcmp(p + at, "xref", 4) == 0)
+		return pdf_xref_table(p, n, (size_t)at);
+	/* A cross-reference stream: an object whose dictionary says /Type /XRef. */
+	if (pdf_object_at(p, n, (size_t)at, &body) != 0)
+		return -1;
+	q = memmem(p + body, n - body, "stream", 6);
+	end = q != NULL ? (size_t)(q - p) : n;
+	return memmem(p + body, end - body, "/XRef", 5) != NULL &&
+	       memmem(p + body, end - body, "/Root", 5) != NULL ? 0 : -1;
 }
 
 /* No extension fits anything; otherwise the extension must be one of the type's. */
@@ -172,9 +281,25 @@ media_sniff(const unsigned char *p, size_t n, const char *name, unsigned allowed
 	return GZF_OK;
 }
 
-const char *
-media_path(struct arena *a, const char *data_dir, const char *sha256)
+/* The name on disk of a sealed file: a keyed hash of its SHA-256, under a key derived
+ * from the data key for this use alone. */
+static int
+sealed_name(const unsigned char *key, const char *sha256, char out[65])
 {
+	unsigned char sub[crypto_generichash_KEYBYTES], h[32];
+
+	if (crypto_kdf_derive_from_key(sub, sizeof(sub), 1, "gzfmedia", key) != 0)
+		return -1;
+	crypto_generichash(h, sizeof(h), (const unsigned char *)sha256, 64, sub, sizeof(sub));
+	sodium_memzero(sub, sizeof(sub));
+	sodium_bin2hex(out, 65, h, sizeof(h));
+	return 0;
+}
+
+const char *
+media_path(struct arena *a, const char *data_dir, const unsigned char *key, const char *sha256)
+{
+	char sealed[65];
 	size_t i;
 
 	if (sha256 == NULL || strlen(sha256) != 64)
@@ -182,7 +307,11 @@ media_path(struct arena *a, const char *data_dir, const char *sha256)
 	for (i = 0; i < 64; i++)
 		if (!((sha256[i] >= '0' && sha256[i] <= '9') || (sha256[i] >= 'a' && sha256[i] <= 'f')))
 			return NULL;
-	return arena_printf(a, "%s/media/%.2s/%s", data_dir, sha256, sha256);
+	if (key == NULL)
+		return arena_printf(a, "%s/media/%.2s/%s", data_dir, sha256, sha256);
+	if (sealed_name(key, sha256, sealed) != 0)
+		return NULL;
+	return arena_printf(a, "%s/media/%.2s/%s", data_dir, sealed, sealed);
 }
 
 /* mkdir -p for the two levels below data_dir that media uses. */
@@ -244,22 +373,58 @@ out:
 }
 
 int
-media_save(const char *data_dir, const void *p, size_t n, char sha256[65], struct gzf_err *err)
+media_save(const char *data_dir, const unsigned char *key, const void *p, size_t n, char sha256[65],
+	   struct gzf_err *err)
 {
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	char dir[1024], path[1100];
+	unsigned char digest[crypto_hash_sha256_BYTES], *box = NULL;
+	size_t len = key ? crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n : n;
+	char dir[1024], path[1100], name[65];
 	struct stat st;
+	int rc = GZF_OK;
 
 	crypto_hash_sha256(digest, p, n);
 	sodium_bin2hex(sha256, 65, digest, sizeof(digest));
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/media/%.2s", data_dir, sha256) >= sizeof(dir))
+	if (key == NULL)
+		memcpy(name, sha256, 65);
+	else if (sealed_name(key, sha256, name) != 0)
+		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "the file name could not be made");
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/media/%.2s", data_dir, name) >= sizeof(dir))
 		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "the data folder path is too long");
-	snprintf(path, sizeof(path), "%s/%s", dir, sha256);
-	if (stat(path, &st) == 0 && (size_t)st.st_size == n)
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (stat(path, &st) == 0 && (size_t)st.st_size == len)
 		return GZF_OK; /* the same content is kept already */
-	if (mkdir_p(dir) != 0 || write_durably(dir, path, p, n) != 0)
+	if (key != NULL) {
+		box = malloc(len);
+		assert(box != NULL);
+		randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+		crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, p, n, box, key);
+		p = box;
+	}
+	if (mkdir_p(dir) != 0 || write_durably(dir, path, p, len) != 0)
+		rc = gzf_err_set(err, GZF_EINTERNAL, "storage_failed", NULL,
+				 "the file could not be stored: %s", strerror(errno));
+	free(box);
+	return rc;
+}
+
+int
+media_load(struct arena *a, const char *data_dir, const unsigned char *key, const char *sha256,
+	   const void **out, size_t *n, struct gzf_err *err)
+{
+	const char *path = media_path(a, data_dir, key, sha256);
+	unsigned char *box, *plain;
+	size_t len = 0;
+
+	box = path ? read_file(a, path, &len) : NULL;
+	if (box == NULL || len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+		return gzf_err_set(err, GZF_EINTERNAL, "storage_failed", NULL, "the stored file is missing");
+	*n = len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+	plain = arena_alloc(a, *n + 1);
+	if (crypto_secretbox_open_easy(plain, box + crypto_secretbox_NONCEBYTES,
+				       len - crypto_secretbox_NONCEBYTES, box, key) != 0)
 		return gzf_err_set(err, GZF_EINTERNAL, "storage_failed", NULL,
-				   "the file could not be stored: %s", strerror(errno));
+				   "the stored file does not open with the data key");
+	*out = plain;
 	return GZF_OK;
 }
 
@@ -278,6 +443,10 @@ gd_setup(void)
 	gdSetErrorMethod(gd_quiet);
 }
 
+/* One image decodes at a time: a decoded image takes four bytes a pixel, and a few
+ * large ones at once would take the memory of the whole machine. */
+static pthread_mutex_t decoding = PTHREAD_MUTEX_INITIALIZER;
+
 static gdImagePtr
 image_decode(const void *p, size_t n, const char *mime)
 {
@@ -294,14 +463,24 @@ image_decode(const void *p, size_t n, const char *mime)
 }
 
 int
-media_image_check(const void *p, size_t n, const char *mime, struct gzf_err *err)
+media_image_check(const void *p, size_t n, const struct media_type *t, int max_side, long max_pixels,
+		  struct gzf_err *err)
 {
-	gdImagePtr img = image_decode(p, n, mime);
+	gdImagePtr img;
 
+	if (t->width > max_side || t->height > max_side || (long)t->width * t->height > max_pixels)
+		return gzf_err_set(err, GZF_ETOOLARGE, "image_too_large", NULL,
+				   "the image is %d × %d pixels; at most %d pixels a side and %ld million"
+				   " pixels in all are taken here", t->width, t->height, max_side,
+				   max_pixels / 1000000);
+	pthread_mutex_lock(&decoding);
+	img = image_decode(p, n, t->mime);
+	if (img != NULL)
+		gdImageDestroy(img);
+	pthread_mutex_unlock(&decoding);
 	if (img == NULL)
 		return gzf_err_set(err, GZF_EMEDIA, "media_damaged", NULL,
 				   "the image cannot be read: it is damaged or cut short");
-	gdImageDestroy(img);
 	return GZF_OK;
 }
 
@@ -334,7 +513,7 @@ const char *
 media_variant(struct arena *a, const char *data_dir, const char *sha256, const char *mime, int width,
 	      const char *size, struct gzf_err *err)
 {
-	const char *original = media_path(a, data_dir, sha256), *path, *dir;
+	const char *original = media_path(a, data_dir, NULL, sha256), *path, *dir;
 	int max = strcmp(size, "thumb") == 0 ? MEDIA_THUMB_WIDTH : MEDIA_DISPLAY_WIDTH;
 	gdImagePtr img = NULL, scaled = NULL;
 	void *bytes, *out = NULL;
@@ -348,6 +527,7 @@ media_variant(struct arena *a, const char *data_dir, const char *sha256, const c
 	if (stat(path, &st) == 0)
 		return path;
 	dir = arena_printf(a, "%s/media/%.2s", data_dir, sha256);
+	pthread_mutex_lock(&decoding);
 	if ((bytes = read_file(a, original, &n)) == NULL || (img = image_decode(bytes, n, mime)) == NULL ||
 	    (scaled = gdImageScale(img, (unsigned)max,
 				   (unsigned)(((long)gdImageSY(img) * max + gdImageSX(img) / 2) / gdImageSX(img)))) == NULL) {
@@ -364,6 +544,7 @@ out:
 		gdImageDestroy(scaled);
 	if (img != NULL)
 		gdImageDestroy(img);
+	pthread_mutex_unlock(&decoding);
 	if (path == NULL)
 		gzf_err_set(err, GZF_EINTERNAL, "storage_failed", NULL, "the image could not be scaled");
 	return path;

@@ -1,7 +1,9 @@
 /*
  * media.h — uploaded files: what a file really is (sniffed from its bytes, never from
- * its name) and where its bytes live (DATA_DIR/media/xx/<sha256>, outside the web root,
- * written durably and shared by identical uploads).
+ * its name), whether an image is small enough to decode, and where its bytes live
+ * (DATA_DIR/media/xx/<name>, outside the web root, written durably and shared by identical
+ * uploads). A plain file is named by its SHA-256; a sealed one (encrypted with the data
+ * key) by a keyed hash of it, so the names on disk do not tell which known file is there.
  */
 #ifndef GZF_DOMAIN_MEDIA_H
 #define GZF_DOMAIN_MEDIA_H
@@ -38,21 +40,37 @@ int media_sniff(const unsigned char *p, size_t n, const char *name, unsigned all
 /*
  * media_save — write the n bytes at p durably under data_dir (temporary file, fsync,
  * rename, fsync of the folder) unless a file with the same content is there already;
- * sha256 receives the content's hex SHA-256 (65 bytes with the NUL).
- * GZF_EINTERNAL when the disk refuses.
+ * sha256 receives the content's hex SHA-256 (65 bytes with the NUL). With a key (the
+ * data key) the file is sealed: a random nonce, then the secretbox of the bytes; NULL
+ * keeps it plain. GZF_EINTERNAL when the disk refuses.
  */
-int media_save(const char *data_dir, const void *p, size_t n, char sha256[65],
-	       struct gzf_err *err);
+int media_save(const char *data_dir, const unsigned char *key, const void *p, size_t n,
+	       char sha256[65], struct gzf_err *err);
 
-/* media_path — the file holding the content with this hex SHA-256, in the arena. NULL
- * when sha256 is not 64 hex digits. */
-const char *media_path(struct arena *a, const char *data_dir, const char *sha256);
+/* media_path — the file holding the content with this hex SHA-256 (sealed under key, or
+ * plain when key is NULL), in the arena. NULL when sha256 is not 64 hex digits. */
+const char *media_path(struct arena *a, const char *data_dir, const unsigned char *key,
+		       const char *sha256);
 
 /*
- * media_image_check — GZF_EMEDIA "media_damaged" unless the JPEG or PNG image (mime) of n
- * bytes at p decodes whole.
+ * media_load — the content with this SHA-256, sealed under key, opened into the arena:
+ * *out and *n. Files are at most max_upload bytes, so they are opened whole.
+ * GZF_EINTERNAL "storage_failed" when the file is missing, cut short or does not open
+ * under key.
  */
-int media_image_check(const void *p, size_t n, const char *mime, struct gzf_err *err);
+int media_load(struct arena *a, const char *data_dir, const unsigned char *key, const char *sha256,
+	       const void **out, size_t *n, struct gzf_err *err);
+
+/*
+ * media_image_check — whether an image (t, as media_sniff found it, over the n bytes at p)
+ * may be kept: its declared size, read from its header, must be at most max_side pixels
+ * on either side and max_pixels in all, else GZF_ETOOLARGE "image_too_large" before any
+ * decoding; then it must decode whole, else GZF_EMEDIA "media_damaged". One image decodes
+ * at a time in the process (uploads and the scaled copies of media_variant), so what the
+ * decoder holds is bounded by the largest image allowed.
+ */
+int media_image_check(const void *p, size_t n, const struct media_type *t, int max_side,
+		      long max_pixels, struct gzf_err *err);
 
 /*
  * media_variant — the file holding the image with this SHA-256 at size "thumb" (at most

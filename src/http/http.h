@@ -51,6 +51,7 @@ struct http_req {
 	char *reply;
 	size_t reply_len;
 	int reply_fd;           /* >= 0: send this file instead of reply */
+	uint64_t reply_fd_offset; /* from this byte of the file */
 	uint64_t reply_fd_size;
 	int nafter;             /* run by http_req_after() once the handler returns */
 	void (*after_fns[4])(void *);

@@ -271,7 +271,8 @@ respond(struct http_req *req)
 		http_reply_json(req, http_status_for(req->err.code), body);
 	}
 	if (req->reply_fd >= 0) {
-		resp = MHD_create_response_from_fd(req->reply_fd_size, req->reply_fd);
+		resp = MHD_create_response_from_fd_at_offset64(req->reply_fd_size, req->reply_fd,
+								req->reply_fd_offset);
 		req->reply_fd = -1; /* the library closes it now */
 	} else {
 		resp = MHD_create_response_from_buffer(req->reply_len, req->reply,

@@ -1,10 +1,11 @@
 /*
- * media.c — the media table: one row per upload.
+ * media.c — the media table: one row per upload; and article_media, which articles show
+ * which files (and so which files are public).
  */
 #include "store/media_store.h"
 
 #define MEDIA_COLUMNS "id, city_id, owner_id, region_path, purpose, name, mime, size, sha256," \
-		      " width, height, public, created_at"
+		      " width, height, public, created_at, sealed"
 
 static void
 media_from_row(const struct db_res *r, int row, struct media *out)
@@ -22,6 +23,7 @@ media_from_row(const struct db_res *r, int row, struct media *out)
 	out->height = (int)db_res_int(r, row, 10);
 	out->public = (int)db_res_int(r, row, 11);
 	out->created_at = db_res_int(r, row, 12);
+	out->sealed = (int)db_res_int(r, row, 13);
 }
 
 int
@@ -32,11 +34,11 @@ store_media_create(struct db_conn *c, const struct media *m, int64_t *id, struct
 
 	rc = db_query(c,
 		"INSERT INTO media (city_id, owner_id, region_path, purpose, name, mime, size, sha256,"
-		" width, height, public, created_at)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+		" width, height, public, created_at, sealed)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
 		DB_ARGS(DB_I(m->city_id), DB_I(m->owner_id), DB_T(m->region_path), DB_T(m->purpose),
 			DB_T(m->name), DB_T(m->mime), DB_I(m->size), DB_T(m->sha256), DB_I(m->width),
-			DB_I(m->height), DB_I(m->public), DB_I(m->created_at)),
+			DB_I(m->height), DB_I(m->public), DB_I(m->created_at), DB_I(m->sealed)),
 		&r, err);
 	if (rc == GZF_OK)
 		*id = db_res_int(r, 0, 0);
@@ -77,4 +79,62 @@ store_media_count_since(struct db_conn *c, int64_t owner_id, int64_t since, int6
 	if (rc == GZF_OK)
 		*n = db_res_int(r, 0, 0);
 	return rc;
+}
+
+int
+store_media_use(struct db_conn *c, int64_t id, struct media_use *out, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c,
+		"SELECT COALESCE((SELECT application_id FROM application_materials WHERE media_id = $1 LIMIT 1),"
+		" (SELECT id FROM applications WHERE consent_media_id = $1 LIMIT 1), 0),"
+		" COALESCE((SELECT article_id FROM article_media WHERE media_id = $1 LIMIT 1), 0)",
+		DB_ARGS(DB_I(id)), &r, err);
+	if (rc == GZF_OK)
+		*out = (struct media_use){ .application_id = db_res_int(r, 0, 0),
+					   .article_id = db_res_int(r, 0, 1) };
+	return rc;
+}
+
+/* The file is public while a published article shows it. */
+static int
+article_publicity(struct db_conn *c, int64_t media_id, struct gzf_err *err)
+{
+	return db_exec(c,
+		"UPDATE media SET public = CASE WHEN EXISTS (SELECT 1 FROM article_media am"
+		" JOIN articles a ON a.id = am.article_id WHERE am.media_id = media.id"
+		" AND a.status = 'published') THEN 1 ELSE 0 END WHERE id = $1",
+		DB_ARGS(DB_I(media_id)), NULL, err);
+}
+
+int
+store_media_article_set(struct db_conn *c, int64_t article_id, const int64_t *ids, int n,
+			struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc, i, nold;
+	int64_t *old;
+
+	if ((rc = db_query(c, "SELECT media_id FROM article_media WHERE article_id = $1",
+			   DB_ARGS(DB_I(article_id)), &r, err)) != GZF_OK)
+		return rc;
+	nold = r->nrows;
+	old = arena_alloc(db_arena(c), sizeof(*old) * (size_t)(nold + 1));
+	for (i = 0; i < nold; i++)
+		old[i] = db_res_int(r, i, 0);
+	if ((rc = db_exec(c, "DELETE FROM article_media WHERE article_id = $1",
+			  DB_ARGS(DB_I(article_id)), NULL, err)) != GZF_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = db_exec(c, "INSERT INTO article_media (article_id, media_id) VALUES ($1, $2)"
+				  " ON CONFLICT DO NOTHING", DB_ARGS(DB_I(article_id), DB_I(ids[i])),
+				  NULL, err)) != GZF_OK ||
+		    (rc = article_publicity(c, ids[i], err)) != GZF_OK)
+			return rc;
+	for (i = 0; i < nold; i++)
+		if ((rc = article_publicity(c, old[i], err)) != GZF_OK)
+			return rc;
+	return GZF_OK;
 }

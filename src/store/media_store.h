@@ -20,6 +20,14 @@ struct media {
 	int width, height;       /* images; 0 otherwise */
 	int public;
 	int64_t created_at;
+	int sealed;              /* the bytes on disk are encrypted with the data key */
+};
+
+/* The record a file is attached to: the application it is a material or the consent form
+ * of, the article that shows it; 0 when none. */
+struct media_use {
+	int64_t application_id;
+	int64_t article_id;
 };
 
 /* store_media_create — insert m (id ignored); *id gets the new id. */
@@ -30,6 +38,18 @@ int store_media_get(struct db_conn *c, int64_t id, struct media *out, struct gzf
 
 /* store_media_set_public — make a file readable by anyone (1) or private again (0). */
 int store_media_set_public(struct db_conn *c, int64_t id, int public, struct gzf_err *err);
+
+/* store_media_use — the records file id is attached to (zeros when none). */
+int store_media_use(struct db_conn *c, int64_t id, struct media_use *out, struct gzf_err *err);
+
+/*
+ * store_media_article_set — article_id shows the n files ids (its cover and body images)
+ * from now on, instead of those it showed before; each file of either set is public
+ * exactly while some published article shows it. Call it in the transaction that saves
+ * the article, after the article's status is stored.
+ */
+int store_media_article_set(struct db_conn *c, int64_t article_id, const int64_t *ids, int n,
+			    struct gzf_err *err);
 
 /* store_media_count_since — how many files owner uploaded at or after since (ms). */
 int store_media_count_since(struct db_conn *c, int64_t owner_id, int64_t since, int64_t *n,

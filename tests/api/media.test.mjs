@@ -1,7 +1,8 @@
 // Uploads: the type comes from the content, never the name; damaged files, wrong names,
 // oversized bodies and files of types a purpose does not take are refused and leave
 // nothing behind; the bytes are stored once, outside the web root, under their SHA-256;
-// private files reach only those allowed, public ones are cached.
+// private files reach only those allowed, public ones are cached. (Who reads which file,
+// size limits, sealing and ranges: hardening_media.test.mjs.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -137,14 +138,14 @@ test('uploads have their own size limit; JSON bodies keep theirs', async () => {
   assert.equal(r.json.media.size, pdfBig.length);
 });
 
-test('a private file reaches its owner and the staff of its region only; uploads are audited', async () => {
+test('a private file attached to nothing reaches its owner only; uploads are audited', async () => {
   const r = await upload(alice.s, pdf('secret'), { name: 'secret.pdf' });
   const url = r.json.media.url;
   assert.equal((await bob.s.request('GET', url)).status, 403);
   assert.equal((await session(srv).request('GET', url)).status, 401);
   assert.equal((await upload(session(srv), png())).status, 401);
   const approver = await staffLogin(srv, 'dq_approver', 'Gzf-demo-2026');
-  assert.equal((await approver.request('GET', url)).status, 200);
+  assert.equal((await approver.request('GET', url)).status, 403);
   const finance = await staffLogin(srv, 'dq_finance', 'Gzf-demo-2026');
   assert.equal((await finance.request('GET', url)).status, 403);
   const admin = await staffLogin(srv, 'dq_admin', 'Gzf-demo-2026');

@@ -24,9 +24,11 @@ const POLICY = {
   'audit.search': [...ADMIN, 'province_supervisor', 'ministry_supervisor'],
   'resident.get': [...CASEWORK, 'housing_manager', 'finance_officer', 'ticket_handler', 'city_admin'],
   'resident.reveal': CASEWORK,
-  // Files: those who handle cases, housing, content or tickets, and the administrators.
+  // Files: those who handle cases, housing, content or tickets, and the administrators,
+  // upload them; a private file attached to nothing is its uploader's alone (files of
+  // applications and articles are read by those who read the record).
   'media.upload': [...CASEWORK, 'housing_manager', 'content_editor', 'ticket_handler', ...ADMIN],
-  'media.read': [...CASEWORK, 'housing_manager', 'content_editor', 'ticket_handler', ...ADMIN],
+  'media.read': [],
   // A city's working-day calendar and eligibility rules: its administrators.
   'calendar.put': ADMIN,
   'calendar.delete': ADMIN,

@@ -80,3 +80,19 @@ export async function staffLogin(srv, username, password) {
   if (r.status !== 200) throw new Error(`staff login ${username}: ${r.status} ${r.text}`);
   return s;
 }
+
+// declaredHousehold — a one-person rental household whose applicant (ID number id, name)
+// declares what the department simulator knows of them (p, from sim.deptPerson(id)).
+export function declaredHousehold(id, p, name = '王小明') {
+  return {
+    kind: 'rental',
+    applicant: { name, id_number: id, relation: 'self', occupation: '工人', income_fen_month: p.declare.income_fen_month, groups: [] },
+    members: [],
+    housing: { area_m2: p.declare.housing_area_m2_per_person, tenure: 'rented' },
+    assets: { properties: 0, vehicles: 0, vehicle_value_fen: 0, business_value_fen: 0 },
+    residence_years: p.declare.residence_years,
+    employment_years: 0,
+    bank: { bank: '中国银行', account: '6217000000000001234' },
+    declaration_signed: true,
+  };
+}

@@ -15,7 +15,8 @@ export function crc32(buf) {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function chunk(type, data) {
+// pngChunk — one PNG chunk of type with its length and CRC.
+export function pngChunk(type, data) {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
@@ -35,7 +36,7 @@ export function png(width = 4, height = 3, [r, g, b] = [200, 60, 40]) {
   const raw = Buffer.concat(Array.from({ length: height }, () => row));
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)),
+    pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
