@@ -1,7 +1,8 @@
 /*
  * throttle.h — how repeated attempts are slowed down and then locked out: failed
  * logins per account and per client address, SMS codes per phone and per address,
- * wrong codes per phone, public objections per address.
+ * wrong codes per phone, public objections per address, error reports from the web apps
+ * per address.
  */
 #ifndef GZF_DOMAIN_THROTTLE_H
 #define GZF_DOMAIN_THROTTLE_H
@@ -23,6 +24,7 @@ extern const struct throttle_policy throttle_sms_phone;     /* codes sent, per p
 extern const struct throttle_policy throttle_sms_ip;        /* codes sent, per address */
 extern const struct throttle_policy throttle_code_phone;    /* wrong codes, per phone */
 extern const struct throttle_policy throttle_objection_ip;  /* public objections, per address */
+extern const struct throttle_policy throttle_client_error_ip; /* error reports, per address */
 
 /*
  * throttle_next — after an attempt that counts, given attempts_in_window (including
