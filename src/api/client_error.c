@@ -2,8 +2,9 @@
  * client_error.c — the web apps report their uncaught errors here, so operators see
  * in the server log what residents and staff ran into on their own devices. Anyone can
  * post, so what one client address can put in the log is bounded: fields are cut to a
- * fixed length, only the known fields are logged, and throttle_client_error_ip limits
- * how many reports a minute are logged one by one, counted, or refused.
+ * fixed length, a report has a few fields and only the known ones are logged, and
+ * throttle_client_error_ip limits how many reports a minute are logged one by one,
+ * counted, or refused.
  */
 #include "api/api.h"
 #include "core/log.h"
@@ -18,6 +19,8 @@
 #define FIELD_LOGGED_CHARS 300
 /* Past the reports logged one by one, a summary line for every this many. */
 #define SUMMARY_EVERY 10
+/* Members a report may have: the five known ones and a few a newer app may add. */
+#define MAX_FIELDS 8
 
 static int client_error_post(struct http_req *req);
 static const char *clip(struct http_req *req, const char *s, size_t max_chars);
@@ -65,6 +68,9 @@ client_error_post(struct http_req *req)
 		return rc;
 	if ((rc = http_read_json(req, &body)) != GZF_OK)
 		return rc;
+	if (json_object_size(body) > MAX_FIELDS)
+		return gzf_err_set(&req->err, GZF_EINVAL, "too_many_fields", NULL,
+				   "a report has at most %d fields", MAX_FIELDS);
 	if ((rc = api_field_string(req, body, "app", 1, 16, &app)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "message", 1, SIZE_MAX, &message)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "url", 0, SIZE_MAX, &url)) != GZF_OK ||

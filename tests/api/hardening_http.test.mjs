@@ -110,6 +110,11 @@ test('error reports from one address: a few logged in full, then counted, then 4
   const logged = srv.logs.find((l) => l.msg === 'client error' && l.request_id === long.headers.get('x-request-id'));
   assert.ok(logged.message.length <= 1001 && logged.message.endsWith('…'), logged.message.length);
   assert.ok(logged.url.length <= 301);
+  // A report has a few fields, not thousands.
+  const fields = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, 'x']));
+  const wide = await srv.request('POST', '/api/v1/client-errors', { json: { app: 'resident', message: 'm', ...fields }, headers: { 'x-forwarded-for': '198.51.100.23' } });
+  assert.equal(wide.status, 400);
+  assert.equal(wide.json.error.code, 'too_many_fields');
   const statuses = [];
   for (let i = 0; i < 40; i++) statuses.push((await post('198.51.100.21', `boom ${i} ${'x'.repeat(1500)}`)).status);
   assert.deepEqual(statuses.slice(0, 30), Array(30).fill(202));
