@@ -35,6 +35,7 @@ static const struct session_limits *limits_for(const char *kind);
 static const char *bearer_token(const struct http_req *req);
 static int unsafe_method(const char *method);
 static const char *csrf_for(struct http_req *req, const char *token);
+static const char *cookie_secure(const struct http_req *req);
 
 static const struct session_limits *
 limits_for(const char *kind)
@@ -268,21 +269,33 @@ api_session_start(struct http_req *req, struct db_conn *c, const struct user *u,
 		json_object_set_new(reply, "token", json_string(token));
 	} else {
 		http_reply_header(req, "Set-Cookie", arena_printf(req->arena,
-			SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax", token,
-			(long long)(lim->absolute_ms / 1000)));
+			SESSION_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s", token,
+			(long long)(lim->absolute_ms / 1000), cookie_secure(req)));
 		http_reply_header(req, "Set-Cookie", arena_printf(req->arena,
-			CSRF_COOKIE "=%s; Path=/; Max-Age=%lld; SameSite=Strict", csrf,
-			(long long)(lim->absolute_ms / 1000)));
+			CSRF_COOKIE "=%s; Path=/; Max-Age=%lld; SameSite=Strict%s", csrf,
+			(long long)(lim->absolute_ms / 1000), cookie_secure(req)));
 	}
 	json_object_set_new(reply, "csrf_token", json_string(csrf));
 	return GZF_OK;
 }
 
+/* Cookies are marked Secure when the client came over HTTPS (a trusted proxy says so)
+ * or the operator forces it (--cookie-secure), so a browser never sends them in clear. */
+static const char *
+cookie_secure(const struct http_req *req)
+{
+	const struct app *app = req->app;
+
+	return req->https || app->cfg->cookie_secure ? "; Secure" : "";
+}
+
 void
 api_session_clear_cookies(struct http_req *req)
 {
-	http_reply_header(req, "Set-Cookie", SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
-	http_reply_header(req, "Set-Cookie", CSRF_COOKIE "=; Path=/; Max-Age=0; SameSite=Strict");
+	http_reply_header(req, "Set-Cookie", arena_printf(req->arena,
+		SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s", cookie_secure(req)));
+	http_reply_header(req, "Set-Cookie", arena_printf(req->arena,
+		CSRF_COOKIE "=; Path=/; Max-Age=0; SameSite=Strict%s", cookie_secure(req)));
 }
 
 int

@@ -3,6 +3,7 @@
  * and operators ask of a running server.
  */
 #include "api/api.h"
+#include "core/crypto.h"
 #include "http/metrics.h"
 
 #include <string.h>
@@ -11,6 +12,7 @@ static int health_get(struct http_req *req);
 static int ready_get(struct http_req *req);
 static int metrics_get(struct http_req *req);
 static int version_get(struct http_req *req);
+static int metrics_allowed(const struct http_req *req);
 
 void
 api_system_routes(struct router *r)
@@ -47,14 +49,33 @@ ready_get(struct http_req *req)
 						   "database", db_backend_name(app->db)));
 }
 
+/* Metrics are for the operators' own scraper: a client on this machine (the client a
+ * trusted proxy names, not the proxy itself), or one that sends the metrics token as
+ * "Authorization: Bearer TOKEN". */
+static int
+metrics_allowed(const struct http_req *req)
+{
+	struct app *app = req->app;
+	const char *auth = http_header(req, "Authorization");
+
+	if (strncmp(req->client_ip, "127.", 4) == 0 || strcmp(req->client_ip, "::1") == 0)
+		return 1;
+	return app->cfg->metrics_token[0] != '\0' && auth != NULL &&
+	       strncmp(auth, "Bearer ", 7) == 0 && crypto_equal(auth + 7, app->cfg->metrics_token);
+}
+
 static int
 metrics_get(struct http_req *req)
 {
 	struct app *app = req->app;
 	struct db_stats st;
-	const char *http = metrics_render(req->arena);
+	const char *http;
 	char *text;
 
+	if (!metrics_allowed(req))
+		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "forbidden", NULL,
+				   "metrics are served to this machine, or with the metrics token");
+	http = metrics_render(req->arena);
 	db_stats_get(app->db, &st);
 	text = arena_printf(req->arena,
 		"%s"

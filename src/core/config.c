@@ -35,10 +35,16 @@ static const struct option_def options[] = {
 	{ "--partner-key-id", "GZF_PARTNER_KEY_ID", "key id gzf signs partner calls with (default gzf)" },
 	{ "--trusted-proxies", "GZF_TRUSTED_PROXIES", "load balancers (comma-separated addresses) whose X-Forwarded-For gives the client address" },
 	{ "--partner-timeout-ms", "GZF_PARTNER_TIMEOUT_MS", "time limit of one partner call, retries included (default 3000)" },
+	{ "--header-timeout", "GZF_HEADER_TIMEOUT", "seconds a client has to send a whole request head (default 10)" },
+	{ "--max-per-ip", "GZF_MAX_PER_IP", "open connections from one peer address, 0 for no limit (default 64)" },
+	{ "--cookie-secure", "GZF_COOKIE_SECURE", "always mark cookies Secure (they are when a trusted proxy says https)" },
+	{ "--metrics-token", "GZF_METRICS_TOKEN", "Bearer token that opens /metrics to clients beyond loopback" },
 };
 
 static int set_option(struct config *c, const char *flag, const char *value, struct gzf_err *err);
 static int set_url(char *dst, size_t size, const char *flag, const char *value, struct gzf_err *err);
+static int parse_count(const char *flag, const char *value, int64_t min, int64_t max,
+		       const char *unit, int64_t *out, struct gzf_err *err);
 static int add_partner_key(const char *path, struct gzf_err *err);
 
 const char *
@@ -84,6 +90,17 @@ set_url(char *dst, size_t size, const char *flag, const char *value, struct gzf_
 	return GZF_OK;
 }
 
+/* A whole number option in [min,max]; the message names the unit ("seconds"). */
+static int
+parse_count(const char *flag, const char *value, int64_t min, int64_t max, const char *unit,
+	    int64_t *out, struct gzf_err *err)
+{
+	if (gzf_parse_int(value, min, max, out) != GZF_OK)
+		return gzf_err_set(err, GZF_EINVAL, "bad_option", flag, "%s needs %s from %lld to %lld",
+				   flag, unit, (long long)min, (long long)max);
+	return GZF_OK;
+}
+
 static int
 set_option(struct config *c, const char *flag, const char *value, struct gzf_err *err)
 {
@@ -110,23 +127,20 @@ set_option(struct config *c, const char *flag, const char *value, struct gzf_err
 		return GZF_OK;
 	}
 	if (strcmp(flag, "--threads") == 0) {
-		if (gzf_parse_int(value, 0, 256, &n) != GZF_OK)
-			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
-					   "--threads needs a number from 0 to 256");
+		if (parse_count(flag, value, 0, 256, "a number", &n, err) != GZF_OK)
+			return GZF_EINVAL;
 		c->threads = (int)n;
 		return GZF_OK;
 	}
 	if (strcmp(flag, "--max-body") == 0) {
-		if (gzf_parse_int(value, 1024, 256 * 1024 * 1024, &n) != GZF_OK)
-			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
-					   "--max-body needs a byte count from 1024 to 268435456");
+		if (parse_count(flag, value, 1024, 256 * 1024 * 1024, "a byte count", &n, err) != GZF_OK)
+			return GZF_EINVAL;
 		c->max_body = (size_t)n;
 		return GZF_OK;
 	}
 	if (strcmp(flag, "--max-upload") == 0) {
-		if (gzf_parse_int(value, 1024, 1024 * 1024 * 1024, &n) != GZF_OK)
-			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
-					   "--max-upload needs a byte count from 1024 to 1073741824");
+		if (parse_count(flag, value, 1024, 1024 * 1024 * 1024, "a byte count", &n, err) != GZF_OK)
+			return GZF_EINVAL;
 		c->max_upload = (size_t)n;
 		return GZF_OK;
 	}
@@ -148,10 +162,37 @@ set_option(struct config *c, const char *flag, const char *value, struct gzf_err
 	if (strcmp(flag, "--trusted-proxies") == 0)
 		return copy_value(c->trusted_proxies, sizeof(c->trusted_proxies), flag, value, err);
 	if (strcmp(flag, "--partner-timeout-ms") == 0) {
-		if (gzf_parse_int(value, 100, 120000, &n) != GZF_OK)
-			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
-					   "--partner-timeout-ms needs milliseconds from 100 to 120000");
+		if (parse_count(flag, value, 100, 120000, "milliseconds", &n, err) != GZF_OK)
+			return GZF_EINVAL;
 		c->partner_timeout_ms = (int)n;
+		return GZF_OK;
+	}
+	if (strcmp(flag, "--header-timeout") == 0) {
+		if (parse_count(flag, value, 1, 300, "seconds", &n, err) != GZF_OK)
+			return GZF_EINVAL;
+		c->header_timeout = (int)n;
+		return GZF_OK;
+	}
+	if (strcmp(flag, "--max-per-ip") == 0) {
+		if (parse_count(flag, value, 0, 65535, "a number (0: no limit)", &n, err) != GZF_OK)
+			return GZF_EINVAL;
+		c->max_per_ip = (int)n;
+		return GZF_OK;
+	}
+	if (strcmp(flag, "--cookie-secure") == 0) {
+		if (value != NULL && strcmp(value, "1") != 0 && strcmp(value, "true") != 0 &&
+		    strcmp(value, "0") != 0 && strcmp(value, "false") != 0)
+			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+					   "--cookie-secure takes no value, or 1, true, 0 or false");
+		c->cookie_secure = value == NULL || strcmp(value, "1") == 0 || strcmp(value, "true") == 0;
+		return GZF_OK;
+	}
+	if (strcmp(flag, "--metrics-token") == 0) {
+		if (value == NULL || strlen(value) < 16 || strlen(value) >= sizeof(c->metrics_token))
+			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+					   "--metrics-token needs 16 to %zu characters",
+					   sizeof(c->metrics_token) - 1);
+		memcpy(c->metrics_token, value, strlen(value) + 1);
 		return GZF_OK;
 	}
 	if (strcmp(flag, "--debug") == 0) {
@@ -176,6 +217,8 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 	c->max_body = 1024 * 1024;
 	c->max_upload = 10 * 1024 * 1024;
 	c->max_connections = 1024;
+	c->max_per_ip = 64;
+	c->header_timeout = 10;
 	strcpy(c->identity_url, "http://127.0.0.1:8090/identity");
 	strcpy(c->sms_url, "http://127.0.0.1:8090/sms");
 	strcpy(c->dept_url, "http://127.0.0.1:8090/dept");
@@ -198,7 +241,7 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 		if (eq != NULL) {
 			*eq = '\0';
 			value = eq + 1;
-		} else if (strcmp(flag, "--debug") == 0) {
+		} else if (strcmp(flag, "--debug") == 0 || strcmp(flag, "--cookie-secure") == 0) {
 			value = NULL;
 		} else {
 			value = *argi + 1 < argc ? argv[++*argi] : NULL;

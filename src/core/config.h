@@ -25,6 +25,10 @@ struct config {
 	size_t max_body;        /* GZF_MAX_BODY, --max-body: bytes */
 	size_t max_upload;      /* GZF_MAX_UPLOAD, --max-upload: bytes of a file upload */
 	int max_connections;
+	int max_per_ip;         /* GZF_MAX_PER_IP, --max-per-ip: connections from one peer, 0 = any */
+	int header_timeout;     /* GZF_HEADER_TIMEOUT, --header-timeout: seconds to send a request head */
+	int cookie_secure;      /* GZF_COOKIE_SECURE, --cookie-secure: always mark cookies Secure */
+	char metrics_token[128]; /* GZF_METRICS_TOKEN, --metrics-token: Bearer token for /metrics */
 	int log_debug;          /* GZF_LOG=debug, --debug */
 	/* Partner services (docs/partners/): where they are and how gzf signs its calls. */
 	char identity_url[512]; /* GZF_IDENTITY_URL, --identity-url: identity check base URL */

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+static int utf8_seq(const unsigned char *p);
+
 /* Is p inside err's own buffers? */
 static int
 err_aliases(const struct gzf_err *err, const char *p)
@@ -35,6 +37,9 @@ gzf_err_set(struct gzf_err *err, int code, const char *name, const char *field,
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
+	/* A text cut to its buffer may end inside a character: keep it encodable. */
+	gzf_utf8_scrub(err->field);
+	gzf_utf8_scrub(err->message);
 	return code;
 }
 
@@ -63,6 +68,8 @@ gzf_err_prefix(struct gzf_err *err, const char *name, const char *field, const c
 		snprintf(err->name, sizeof(err->name), "%s", name);
 	if (field != NULL)
 		snprintf(err->field, sizeof(err->field), "%s", field);
+	gzf_utf8_scrub(err->field);
+	gzf_utf8_scrub(err->message);
 }
 
 void
@@ -87,6 +94,8 @@ gzf_code_name(int code)
 	case GZF_EMEDIA: return "unsupported_media_type";
 	case GZF_EMETHOD: return "method_not_allowed";
 	case GZF_ELIMIT: return "rate_limited";
+	case GZF_EURI: return "uri_too_long";
+	case GZF_EHEADERS: return "headers_too_large";
 	default: return "internal";
 	}
 }
@@ -200,29 +209,53 @@ gzf_utf8_chars(const char *s)
 	return n;
 }
 
+/* The length of the well-formed UTF-8 sequence at p, or 0 when p does not start one
+ * (no overlong forms, surrogates or code points past U+10FFFF). */
+static int
+utf8_seq(const unsigned char *p)
+{
+	int len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3
+		: (*p & 0xF8) == 0xF0 ? 4 : 0;
+	unsigned cp;
+
+	if (len == 0)
+		return 0;
+	cp = len == 1 ? *p : (unsigned)(*p & (0x7F >> len));
+	for (int i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3F);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0;
+	return len;
+}
+
 int
 gzf_utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	int len;
+
+	for (; *p; p += len)
+		if ((len = utf8_seq(p)) == 0)
+			return 0;
+	return 1;
+}
+
+void
+gzf_utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	int len;
 
 	while (*p) {
-		int len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3
-			: (*p & 0xF8) == 0xF0 ? 4 : 0;
-		unsigned cp;
-
-		if (len == 0)
-			return 0;
-		cp = len == 1 ? *p : (unsigned)(*p & (0x7F >> len));
-		for (int i = 1; i < len; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i] & 0x3F);
+		len = utf8_seq(p);
+		if (len == 0) {
+			*p = '?';
+			len = 1;
 		}
-		/* no overlong forms, surrogates or code points past U+10FFFF */
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-			return 0;
 		p += len;
 	}
-	return 1;
 }

@@ -27,6 +27,8 @@ enum gzf_code {
 	GZF_EMEDIA = -10,    /* unsupported content type */
 	GZF_EMETHOD = -11,   /* the route exists, the method does not */
 	GZF_ELIMIT = -12,    /* too many attempts: slowed down or locked */
+	GZF_EURI = -13,      /* the request target is longer than the server takes */
+	GZF_EHEADERS = -14,  /* the request headers are larger than the server takes */
 };
 
 /* An error: a code, a stable machine-readable name ("invalid_json"), a message for
@@ -88,6 +90,10 @@ size_t gzf_utf8_chars(const char *s);
 
 /* gzf_utf8_valid — 1 when s is well-formed UTF-8 (no overlong forms or surrogates). */
 int gzf_utf8_valid(const char *s);
+
+/* gzf_utf8_scrub — replace, in place, every byte of s that is not part of a well-formed
+ * UTF-8 sequence with '?', so s can go into JSON (a log line) whatever a client sent. */
+void gzf_utf8_scrub(char *s);
 
 /* gzf_parse_int — parse all of s as a decimal integer in [min,max]; 0 or GZF_EINVAL. */
 int gzf_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);

@@ -21,11 +21,32 @@ log_set_level(enum log_level level)
 	min_level = level;
 }
 
+json_t *
+log_text(const char *s)
+{
+	json_t *v = json_string(s);
+	char *copy;
+
+	if (v != NULL)
+		return v;
+	copy = gzf_strdup(s);
+	gzf_utf8_scrub(copy);
+	v = json_string(copy);
+	free(copy);
+	return v;
+}
+
 void
 log_line(const char *json)
 {
-	size_t n = strlen(json);
-	char *line = gzf_malloc(n + 2);
+	size_t n;
+	char *line;
+
+	/* A line that could not be encoded is reported, never dereferenced. */
+	if (json == NULL)
+		json = "{\"level\":\"error\",\"msg\":\"a log line could not be encoded\"}";
+	n = strlen(json);
+	line = gzf_malloc(n + 2);
 
 	memcpy(line, json, n);
 	line[n] = '\n';
@@ -59,7 +80,7 @@ log_msg(enum log_level level, const char *msg, ...)
 	va_start(ap, msg);
 	while ((k = va_arg(ap, const char *)) != NULL) {
 		v = va_arg(ap, const char *);
-		json_object_set_new(o, k, v ? json_string(v) : json_null());
+		json_object_set_new(o, k, v ? log_text(v) : json_null());
 	}
 	va_end(ap);
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);

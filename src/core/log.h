@@ -5,6 +5,8 @@
 #ifndef GZF_CORE_LOG_H
 #define GZF_CORE_LOG_H
 
+#include <jansson.h>
+
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 /* log_set_level — lines below level are dropped. Default LOG_INFO. */
@@ -17,7 +19,13 @@ void log_set_level(enum log_level level);
  */
 void log_msg(enum log_level level, const char *msg, ...) __attribute__((sentinel));
 
-/* log_line — write an already formatted JSON line (the access log uses this). */
+/* log_line — write an already formatted JSON line (the access log uses this); NULL (a
+ * line jansson could not encode) writes an error line instead. */
 void log_line(const char *json);
+
+/* log_text — a new JSON string of s (which may come from a client); bytes that are not
+ * well-formed UTF-8 are replaced with '?', so the result is never NULL. Values given to
+ * log_msg() go through it. */
+json_t *log_text(const char *s);
 
 #endif

@@ -56,3 +56,11 @@ throttle_next(const struct throttle_policy *p, int attempts, int64_t now)
 const struct throttle_policy throttle_objection_ip = {
 	"objection:ip", 5, 20, 10 * SECOND, HOUR, HOUR
 };
+
+/* Error reports from the web apps: the first ten a minute from one address are logged
+ * one by one, the next ones only counted (no wait), and thirty in a minute lock the
+ * address out for five minutes: a browser stuck in an error loop, or a flood, cannot
+ * fill the log. */
+const struct throttle_policy throttle_client_error_ip = {
+	"client_error:ip", 10, 30, 0, 5 * MINUTE, MINUTE
+};

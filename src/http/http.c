@@ -25,6 +25,8 @@ http_status_for(int code)
 	case GZF_EMEDIA: return 415;
 	case GZF_ESTATE: return 422;
 	case GZF_ELIMIT: return 429;
+	case GZF_EHEADERS: return 431;
+	case GZF_EURI: return 414;
 	case GZF_EUNAVAIL: return 503;
 	default: return 500;
 	}

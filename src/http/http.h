@@ -30,7 +30,9 @@ struct http_req {
 	const char *path;       /* without the query string */
 	const char *route;      /* the matched route pattern, for logs and metrics */
 	char id[40];            /* request id, echoed as X-Request-Id */
-	char client_ip[48];
+	char client_ip[48];     /* the peer, or the client a trusted proxy names */
+	int https;              /* a trusted proxy says the client spoke HTTPS to it */
+	void *watch;            /* the connection's head deadline (server.c only) */
 	int64_t started_ns;
 
 	int nparams;            /* path parameters captured by the router */

@@ -3,7 +3,9 @@
  * request it creates an arena, collects the body within its limit, dispatches to the
  * router (or the static files), turns the reply or the error into a response, and when
  * the library reports the request complete, writes the access-log line, counts it in the
- * metrics and destroys the arena.
+ * metrics and destroys the arena. A watchdog thread closes connections that take longer
+ * than the head deadline to deliver a request line and headers (a client trickling a
+ * header a byte at a time never trips the idle timeout).
  */
 #include "http/server.h"
 #include "http/metrics.h"
@@ -11,6 +13,7 @@
 #include "core/log.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -25,6 +28,19 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The longest request target (path and query) taken; longer ones get 414. */
+#define HTTP_MAX_URI 8192
+
+/* One open connection, for the head deadline. Linked into the server's list from the
+ * library's "started" notification to its "closed" one, which comes before the library
+ * closes the socket, so the watchdog never touches a descriptor that was reused. */
+struct conn_watch {
+	struct conn_watch *prev, *next;
+	int fd;
+	atomic_llong head_since_ns; /* waiting for a request head since then; 0 while a
+				     * request is being handled */
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	const struct router *router;
@@ -33,6 +49,11 @@ struct http_server {
 	int listen_fd;
 	int port;
 	atomic_int in_flight;
+	pthread_mutex_t watch_lock;  /* guards watches and stopping */
+	pthread_cond_t watch_wake;
+	struct conn_watch *watches;
+	int stopping;
+	pthread_t watchdog;
 };
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -53,6 +74,11 @@ static void dispatch(struct http_server *s, struct http_req *req);
 static enum MHD_Result respond(struct http_req *req);
 static int open_listener(const struct http_server_config *cfg, int *port, struct gzf_err *err);
 static void forwarded_client(const struct http_server *s, struct http_req *req);
+static int check_head(const struct http_server *s, struct http_req *req);
+static enum MHD_Result check_value(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value);
+static void *watchdog_run(void *arg);
+static void watch_head(struct conn_watch *w, int waiting);
 
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
@@ -114,6 +140,9 @@ request_new(struct http_server *s, struct MHD_Connection *conn, const char *url,
 	req->route = "unmatched";
 	req->started_ns = gzf_mono_ns();
 	req->reply_fd = -1;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	req->watch = ci != NULL ? ci->socket_context : NULL;
+	watch_head(req->watch, 0);
 	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
 	if (rid != NULL && plain_id(rid))
 		snprintf(req->id, sizeof(req->id), "%s", rid);
@@ -136,11 +165,12 @@ request_new(struct http_server *s, struct MHD_Connection *conn, const char *url,
 
 /* Behind a load balancer every peer is the balancer. When the peer is one of the
  * trusted proxies, the client is the last address of X-Forwarded-For (the one the
- * proxy itself added); anything else in that header could be forged by the client. */
+ * proxy itself added; anything else in that header could be forged by the client), and
+ * X-Forwarded-Proto says whether the client spoke HTTPS to the proxy. */
 static void
 forwarded_client(const struct http_server *s, struct http_req *req)
 {
-	const char *list = s->cfg.trusted_proxies, *xff, *last;
+	const char *list = s->cfg.trusted_proxies, *xff, *xfp, *last;
 	unsigned char buf[sizeof(struct in6_addr)];
 	size_t n = strlen(req->client_ip);
 	char ip[48];
@@ -153,6 +183,8 @@ forwarded_client(const struct http_server *s, struct http_req *req)
 		if ((p == list || p[-1] == ',' || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
 			break;
 	}
+	xfp = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	req->https = xfp != NULL && strcasecmp(xfp, "https") == 0;
 	xff = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Forwarded-For");
 	if (xff == NULL)
 		return;
@@ -164,6 +196,68 @@ forwarded_client(const struct http_server *s, struct http_req *req)
 	ip[strcspn(ip, " ")] = '\0';
 	if (inet_pton(AF_INET, ip, buf) == 1 || inet_pton(AF_INET6, ip, buf) == 1)
 		memcpy(req->client_ip, ip, sizeof(req->client_ip));
+}
+
+/* What check_value() adds up over the request's headers or query arguments. */
+struct head_scan {
+	size_t bytes;
+	int bad_utf8;
+	const char *bad_name;   /* the first header or argument whose value is not UTF-8 */
+};
+
+static enum MHD_Result
+check_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct head_scan *scan = cls;
+
+	(void)kind;
+	scan->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	if (!gzf_utf8_valid(key)) {
+		scan->bad_utf8 = 1;
+	} else if (value != NULL && !gzf_utf8_valid(value)) {
+		if (!scan->bad_utf8)
+			scan->bad_name = key;
+		scan->bad_utf8 = 1;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Refuse, before anything reads it, a request whose head gzf will not take: bytes that
+ * are not UTF-8 in the method, path, query or any header (every later use — logs,
+ * JSON replies, the database — needs text), a target over HTTP_MAX_URI (414) or a head
+ * over max_header (431). The library's read buffer is a few times max_header, so these
+ * requests reach this check and get the JSON envelope; only a head too large for that
+ * buffer, or an HTTP version other than 1.0 and 1.1, is answered by libmicrohttpd
+ * itself (a short HTML page): 0.9.75 has no hook to replace its own error replies.
+ */
+static int
+check_head(const struct http_server *s, struct http_req *req)
+{
+	struct head_scan query = { 0, 0, NULL }, headers = { 0, 0, NULL };
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_value, &query);
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, check_value, &headers);
+	if (!gzf_utf8_valid(req->method) || !gzf_utf8_valid(req->path))
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_utf8", NULL,
+				   "the method or path is not valid UTF-8");
+	if (query.bad_utf8 || headers.bad_utf8) {
+		const struct head_scan *bad = query.bad_utf8 ? &query : &headers;
+		const char *what = query.bad_utf8 ? "query argument" : "header";
+
+		if (bad->bad_name == NULL)
+			return gzf_err_set(&req->err, GZF_EINVAL, "invalid_utf8", NULL,
+					   "a %s name is not valid UTF-8", what);
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_utf8", bad->bad_name,
+				   "%s %s is not valid UTF-8", what, bad->bad_name);
+	}
+	if (strlen(req->path) + query.bytes > HTTP_MAX_URI)
+		return gzf_err_set(&req->err, GZF_EURI, "uri_too_long", NULL,
+				   "the request target is longer than %d bytes", HTTP_MAX_URI);
+	if (strlen(req->path) + query.bytes + headers.bytes > s->cfg.max_header)
+		return gzf_err_set(&req->err, GZF_EHEADERS, "headers_too_large", NULL,
+				   "the request headers are larger than %zu bytes", s->cfg.max_header);
+	return GZF_OK;
 }
 
 /* Did the handler set this reply header? */
@@ -224,6 +318,10 @@ dispatch(struct http_server *s, struct http_req *req)
 	http_handler fn;
 	int rc, mismatch;
 
+	if (req->err.code != GZF_OK) {
+		req->route = "bad_request_head";
+		return;
+	}
 	if (req->body_too_large) {
 		req->route = "body_too_large";
 		gzf_err_set(&req->err, GZF_ETOOLARGE, "body_too_large", NULL,
@@ -311,6 +409,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		atomic_fetch_add(&s->in_flight, 1);
 		req->body_limit = is_upload(conn) ? s->cfg.max_upload : s->cfg.max_body;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (check_head(s, req) != GZF_OK) {
+			dispatch(s, req);
+			return respond(req);
+		}
 		if (cl != NULL && strtoull(cl, NULL, 10) > req->body_limit) {
 			/* Refuse before reading the body; the library closes the
 			 * connection after the reply as the body was not consumed. */
@@ -323,7 +425,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
 
-		if (!req->body_too_large) {
+		if (!req->body_too_large && req->status == 0) {
 			if (req->body_len + n > req->body_limit)
 				req->body_too_large = 1;
 			else
@@ -333,7 +435,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		return MHD_YES;
 	}
 	if (req->status != 0)
-		return MHD_YES; /* already answered (early 413) */
+		return MHD_YES; /* already answered (early 400, 413, 414 or 431) */
 	dispatch(s, req);
 	return respond(req);
 }
@@ -353,9 +455,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	dur = gzf_mono_ns() - req->started_ns;
 	metrics_observe(req->route, req->method, req->status, dur);
-	line = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:f, s:I, s:s, s:s}",
-			 "ts", (json_int_t)gzf_now_ms(), "msg", "request", "request_id", req->id, "method", req->method,
-			 "path", req->path, "route", req->route, "status", req->status,
+	/* The method and path are the client's bytes: log_text() keeps them encodable. */
+	line = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:i, s:f, s:I, s:s, s:s}",
+			 "ts", (json_int_t)gzf_now_ms(), "msg", "request", "request_id", req->id,
+			 "method", log_text(req->method), "path", log_text(req->path),
+			 "route", req->route, "status", req->status,
 			 "ms", (double)dur / 1e6, "bytes", (json_int_t)(req->reply_fd_size + req->reply_len),
 			 "client", req->client_ip,
 			 "end", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted");
@@ -367,19 +471,104 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	json_decref(line);
 	if (req->reply_fd >= 0)
 		close(req->reply_fd);
+	watch_head(req->watch, 1); /* a kept-alive connection now waits for its next head */
 	arena_destroy(req->arena);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
 }
 
+/* Track each connection for the head deadline from the moment it is accepted. */
 static void
 on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 	      enum MHD_ConnectionNotificationCode toe)
 {
-	(void)cls;
-	(void)conn;
-	(void)socket_context;
-	metrics_connection(toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+	struct http_server *s = cls;
+	struct conn_watch *w = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		metrics_connection(1);
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = gzf_calloc(1, sizeof(*w));
+		w->fd = ci != NULL ? ci->connect_fd : -1;
+		atomic_store(&w->head_since_ns, gzf_mono_ns());
+		pthread_mutex_lock(&s->watch_lock);
+		w->next = s->watches;
+		if (s->watches != NULL)
+			s->watches->prev = w;
+		s->watches = w;
+		pthread_mutex_unlock(&s->watch_lock);
+		*socket_context = w;
+		return;
+	}
+	if (w == NULL)
+		return;
+	metrics_connection(-1);
+	pthread_mutex_lock(&s->watch_lock);
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else
+		s->watches = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&s->watch_lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+/* Start (waiting) or stop the head clock of a connection. */
+static void
+watch_head(struct conn_watch *w, int waiting)
+{
+	if (w != NULL)
+		atomic_store(&w->head_since_ns, waiting ? gzf_mono_ns() : 0);
+}
+
+/*
+ * A few times a second, shut down the sockets of connections that have waited longer
+ * than header_timeout for a whole request head: from their start, or since their last
+ * reply when kept alive. The library then sees the socket fail and closes the connection
+ * in its own thread; shutdown() leaves the descriptor itself to the library.
+ */
+static void *
+watchdog_run(void *arg)
+{
+	struct http_server *s = arg;
+	int64_t limit = (int64_t)s->cfg.header_timeout * 1000000000;
+	struct timespec wake;
+	int closed;
+
+	pthread_mutex_lock(&s->watch_lock);
+	while (!s->stopping) {
+		int64_t now = gzf_mono_ns();
+
+		closed = 0;
+		for (struct conn_watch *w = s->watches; w != NULL; w = w->next) {
+			long long since = atomic_load(&w->head_since_ns);
+
+			if (since != 0 && now - since > limit && w->fd >= 0) {
+				shutdown(w->fd, SHUT_RDWR);
+				atomic_store(&w->head_since_ns, 0);
+				closed++;
+			}
+		}
+		if (closed > 0) {
+			char n[16];
+
+			snprintf(n, sizeof(n), "%d", closed);
+			log_msg(LOG_WARN, "connections closed: no whole request head in time",
+				"connections", n, NULL);
+		}
+		clock_gettime(CLOCK_REALTIME, &wake);
+		wake.tv_nsec += 250 * 1000 * 1000;
+		if (wake.tv_nsec >= 1000000000) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&s->watch_wake, &s->watch_lock, &wake);
+	}
+	pthread_mutex_unlock(&s->watch_lock);
+	return NULL;
 }
 
 /* Bind the listening socket ourselves, so a busy port or a bad address gives a clear
@@ -428,6 +617,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	struct http_server *s;
 	int fd, port = 0;
 
+	assert(cfg->header_timeout > 0);
 	fd = open_listener(cfg, &port, err);
 	if (fd < 0)
 		return fd;
@@ -437,6 +627,10 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	s->app = app;
 	s->listen_fd = fd;
 	s->port = port;
+	pthread_mutex_init(&s->watch_lock, NULL);
+	pthread_cond_init(&s->watch_wake, NULL);
+	/* The read buffer holds four times max_header, so a head over max_header still fits
+	 * and check_head() answers it with the JSON envelope. */
 	s->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, s,
@@ -446,12 +640,17 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_seconds,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header * 4,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_END);
-	if (s->daemon == NULL) {
-		close(fd);
+	if (s->daemon == NULL || pthread_create(&s->watchdog, NULL, watchdog_run, s) != 0) {
+		if (s->daemon != NULL)
+			MHD_stop_daemon(s->daemon);
+		else
+			close(fd);
+		pthread_cond_destroy(&s->watch_wake);
+		pthread_mutex_destroy(&s->watch_lock);
 		free(s);
 		return gzf_err_set(err, GZF_EUNAVAIL, "listen_failed", "listen",
 				   "the HTTP server could not start on %s:%d", cfg->host, port);
@@ -484,5 +683,12 @@ http_server_stop(struct http_server *s, int grace_seconds)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(s->daemon);
+	pthread_mutex_lock(&s->watch_lock);
+	s->stopping = 1;
+	pthread_cond_signal(&s->watch_wake);
+	pthread_mutex_unlock(&s->watch_lock);
+	pthread_join(s->watchdog, NULL);
+	pthread_cond_destroy(&s->watch_wake);
+	pthread_mutex_destroy(&s->watch_lock);
 	free(s);
 }

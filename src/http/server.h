@@ -1,6 +1,7 @@
 /*
  * server.h — the HTTP server: libmicrohttpd with epoll and an internal thread pool,
- * body and connection limits, request ids, the access log and graceful shutdown.
+ * body, header and connection limits, a deadline for request heads, request ids, the
+ * access log and graceful shutdown.
  */
 #ifndef GZF_HTTP_SERVER_H
 #define GZF_HTTP_SERVER_H
@@ -18,10 +19,11 @@ struct http_server_config {
 	int threads;             /* worker threads (the thread pool) */
 	size_t max_body;         /* request bodies larger than this get 413 */
 	size_t max_upload;       /* the same for uploads: bodies whose type is not JSON */
-	size_t max_header;       /* memory for one connection's request line + headers */
+	size_t max_header;       /* request line + headers larger than this get 414 or 431 */
 	int max_connections;
-	int max_per_ip;
+	int max_per_ip;          /* open connections from one peer address, 0 for no limit */
 	int timeout_seconds;     /* idle connection timeout */
+	int header_timeout;      /* seconds a connection has to deliver a whole request head */
 	const char *web_dir;     /* static files, or NULL for none */
 	const char *trusted_proxies; /* "a,b": peers whose X-Forwarded-For names the client */
 };

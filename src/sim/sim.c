@@ -400,7 +400,7 @@ sim_main(int argc, char **argv)
 		.host = cfg.host, .port = cfg.port, .threads = cfg.threads > 0 ? cfg.threads : 8,
 		.max_body = cfg.max_body, .max_header = 32 * 1024,
 		.max_connections = cfg.max_connections, .max_per_ip = 256,
-		.timeout_seconds = 30, .web_dir = NULL,
+		.timeout_seconds = 30, .header_timeout = 30, .web_dir = NULL,
 	};
 	if (http_server_start(&srv, &hc, routes, NULL, &err) != GZF_OK) {
 		fprintf(stderr, "gzf: %s\n", err.message);

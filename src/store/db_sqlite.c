@@ -6,10 +6,12 @@
 #include "store/db_int.h"
 #include "core/log.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -51,10 +53,17 @@ lite_connect(const char *target, void **handle, struct gzf_err *err)
 		"PRAGMA foreign_keys=ON;"
 		"PRAGMA temp_store=MEMORY;";
 	struct lite *l = gzf_calloc(1, sizeof(*l));
-	int rc;
+	int rc, fd;
 
 	stmt_cache_init(&l->cache, lite_drop, l);
 
+	/* The database holds personal data: a new file is made private to the owner before
+	 * SQLite opens it, and SQLite gives its -wal and -shm files the same mode. O_EXCL:
+	 * an existing file is never opened here, as closing a descriptor of it would drop
+	 * the POSIX locks this process's other connections hold on it. */
+	if (strcmp(target, ":memory:") != 0 && strncmp(target, "file:", 5) != 0 &&
+	    (fd = open(target, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0)
+		close(fd);
 	rc = sqlite3_open_v2(target, &l->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/gzf.h"
+#include "core/log.h"
 #include "http/http.h"
 #include "unit.h"
 
@@ -74,6 +75,8 @@ START_TEST(every_code_has_a_status)
 	ck_assert_int_eq(http_status_for(GZF_EMEDIA), 415);
 	ck_assert_int_eq(http_status_for(GZF_ESTATE), 422);
 	ck_assert_int_eq(http_status_for(GZF_ELIMIT), 429);
+	ck_assert_int_eq(http_status_for(GZF_EURI), 414);
+	ck_assert_int_eq(http_status_for(GZF_EHEADERS), 431);
 	ck_assert_int_eq(http_status_for(GZF_EUNAVAIL), 503);
 	ck_assert_int_eq(http_status_for(GZF_EINTERNAL), 500);
 	ck_assert_int_eq(http_status_for(-999), 500);
@@ -108,6 +111,25 @@ START_TEST(utf8_valid_refuses_malformed_text)
 }
 END_TEST
 
+START_TEST(utf8_scrub_leaves_only_text)
+{
+	char bad[] = "a\xFF\xC0\xAF\xE5\x85\xAC\xE5\x85z\xED\xA0\x80";
+	char good[] = "公租房 abc";
+	json_t *v;
+
+	gzf_utf8_scrub(bad);
+	ck_assert_str_eq(bad, "a???\xE5\x85\xAC??z???");
+	ck_assert_int_eq(gzf_utf8_valid(bad), 1);
+	gzf_utf8_scrub(good);
+	ck_assert_str_eq(good, "公租房 abc");
+	/* A log value from a client is always encodable. */
+	v = log_text("/x\xFF");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(json_string_value(v), "/x?");
+	json_decref(v);
+}
+END_TEST
+
 Suite *
 core_suite(void)
 {
@@ -120,6 +142,7 @@ core_suite(void)
 	tcase_add_test(tc, every_code_has_a_status);
 	tcase_add_test(tc, random_hex_is_hex_and_differs);
 	tcase_add_test(tc, utf8_valid_refuses_malformed_text);
+	tcase_add_test(tc, utf8_scrub_leaves_only_text);
 	suite_add_tcase(s, tc);
 	return s;
 }
