@@ -3,6 +3,7 @@
  */
 #include "api/api.h"
 #include "core/config.h"
+#include "core/fault.h"
 #include "core/log.h"
 #include "domain/audit.h"
 #include "domain/demo.h"
@@ -29,6 +30,8 @@ static int cmd_audit(struct config *cfg);
 static int cmd_jobs(struct config *cfg, int retry_now);
 static int open_db(const struct config *cfg, int pool, struct db **out);
 static int fail(const struct gzf_err *err);
+static void sweep_media(const struct config *cfg, struct db *db);
+static int media_known(void *c, const char *sha256, int *yes);
 
 static void
 usage(FILE *f)
@@ -103,6 +106,38 @@ open_db(const struct config *cfg, int pool, struct db **out)
 		return fail(&err);
 	}
 	return 0;
+}
+
+static int
+media_known(void *c, const char *sha256, int *yes)
+{
+	struct gzf_err err;
+
+	return store_media_sha_known(c, sha256, yes, &err);
+}
+
+/* What a crash or a failed upload left in the media folder: temporary files and files
+ * no media row names (written, then the request failed or the process died before the
+ * row was committed). Removed at start, before any upload can claim them again. */
+static void
+sweep_media(const struct config *cfg, struct db *db)
+{
+	struct arena *a = arena_create();
+	struct db_conn *c;
+	struct gzf_err err;
+	char n[16];
+	int removed = 0;
+
+	gzf_err_clear(&err);
+	if (db_acquire(db, a, &c, &err) == GZF_OK) {
+		if (media_sweep(cfg->data_dir, cfg->media_sweep_age_s, media_known, c, &removed, &err) != GZF_OK)
+			log_msg(LOG_WARN, "the media folder could not be swept", "detail", err.message, NULL);
+		db_release(c);
+	}
+	snprintf(n, sizeof(n), "%d", removed);
+	if (removed > 0)
+		log_msg(LOG_INFO, "removed unclaimed media files", "files", n, NULL);
+	arena_destroy(a);
 }
 
 static int
@@ -197,6 +232,7 @@ cmd_jobs(struct config *cfg, int retry_now)
 	}
 	if (open_db(cfg, 2, &db) != 0)
 		return 1;
+	sweep_media(cfg, db);
 	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
 	audit_key(&secrets, app.audit_key);
 	partners_init(&app.partners, cfg, &secrets);
@@ -266,6 +302,7 @@ cmd_serve(struct config *cfg)
 	if (jobs_start(&app) != GZF_OK)
 		log_msg(LOG_ERROR, "the background job thread could not start", NULL);
 	snprintf(port, sizeof(port), "%d", http_server_port(srv));
+	fault_arm();
 	log_msg(LOG_INFO, "listening", "host", cfg->host, "port", port,
 		"database", db_backend_name(db), "web_dir", cfg->web_dir, NULL);
 

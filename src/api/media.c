@@ -9,6 +9,7 @@
  * published article) is read by anyone and cached.
  */
 #include "api/api.h"
+#include "core/fault.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 static int media_upload(struct http_req *req);
 static int media_get(struct http_req *req);
+static void file_headers(struct http_req *req, const struct media *m, const char *etag);
 
 /* What each purpose is for and which types it takes. */
 static const struct purpose {
@@ -92,6 +94,22 @@ api_media_store(struct http_req *req, struct db_conn *c, const struct caller *wh
 	return store_media_create(c, out, &out->id, &req->err);
 }
 
+/* The headers of a reply that is the file m (or 304 for it): never of an error, which
+ * must not be cached as the file would be. */
+static void
+file_headers(struct http_req *req, const struct media *m, const char *etag)
+{
+	http_reply_header(req, "ETag", etag);
+	/* An id's bytes never change: public files are cached for good. */
+	http_reply_header(req, "Cache-Control", m->public ? "public, max-age=31536000, immutable" : "private, no-cache");
+	if (strncmp(m->mime, "image/", 6) == 0)
+		http_reply_header(req, "Content-Security-Policy", "default-src 'none'");
+	http_reply_header(req, "Content-Disposition",
+			  arena_printf(req->arena, "inline; filename=\"file-%lld.%s\"", (long long)m->id,
+				       strcmp(m->mime, "application/pdf") == 0 ? "pdf"
+				       : strcmp(m->mime, "image/png") == 0 ? "png" : "jpg"));
+}
+
 int
 api_media_reply(struct http_req *req, const struct media *m)
 {
@@ -109,28 +127,21 @@ api_media_reply(struct http_req *req, const struct media *m)
 		size = "original";
 	etag = strcmp(size, "original") == 0 ? arena_printf(req->arena, "\"%s\"", m->sha256)
 		: arena_printf(req->arena, "\"%s-%s\"", m->sha256, size);
-	http_reply_header(req, "ETag", etag);
-	/* An id's bytes never change: public files are cached for good. */
-	http_reply_header(req, "Cache-Control", m->public ? "public, max-age=31536000, immutable" : "private, no-cache");
-	if (strncmp(m->mime, "image/", 6) == 0)
-		http_reply_header(req, "Content-Security-Policy", "default-src 'none'");
-	http_reply_header(req, "Content-Disposition",
-			  arena_printf(req->arena, "inline; filename=\"file-%lld.%s\"", (long long)m->id,
-				       strcmp(m->mime, "application/pdf") == 0 ? "pdf"
-				       : strcmp(m->mime, "image/png") == 0 ? "png" : "jpg"));
 	if (inm != NULL && strcmp(inm, etag) == 0) {
+		file_headers(req, m, etag);
 		req->status = 304;
 		return GZF_OK;
 	}
 	path = strcmp(size, "original") == 0 ? media_path(req->arena, app->cfg->data_dir, m->sha256)
 		: media_variant(req->arena, app->cfg->data_dir, m->sha256, m->mime, m->width, size, &req->err);
-	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	fd = path && !FAULT(FAULT_IO) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		if (fd >= 0)
 			close(fd);
 		return gzf_err_set(&req->err, GZF_EINTERNAL, "storage_failed", NULL,
 				   "the stored file %lld is missing", (long long)m->id);
 	}
+	file_headers(req, m, etag);
 	req->status = 200;
 	req->content_type = m->mime;
 	req->reply_fd = fd;

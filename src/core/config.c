@@ -35,6 +35,7 @@ static const struct option_def options[] = {
 	{ "--partner-key-id", "GZF_PARTNER_KEY_ID", "key id gzf signs partner calls with (default gzf)" },
 	{ "--trusted-proxies", "GZF_TRUSTED_PROXIES", "load balancers (comma-separated addresses) whose X-Forwarded-For gives the client address" },
 	{ "--partner-timeout-ms", "GZF_PARTNER_TIMEOUT_MS", "time limit of one partner call, retries included (default 3000)" },
+	{ "--media-sweep-age", "GZF_MEDIA_SWEEP_AGE", "at start, remove unclaimed media files older than this many seconds (default 600)" },
 };
 
 static int set_option(struct config *c, const char *flag, const char *value, struct gzf_err *err);
@@ -154,6 +155,13 @@ set_option(struct config *c, const char *flag, const char *value, struct gzf_err
 		c->partner_timeout_ms = (int)n;
 		return GZF_OK;
 	}
+	if (strcmp(flag, "--media-sweep-age") == 0) {
+		if (gzf_parse_int(value, 0, INT64_C(1) << 40, &n) != GZF_OK)
+			return gzf_err_set(err, GZF_EINVAL, "bad_option", flag,
+					   "--media-sweep-age needs a number of seconds");
+		c->media_sweep_age_s = n;
+		return GZF_OK;
+	}
 	if (strcmp(flag, "--debug") == 0) {
 		c->log_debug = value == NULL || strcmp(value, "debug") == 0;
 		return GZF_OK;
@@ -181,6 +189,7 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 	strcpy(c->dept_url, "http://127.0.0.1:8090/dept");
 	strcpy(c->partner_key_id, "gzf");
 	c->partner_timeout_ms = 3000;
+	c->media_sweep_age_s = 600;
 
 	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		const char *v = getenv(options[i].env);

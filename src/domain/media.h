@@ -65,4 +65,16 @@ int media_image_check(const void *p, size_t n, const char *mime, struct gzf_err 
 const char *media_variant(struct arena *a, const char *data_dir, const char *sha256, const char *mime,
 			  int width, const char *size, struct gzf_err *err);
 
+/*
+ * media_sweep — remove from data_dir/media what no upload will claim any more: temporary
+ * files left by an interrupted write and files whose content no media row names
+ * (known(ctx, sha256, &yes) sets yes = 0), with their scaled copies; only those last
+ * changed min_age_s seconds ago or earlier, so a file another server is writing or about
+ * to record now is spared. *removed counts the files removed. Returns 0, GZF_EINTERNAL
+ * when the folder cannot be read, or known's error.
+ */
+int media_sweep(const char *data_dir, int64_t min_age_s,
+		int (*known)(void *ctx, const char *sha256, int *yes), void *ctx, int *removed,
+		struct gzf_err *err);
+
 #endif

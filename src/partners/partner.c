@@ -6,6 +6,7 @@
  * this keeps the code free of shared connection state between threads.
  */
 #include "partners/partner.h"
+#include "core/fault.h"
 #include "core/log.h"
 
 #include <curl/curl.h>
@@ -262,7 +263,7 @@ attempt_run(const struct partner *p, const char *method, const char *url, const 
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)payload_len);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload_len ? payload : "");
 	}
-	at->curl_code = curl_easy_perform(h);
+	at->curl_code = FAULT(FAULT_PARTNER) ? CURLE_COULDNT_CONNECT : curl_easy_perform(h);
 	if (at->curl_code == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &at->status);
 	else if (at->curl_error[0] == '\0')

@@ -78,3 +78,14 @@ store_media_count_since(struct db_conn *c, int64_t owner_id, int64_t since, int6
 		*n = db_res_int(r, 0, 0);
 	return rc;
 }
+
+int
+store_media_sha_known(struct db_conn *c, const char *sha256, int *yes, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc = db_query(c, "SELECT 1 FROM media WHERE sha256 = $1 LIMIT 1", DB_ARGS(DB_T(sha256)), &r, err);
+
+	if (rc == GZF_OK)
+		*yes = r->nrows > 0;
+	return rc;
+}

@@ -35,4 +35,7 @@ int store_media_set_public(struct db_conn *c, int64_t id, int public, struct gzf
 int store_media_count_since(struct db_conn *c, int64_t owner_id, int64_t since, int64_t *n,
 			    struct gzf_err *err);
 
+/* store_media_sha_known — *yes = 1 when a media row names the content sha256 (hex). */
+int store_media_sha_known(struct db_conn *c, const char *sha256, int *yes, struct gzf_err *err);
+
 #endif
