@@ -2,7 +2,7 @@
 #
 #   make            build build/gzf (and the front end when web/ changed)
 #   make run        install what is missing, build, load the demo data and serve on :8080
-#   make test       every test: unit, API on SQLite and PostgreSQL, browser
+#   make test       every test: unit, fuzzing (30 s a target), API on SQLite and PostgreSQL, browser
 #   make bench      the benchmarks under bench/ (HTTP layer, listings search at national scale,
 #                   kill -9 durability)
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each (tests/fuzz/README.md)
@@ -122,7 +122,7 @@ run: deps all
 	build/gzf demo
 	scripts/run.sh
 
-test: deps-test build/gzf build/gzf-asan build/unit-tests web
+test: deps-test build/gzf build/gzf-asan build/unit-tests fuzz-build web
 	tests/run.sh
 
 test-unit: build/unit-tests

@@ -232,7 +232,6 @@ cmd_jobs(struct config *cfg, int retry_now)
 	}
 	if (open_db(cfg, 2, &db) != 0)
 		return 1;
-	sweep_media(cfg, db);
 	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
 	audit_key(&secrets, app.audit_key);
 	partners_init(&app.partners, cfg, &secrets);
@@ -281,6 +280,7 @@ cmd_serve(struct config *cfg)
 
 	if (open_db(cfg, threads + 2, &db) != 0)
 		return 1;
+	sweep_media(cfg, db);
 	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
 	audit_key(&secrets, app.audit_key);
 	partners_init(&app.partners, cfg, &secrets);

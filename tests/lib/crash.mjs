@@ -36,8 +36,7 @@ async function draftOwner(srv, sim, ack) {
   let r = await s.request('POST', '/api/v1/auth/register', { json: { phone, code, password: PASSWORD, city_code: 230600 } });
   assert.equal(r.status, 201, r.text);
   ack.phones.push(phone);
-  serial += 1;
-  const h = await household(sim, (process.pid % 1000) * 1000 + serial);
+  const h = await household(sim, (process.pid % 1000) * 1000 + ++serial);
   r = await s.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: h, draft_step: 0 } });
   assert.equal(r.status, 201, r.text);
   const app = { id: r.json.application.id, phone, step: 0, version: r.json.application.version, materials: [] };
@@ -68,12 +67,12 @@ async function editorLogin(srv) {
 
 async function articles(s, ack, live) {
   while (live.on) {
-    serial += 1;
-    const picture = png(64 + (serial % 50), 48, [serial % 256, 7, 99]);
+    const k = ++serial;
+    const picture = png(64 + (k % 50), 48, [k % 256, 7, 99]);
     const p = await s.request('POST', '/api/v1/media?purpose=image&name=p.png', { body: picture, headers: { 'content-type': 'application/octet-stream' } });
     if (p.status !== 201) continue;
     ack.pictures.push({ id: p.json.media.id, bytes: picture });
-    const title = `崩溃测试 ${process.pid}-${serial}`;
+    const title = `崩溃测试 ${process.pid}-${k}`;
     const r = await s.request('POST', '/api/v1/content', { json: { kind: 'news', title, body_html: `<p>1</p><img src="/api/v1/media/${p.json.media.id}">` } });
     if (r.status !== 201) continue;
     const art = { id: r.json.article.id, title, version: r.json.article.version };
