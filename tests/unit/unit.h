@@ -29,5 +29,6 @@ Suite *eligibility_suite(void);
 Suite *housing_suite(void);
 Suite *workflow_suite(void);
 Suite *sanitize_suite(void);
+Suite *media_suite(void);
 
 #endif
