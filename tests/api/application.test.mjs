@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGzf, runGzf } from '../lib/gzf.mjs';
-import { startSim, idNumber } from '../lib/sim.mjs';
+import { startSim, idNumber, declaredHousehold } from '../lib/sim.mjs';
 import { registerResident, session, staffLogin, codeFor, newPhone } from '../lib/accounts.mjs';
 import { NOT_PDF, pdf, png } from '../lib/files.mjs';
 
@@ -43,18 +43,7 @@ function personId(digit) {
 
 async function household(digit, name = '王小明') {
   const id = personId(digit);
-  const p = await sim.deptPerson(id);
-  return {
-    kind: 'rental',
-    applicant: { name, id_number: id, relation: 'self', occupation: '工人', income_fen_month: p.declare.income_fen_month, groups: [] },
-    members: [],
-    housing: { area_m2: p.declare.housing_area_m2_per_person, tenure: 'rented' },
-    assets: { properties: 0, vehicles: 0, vehicle_value_fen: 0, business_value_fen: 0 },
-    residence_years: p.declare.residence_years,
-    employment_years: 0,
-    bank: { bank: '中国银行', account: '6217000000000001234' },
-    declaration_signed: true,
-  };
+  return declaredHousehold(await sim.deptPerson(id), id, name);
 }
 
 const upload = (s, id, code, bytes, name) => s.request('POST', `/api/v1/applications/${id}/materials?code=${code}&name=${encodeURIComponent(name)}`,

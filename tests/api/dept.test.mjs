@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGzf } from '../lib/gzf.mjs';
-import { startSim, idNumber } from '../lib/sim.mjs';
+import { startSim, idNumber, declaredHousehold } from '../lib/sim.mjs';
 import { staffLogin, registerResident } from '../lib/accounts.mjs';
 
 const PASSWORD = 'Gzf-demo-2026';
@@ -31,20 +31,7 @@ const person = (digit, n = 1) => idNumber(`23060219850101${digit}${n % 10}2`);
 // The household a truthful applicant declares, from the simulator's hints.
 async function declared(id) {
   const p = await sim.deptPerson(id);
-  return {
-    p,
-    household: {
-      kind: 'rental',
-      applicant: { name: '测试', id_number: id, relation: 'self', occupation: '工人', income_fen_month: p.declare.income_fen_month, groups: [] },
-      members: [],
-      housing: { area_m2: p.declare.housing_area_m2_per_person, tenure: 'rented' },
-      assets: { properties: 0, vehicles: 0, vehicle_value_fen: 0, business_value_fen: 0 },
-      residence_years: p.declare.residence_years,
-      employment_years: 0,
-      bank: { bank: '中国银行', account: '6217000000000000000' },
-      declaration_signed: true,
-    },
-  };
+  return { p, household: declaredHousehold(p, id, '测试') };
 }
 
 async function check(persons) {

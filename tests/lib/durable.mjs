@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { backend, freshDatabase, httpClient, runGzf, spawnServer } from './gzf.mjs';
-import { idNumber } from './sim.mjs';
+import { idNumber, declaredHousehold } from './sim.mjs';
 
 function psql(url, query) {
   const r = spawnSync('psql', [url, '-qAt', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' });
@@ -110,16 +110,5 @@ export function mediaOrphans(inst) {
 // qualifies, distinct for each n: what a resident drafts and submits.
 export async function household(sim, n) {
   const id = idNumber(`2306021986${String((n % 12) + 1).padStart(2, '0')}${String(Math.floor(n / 12) % 28 + 1).padStart(2, '0')}0${n % 10}2`);
-  const p = await sim.deptPerson(id);
-  return {
-    kind: 'rental',
-    applicant: { name: (await sim.person(id)).name, id_number: id, relation: 'self', occupation: '工人', income_fen_month: p.declare.income_fen_month, groups: [] },
-    members: [],
-    housing: { area_m2: p.declare.housing_area_m2_per_person, tenure: 'rented' },
-    assets: { properties: 0, vehicles: 0, vehicle_value_fen: 0, business_value_fen: 0 },
-    residence_years: p.declare.residence_years,
-    employment_years: 0,
-    bank: { bank: '中国银行', account: '6217000000000001234' },
-    declaration_signed: true,
-  };
+  return declaredHousehold(await sim.deptPerson(id), id, (await sim.person(id)).name);
 }

@@ -137,3 +137,19 @@ export function idNumber(first17) {
   for (let i = 0; i < 17; i++) sum += Number(first17[i]) * w[i];
   return first17 + '10X98765432'[sum % 11];
 }
+
+// declaredHousehold — the household a truthful renter declares for the person with ID
+// number id, from the department simulator's hints p (sim.deptPerson(id)).
+export function declaredHousehold(p, id, name) {
+  return {
+    kind: 'rental',
+    applicant: { name, id_number: id, relation: 'self', occupation: '工人', income_fen_month: p.declare.income_fen_month, groups: [] },
+    members: [],
+    housing: { area_m2: p.declare.housing_area_m2_per_person, tenure: 'rented' },
+    assets: { properties: 0, vehicles: 0, vehicle_value_fen: 0, business_value_fen: 0 },
+    residence_years: p.declare.residence_years,
+    employment_years: 0,
+    bank: { bank: '中国银行', account: '6217000000000001234' },
+    declaration_signed: true,
+  };
+}
