@@ -102,7 +102,12 @@ async function day(srv, ack) {
   ack.phone = phone;
   seq += 1;
   const h = await household(sim, process.pid * 1000 + seq);
-  await step('real name', () => res.request('POST', '/api/v1/me/real-name', { json: { name: h.applicant.name, id_number: h.applicant.id_number } }), 200);
+  await step('real name', () => res.request('POST', '/api/v1/me/real-name', { json: { name: h.applicant.name, id_number: h.applicant.id_number } }), 200, {
+    done: async () => {
+      const r = await res.request('GET', '/api/v1/me');
+      return r.json?.account?.real_name_verified === true && r;
+    },
+  });
   let r = await step('draft', () => res.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: h, draft_step: 5 } }), 201,
     { done: current(res) });
   const id = r.json.application.id;
