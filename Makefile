@@ -2,8 +2,10 @@
 #
 #   make            build build/gzf (and the front end when web/ changed)
 #   make run        install what is missing, build, load the demo data and serve on :8080
-#   make test       every test: unit, API on SQLite and PostgreSQL, browser
-#   make bench      the benchmarks under bench/ (HTTP layer, listings search at national scale)
+#   make test       every test: unit, fuzzing (30 s a target), API on SQLite and PostgreSQL, browser
+#   make bench      the benchmarks under bench/ (HTTP layer, listings search at national scale,
+#                   kill -9 durability)
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS each (tests/fuzz/README.md)
 
 CC       ?= gcc
 PKGS     := libmicrohttpd jansson sqlite3 libpq libsodium libcurl expat zlib gdlib
@@ -19,14 +21,22 @@ SRC      := $(sort $(wildcard src/core/*.c src/http/*.c src/store/*.c src/domain
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 OBJ      := $(SRC:src/%.c=build/obj/%.o) build/obj/migrations.o
 ASAN_OBJ := $(SRC:src/%.c=build/asan/%.o) build/asan/migrations.o
-ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+              -DGZF_FAULT_INJECTION
+FUZZ_CC  ?= clang
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_OBJ := $(SRC:src/%.c=build/fuzz-obj/%.o) build/fuzz-obj/migrations.o
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 600
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 WEB_SRC  := $(shell find web -path web/dist -prune -o -type f -print 2>/dev/null)
 
 # Compile lines stay short: `make V=1` shows them in full.
 Q := $(if $(V),,@)
 
-.PHONY: all deps deps-test deps-bench run test test-unit test-api test-browser bench clean web
+.PHONY: all deps deps-test deps-bench run test test-unit test-api test-browser bench clean web \
+        fuzz fuzz-build
 all: build/gzf web
 
 deps:
@@ -67,6 +77,29 @@ build/asan/migrations.o: build/migrations.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
+# The fuzz targets: the sources again, compiled by clang with the sanitizers and
+# libFuzzer's coverage hooks, linked once per target.
+build/fuzz-obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	$(Q)$(FUZZ_CC) $(filter-out -O2 -Werror,$(CFLAGS)) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link \
+		$(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz-obj/migrations.o: build/migrations.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(filter-out -O2 -Werror,$(CFLAGS)) $(FUZZ_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD fuzz $@"
+	$(Q)$(FUZZ_CC) $(filter-out -O2 -Werror,$(CFLAGS)) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) \
+		-Itests/fuzz -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+
 build/unit-tests: $(UNIT_SRC) $(ASAN_OBJ) tests/unit/unit.h
 	@echo "  LD      $@"
 	$(Q)$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ \
@@ -89,7 +122,7 @@ run: deps all
 	build/gzf demo
 	scripts/run.sh
 
-test: deps-test build/gzf build/gzf-asan build/unit-tests web
+test: deps-test build/gzf build/gzf-asan build/unit-tests fuzz-build web
 	tests/run.sh
 
 test-unit: build/unit-tests
@@ -98,8 +131,9 @@ test-unit: build/unit-tests
 bench: deps-bench deps-test build/gzf
 	bench/http
 	bench/listings
+	bench/crash
 
 clean:
 	rm -rf build web/dist
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) build/obj/main.d build/asan/main.d
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) build/obj/main.d build/asan/main.d

@@ -8,7 +8,7 @@ set -euo pipefail
 
 run_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 	libsodium-dev libcurl4-openssl-dev libexpat1-dev zlib1g-dev libgd-dev)
-test_pkgs=(check postgresql postgresql-contrib chromium sqlite3)
+test_pkgs=(check postgresql postgresql-contrib chromium sqlite3 clang libclang-rt-14-dev)
 bench_pkgs=(nginx-light wrk curl)
 
 want=("${run_pkgs[@]}")

@@ -3,6 +3,7 @@
  */
 #include "api/api.h"
 #include "core/config.h"
+#include "core/fault.h"
 #include "core/log.h"
 #include "domain/audit.h"
 #include "domain/demo.h"
@@ -30,6 +31,8 @@ static int cmd_audit(struct config *cfg);
 static int cmd_jobs(struct config *cfg, int retry_now);
 static int open_db(const struct config *cfg, int pool, struct db **out);
 static int fail(const struct gzf_err *err);
+static void sweep_media(const struct config *cfg, struct db *db, const unsigned char *key);
+static int media_known(void *ctx, const char *name, int *yes);
 
 static void
 usage(FILE *f)
@@ -104,6 +107,74 @@ open_db(const struct config *cfg, int pool, struct db **out)
 		return fail(&err);
 	}
 	return 0;
+}
+
+/* The files a media row claims: plain ones are named by their SHA-256, sealed ones by
+ * a keyed hash of it (media_sealed_name), made once for the whole sweep. */
+struct sweep_names {
+	struct db_conn *c;
+	const unsigned char *key;
+	char (*sealed)[65];
+	size_t nsealed;
+	int loaded;
+};
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int
+media_known(void *ctx, const char *name, int *yes)
+{
+	struct sweep_names *s = ctx;
+	struct gzf_err err;
+	struct db_res *r;
+	int rc;
+
+	gzf_err_clear(&err);
+	if (!s->loaded) {
+		if ((rc = store_media_sealed(s->c, &r, &err)) != GZF_OK)
+			return rc;
+		s->sealed = arena_alloc(db_arena(s->c), sizeof(*s->sealed) * (size_t)(r->nrows + 1));
+		for (int i = 0; i < r->nrows; i++)
+			if (media_sealed_name(s->key, db_res_text(r, i, 0), s->sealed[s->nsealed]) == 0)
+				s->nsealed++;
+		qsort(s->sealed, s->nsealed, sizeof(*s->sealed), name_cmp);
+		s->loaded = 1;
+	}
+	if (bsearch(name, s->sealed, s->nsealed, sizeof(*s->sealed), name_cmp) != NULL) {
+		*yes = 1;
+		return GZF_OK;
+	}
+	return store_media_sha_known(s->c, name, yes, &err);
+}
+
+/* What a crash or a failed upload left in the media folder: temporary files and files
+ * no media row names (written, then the request failed or the process died before the
+ * row was committed). Removed at start, before any upload can claim them again. */
+static void
+sweep_media(const struct config *cfg, struct db *db, const unsigned char *key)
+{
+	struct arena *a = arena_create();
+	struct sweep_names names = { .key = key };
+	struct db_conn *c;
+	struct gzf_err err;
+	char n[16];
+	int removed = 0;
+
+	gzf_err_clear(&err);
+	if (db_acquire(db, a, &c, &err) == GZF_OK) {
+		names.c = c;
+		if (media_sweep(cfg->data_dir, cfg->media_sweep_age_s, media_known, &names, &removed, &err) != GZF_OK)
+			log_msg(LOG_WARN, "the media folder could not be swept", "detail", err.message, NULL);
+		db_release(c);
+	}
+	snprintf(n, sizeof(n), "%d", removed);
+	if (removed > 0)
+		log_msg(LOG_INFO, "removed unclaimed media files", "files", n, NULL);
+	arena_destroy(a);
 }
 
 static int
@@ -255,6 +326,7 @@ cmd_serve(struct config *cfg)
 		snprintf(count, sizeof(count), "%d", sealed);
 		log_msg(LOG_INFO, "staff names sealed", "count", count, NULL);
 	}
+	sweep_media(cfg, db, secrets.data_key);
 	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
 	audit_key(&secrets, app.audit_key);
 	partners_init(&app.partners, cfg, &secrets);
@@ -276,6 +348,7 @@ cmd_serve(struct config *cfg)
 	if (jobs_start(&app) != GZF_OK)
 		log_msg(LOG_ERROR, "the background job thread could not start", NULL);
 	snprintf(port, sizeof(port), "%d", http_server_port(srv));
+	fault_arm();
 	log_msg(LOG_INFO, "listening", "host", cfg->host, "port", port,
 		"database", db_backend_name(db), "web_dir", cfg->web_dir, NULL);
 

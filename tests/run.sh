@@ -3,6 +3,7 @@
 # (stopped afterwards):
 #   1. C unit tests (Check), built with AddressSanitizer and UBSan, on SQLite and on that
 #      server (GZF_TEST_PG_URL; in CI a missing server fails them rather than skipping)
+#   1b. each libFuzzer target for 30 s (tests/fuzz/README.md): a pass per target that found nothing
 #   2. API tests against a real `gzf serve` (the sanitizer build) on SQLite
 #   3. the same API tests on PostgreSQL
 #   4. browser tests (playwright-core driving Debian's Chromium) on SQLite
@@ -61,6 +62,14 @@ read -r n nf ne <<<"${checks:-0 1 0}"
 passed=$((passed + n - nf - ne))
 failed=$((failed + nf + ne))
 [ "$unit_rc" = 0 ] || stage_failed+=(unit)
+
+echo "== fuzz"
+fuzz_out="$work/fuzz.txt"
+FUZZ_SECONDS=${FUZZ_SECONDS:-30} tests/fuzz/run.sh 2>&1 | tee "$fuzz_out"
+read -r fp ff <<<"$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$fuzz_out")"
+passed=$((passed + ${fp:-0}))
+failed=$((failed + ${ff:-1}))
+[ "${ff:-1}" = 0 ] || stage_failed+=(fuzz)
 
 export GZF_BIN=build/gzf-asan
 node_tests api-sqlite tests/api GZF_TEST_BACKEND=sqlite

@@ -486,6 +486,31 @@ units_list(struct http_req *req)
 		n == limit ? json_integer(list[n - 1].id) : json_null()));
 }
 
+int
+api_unit_fields(struct http_req *req, json_t *body, struct unit *u, int64_t *building_id)
+{
+	int rc;
+
+	if ((rc = field_int(req, body, "building_id", 1, 1, INT64_MAX, building_id)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "unit_no", 1, 20, &u->unit_no)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "layout", 1, 16, &u->layout)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "orientation", 0, 10, &u->orientation)) != GZF_OK ||
+	    (rc = field_int(req, body, "floor_area_dm2", 1, 100, 100000, &u->floor_area_dm2)) != GZF_OK ||
+	    (rc = field_int(req, body, "usable_area_dm2", 0, 100, 100000, &u->usable_area_dm2)) != GZF_OK ||
+	    (rc = field_int(req, body, "floor", 1, -5, 200, &u->floor)) != GZF_OK ||
+	    (rc = field_int(req, body, "rent_fen", 1, 0, 100000000, &u->rent_fen)) != GZF_OK ||
+	    (rc = field_flag(req, body, "fitted", &u->fitted)) != GZF_OK)
+		return rc;
+	if (!housing_layout_valid(u->layout))
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "layout", "layout is not valid");
+	if (u->usable_area_dm2 == 0)
+		u->usable_area_dm2 = u->floor_area_dm2;
+	if (u->usable_area_dm2 > u->floor_area_dm2)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "usable_area_dm2",
+				   "the usable area cannot exceed the floor area");
+	return GZF_OK;
+}
+
 /* POST /api/v1/housing/units {"building_id","unit_no","layout","floor_area_dm2",
  * "usable_area_dm2","floor","orientation","fitted","rent_fen"} */
 static int
@@ -502,23 +527,8 @@ unit_create(struct http_req *req)
 	int rc;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK ||
-	    (rc = field_int(req, body, "building_id", 1, 1, INT64_MAX, &building_id)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "unit_no", 1, 20, &u.unit_no)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "layout", 1, 16, &u.layout)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "orientation", 0, 10, &u.orientation)) != GZF_OK ||
-	    (rc = field_int(req, body, "floor_area_dm2", 1, 100, 100000, &u.floor_area_dm2)) != GZF_OK ||
-	    (rc = field_int(req, body, "usable_area_dm2", 0, 100, 100000, &u.usable_area_dm2)) != GZF_OK ||
-	    (rc = field_int(req, body, "floor", 1, -5, 200, &u.floor)) != GZF_OK ||
-	    (rc = field_int(req, body, "rent_fen", 1, 0, 100000000, &u.rent_fen)) != GZF_OK ||
-	    (rc = field_flag(req, body, "fitted", &u.fitted)) != GZF_OK)
+	    (rc = api_unit_fields(req, body, &u, &building_id)) != GZF_OK)
 		return rc;
-	if (!housing_layout_valid(u.layout))
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "layout", "layout is not valid");
-	if (u.usable_area_dm2 == 0)
-		u.usable_area_dm2 = u.floor_area_dm2;
-	if (u.usable_area_dm2 > u.floor_area_dm2)
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "usable_area_dm2",
-				   "the usable area cannot exceed the floor area");
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
 		return rc;
 	rc = store_building_get(c, building_id, &b, &req->err);

@@ -12,6 +12,7 @@
  * withdrawn. Every file is served whole or by a single byte range.
  */
 #include "api/api.h"
+#include "core/fault.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -34,6 +35,7 @@ static int may_read(struct http_req *req, struct db_conn *c, const struct caller
 		    const struct media *m);
 static int byte_range(struct http_req *req, uint64_t len, const char *etag, uint64_t *from,
 		      uint64_t *to);
+static void file_headers(struct http_req *req, const struct media *m, const char *etag);
 
 /* What each purpose is for, which types it takes, how large its images may be (a side,
  * and in all: a decoded pixel takes four bytes) and whether its files are sealed on disk
@@ -170,6 +172,22 @@ byte_range(struct http_req *req, uint64_t len, const char *etag, uint64_t *from,
 	return 1;
 }
 
+/* The headers of a reply that is the file m (or 304 for it): never of an error, which
+ * must not be cached as the file would be. */
+static void
+file_headers(struct http_req *req, const struct media *m, const char *etag)
+{
+	http_reply_header(req, "ETag", etag);
+	http_reply_header(req, "Cache-Control", m->public ? "public, max-age=" PUBLIC_MAX_AGE : "private, no-cache");
+	http_reply_header(req, "Accept-Ranges", "bytes");
+	if (strncmp(m->mime, "image/", 6) == 0)
+		http_reply_header(req, "Content-Security-Policy", "default-src 'none'");
+	http_reply_header(req, "Content-Disposition",
+			  arena_printf(req->arena, "inline; filename=\"file-%lld.%s\"", (long long)m->id,
+				       strcmp(m->mime, "application/pdf") == 0 ? "pdf"
+				       : strcmp(m->mime, "image/png") == 0 ? "png" : "jpg"));
+}
+
 int
 api_media_reply(struct http_req *req, const struct media *m)
 {
@@ -191,16 +209,8 @@ api_media_reply(struct http_req *req, const struct media *m)
 		size = "original";
 	etag = strcmp(size, "original") == 0 ? arena_printf(req->arena, "\"%s\"", m->sha256)
 		: arena_printf(req->arena, "\"%s-%s\"", m->sha256, size);
-	http_reply_header(req, "ETag", etag);
-	http_reply_header(req, "Cache-Control", m->public ? "public, max-age=" PUBLIC_MAX_AGE : "private, no-cache");
-	http_reply_header(req, "Accept-Ranges", "bytes");
-	if (strncmp(m->mime, "image/", 6) == 0)
-		http_reply_header(req, "Content-Security-Policy", "default-src 'none'");
-	http_reply_header(req, "Content-Disposition",
-			  arena_printf(req->arena, "inline; filename=\"file-%lld.%s\"", (long long)m->id,
-				       strcmp(m->mime, "application/pdf") == 0 ? "pdf"
-				       : strcmp(m->mime, "image/png") == 0 ? "png" : "jpg"));
 	if (inm != NULL && strcmp(inm, etag) == 0) {
+		file_headers(req, m, etag);
 		req->status = 304;
 		return GZF_OK;
 	}
@@ -212,7 +222,7 @@ api_media_reply(struct http_req *req, const struct media *m)
 	} else {
 		path = strcmp(size, "original") == 0 ? media_path(req->arena, app->cfg->data_dir, NULL, m->sha256)
 			: media_variant(req->arena, app->cfg->data_dir, m->sha256, m->mime, m->width, size, &req->err);
-		fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+		fd = path && !FAULT(FAULT_IO) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 		if (fd < 0 || fstat(fd, &st) != 0) {
 			if (fd >= 0)
 				close(fd);
@@ -234,6 +244,7 @@ api_media_reply(struct http_req *req, const struct media *m)
 	else
 		http_reply_header(req, "Content-Range", arena_printf(req->arena, "bytes %llu-%llu/%llu",
 			(unsigned long long)from, (unsigned long long)to, (unsigned long long)len));
+	file_headers(req, m, etag);
 	req->status = ranged ? 206 : 200;
 	req->content_type = m->mime;
 	if (fd >= 0) {

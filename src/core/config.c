@@ -39,6 +39,7 @@ static const struct option_def options[] = {
 	{ "--max-per-ip", "GZF_MAX_PER_IP", "open connections from one peer address, 0 for no limit (default 64)" },
 	{ "--cookie-secure", "GZF_COOKIE_SECURE", "always mark cookies Secure (they are when a trusted proxy says https)" },
 	{ "--metrics-token", "GZF_METRICS_TOKEN", "Bearer token that opens /metrics to clients beyond loopback" },
+	{ "--media-sweep-age", "GZF_MEDIA_SWEEP_AGE", "at start, remove unclaimed media files older than this many seconds (default 600)" },
 };
 
 static int set_option(struct config *c, const char *flag, const char *value, struct gzf_err *err);
@@ -195,6 +196,12 @@ set_option(struct config *c, const char *flag, const char *value, struct gzf_err
 		memcpy(c->metrics_token, value, strlen(value) + 1);
 		return GZF_OK;
 	}
+	if (strcmp(flag, "--media-sweep-age") == 0) {
+		if (parse_count(flag, value, 0, INT64_C(1) << 40, "seconds", &n, err) != GZF_OK)
+			return GZF_EINVAL;
+		c->media_sweep_age_s = n;
+		return GZF_OK;
+	}
 	if (strcmp(flag, "--debug") == 0) {
 		c->log_debug = value == NULL || strcmp(value, "debug") == 0;
 		return GZF_OK;
@@ -224,6 +231,7 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 	strcpy(c->dept_url, "http://127.0.0.1:8090/dept");
 	strcpy(c->partner_key_id, "gzf");
 	c->partner_timeout_ms = 3000;
+	c->media_sweep_age_s = 600;
 
 	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		const char *v = getenv(options[i].env);

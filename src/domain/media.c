@@ -9,8 +9,10 @@
  * their declared size passed the purpose's limits, one at a time.
  */
 #include "domain/media.h"
+#include "core/fault.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gd.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const struct media_kind {
@@ -40,11 +43,11 @@ static int sniff_png(const unsigned char *p, size_t n, struct media_type *out);
 static int sniff_pdf(const unsigned char *p, size_t n);
 static int pdf_xref_table(const unsigned char *p, size_t n, size_t at);
 static int pdf_object_at(const unsigned char *p, size_t n, size_t at, size_t *body);
-static int sealed_name(const unsigned char *key, const char *sha256, char out[65]);
 static int name_fits(const char *name, const char *extensions);
 static int mkdir_p(const char *path);
 static int write_durably(const char *dir, const char *path, const void *p, size_t n);
 static void *read_file(struct arena *a, const char *path, size_t *n);
+static int stored_name(const char *name, char sha256[65]);
 
 static unsigned
 be16(const unsigned char *p)
@@ -281,10 +284,8 @@ media_sniff(const unsigned char *p, size_t n, const char *name, unsigned allowed
 	return GZF_OK;
 }
 
-/* The name on disk of a sealed file: a keyed hash of its SHA-256, under a key derived
- * from the data key for this use alone. */
-static int
-sealed_name(const unsigned char *key, const char *sha256, char out[65])
+int
+media_sealed_name(const unsigned char *key, const char *sha256, char out[65])
 {
 	unsigned char sub[crypto_generichash_KEYBYTES], h[32];
 
@@ -309,7 +310,7 @@ media_path(struct arena *a, const char *data_dir, const unsigned char *key, cons
 			return NULL;
 	if (key == NULL)
 		return arena_printf(a, "%s/media/%.2s/%s", data_dir, sha256, sha256);
-	if (sealed_name(key, sha256, sealed) != 0)
+	if (media_sealed_name(key, sha256, sealed) != 0)
 		return NULL;
 	return arena_printf(a, "%s/media/%.2s/%s", data_dir, sealed, sealed);
 }
@@ -357,7 +358,7 @@ write_durably(const char *dir, const char *path, const void *p, size_t n)
 		at += w;
 		n -= (size_t)w;
 	}
-	if (fsync(fd) != 0 || rename(tmp, path) != 0)
+	if (FAULT(FAULT_IO) || fsync(fd) != 0 || rename(tmp, path) != 0)
 		goto out;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
@@ -386,7 +387,7 @@ media_save(const char *data_dir, const unsigned char *key, const void *p, size_t
 	sodium_bin2hex(sha256, 65, digest, sizeof(digest));
 	if (key == NULL)
 		memcpy(name, sha256, 65);
-	else if (sealed_name(key, sha256, name) != 0)
+	else if (media_sealed_name(key, sha256, name) != 0)
 		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "the file name could not be made");
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/media/%.2s", data_dir, name) >= sizeof(dir))
 		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "the data folder path is too long");
@@ -492,7 +493,7 @@ read_file(struct arena *a, const char *path, size_t *n)
 	char *buf;
 	size_t got = 0;
 	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = FAULT(FAULT_IO) ? -1 : open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || fstat(fd, &st) != 0 || st.st_size <= 0) {
 		if (fd >= 0)
@@ -548,4 +549,64 @@ out:
 	if (path == NULL)
 		gzf_err_set(err, GZF_EINTERNAL, "storage_failed", NULL, "the image could not be scaled");
 	return path;
+}
+
+/* Is name a file media_save or media_variant writes: 64 hex digits, maybe "-thumb" or
+ * "-display" after them? The hex digits are copied to sha256. */
+static int
+stored_name(const char *name, char sha256[65])
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return 0;
+	if (name[64] != '\0' && strcmp(name + 64, "-thumb") != 0 && strcmp(name + 64, "-display") != 0)
+		return 0;
+	memcpy(sha256, name, 64);
+	sha256[64] = '\0';
+	return 1;
+}
+
+int
+media_sweep(const char *data_dir, int64_t min_age_s,
+	    int (*known)(void *ctx, const char *sha256, int *yes), void *ctx, int *removed,
+	    struct gzf_err *err)
+{
+	char root[1024], dir[1300], path[1600], sha[65];
+	time_t before = time(NULL) - (time_t)min_age_s;
+	DIR *top = NULL, *sub = NULL;
+	struct dirent *d, *f;
+	struct stat st;
+	int rc = GZF_OK, yes;
+
+	*removed = 0;
+	if ((size_t)snprintf(root, sizeof(root), "%s/media", data_dir) >= sizeof(root))
+		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "the data folder path is too long");
+	if ((top = opendir(root)) == NULL)
+		return errno == ENOENT ? GZF_OK : gzf_err_set(err, GZF_EINTERNAL, "storage_failed", NULL,
+							      "cannot read %s: %s", root, strerror(errno));
+	while (rc == GZF_OK && (d = readdir(top)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", root, d->d_name);
+		if ((sub = opendir(dir)) == NULL)
+			continue;
+		while (rc == GZF_OK && (f = readdir(sub)) != NULL) {
+			int temp = strncmp(f->d_name, ".upload-", 8) == 0;
+
+			snprintf(path, sizeof(path), "%s/%s", dir, f->d_name);
+			if ((!temp && !stored_name(f->d_name, sha)) || lstat(path, &st) != 0 ||
+			    !S_ISREG(st.st_mode) || st.st_mtime > before)
+				continue;
+			yes = 0;
+			if (!temp && (rc = known(ctx, sha, &yes)) != GZF_OK)
+				break;
+			if (!yes && unlink(path) == 0)
+				(*removed)++;
+		}
+		closedir(sub);
+	}
+	closedir(top);
+	return rc;
 }

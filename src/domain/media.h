@@ -47,6 +47,12 @@ int media_sniff(const unsigned char *p, size_t n, const char *name, unsigned all
 int media_save(const char *data_dir, const unsigned char *key, const void *p, size_t n,
 	       char sha256[65], struct gzf_err *err);
 
+/* media_sealed_name — the name on disk (64 hex digits and a NUL in out) of the sealed
+ * file with this hex SHA-256: a keyed hash of it, under a key derived from the data key
+ * for this use alone, so the name does not tell which known file is there. 0, or -1 when
+ * the key cannot be derived. */
+int media_sealed_name(const unsigned char *key, const char *sha256, char out[65]);
+
 /* media_path — the file holding the content with this hex SHA-256 (sealed under key, or
  * plain when key is NULL), in the arena. NULL when sha256 is not 64 hex digits. */
 const char *media_path(struct arena *a, const char *data_dir, const unsigned char *key,
@@ -82,5 +88,18 @@ int media_image_check(const void *p, size_t n, const struct media_type *t, int m
 #define MEDIA_DISPLAY_WIDTH 1280
 const char *media_variant(struct arena *a, const char *data_dir, const char *sha256, const char *mime,
 			  int width, const char *size, struct gzf_err *err);
+
+/*
+ * media_sweep — remove from data_dir/media what no upload will claim any more: temporary
+ * files left by an interrupted write and files no media row claims (known(ctx, name,
+ * &yes) sets yes = 0 for the 64-hex-digit name: a plain file's SHA-256 or a sealed
+ * file's media_sealed_name), with their scaled copies; only those last
+ * changed min_age_s seconds ago or earlier, so a file another server is writing or about
+ * to record now is spared. *removed counts the files removed. Returns 0, GZF_EINTERNAL
+ * when the folder cannot be read, or known's error.
+ */
+int media_sweep(const char *data_dir, int64_t min_age_s,
+		int (*known)(void *ctx, const char *sha256, int *yes), void *ctx, int *removed,
+		struct gzf_err *err);
 
 #endif

@@ -1,9 +1,12 @@
 /*
  * http.c — the server-independent half of the request API: status mapping, path
- * parameters, JSON bodies and replies.
+ * parameters, JSON bodies and replies, the client behind a trusted proxy.
  */
 #include "http/http.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -142,4 +145,38 @@ http_error_body(const struct http_req *req)
 		json_object_set_new(err, "field", json_string(e->field));
 	json_object_set_new(err, "request_id", json_string(req->id));
 	return json_pack("{s:o}", "error", err);
+}
+
+int
+http_trusted_peer(const char *trusted, const char *peer)
+{
+	size_t n = strlen(peer);
+
+	if (trusted == NULL || *trusted == '\0' || n == 0)
+		return 0;
+	for (const char *p = strstr(trusted, peer); p != NULL; p = strstr(p + 1, peer))
+		if ((p == trusted || p[-1] == ',' || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+			return 1;
+	return 0;
+}
+
+int
+http_forwarded_client(const char *trusted, const char *peer, const char *xff, char client[48])
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	const char *last;
+	char ip[48];
+
+	if (xff == NULL || !http_trusted_peer(trusted, peer))
+		return 0;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	snprintf(ip, sizeof(ip), "%s", last);
+	ip[strcspn(ip, " ")] = '\0';
+	if (inet_pton(AF_INET, ip, buf) != 1 && inet_pton(AF_INET6, ip, buf) != 1)
+		return 0;
+	memcpy(client, ip, sizeof(ip));
+	return 1;
 }

@@ -110,6 +110,20 @@ void http_req_after(struct http_req *req, void (*fn)(void *), void *data);
 /* http_json_owned — register json for release with the request's arena; returns it. */
 json_t *http_json_owned(struct http_req *req, json_t *json);
 
+/* http_trusted_peer — is peer (a socket address) one of trusted, the comma-separated
+ * trusted proxies? */
+int http_trusted_peer(const char *trusted, const char *peer);
+
+/*
+ * http_forwarded_client — the client address of a request from peer (its socket
+ * address), given trusted, the comma-separated trusted proxies, and xff, its
+ * X-Forwarded-For header (may be NULL). When peer is one of the trusted proxies and the
+ * last address of xff (the one that proxy added) is an IPv4 or IPv6 address, that
+ * address is written to client (48 bytes) and 1 is returned; otherwise client is left
+ * untouched and 0 is returned. Anything before the last address could be forged.
+ */
+int http_forwarded_client(const char *trusted, const char *peer, const char *xff, char client[48]);
+
 /* http_error_body — the error envelope for req->err, as a new JSON value. */
 json_t *http_error_body(const struct http_req *req);
 

@@ -170,32 +170,15 @@ request_new(struct http_server *s, struct MHD_Connection *conn, const char *url,
 static void
 forwarded_client(const struct http_server *s, struct http_req *req)
 {
-	const char *list = s->cfg.trusted_proxies, *xff, *xfp, *last;
-	unsigned char buf[sizeof(struct in6_addr)];
-	size_t n = strlen(req->client_ip);
-	char ip[48];
+	const char *xfp;
 
-	if (list == NULL || *list == '\0' || n == 0)
+	if (!http_trusted_peer(s->cfg.trusted_proxies, req->client_ip))
 		return;
-	for (const char *p = strstr(list, req->client_ip); ; p = strstr(p + 1, req->client_ip)) {
-		if (p == NULL)
-			return;
-		if ((p == list || p[-1] == ',' || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
-			break;
-	}
 	xfp = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
 	req->https = xfp != NULL && strcasecmp(xfp, "https") == 0;
-	xff = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Forwarded-For");
-	if (xff == NULL)
-		return;
-	last = strrchr(xff, ',');
-	last = last ? last + 1 : xff;
-	while (*last == ' ')
-		last++;
-	snprintf(ip, sizeof(ip), "%s", last);
-	ip[strcspn(ip, " ")] = '\0';
-	if (inet_pton(AF_INET, ip, buf) == 1 || inet_pton(AF_INET6, ip, buf) == 1)
-		memcpy(req->client_ip, ip, sizeof(req->client_ip));
+	http_forwarded_client(s->cfg.trusted_proxies, req->client_ip,
+			      MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Forwarded-For"),
+			      req->client_ip);
 }
 
 /* What check_value() adds up over the request's headers or query arguments. */

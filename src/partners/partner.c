@@ -6,6 +6,7 @@
  * this keeps the code free of shared connection state between threads.
  */
 #include "partners/partner.h"
+#include "core/fault.h"
 #include "core/log.h"
 
 #include <curl/curl.h>
@@ -43,6 +44,7 @@ static void attempt_run(const struct partner *p, const char *method, const char 
 static void attempt_reset(struct attempt *at);
 static void sleep_ms(long ms);
 static void json_release(void *data);
+static int valid_token(const char *s, size_t min, size_t max);
 static int refusal(const struct partner *p, const struct attempt *at, struct gzf_err *err);
 
 int
@@ -98,6 +100,54 @@ partner_sign(const unsigned char *key, size_t key_len, const char *method, const
 	crypto_auth_hmacsha256_final(&st, mac);
 	sodium_bin2hex(out, PARTNER_SIGNATURE_HEX, mac, sizeof(mac));
 	sodium_memzero(&st, sizeof(st));
+}
+
+/* s has min..max characters from [A-Za-z0-9._-]. */
+static int
+valid_token(const char *s, size_t min, size_t max)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	n = strlen(s);
+	return n >= min && n <= max &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
+int
+partner_verify(const unsigned char *key, size_t key_len, const struct partner_signed *r,
+	       int64_t now_s, int64_t *ts_s, struct gzf_err *err)
+{
+	char expect[PARTNER_SIGNATURE_HEX], lower[PARTNER_SIGNATURE_HEX];
+	int i;
+
+	if (!valid_token(r->key_id, 1, 64))
+		return gzf_err_set(err, GZF_EUNAUTH, "bad_signature", "X-Gzf-Key-Id",
+				   "X-Gzf-Key-Id is missing or not 1-64 letters, digits, '.', '_' or '-'");
+	if (r->timestamp == NULL || gzf_parse_int(r->timestamp, 0, INT64_C(1) << 40, ts_s) != GZF_OK)
+		return gzf_err_set(err, GZF_EUNAUTH, "bad_signature", "X-Gzf-Timestamp",
+				   "X-Gzf-Timestamp is missing or not a number of seconds");
+	if (!valid_token(r->nonce, 16, 64))
+		return gzf_err_set(err, GZF_EUNAUTH, "bad_signature", "X-Gzf-Nonce",
+				   "X-Gzf-Nonce is missing or not 16-64 letters, digits, '.', '_' or '-'");
+	if (r->signature == NULL || strlen(r->signature) != PARTNER_SIGNATURE_HEX - 1)
+		return gzf_err_set(err, GZF_EUNAUTH, "bad_signature", "X-Gzf-Signature",
+				   "X-Gzf-Signature is missing or not 64 hex characters");
+	for (i = 0; i < PARTNER_SIGNATURE_HEX; i++)
+		lower[i] = (r->signature[i] >= 'A' && r->signature[i] <= 'F') ?
+			   (char)(r->signature[i] - 'A' + 'a') : r->signature[i];
+	partner_sign(key, key_len, r->method, r->path, r->timestamp, r->nonce, r->body, r->body_len,
+		     expect);
+	if (sodium_memcmp(expect, lower, PARTNER_SIGNATURE_HEX - 1) != 0)
+		return gzf_err_set(err, GZF_EUNAUTH, "bad_signature", "X-Gzf-Signature",
+				   "the signature does not match the request (check the key, the "
+				   "path, the timestamp, the nonce and the body)");
+	if (*ts_s < now_s - PARTNER_MAX_SKEW_S || *ts_s > now_s + PARTNER_MAX_SKEW_S)
+		return gzf_err_set(err, GZF_EUNAUTH, "stale_request", "X-Gzf-Timestamp",
+				   "X-Gzf-Timestamp is more than %d seconds away from the partner's "
+				   "clock (%lld)", PARTNER_MAX_SKEW_S, (long long)now_s);
+	return GZF_OK;
 }
 
 static size_t
@@ -213,7 +263,7 @@ attempt_run(const struct partner *p, const char *method, const char *url, const 
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)payload_len);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload_len ? payload : "");
 	}
-	at->curl_code = curl_easy_perform(h);
+	at->curl_code = FAULT(FAULT_PARTNER) ? CURLE_COULDNT_CONNECT : curl_easy_perform(h);
 	if (at->curl_code == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &at->status);
 	else if (at->curl_error[0] == '\0')

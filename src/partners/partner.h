@@ -61,6 +61,25 @@ void partner_sign(const unsigned char *key, size_t key_len, const char *method,
 		  const char *path, const char *timestamp, const char *nonce,
 		  const void *body, size_t body_len, char out[PARTNER_SIGNATURE_HEX]);
 
+/* A signed request as the partner receives it: the X-Gzf-* headers (any may be NULL when
+ * missing) and what the signature covers. */
+struct partner_signed {
+	const char *method, *path;       /* path without the query string */
+	const char *key_id, *timestamp, *nonce, *signature;
+	const void *body;                /* may be NULL when body_len is 0 */
+	size_t body_len;
+};
+
+/*
+ * partner_verify — the partner's side of the protocol: is r signed under key, and is its
+ * timestamp within PARTNER_MAX_SKEW_S of now_s (seconds)? 0 with *ts_s set to the
+ * request's timestamp, or GZF_EUNAUTH with err->field the header at fault:
+ * "bad_signature" (a header missing or malformed, or the signature does not match) or
+ * "stale_request". Replays (a nonce seen before) are the caller's to refuse.
+ */
+int partner_verify(const unsigned char *key, size_t key_len, const struct partner_signed *r,
+		   int64_t now_s, int64_t *ts_s, struct gzf_err *err);
+
 /*
  * partner_call — send body (may be NULL) to p->base_url + path as signed JSON; for a 2xx
  * reply *reply gets the parsed JSON object, owned by arena a (released by a cleanup).

@@ -64,7 +64,6 @@ static struct {
 } sim = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static int partner_index(const char *name);
-static int valid_token(const char *s, size_t min, size_t max);
 static int nonce_remember(const char *key_id, const char *nonce, int64_t ts_s);
 static void nonces_free(void);
 static void pause_ms(int ms);
@@ -81,19 +80,6 @@ partner_index(const char *name)
 		if (strcmp(partners[i]->name, name) == 0)
 			return (int)i;
 	return -1;
-}
-
-/* s has min..max characters from [A-Za-z0-9._-]. */
-static int
-valid_token(const char *s, size_t min, size_t max)
-{
-	size_t n;
-
-	if (s == NULL)
-		return 0;
-	n = strlen(s);
-	return n >= min && n <= max &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
 /* Remember (key_id, nonce) until its timestamp leaves the accepted window; 0 when new,
@@ -188,13 +174,14 @@ sim_key_id(const struct http_req *req)
 int
 sim_accept(struct http_req *req, const char *partner)
 {
-	const char *key_id = http_header(req, "X-Gzf-Key-Id");
-	const char *ts = http_header(req, "X-Gzf-Timestamp");
-	const char *nonce = http_header(req, "X-Gzf-Nonce");
-	const char *given = http_header(req, "X-Gzf-Signature");
-	char expect[PARTNER_SIGNATURE_HEX], lower[PARTNER_SIGNATURE_HEX];
+	struct partner_signed r = {
+		.method = req->method, .path = req->path,
+		.key_id = http_header(req, "X-Gzf-Key-Id"), .timestamp = http_header(req, "X-Gzf-Timestamp"),
+		.nonce = http_header(req, "X-Gzf-Nonce"), .signature = http_header(req, "X-Gzf-Signature"),
+		.body = req->body, .body_len = req->body_len,
+	};
 	int i = partner_index(partner), mode, delay, rc;
-	int64_t ts_s, now_s = gzf_now_ms() / 1000;
+	int64_t ts_s;
 
 	if (i < 0)
 		return gzf_err_set(&req->err, GZF_EINTERNAL, "internal", NULL,
@@ -212,32 +199,9 @@ sim_accept(struct http_req *req, const char *partner)
 				   "the %s service is down (simulated outage)", partner);
 	if (mode == MODE_SLOW)
 		pause_ms(delay);
-
-	if (!valid_token(key_id, 1, 64))
-		return gzf_err_set(&req->err, GZF_EUNAUTH, "bad_signature", "X-Gzf-Key-Id",
-				   "X-Gzf-Key-Id is missing or not 1-64 letters, digits, '.', '_' or '-'");
-	if (ts == NULL || gzf_parse_int(ts, 0, INT64_C(1) << 40, &ts_s) != GZF_OK)
-		return gzf_err_set(&req->err, GZF_EUNAUTH, "bad_signature", "X-Gzf-Timestamp",
-				   "X-Gzf-Timestamp is missing or not a number of seconds");
-	if (!valid_token(nonce, 16, 64))
-		return gzf_err_set(&req->err, GZF_EUNAUTH, "bad_signature", "X-Gzf-Nonce",
-				   "X-Gzf-Nonce is missing or not 16-64 letters, digits, '.', '_' or '-'");
-	if (given == NULL || strlen(given) != PARTNER_SIGNATURE_HEX - 1)
-		return gzf_err_set(&req->err, GZF_EUNAUTH, "bad_signature", "X-Gzf-Signature",
-				   "X-Gzf-Signature is missing or not 64 hex characters");
-	for (i = 0; i < PARTNER_SIGNATURE_HEX; i++)
-		lower[i] = (given[i] >= 'A' && given[i] <= 'F') ? (char)(given[i] - 'A' + 'a') : given[i];
-	partner_sign(sim.key, sizeof(sim.key), req->method, req->path, ts, nonce, req->body,
-		     req->body_len, expect);
-	if (sodium_memcmp(expect, lower, PARTNER_SIGNATURE_HEX - 1) != 0)
-		return gzf_err_set(&req->err, GZF_EUNAUTH, "bad_signature", "X-Gzf-Signature",
-				   "the signature does not match the request (check the key, the "
-				   "path, the timestamp, the nonce and the body)");
-	if (ts_s < now_s - PARTNER_MAX_SKEW_S || ts_s > now_s + PARTNER_MAX_SKEW_S)
-		return gzf_err_set(&req->err, GZF_EUNAUTH, "stale_request", "X-Gzf-Timestamp",
-				   "X-Gzf-Timestamp is more than %d seconds away from the partner's "
-				   "clock (%lld)", PARTNER_MAX_SKEW_S, (long long)now_s);
-	rc = nonce_remember(key_id, nonce, ts_s);
+	if ((rc = partner_verify(sim.key, sizeof(sim.key), &r, gzf_now_ms() / 1000, &ts_s, &req->err)) != GZF_OK)
+		return rc;
+	rc = nonce_remember(r.key_id, r.nonce, ts_s);
 	if (rc == GZF_ECONFLICT)
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "replayed", "X-Gzf-Nonce",
 				   "this nonce was already used; every request needs a new one");

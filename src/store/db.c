@@ -3,6 +3,7 @@
  * transactions, result access and the migration runner.
  */
 #include "store/db_int.h"
+#include "core/fault.h"
 #include "core/log.h"
 
 #include <errno.h>
@@ -180,7 +181,8 @@ db_query(struct db_conn *c, const char *sql, const struct db_val *args, int narg
 	struct db_res *res = NULL;
 	int rc;
 
-	rc = c->db->ops->query(c->slot->handle, c->arena, sql, args, nargs, &res, err);
+	rc = FAULT(FAULT_DB) ? gzf_err_set(err, GZF_EUNAVAIL, "db_unreachable", NULL, "injected fault")
+			     : c->db->ops->query(c->slot->handle, c->arena, sql, args, nargs, &res, err);
 	if (rc != GZF_OK) {
 		pthread_mutex_lock(&c->db->lock);
 		c->db->stats.errors++;

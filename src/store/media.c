@@ -138,3 +138,20 @@ store_media_article_set(struct db_conn *c, int64_t article_id, const int64_t *id
 			return rc;
 	return GZF_OK;
 }
+
+int
+store_media_sealed(struct db_conn *c, struct db_res **out, struct gzf_err *err)
+{
+	return db_query(c, "SELECT sha256 FROM media WHERE sealed = 1", DB_NOARGS, out, err);
+}
+
+int
+store_media_sha_known(struct db_conn *c, const char *sha256, int *yes, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc = db_query(c, "SELECT 1 FROM media WHERE sha256 = $1 LIMIT 1", DB_ARGS(DB_T(sha256)), &r, err);
+
+	if (rc == GZF_OK)
+		*yes = r->nrows > 0;
+	return rc;
+}

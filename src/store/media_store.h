@@ -55,4 +55,10 @@ int store_media_article_set(struct db_conn *c, int64_t article_id, const int64_t
 int store_media_count_since(struct db_conn *c, int64_t owner_id, int64_t since, int64_t *n,
 			    struct gzf_err *err);
 
+/* store_media_sealed — the hex SHA-256 (column 0) of every file stored sealed. */
+int store_media_sealed(struct db_conn *c, struct db_res **out, struct gzf_err *err);
+
+/* store_media_sha_known — *yes = 1 when a media row names the content sha256 (hex). */
+int store_media_sha_known(struct db_conn *c, const char *sha256, int *yes, struct gzf_err *err);
+
 #endif

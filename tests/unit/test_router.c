@@ -79,6 +79,24 @@ START_TEST(no_match_and_wrong_method)
 }
 END_TEST
 
+/* The client behind a trusted proxy: the last X-Forwarded-For address, only from a
+ * trusted peer, only when it is an address. */
+START_TEST(forwarded_client)
+{
+	char client[48] = "10.0.0.2";
+
+	ck_assert_int_eq(http_forwarded_client("10.0.0.1, 10.0.0.2", "10.0.0.2", "6.6.6.6, 203.0.113.9", client), 1);
+	ck_assert_str_eq(client, "203.0.113.9");
+	ck_assert_int_eq(http_forwarded_client("10.0.0.1", "10.0.0.2", "203.0.113.9", client), 0);
+	ck_assert_int_eq(http_forwarded_client("10.0.0.22", "10.0.0.2", "203.0.113.9", client), 0);
+	ck_assert_int_eq(http_forwarded_client("110.0.0.2", "10.0.0.2", "203.0.113.9", client), 0);
+	ck_assert_int_eq(http_forwarded_client("10.0.0.2", "10.0.0.2", "203.0.113.9, evil", client), 0);
+	ck_assert_int_eq(http_forwarded_client("10.0.0.2", "10.0.0.2", NULL, client), 0);
+	ck_assert_int_eq(http_forwarded_client("::1", "::1", " 2001:db8::7 ", client), 1);
+	ck_assert_str_eq(client, "2001:db8::7");
+}
+END_TEST
+
 Suite *
 router_suite(void)
 {
@@ -87,6 +105,7 @@ router_suite(void)
 
 	tcase_add_test(tc, matches_literals_and_captures);
 	tcase_add_test(tc, no_match_and_wrong_method);
+	tcase_add_test(tc, forwarded_client);
 	suite_add_tcase(s, tc);
 	return s;
 }
