@@ -95,6 +95,9 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	$(Q)$(FUZZ_CC) $(filter-out -O2 -Werror,$(CFLAGS)) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) \
 		-Itests/fuzz -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
+# The objects stay between builds (make would drop them as intermediates).
+.SECONDARY: $(FUZZ_OBJ)
+
 fuzz-build: $(FUZZ_BIN)
 
 fuzz: fuzz-build

@@ -26,7 +26,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	assert(t.mime != NULL && t.width >= 0 && t.height >= 0);
+	/* The limits of application materials, the largest any purpose allows. */
 	if (t.kind & MEDIA_IMAGES)
-		(void)media_image_check(data + 1, size - 1, t.mime, &err);
+		(void)media_image_check(data + 1, size - 1, &t, 10000, 25000000, &err);
 	return 0;
 }
