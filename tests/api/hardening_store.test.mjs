@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startGzf, backend } from '../lib/gzf.mjs';
 import { startSim, idNumber } from '../lib/sim.mjs';
-import { registerResident, session, staffLogin } from '../lib/accounts.mjs';
+import { declaredHousehold, registerResident, session, staffLogin } from '../lib/accounts.mjs';
 import { pdf, png } from '../lib/files.mjs';
 
 const PASSWORD = 'Gzf-demo-2026';
@@ -52,17 +52,7 @@ async function applicant(server = srv) {
   const name = (await sim.person(id)).name;
   const r = await res.s.request('POST', '/api/v1/me/real-name', { json: { name, id_number: id } });
   assert.equal(r.status, 200, r.text);
-  const h = {
-    kind: 'rental',
-    applicant: { name, id_number: id, relation: 'self', occupation: '工人', income_fen_month: p.declare.income_fen_month, groups: [] },
-    members: [],
-    housing: { area_m2: p.declare.housing_area_m2_per_person, tenure: 'rented' },
-    assets: { properties: 0, vehicles: 0, vehicle_value_fen: 0, business_value_fen: 0 },
-    residence_years: p.declare.residence_years,
-    employment_years: 0,
-    bank: { bank: '中国银行', account: '6217000000000005678' },
-    declaration_signed: true,
-  };
+  const h = declaredHousehold(id, p, name);
   return { res, h };
 }
 

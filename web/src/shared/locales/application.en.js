@@ -153,6 +153,7 @@ export default {
     median: 'Median (working days)',
     p90: '90th percentile (working days)',
     within: 'In time',
+    partial: 'Only the newest {n} steps of this period were counted: choose a shorter period for exact figures',
     total: 'Whole review: {n} finished, limit {limit} working days, median {median}, 90th percentile {p90}, in time {share}',
   },
   chain: {

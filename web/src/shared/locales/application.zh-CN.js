@@ -153,6 +153,7 @@ export default {
     median: '中位数（工作日）',
     p90: '90% 分位（工作日）',
     within: '按期办结',
+    partial: '本期只统计了最近的 {n} 个环节，请缩短统计期以得到准确数字',
     total: '全流程：{n} 件，时限 {limit} 个工作日，中位数 {median} 个工作日，90% 分位 {p90} 个工作日，按期办结 {share}',
   },
   chain: {
