@@ -4,6 +4,7 @@
 #   1. C unit tests (Check), built with AddressSanitizer and UBSan, on SQLite and on that
 #      server (GZF_TEST_PG_URL; in CI a missing server fails them rather than skipping)
 #   1b. each libFuzzer target for 30 s (tests/fuzz/README.md): a pass per target that found nothing
+#   1c. unit tests of the front end's plain modules (tests/unit-web, node:test)
 #   2. API tests against a real `gzf serve` (the sanitizer build) on SQLite
 #   3. the same API tests on PostgreSQL
 #   4. browser tests (playwright-core driving Debian's Chromium) on SQLite
@@ -70,6 +71,8 @@ read -r fp ff <<<"$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2
 passed=$((passed + ${fp:-0}))
 failed=$((failed + ${ff:-1}))
 [ "${ff:-1}" = 0 ] || stage_failed+=(fuzz)
+
+node_tests web-unit tests/unit-web
 
 export GZF_BIN=build/gzf-asan
 node_tests api-sqlite tests/api GZF_TEST_BACKEND=sqlite

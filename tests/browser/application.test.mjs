@@ -5,8 +5,9 @@
 // the simulator, the city approver approves it, the public sees it masked on the
 // publicity page, and when the period ends the resident's progress shows it qualified.
 // Another household, whose income is over the limit, is refused by the city approver
-// with the failing criterion, which the resident then sees. Console errors, page errors
-// and requests to other hosts fail it.
+// with the failing criterion, which the resident then sees. A clerk enters a third at the
+// counter, with its assets and the declaration the person signed, and the server gets
+// what was entered. Console errors, page errors and requests to other hosts fail them.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { runGzf, startGzf } from '../lib/gzf.mjs'
@@ -270,4 +271,56 @@ test('one household from registration to qualified, another refused with the cri
   } finally {
     await refused.context.close()
   }
+})
+
+test('a counter application sends the assets entered and the declaration the applicant signed', { timeout: TIMEOUT }, async () => {
+  const who = await person(2, 3)
+  const phone = newPhone()
+  const clerk = await staffConsole('sz_clerk', '/acceptance/counter')
+  let id
+  try {
+    const { page } = clerk
+    // Consent: the signed form and the code the person received.
+    await page.locator('#counter-phone').fill(phone)
+    await page.locator('[data-test=consent-code]').click()
+    await page.getByRole('status').getByText('验证码已发送到申请人手机').waitFor()
+    await page.locator('[data-test=consent-form]').setInputFiles({ name: '同意书.pdf', mimeType: 'application/pdf', buffer: pdf('consent') })
+    await page.getByText('同意书.pdf ✓').waitFor()
+    await page.locator('#counter-code').fill(await codeFor(sim, phone))
+    // The household, with its assets.
+    await page.locator('#counter-name').fill(who.name)
+    await page.locator('#counter-id').fill(who.id_number)
+    await page.locator('#counter-job').fill('保洁员')
+    await page.locator('#counter-income').fill(String(who.declare.income_fen_month / 100))
+    await page.locator('#counter-area').fill(String(who.declare.housing_area_m2_per_person))
+    await page.getByLabel('本市房产（套）').fill('1')
+    await page.getByLabel('机动车（辆）').fill('1')
+    await page.getByLabel('车辆价值（元）').fill('52345.67')
+    await page.getByLabel('工商股权价值（元）').fill('0.29')
+    await page.locator('#counter-years').fill(String(who.declare.residence_years))
+    await page.locator('[data-test=counter-create]').click()
+    const created = page.getByRole('status').getByText(/已建立代办申请/)
+    await created.waitFor()
+    id = Number((await created.innerText()).match(/编号 (\d+)/)[1])
+    // The materials; submitting waits for the declaration the person signed.
+    await page.locator('[data-test=counter-upload-id_card]').setInputFiles({ name: 'id.pdf', mimeType: 'application/pdf', buffer: pdf('id card') })
+    await page.getByText('id.pdf ✓').waitFor()
+    await page.locator('[data-test=counter-upload-hukou_book]').setInputFiles({ name: 'hukou.png', mimeType: 'image/png', buffer: png(16, 12) })
+    await page.getByText('hukou.png ✓').waitFor()
+    assert.equal(await page.locator('[data-test=counter-submit]').isDisabled(), true)
+    await page.locator('[data-test=counter-declaration]').click()
+    await page.locator('[data-test=counter-submit]').click()
+    await page.locator('[data-test=household]').waitFor()
+    assert.ok(page.url().endsWith(`#/applications/${id}`), page.url())
+    await assertPageHealthy(page, clerk.problems)
+  } finally {
+    await clerk.context.close()
+  }
+
+  const s = await staffLogin(srv, 'sz_clerk', STAFF_PASSWORD)
+  const a = (await s.request('GET', `/api/v1/applications/${id}`)).json.application
+  assert.equal(a.counter, true)
+  assert.equal(a.step, 'acceptance')
+  assert.deepEqual(a.household.assets, { properties: 1, vehicles: 1, vehicle_value_fen: 5234567, business_value_fen: 29 })
+  assert.equal(a.household.declaration_signed, true)
 })

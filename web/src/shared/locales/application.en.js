@@ -141,6 +141,8 @@ export default {
     created: 'Application {id} opened: upload the documents, then submit',
     member: 'Family member {n}',
     create: 'Open the application',
+    declaration: 'Declaration',
+    declarationSigned: 'The applicant signed the paper declaration (the information is true and complete; checks agreed)',
   },
   report: {
     hint: 'Working days taken per step and the share finished in time',

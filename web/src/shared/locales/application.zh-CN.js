@@ -141,6 +141,8 @@ export default {
     created: '已建立代办申请（编号 {id}），请上传材料后提交',
     member: '家庭成员 {n}',
     create: '建立申请',
+    declaration: '声明',
+    declarationSigned: '申请人已在纸质声明上签字（所填信息真实、完整，同意核查）',
   },
   report: {
     hint: '各环节办理用时（工作日）与按期办结比例',

@@ -1,0 +1,73 @@
+// The household model both application forms share (web/src/shared/household.js): what
+// was typed becomes the API body, empty fields are left out of a draft, what is not a
+// number of the right kind names its field, and a saved household fills the form back.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { emptyHousehold, emptyPerson, householdBody, householdForm } from '../../web/src/shared/household.js'
+
+function filled() {
+  const f = emptyHousehold()
+  Object.assign(f.applicant, { name: ' 张三 ', id_number: '23060219840701011x', occupation: '司机', income: '1234.5' })
+  f.members.push({ ...emptyPerson('child'), name: '张小', income: '0' })
+  Object.assign(f, { area: '12.5', properties: '1', vehicles: '2', vehicleValue: '52345.67', businessValue: '0.29',
+    residenceYears: '7', declaration: true })
+  return f
+}
+
+test('an empty household is a draft with no assets and the declaration unsigned', () => {
+  const body = householdBody(emptyHousehold())
+  assert.deepEqual(body.assets, { properties: 0, vehicles: 0, vehicle_value_fen: 0, business_value_fen: 0 })
+  assert.equal(body.declaration_signed, false)
+  assert.equal(body.applicant.name, undefined)
+  assert.equal(body.applicant.income_fen_month, undefined)
+  assert.equal(body.housing.area_m2, undefined)
+  assert.equal(body.residence_years, undefined)
+  assert.equal('bank' in body, false)
+})
+
+test('what was typed arrives as the API takes it', () => {
+  const body = householdBody(filled())
+  assert.deepEqual(body.applicant, { name: '张三', id_number: '23060219840701011X', occupation: '司机',
+    income_fen_month: 123450, groups: [], relation: 'self' })
+  assert.deepEqual(body.members, [{ name: '张小', id_number: undefined, occupation: undefined,
+    income_fen_month: 0, groups: [], relation: 'child' }])
+  assert.deepEqual(body.housing, { area_m2: 12.5, tenure: 'rented' })
+  assert.deepEqual(body.assets, { properties: 1, vehicles: 2, vehicle_value_fen: 5234567, business_value_fen: 29 })
+  assert.equal(body.residence_years, 7)
+  assert.equal(body.declaration_signed, true)
+})
+
+test('a subsidy carries its bank once one is entered', () => {
+  const f = filled()
+  f.kind = 'subsidy'
+  assert.equal('bank' in householdBody(f), false)
+  f.bankName = ' 工商银行 '
+  f.bankAccount = '6222000011112222'
+  assert.deepEqual(householdBody(f).bank, { bank: '工商银行', account: '6222000011112222' })
+})
+
+test('a field that is not a number of the right kind is named', () => {
+  for (const [edit, field] of [
+    [(f) => { f.applicant.income = '1.234' }, 'applicant.income_fen_month'],
+    [(f) => { f.members[0].income = '-5' }, 'members[0].income_fen_month'],
+    [(f) => { f.vehicleValue = 'abc' }, 'assets.vehicle_value_fen'],
+    [(f) => { f.businessValue = '1e5' }, 'assets.business_value_fen'],
+    [(f) => { f.vehicles = '1.5' }, 'assets.vehicles'],
+    [(f) => { f.properties = '-1' }, 'assets.properties'],
+    [(f) => { f.area = '12,5' }, 'housing.area_m2'],
+    [(f) => { f.residenceYears = 'x' }, 'residence_years'],
+  ]) {
+    const f = filled()
+    edit(f)
+    assert.throws(() => householdBody(f), (err) => err.code === 'invalid_value' && err.field === field, field)
+  }
+})
+
+test('a saved household fills the form back to the same body', () => {
+  const body = householdBody(filled())
+  const again = householdForm(JSON.parse(JSON.stringify(body)))
+  assert.equal(again.applicant.income, '1234.50')
+  assert.equal(again.vehicleValue, '52345.67')
+  assert.equal(again.members[0].relation, 'child')
+  assert.deepEqual(householdBody(again), body)
+})
