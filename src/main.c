@@ -253,9 +253,11 @@ cmd_audit(struct config *cfg)
 static int
 cmd_jobs(struct config *cfg, int retry_now)
 {
+	unsigned char akey[AUDIT_KEY_BYTES];
+	struct partners partners;
 	struct secrets secrets;
+	struct job_ctx jobs;
 	struct gzf_err err;
-	struct app app;
 	struct db *db;
 	int n;
 
@@ -269,13 +271,18 @@ cmd_jobs(struct config *cfg, int retry_now)
 	}
 	if (open_db(cfg, 2, &db) != 0)
 		return 1;
-	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
-	audit_key(&secrets, app.audit_key);
-	partners_init(&app.partners, cfg, &secrets);
-	jobs_register_all();
-	n = jobs_run_all(&app, retry_now, &err);
+	audit_key(&secrets, akey);
+	partners_init(&partners, cfg, &secrets);
+	jobs = (struct job_ctx){ .db = db, .cfg = cfg, .secrets = &secrets, .partners = &partners,
+				 .audit_key = akey, .now_ms = gzf_now_ms };
+	if (jobs_register_all() != GZF_OK)
+		n = gzf_err_set(&err, GZF_EINTERNAL, "internal", NULL,
+				"the job handlers could not be registered");
+	else
+		n = jobs_run_all(&jobs, retry_now, &err);
 	db_close(db);
 	sodium_memzero(&secrets, sizeof(secrets));
+	sodium_memzero(akey, sizeof(akey));
 	if (n < 0)
 		return fail(&err);
 	printf("%d jobs run\n", n);
@@ -290,6 +297,7 @@ cmd_serve(struct config *cfg)
 	struct secrets secrets;
 	struct router *routes;
 	struct gzf_err err;
+	struct job_ctx jobs;
 	struct app app;
 	struct db *db;
 	sigset_t sigs;
@@ -330,6 +338,9 @@ cmd_serve(struct config *cfg)
 	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
 	audit_key(&secrets, app.audit_key);
 	partners_init(&app.partners, cfg, &secrets);
+	/* The jobs share the server's database, secrets, partners and audit key. */
+	jobs = (struct job_ctx){ .db = db, .cfg = cfg, .secrets = &secrets, .partners = &app.partners,
+				 .audit_key = app.audit_key, .now_ms = gzf_now_ms };
 	routes = router_create();
 	api_routes(routes);
 	hc = (struct http_server_config){
@@ -344,8 +355,7 @@ cmd_serve(struct config *cfg)
 		db_close(db);
 		return fail(&err);
 	}
-	jobs_register_all();
-	if (jobs_start(&app) != GZF_OK)
+	if (jobs_register_all() != GZF_OK || jobs_start(&jobs) != GZF_OK)
 		log_msg(LOG_ERROR, "the background job thread could not start", NULL);
 	snprintf(port, sizeof(port), "%d", http_server_port(srv));
 	fault_arm();

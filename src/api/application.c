@@ -477,7 +477,6 @@ app_submit(struct http_req *req)
 	struct db_conn *c;
 	json_t *body, *chain, *h;
 	int64_t now = gzf_now_ms();
-	char city[24];
 	int rc, version, persons, resubmit;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
@@ -504,12 +503,11 @@ app_submit(struct http_req *req)
 	version = a.version;
 	a.updated_at = now;
 	a.correction_reason = NULL;
-	snprintf(city, sizeof(city), "%lld", (long long)a.city_id);
 	if ((rc = db_begin(c, &req->err)) != GZF_OK)
 		return rc;
 	if (!resubmit) {
 		a.submitted_at = now;
-		if ((rc = calendar_add_working_days(c, city, now,
+		if ((rc = calendar_add_working_days(c, a.city_id, now,
 			(int)json_integer_value(json_object_get(chain, "total_days")),
 			&a.total_deadline, &req->err)) != GZF_OK)
 			return rc;

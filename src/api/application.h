@@ -27,7 +27,4 @@ json_t *api_app_household(struct http_req *req, const struct application *a, int
 json_t *api_app_json(struct http_req *req, struct db_conn *c, const struct application *a,
 		     const json_t *chain, int detail, int masked);
 
-/* api_review_register_jobs — the handlers of the "dept_check" and "publicity_end" jobs. */
-void api_review_register_jobs(void);
-
 #endif

@@ -186,7 +186,7 @@ calendar_working_days(struct http_req *req)
 {
 	struct caller *who;
 	struct db_conn *c;
-	char city_s[24], date_s[16];
+	char date_s[16];
 	int64_t from, days, to, city, deadline;
 	int rc, n, d;
 
@@ -196,9 +196,8 @@ calendar_working_days(struct http_req *req)
 	    (rc = api_query_int(req, "to", 0, INT64_C(4102444800000), -1, &to)) != GZF_OK ||
 	    (rc = api_query_int(req, "city", 0, 999999999999, who->actor.city_id, &city)) != GZF_OK)
 		return rc;
-	snprintf(city_s, sizeof(city_s), "%lld", (long long)city);
 	if (to >= 0) {
-		if ((rc = calendar_working_days_between(c, city_s, from, to, &n, &req->err)) != GZF_OK)
+		if ((rc = calendar_working_days_between(c, city, from, to, &n, &req->err)) != GZF_OK)
 			return rc;
 		return http_reply_json(req, 200, json_pack("{s:I, s:I, s:I, s:i}", "city_id",
 							   (json_int_t)city, "from", (json_int_t)from,
@@ -207,7 +206,7 @@ calendar_working_days(struct http_req *req)
 	if (days < 0)
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "days",
 				   "days (working days to add) or to (a time) is required");
-	if ((rc = calendar_add_working_days(c, city_s, from, (int)days, &deadline, &req->err)) != GZF_OK)
+	if ((rc = calendar_add_working_days(c, city, from, (int)days, &deadline, &req->err)) != GZF_OK)
 		return rc;
 	d = calendar_local_date(deadline);
 	snprintf(date_s, sizeof(date_s), "%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100);

@@ -17,8 +17,6 @@ static int rules_get(struct http_req *req);
 static int rules_put(struct http_req *req);
 static int rules_evaluate(struct http_req *req);
 static int dept_check(struct http_req *req);
-static int load_city(struct http_req *req, struct db_conn *c, struct region *city,
-		     char code[24]);
 
 void
 api_eligibility_routes(struct router *r)
@@ -29,17 +27,6 @@ api_eligibility_routes(struct router *r)
 	router_add(r, "POST", "/api/v1/cities/:city/dept-check", dept_check);
 }
 
-/* The city named by :city (a region of level city); its code as text into code. */
-static int
-load_city(struct http_req *req, struct db_conn *c, struct region *city, char code[24])
-{
-	int rc = api_param_city(req, c, city);
-
-	if (rc == GZF_OK)
-		snprintf(code, 24, "%lld", (long long)city->code);
-	return rc;
-}
-
 /* GET /api/v1/cities/:city/eligibility-rules -> {"city_id","rules","custom","updated_at"} */
 static int
 rules_get(struct http_req *req)
@@ -47,18 +34,17 @@ rules_get(struct http_req *req)
 	struct region city;
 	struct db_conn *c;
 	const char *text;
-	char code[24];
 	int64_t updated_at = 0, updated_by = 0;
 	json_t *rules;
 	int rc, custom;
 
-	if ((rc = api_db(req, &c)) != GZF_OK || (rc = load_city(req, c, &city, code)) != GZF_OK)
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_param_city(req, c, &city)) != GZF_OK)
 		return rc;
 	rc = eligibility_store_get(c, city.code, &text, &updated_by, &updated_at, &req->err);
 	if (rc != GZF_OK && rc != GZF_ENOTFOUND)
 		return rc;
 	custom = rc == GZF_OK;
-	if ((rc = eligibility_rules_get(c, code, &rules, &req->err)) != GZF_OK)
+	if ((rc = eligibility_rules_get(c, city.code, &rules, &req->err)) != GZF_OK)
 		return rc;
 	json_object_del(rules, "city_code");
 	return http_reply_json(req, 200, json_pack("{s:I, s:o, s:b, s:I}", "city_id",
@@ -74,7 +60,7 @@ rules_put(struct http_req *req)
 	struct caller *who;
 	struct db_conn *c;
 	struct object obj;
-	char code[24], *text;
+	char *text;
 	json_t *body, *rules;
 	int rc;
 
@@ -84,7 +70,7 @@ rules_put(struct http_req *req)
 	if (rules == NULL)
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "rules", "rules is required");
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = load_city(req, c, &city, code)) != GZF_OK)
+	    (rc = api_param_city(req, c, &city)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .region_path = city.path };
 	if ((rc = api_authorize(req, c, who, ACT_RULES_EDIT, &obj, "eligibility.rules_put",
@@ -115,7 +101,6 @@ rules_evaluate(struct http_req *req)
 	struct caller *who;
 	struct db_conn *c;
 	const char *overall;
-	char code[24];
 	json_t *body, *rules, *criteria;
 	int rc, persons;
 
@@ -126,8 +111,8 @@ rules_evaluate(struct http_req *req)
 					   &req->err)) != GZF_OK ||
 	    (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = load_city(req, c, &city, code)) != GZF_OK ||
-	    (rc = eligibility_rules_get(c, code, &rules, &req->err)) != GZF_OK)
+	    (rc = api_param_city(req, c, &city)) != GZF_OK ||
+	    (rc = eligibility_rules_get(c, city.code, &rules, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, rules);
 	if ((rc = eligibility_evaluate(rules, json_object_get(body, "household"),
@@ -149,13 +134,13 @@ dept_check(struct http_req *req)
 	struct caller *who;
 	struct db_conn *c;
 	struct object obj;
-	char code[24], reasons[512];
+	char reasons[512];
 	json_t *body, *evidence;
 	int rc, down;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = load_city(req, c, &city, code)) != GZF_OK)
+	    (rc = api_param_city(req, c, &city)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .region_path = city.path };
 	if ((rc = api_authorize(req, c, who, ACT_RESIDENT_REVEAL, &obj, "dept.check", "region",

@@ -3,20 +3,17 @@
  * the reviewer's region, sorted by deadline, overdue marked), decisions on a step
  * (accept, approve, correct, refuse — optimistic concurrency: the second of two
  * reviewers deciding the same version gets 409), the review page's rule checklist, each
- * city's review chain, the processing-time report, the public publicity list with its
- * objections, and the background jobs that run the department check and end the
- * publicity period.
+ * city's review chain, the processing-time report and the public publicity list with its
+ * objections. The department check and the end of publicity are jobs
+ * (domain/review_jobs.c).
  */
 #include "api/api.h"
 #include "api/application.h"
 #include "core/crypto.h"
-#include "domain/audit.h"
 #include "domain/calendar.h"
 #include "domain/eligibility.h"
-#include "domain/jobs.h"
 #include "domain/pii.h"
 #include "domain/workflow.h"
-#include "partners/dept.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +31,6 @@ static int chain_put(struct http_req *req);
 static int report(struct http_req *req);
 static int publicity_list(struct http_req *req);
 static int objection_post(struct http_req *req);
-static int job_dept_check(struct app *app, struct db_conn *c, const char *city_id,
-			  const char *ref, const json_t *payload, struct gzf_err *err);
-static int job_publicity_end(struct app *app, struct db_conn *c, const char *city_id,
-			     const char *ref, const json_t *payload, struct gzf_err *err);
-static int job_audit(struct app *app, struct db_conn *c, const struct application *a,
-		     const char *action, const char *detail, struct gzf_err *err);
-static int job_load(struct db_conn *c, const char *ref, const char *kind,
-		    struct application *a, json_t **chain, struct gzf_err *err);
 static int cmp_int(const void *a, const void *b);
 
 void
@@ -55,13 +44,6 @@ api_review_routes(struct router *r)
 	router_add(r, "GET", "/api/v1/cities/:city/processing-report", report);
 	router_add(r, "GET", "/api/v1/cities/:city/publicity", publicity_list);
 	router_add(r, "POST", "/api/v1/publicity/:id/objections", objection_post);
-}
-
-void
-api_review_register_jobs(void)
-{
-	jobs_register("dept_check", job_dept_check);
-	jobs_register("publicity_end", job_publicity_end);
 }
 
 /* GET /api/v1/worklist?step=&sort=deadline|-deadline&limit= — the applications waiting at
@@ -122,7 +104,6 @@ checklist(struct http_req *req)
 	struct caller *who;
 	struct db_conn *c;
 	const char *overall, *ev;
-	char city[24];
 	json_t *rules, *h, *evidence = NULL, *criteria;
 	struct app_objection *obj;
 	json_t *objections;
@@ -133,8 +114,7 @@ checklist(struct http_req *req)
 	    (rc = api_audit_alone(req, c, who, "application.checks", "application", a.id,
 				  a.region_code, "ok", NULL)) != GZF_OK)
 		return rc;
-	snprintf(city, sizeof(city), "%lld", (long long)a.city_id);
-	if ((rc = eligibility_rules_get(c, city, &rules, &req->err)) != GZF_OK)
+	if ((rc = eligibility_rules_get(c, a.city_id, &rules, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, rules);
 	h = http_json_owned(req, api_app_household(req, &a, 0));
@@ -365,7 +345,6 @@ report(struct http_req *req)
 	struct object obj;
 	const json_t *s;
 	json_t *chain, *steps;
-	char code[24];
 	int64_t days, now = gzf_now_ms(), since;
 	int *took, *per, *totals, rc, n, i, k, m, within, total_n = 0, total_in = 0, limit, partial;
 	size_t si;
@@ -376,7 +355,6 @@ report(struct http_req *req)
 		return rc;
 	obj = (struct object){ .region_path = city.path };
 	since = now - days * 86400000LL;
-	snprintf(code, sizeof(code), "%lld", (long long)city.code);
 	if ((rc = api_authorize(req, c, who, ACT_REPORT_READ, &obj, "report.processing", "region",
 				city.code)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, city.code, &chain, &req->err)) != GZF_OK)
@@ -384,7 +362,7 @@ report(struct http_req *req)
 	http_json_owned(req, chain);
 	if ((rc = app_events_finished(c, city.code, since, REPORT_EVENTS_MAX, &ev, &n, &partial,
 				      &req->err)) != GZF_OK ||
-	    (rc = calendar_span_load(c, code, since, now, &span, &req->err)) != GZF_OK)
+	    (rc = calendar_span_load(c, city.code, since, now, &span, &req->err)) != GZF_OK)
 		return rc;
 	/* The working days each event took, in one pass. */
 	took = arena_alloc(req->arena, sizeof(int) * (size_t)(n + 1));
@@ -515,174 +493,4 @@ objection_post(struct http_req *req)
 		return rc;
 	return http_reply_json(req, 201, json_pack("{s:{s:I, s:s}}", "objection", "id", (json_int_t)oid,
 						   "status", "open"));
-}
-
-/* The application named by a job's ref ("application:42") and its chain, if it is still
- * at a step of kind (*chain NULL otherwise: the job has nothing left to do). */
-static int
-job_load(struct db_conn *c, const char *ref, const char *kind, struct application *a,
-	 json_t **chain, struct gzf_err *err)
-{
-	int64_t id;
-	int rc;
-
-	*chain = NULL;
-	if (strncmp(ref, "application:", 12) != 0 ||
-	    gzf_parse_int(ref + 12, 1, INT64_MAX, &id) != GZF_OK)
-		return gzf_err_set(err, GZF_EINVAL, "bad_ref", NULL, "bad job reference %s", ref);
-	if ((rc = app_store_get(c, id, a, err)) != GZF_OK ||
-	    (rc = workflow_chain_get(c, a->city_id, chain, err)) != GZF_OK)
-		return rc;
-	if (strcmp(workflow_step_str(workflow_step(*chain, a->step_index), "kind"), kind) != 0 ||
-	    (strcmp(kind, "dept") == 0 && strcmp(a->status, "review") != 0) ||
-	    (strcmp(kind, "publicity") == 0 && strcmp(a->status, "publicity") != 0)) {
-		json_decref(*chain);
-		*chain = NULL;
-	}
-	return GZF_OK;
-}
-
-static int
-job_audit(struct app *app, struct db_conn *c, const struct application *a, const char *action,
-	  const char *detail, struct gzf_err *err)
-{
-	char id[24];
-	struct audit_entry e;
-
-	snprintf(id, sizeof(id), "%lld", (long long)a->id);
-	e = (struct audit_entry){ .city_id = a->city_id, .actor_kind = "system", .action = action,
-				  .object_type = "application", .object_id = id,
-				  .object_region = a->region_code, .result = "ok", .detail = detail };
-	return audit_record(c, app->audit_key, &e, err);
-}
-
-/* The department check (部门联审): ask every source about the household, keep the
- * evidence and the rule engine's criteria, and move on. A source that is down delays the
- * step with a visible reason (GZF_EUNAVAIL: the job is retried) — never a refusal. */
-static int
-job_dept_check(struct app *app, struct db_conn *c, const char *city_id, const char *ref,
-	       const json_t *payload, struct gzf_err *err)
-{
-	struct arena *ar = db_arena(c);
-	struct application a;
-	const char *overall;
-	char *plain = NULL, *text, *sealed, reasons[512];
-	json_t *chain = NULL, *h = NULL, *persons = NULL, *evidence = NULL, *rules = NULL, *criteria = NULL;
-	int64_t now;
-	int rc, down, version;
-
-	(void)payload;
-	if ((rc = job_load(c, ref, "dept", &a, &chain, err)) != GZF_OK || chain == NULL)
-		goto out;
-	if (crypto_open(ar, app->secrets->data_key, a.household_enc, &plain) != GZF_OK ||
-	    (h = json_loads(plain, 0, NULL)) == NULL) {
-		rc = gzf_err_set(err, GZF_EINTERNAL, "bad_household", NULL, "the household cannot be read");
-		goto out;
-	}
-	persons = workflow_persons(h);
-	if ((rc = dept_check_household(&app->partners, persons, &evidence, err)) != GZF_OK)
-		goto out;
-	now = gzf_now_ms();
-	version = a.version;
-	a.updated_at = now;
-	down = dept_evidence_unavailable(evidence, reasons, sizeof(reasons));
-	if ((rc = db_begin(c, err)) != GZF_OK)
-		goto out;
-	if (down > 0) {
-		int first = a.delay_reason == NULL;
-
-		a.delay_reason = arena_printf(ar, "部门数据暂不可用，稍后自动重试：%s", reasons);
-		if ((rc = app_store_save(c, &a, version, err)) != GZF_OK ||
-		    (first && (rc = app_message_add(c, a.city_id, a.owner_id, a.id, "delayed",
-						    "部门联审延迟", a.delay_reason, now, err)) != GZF_OK) ||
-		    (rc = job_audit(app, c, &a, "application.dept_delayed",
-				    arena_printf(ar, "{\"unavailable\":%d}", down), err)) != GZF_OK ||
-		    (rc = db_commit(c, err)) != GZF_OK)
-			goto out;
-		rc = gzf_err_set(err, GZF_EUNAVAIL, "partner_unavailable", NULL, "%s", reasons);
-		goto out;
-	}
-	if ((rc = eligibility_rules_get(c, city_id, &rules, err)) != GZF_OK ||
-	    (rc = eligibility_evaluate(rules, h, evidence, &criteria, &overall, err)) != GZF_OK)
-		goto out;
-	text = json_dumps(evidence, JSON_COMPACT);
-	crypto_seal(ar, app->secrets->data_key, text, &sealed);
-	free(text);
-	a.evidence_enc = sealed;
-	text = json_dumps(criteria, JSON_COMPACT);
-	a.criteria = arena_strdup(ar, text);
-	free(text);
-	a.overall = overall;
-	a.delay_reason = NULL;
-	if ((rc = app_event_close(c, a.id, now, "checked",
-				  arena_printf(ar, "rules: %s", overall), 0, err)) != GZF_OK ||
-	    (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, err)) != GZF_OK ||
-	    (rc = app_store_save(c, &a, version, err)) != GZF_OK ||
-	    (rc = job_audit(app, c, &a, "application.dept_checked",
-			    arena_printf(ar, "{\"overall\":\"%s\"}", overall), err)) != GZF_OK ||
-	    (rc = db_commit(c, err)) != GZF_OK)
-		goto out;
-out:
-	if (rc != GZF_OK && rc != GZF_EUNAVAIL)
-		db_rollback(c);
-	json_decref(chain);
-	json_decref(h);
-	json_decref(persons);
-	json_decref(evidence);
-	json_decref(rules);
-	json_decref(criteria);
-	return rc;
-}
-
-/* The end of a publicity period: qualified, unless objections were lodged — then the
- * city approver decides (the step stays, in review). The change is saved against the
- * version read, which lodging an objection bumps, so none lodged meanwhile is missed. */
-static int
-job_publicity_end(struct app *app, struct db_conn *c, const char *city_id, const char *ref,
-		  const json_t *payload, struct gzf_err *err)
-{
-	struct application a;
-	json_t *chain = NULL;
-	int64_t now = gzf_now_ms(), objections = 0, deadline;
-	int rc, version;
-
-	(void)payload;
-	if ((rc = job_load(c, ref, "publicity", &a, &chain, err)) != GZF_OK || chain == NULL)
-		goto out;
-	version = a.version;
-	a.updated_at = now;
-	if ((rc = app_objections_open(c, a.id, &objections, err)) != GZF_OK ||
-	    (rc = db_begin(c, err)) != GZF_OK)
-		goto out;
-	if (objections > 0) {
-		if ((rc = calendar_add_working_days(c, city_id, now, 3, &deadline, err)) != GZF_OK ||
-		    (rc = app_event_close(c, a.id, now, "objections",
-					  arena_printf(db_arena(c), "%lld objection(s)", (long long)objections),
-					  0, err)) != GZF_OK ||
-		    (rc = app_event_open(c, a.city_id, a.id, a.step, workflow_office(a.region_path, "city"),
-					 3, now, deadline, err)) != GZF_OK)
-			goto out;
-		a.status = "review";
-		a.step_started_at = now;
-		a.step_deadline = deadline;
-	} else if ((rc = app_event_close(c, a.id, now, "completed", NULL, 0, err)) != GZF_OK ||
-		   (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, err)) != GZF_OK ||
-		   (rc = app_message_add(c, a.city_id, a.owner_id, a.id, "qualified", "资格审核通过",
-					 "公示期满无异议，您已取得公租房保障资格。", now, err)) != GZF_OK)
-		goto out;
-	if ((rc = app_store_save(c, &a, version, err)) != GZF_OK ||
-	    (rc = job_audit(app, c, &a, "application.publicity_end",
-			    objections ? "{\"objections\":true}" : "{\"objections\":false}", err)) != GZF_OK ||
-	    (rc = db_commit(c, err)) != GZF_OK)
-		goto out;
-out:
-	if (rc != GZF_OK)
-		db_rollback(c);
-	/* An objection lodged since the application was read changed its version: run again
-	 * later (GZF_EUNAVAIL is retried) and count it then. */
-	if (rc == GZF_ECONFLICT)
-		rc = gzf_err_set(err, GZF_EUNAVAIL, "changed_meanwhile", NULL,
-				 "the application changed while its publicity ended: retried");
-	json_decref(chain);
-	return rc;
 }

@@ -7,6 +7,7 @@
  */
 #include "domain/calendar.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,6 @@ static int64_t days_from_civil(int y, int m, int d);
 static int civil_from_days(int64_t z);
 static int date_to_days(int yyyymmdd, int64_t *out);
 static int64_t local_day(int64_t ms);
-static int parse_city(const char *city_id, int64_t *out, struct gzf_err *err);
 static int window_load(struct db_conn *c, int64_t city, int64_t first, struct window *w,
 		       struct gzf_err *err);
 static int window_working(struct db_conn *c, int64_t city, int64_t dn, struct window *w,
@@ -107,18 +107,6 @@ calendar_local_date(int64_t ms)
 	return civil_from_days(local_day(ms));
 }
 
-/* "" or NULL is the national calendar (0); otherwise a city code. */
-static int
-parse_city(const char *city_id, int64_t *out, struct gzf_err *err)
-{
-	*out = 0;
-	if (city_id == NULL || *city_id == '\0')
-		return GZF_OK;
-	if (gzf_parse_int(city_id, 0, 999999999999, out) != GZF_OK)
-		return gzf_err_set(err, GZF_EINVAL, "bad_city", "city", "city must be a city code");
-	return GZF_OK;
-}
-
 /* Read the special days of the WINDOW_DAYS days from day number first. */
 static int
 window_load(struct db_conn *c, int64_t city, int64_t first, struct window *w,
@@ -159,15 +147,13 @@ weekday_working(int64_t dn)
 }
 
 int
-calendar_is_working_day(struct db_conn *c, const char *city_id, int yyyymmdd, int *yes,
+calendar_is_working_day(struct db_conn *c, int64_t city, int yyyymmdd, int *yes,
 			struct gzf_err *err)
 {
 	struct window w = { 0 };
-	int64_t city, dn;
-	int rc;
+	int64_t dn;
 
-	if ((rc = parse_city(city_id, &city, err)) != GZF_OK)
-		return rc;
+	assert(city >= 0);
 	if (date_to_days(yyyymmdd, &dn) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "bad_date", "date",
 				   "the date must be a real date written YYYYMMDD");
@@ -175,15 +161,14 @@ calendar_is_working_day(struct db_conn *c, const char *city_id, int yyyymmdd, in
 }
 
 int
-calendar_add_working_days(struct db_conn *c, const char *city_id, int64_t from_ms, int days,
+calendar_add_working_days(struct db_conn *c, int64_t city, int64_t from_ms, int days,
 			  int64_t *deadline_ms, struct gzf_err *err)
 {
 	struct window w = { 0 };
-	int64_t city, dn;
+	int64_t dn;
 	int rc, yes, counted = 0;
 
-	if ((rc = parse_city(city_id, &city, err)) != GZF_OK)
-		return rc;
+	assert(city >= 0);
 	if (days < 0 || days > 1000)
 		return gzf_err_set(err, GZF_EINVAL, "bad_days", "days",
 				   "days must be from 0 to 1000");
@@ -200,30 +185,29 @@ calendar_add_working_days(struct db_conn *c, const char *city_id, int64_t from_m
 }
 
 int
-calendar_working_days_between(struct db_conn *c, const char *city_id, int64_t from_ms,
+calendar_working_days_between(struct db_conn *c, int64_t city, int64_t from_ms,
 			      int64_t to_ms, int *days, struct gzf_err *err)
 {
 	struct calendar_span *span;
 	int rc;
 
 	*days = 0;
-	if ((rc = calendar_span_load(c, city_id, from_ms, to_ms, &span, err)) != GZF_OK)
+	if ((rc = calendar_span_load(c, city, from_ms, to_ms, &span, err)) != GZF_OK)
 		return rc;
 	*days = calendar_span_days(span, from_ms, to_ms);
 	return GZF_OK;
 }
 
 int
-calendar_span_load(struct db_conn *c, const char *city_id, int64_t from_ms, int64_t to_ms,
+calendar_span_load(struct db_conn *c, int64_t city, int64_t from_ms, int64_t to_ms,
 		   struct calendar_span **out, struct gzf_err *err)
 {
 	struct calendar_span *s;
 	struct calendar_day *special;
-	int64_t city, dn;
+	int64_t dn;
 	int rc, n, k = 0, i, yes;
 
-	if ((rc = parse_city(city_id, &city, err)) != GZF_OK)
-		return rc;
+	assert(city >= 0);
 	s = arena_alloc(db_arena(c), sizeof(*s));
 	s->first = local_day(from_ms);
 	s->last = local_day(to_ms) > s->first ? local_day(to_ms) : s->first;

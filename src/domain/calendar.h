@@ -16,11 +16,11 @@
 
 /*
  * calendar_is_working_day — *yes = 1 when the local date yyyymmdd (20261001) is a working
- * day in city_id ("" = the national calendar): a Monday..Friday that is not a holiday, or
+ * day in city_id (0 = the national calendar; never negative): a Monday..Friday that is not a holiday, or
  * a make-up working day (调休). A city's own entry for a date overrides the national one.
  * GZF_EINVAL for an impossible date.
  */
-int calendar_is_working_day(struct db_conn *c, const char *city_id, int yyyymmdd, int *yes,
+int calendar_is_working_day(struct db_conn *c, int64_t city_id, int yyyymmdd, int *yes,
 			    struct gzf_err *err);
 
 /*
@@ -29,7 +29,7 @@ int calendar_is_working_day(struct db_conn *c, const char *city_id, int yyyymmdd
  * day of from_ms itself never counts). days = 0 gives the end of the local day of from_ms.
  * GZF_EINVAL for days outside 0..1000.
  */
-int calendar_add_working_days(struct db_conn *c, const char *city_id, int64_t from_ms, int days,
+int calendar_add_working_days(struct db_conn *c, int64_t city_id, int64_t from_ms, int days,
 			      int64_t *deadline_ms, struct gzf_err *err);
 
 /*
@@ -37,7 +37,7 @@ int calendar_add_working_days(struct db_conn *c, const char *city_id, int64_t fr
  * local dates: the start day does not count, the end day does. 0 when to_ms is on or
  * before the local date of from_ms.
  */
-int calendar_working_days_between(struct db_conn *c, const char *city_id, int64_t from_ms,
+int calendar_working_days_between(struct db_conn *c, int64_t city_id, int64_t from_ms,
 				  int64_t to_ms, int *days, struct gzf_err *err);
 
 /* The longest span calendar_span_load() reads: 1970..2099 and then some. */
@@ -52,7 +52,7 @@ struct calendar_span;
  * intervals inside it without the database. The span lives in c's arena. GZF_EINVAL
  * when it is longer than CALENDAR_SPAN_MAX_DAYS.
  */
-int calendar_span_load(struct db_conn *c, const char *city_id, int64_t from_ms, int64_t to_ms,
+int calendar_span_load(struct db_conn *c, int64_t city_id, int64_t from_ms, int64_t to_ms,
 		       struct calendar_span **out, struct gzf_err *err);
 
 /* calendar_span_days — calendar_working_days_between() for an interval of span s (ends

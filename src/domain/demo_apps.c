@@ -118,7 +118,7 @@ load_household(struct db_conn *c, const struct secrets *s, const json_t *chain,
 	a.created_at = a.updated_at = a.submitted_at = t;
 	if ((rc = app_store_create(c, &a, &a.id, err)) != GZF_OK ||
 	    (rc = app_store_get(c, a.id, &a, err)) != GZF_OK ||
-	    (rc = calendar_add_working_days(c, "230600", t,
+	    (rc = calendar_add_working_days(c, 230600, t,
 					    (int)json_integer_value(json_object_get(chain, "total_days")),
 					    &a.total_deadline, err)) != GZF_OK ||
 	    (rc = app_message_add(c, a.city_id, u.id, a.id, "submitted", "申请已提交",

@@ -7,6 +7,7 @@
  */
 #include "domain/eligibility.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -668,17 +669,14 @@ eligibility_rules_check(const json_t *rules, struct gzf_err *err)
 }
 
 int
-eligibility_rules_get(struct db_conn *c, const char *city_id, json_t **rules,
+eligibility_rules_get(struct db_conn *c, int64_t city, json_t **rules,
 		      struct gzf_err *err)
 {
 	const char *text;
-	int64_t city = 0;
 	json_t *r;
 	int rc;
 
-	if (city_id != NULL && *city_id != '\0' &&
-	    gzf_parse_int(city_id, 0, 999999999999, &city) != GZF_OK)
-		return gzf_err_set(err, GZF_EINVAL, "bad_city", "city", "city must be a city code");
+	assert(city >= 0);
 	rc = eligibility_store_get(c, city, &text, NULL, NULL, err);
 	if (rc == GZF_ENOTFOUND) {
 		r = eligibility_rules_default();

@@ -14,6 +14,7 @@
 #define GZF_DOMAIN_ELIGIBILITY_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "core/gzf.h"
 #include "store/db.h"
@@ -40,10 +41,10 @@ int eligibility_evaluate(const json_t *rules, const json_t *household, const jso
 			 json_t **criteria, const char **overall, struct gzf_err *err);
 
 /*
- * eligibility_rules_get — the rules of city_id (a new reference in *rules); the default
- * rules (eligibility_rules_default) when the city has none stored.
+ * eligibility_rules_get — the rules of city_id (a new reference in *rules; 0 = none, never
+ * negative); the default rules (eligibility_rules_default) when the city has none stored.
  */
-int eligibility_rules_get(struct db_conn *c, const char *city_id, json_t **rules,
+int eligibility_rules_get(struct db_conn *c, int64_t city_id, json_t **rules,
 			  struct gzf_err *err);
 
 /* eligibility_rules_default — the built-in rules (the demo city's), a new reference. */

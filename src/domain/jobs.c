@@ -4,15 +4,15 @@
  */
 #include "domain/jobs.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "api/api.h"
-#include "api/application.h"
 #include "core/log.h"
+#include "domain/review_jobs.h"
 #include "store/job_store.h"
 
 #define MAX_KINDS 32
@@ -25,22 +25,22 @@ static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	pthread_t thread;
-	struct app *app;
 	int running, stopping;
 	int nkinds;
 	struct { char kind[JOBS_KIND_MAX + 1]; job_fn fn; } kinds[MAX_KINDS];
 } jobs = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
 static job_fn handler_for(const char *kind);
-static int run_one(struct app *app, int64_t id, int64_t now, struct gzf_err *err);
+static int run_one(struct job_ctx *ctx, int64_t id, int64_t now, struct gzf_err *err);
 static int64_t backoff_ms(int attempts);
 static void *poll_thread(void *arg);
+static void ctx_check(const struct job_ctx *ctx);
 
 int
-jobs_enqueue(struct db_conn *c, const char *city_id, const char *kind, const char *ref,
+jobs_enqueue(struct db_conn *c, int64_t city_id, const char *kind, const char *ref,
 	     const json_t *payload, int64_t run_at_ms, struct gzf_err *err)
 {
-	int64_t city = 0, now = gzf_now_ms();
+	int64_t now = gzf_now_ms();
 	char *text = NULL;
 	int rc;
 
@@ -50,32 +50,46 @@ jobs_enqueue(struct db_conn *c, const char *city_id, const char *kind, const cha
 	if (ref == NULL || *ref == '\0' || strlen(ref) > JOBS_REF_MAX)
 		return gzf_err_set(err, GZF_EINVAL, "bad_job_ref", "ref",
 				   "a job reference must be 1 to %d characters", JOBS_REF_MAX);
-	if (city_id != NULL && *city_id != '\0' &&
-	    gzf_parse_int(city_id, 0, 999999999999, &city) != GZF_OK)
-		return gzf_err_set(err, GZF_EINVAL, "bad_city", "city_id", "city_id must be a city code");
 	if (payload != NULL)
 		text = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
-	rc = job_store_insert(c, city, kind, ref, text != NULL ? text : "{}",
+	assert(city_id >= 0);
+	rc = job_store_insert(c, city_id, kind, ref, text != NULL ? text : "{}",
 			      run_at_ms > 0 ? run_at_ms : now, now, NULL, err);
 	free(text);
 	return rc;
 }
 
-void
+int
 jobs_register(const char *kind, job_fn fn)
 {
-	int i;
+	int i, rc = GZF_OK;
 
+	assert(fn != NULL);
+	if (kind == NULL || *kind == '\0' || strlen(kind) > JOBS_KIND_MAX)
+		return GZF_EINVAL;
 	pthread_mutex_lock(&jobs.lock);
 	for (i = 0; i < jobs.nkinds && strcmp(jobs.kinds[i].kind, kind) != 0; i++)
 		;
-	if (i < MAX_KINDS && strlen(kind) <= JOBS_KIND_MAX) {
+	if (i < jobs.nkinds) {
+		rc = GZF_ECONFLICT;
+	} else if (i == MAX_KINDS) {
+		rc = GZF_EINTERNAL;
+	} else {
 		snprintf(jobs.kinds[i].kind, sizeof(jobs.kinds[i].kind), "%s", kind);
 		jobs.kinds[i].fn = fn;
-		if (i == jobs.nkinds)
-			jobs.nkinds++;
+		jobs.nkinds++;
 	}
 	pthread_mutex_unlock(&jobs.lock);
+	return rc;
+}
+
+/* Every member of a job context is set: the handlers rely on each. */
+static void
+ctx_check(const struct job_ctx *ctx)
+{
+	assert(ctx != NULL && ctx->db != NULL && ctx->cfg != NULL && ctx->secrets != NULL &&
+	       ctx->partners != NULL && ctx->audit_key != NULL && ctx->now_ms != NULL);
+	(void)ctx;
 }
 
 static job_fn
@@ -108,32 +122,30 @@ backoff_ms(int attempts)
  * Returns 1 when the job ran, 0 when another runner had it or it has no handler.
  */
 static int
-run_one(struct app *app, int64_t id, int64_t now, struct gzf_err *err)
+run_one(struct job_ctx *ctx, int64_t id, int64_t now, struct gzf_err *err)
 {
 	struct arena *a = arena_create();
 	struct gzf_err herr;
 	struct db_conn *c = NULL;
 	struct job_row job;
 	json_t *payload = NULL;
-	char city[24];
 	const char *status;
 	int64_t run_at;
 	job_fn fn;
 	int rc, claimed = 0;
 
-	if ((rc = db_acquire(app->db, a, &c, err)) != GZF_OK)
+	if ((rc = db_acquire(ctx->db, a, &c, err)) != GZF_OK)
 		goto out;
 	if ((rc = job_store_get(c, id, &job, err)) != GZF_OK)
 		goto out;
 	if ((fn = handler_for(job.kind)) == NULL) /* another version's job: leave it */
 		goto out;
-	if ((rc = job_store_claim(c, id, now, gzf_now_ms() + LEASE_MS, &claimed, err)) != GZF_OK ||
+	if ((rc = job_store_claim(c, id, now, ctx->now_ms() + LEASE_MS, &claimed, err)) != GZF_OK ||
 	    !claimed)
 		goto out;
-	snprintf(city, sizeof(city), "%lld", (long long)job.city_id);
 	payload = json_loads(job.payload, JSON_DECODE_ANY, NULL);
 	gzf_err_clear(&herr);
-	rc = fn(app, c, job.city_id ? city : "", job.ref, payload, &herr);
+	rc = fn(ctx, c, job.city_id, job.ref, payload, &herr);
 	/* A fresh connection for the outcome: one the handler left in a transaction is rolled
 	 * back on release (what it did not commit did not happen). */
 	db_release(c);
@@ -143,16 +155,16 @@ run_one(struct app *app, int64_t id, int64_t now, struct gzf_err *err)
 		status = "done";
 	} else if (rc == GZF_EUNAVAIL) {
 		status = "queued";
-		run_at = gzf_now_ms() + backoff_ms(job.attempts + 1);
+		run_at = ctx->now_ms() + backoff_ms(job.attempts + 1);
 	} else {
 		status = "failed";
 	}
 	if (rc != GZF_OK)
 		log_msg(rc == GZF_EUNAVAIL ? LOG_WARN : LOG_ERROR, "job did not finish",
 			"kind", job.kind, "ref", job.ref, "status", status, "error", herr.message, NULL);
-	if ((rc = db_acquire(app->db, a, &c, err)) == GZF_OK)
+	if ((rc = db_acquire(ctx->db, a, &c, err)) == GZF_OK)
 		rc = job_store_finish(c, id, status, run_at, strcmp(status, "done") ? herr.message : NULL,
-				      gzf_now_ms(), err);
+				      ctx->now_ms(), err);
 out:
 	json_decref(payload);
 	if (c != NULL)
@@ -162,21 +174,24 @@ out:
 }
 
 int
-jobs_run_due(struct app *app, int max, struct gzf_err *err)
+jobs_run_due(struct job_ctx *ctx, int max, struct gzf_err *err)
 {
-	struct arena *a = arena_create();
+	struct arena *a;
 	struct db_conn *c = NULL;
-	int64_t *ids, now = gzf_now_ms();
+	int64_t *ids, now;
 	int rc, n = 0, i, ran = 0;
 
-	if ((rc = db_acquire(app->db, a, &c, err)) != GZF_OK)
+	ctx_check(ctx);
+	a = arena_create();
+	now = ctx->now_ms();
+	if ((rc = db_acquire(ctx->db, a, &c, err)) != GZF_OK)
 		goto out;
 	rc = job_store_due(c, now, max > 0 ? max : POLL_BATCH, &ids, &n, err);
 	db_release(c);
 	if (rc != GZF_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if ((rc = run_one(app, ids[i], now, err)) < 0)
+		if ((rc = run_one(ctx, ids[i], now, err)) < 0)
 			goto out;
 		ran += rc;
 	}
@@ -187,16 +202,17 @@ out:
 }
 
 int
-jobs_run_all(struct app *app, int retry_now, struct gzf_err *err)
+jobs_run_all(struct job_ctx *ctx, int retry_now, struct gzf_err *err)
 {
 	struct arena *a;
 	struct db_conn *c;
 	int rc, total = 0, rounds;
 
+	ctx_check(ctx);
 	if (retry_now) {
 		a = arena_create();
-		if ((rc = db_acquire(app->db, a, &c, err)) == GZF_OK) {
-			rc = job_store_retry_now(c, gzf_now_ms(), NULL, err);
+		if ((rc = db_acquire(ctx->db, a, &c, err)) == GZF_OK) {
+			rc = job_store_retry_now(c, ctx->now_ms(), NULL, err);
 			db_release(c);
 		}
 		arena_destroy(a);
@@ -206,7 +222,7 @@ jobs_run_all(struct app *app, int retry_now, struct gzf_err *err)
 	/* A bounded number of rounds: a handler that enqueues a due job of its own kind
 	 * forever must not keep the command running. */
 	for (rounds = 0; rounds < 100; rounds++) {
-		if ((rc = jobs_run_due(app, POLL_BATCH, err)) < 0)
+		if ((rc = jobs_run_due(ctx, POLL_BATCH, err)) < 0)
 			return rc;
 		if (rc == 0)
 			break;
@@ -218,7 +234,7 @@ jobs_run_all(struct app *app, int retry_now, struct gzf_err *err)
 static void *
 poll_thread(void *arg)
 {
-	struct app *app = arg;
+	struct job_ctx *ctx = arg;
 	struct gzf_err err;
 	struct timespec ts;
 	int rc;
@@ -227,7 +243,7 @@ poll_thread(void *arg)
 	while (!jobs.stopping) {
 		pthread_mutex_unlock(&jobs.lock);
 		gzf_err_clear(&err);
-		if ((rc = jobs_run_due(app, POLL_BATCH, &err)) < 0)
+		if ((rc = jobs_run_due(ctx, POLL_BATCH, &err)) < 0)
 			log_msg(LOG_WARN, "background jobs could not run", "error", err.message, NULL);
 		pthread_mutex_lock(&jobs.lock);
 		if (rc > 0 || jobs.stopping) /* more may be due: look again at once */
@@ -241,15 +257,15 @@ poll_thread(void *arg)
 }
 
 int
-jobs_start(struct app *app)
+jobs_start(struct job_ctx *ctx)
 {
 	int rc = GZF_OK;
 
+	ctx_check(ctx);
 	pthread_mutex_lock(&jobs.lock);
 	if (!jobs.running) {
 		jobs.stopping = 0;
-		jobs.app = app;
-		if (pthread_create(&jobs.thread, NULL, poll_thread, app) != 0)
+		if (pthread_create(&jobs.thread, NULL, poll_thread, ctx) != 0)
 			rc = GZF_EINTERNAL;
 		else
 			jobs.running = 1;
@@ -275,9 +291,9 @@ jobs_stop(void)
 	pthread_mutex_unlock(&jobs.lock);
 }
 
-/* Every job handler gzf has: one line each (the handler's module owns its function). */
-void
+/* Every job handler gzf has: one line per domain file, which registers the kinds it owns. */
+int
 jobs_register_all(void)
 {
-	api_review_register_jobs(); /* dept_check, publicity_end (api/review.c) */
+	return review_jobs_register(); /* dept_check, publicity_end (domain/review_jobs.c) */
 }

@@ -406,12 +406,11 @@ workflow_enter(struct db_conn *c, struct application *a, const json_t *chain, in
 {
 	const json_t *step = workflow_step(chain, index);
 	const char *kind = workflow_step_str(step, "kind");
-	char city[24], ref[48];
+	char ref[48];
 	int days = (int)json_integer_value(json_object_get(step, "days"));
 	int64_t deadline;
 	int rc;
 
-	snprintf(city, sizeof(city), "%lld", (long long)a->city_id);
 	snprintf(ref, sizeof(ref), "application:%lld", (long long)a->id);
 	a->delay_reason = NULL;
 	if (step == NULL) {
@@ -427,7 +426,7 @@ workflow_enter(struct db_conn *c, struct application *a, const json_t *chain, in
 		a->status = "publicity";
 		a->publicity_until = deadline;
 	} else {
-		if ((rc = calendar_add_working_days(c, city, now, days, &deadline, err)) != GZF_OK)
+		if ((rc = calendar_add_working_days(c, a->city_id, now, days, &deadline, err)) != GZF_OK)
 			return rc;
 		a->status = "review";
 	}
@@ -440,8 +439,8 @@ workflow_enter(struct db_conn *c, struct application *a, const json_t *chain, in
 				 days, now, deadline, err)) != GZF_OK)
 		return rc;
 	if (strcmp(kind, "dept") == 0)
-		return jobs_enqueue(c, city, "dept_check", ref, NULL, now, err);
+		return jobs_enqueue(c, a->city_id, "dept_check", ref, NULL, now, err);
 	if (strcmp(kind, "publicity") == 0)
-		return jobs_enqueue(c, city, "publicity_end", ref, NULL, deadline, err);
+		return jobs_enqueue(c, a->city_id, "publicity_end", ref, NULL, deadline, err);
 	return GZF_OK;
 }
