@@ -69,16 +69,23 @@ api_app_object(const struct application *a)
 }
 
 int
-api_app_load(struct http_req *req, struct db_conn *c, const struct caller *who,
-	     enum action action, struct application *a)
+api_app_get(struct http_req *req, struct db_conn *c, struct application *a)
 {
-	struct object obj;
 	int64_t id;
 	int rc;
 
-	if ((rc = api_param_int(req, "id", &id)) != GZF_OK ||
-	    (rc = app_store_get(c, id, a, &req->err)) != GZF_OK)
+	if ((rc = api_param_int(req, "id", &id)) != GZF_OK)
 		return rc;
+	return app_store_get(c, id, a, &req->err);
+}
+
+int
+api_app_authorize(struct http_req *req, struct db_conn *c, const struct caller *who,
+		  enum action action, const struct application *a)
+{
+	struct object obj;
+	int rc;
+
 	/* A counter application is edited by the clerks of its community. */
 	if (action == ACT_APP_EDIT && a->counter_clerk_id != 0 && who->actor.kind == ACTOR_STAFF)
 		action = ACT_APP_COUNTER;
@@ -354,7 +361,8 @@ app_get(struct http_req *req)
 	int rc, staff;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_load(req, c, who, ACT_APP_READ, &a)) != GZF_OK ||
+	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, c, who, ACT_APP_READ, &a)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
@@ -390,7 +398,8 @@ app_reveal(struct http_req *req)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "member",
 				   "member is the index of a household member");
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_load(req, c, who, ACT_APP_READ, &a)) != GZF_OK)
+	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, c, who, ACT_APP_READ, &a)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .owner_id = a.owner_id, .region_path = a.region_path };
 	if ((rc = api_authorize(req, c, who, ACT_RESIDENT_REVEAL, &obj, "application.reveal",
@@ -425,7 +434,8 @@ app_put(struct http_req *req)
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_load(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
+	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
 	    (rc = check_version(req, body, &a)) != GZF_OK)
 		return rc;
 	if (strcmp(a.status, "draft") != 0 && strcmp(a.status, "correction") != 0)
@@ -481,7 +491,8 @@ app_submit(struct http_req *req)
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_load(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
+	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
 	    (rc = check_version(req, body, &a)) != GZF_OK)
 		return rc;
 	resubmit = strcmp(a.status, "correction") == 0;
@@ -544,7 +555,8 @@ material_upload(struct http_req *req)
 	int rc, known = 0;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_load(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
+	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
@@ -582,7 +594,8 @@ material_get(struct http_req *req)
 	int rc;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_load(req, c, who, ACT_APP_READ, &a)) != GZF_OK ||
+	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, c, who, ACT_APP_READ, &a)) != GZF_OK ||
 	    (rc = api_param_int(req, "mid", &mid)) != GZF_OK ||
 	    (rc = app_material_get(c, a.id, mid, &am, &req->err)) != GZF_OK ||
 	    (rc = store_media_get(c, am.media_id, &m, &req->err)) != GZF_OK)
@@ -601,7 +614,8 @@ material_delete(struct http_req *req)
 	int rc;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_load(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
+	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
 	    (rc = api_param_int(req, "mid", &mid)) != GZF_OK)
 		return rc;
 	if (strcmp(a.status, "draft") != 0 && strcmp(a.status, "correction") != 0)

@@ -12,11 +12,19 @@
  * and whether it is a resident's unsubmitted draft (theirs alone). */
 struct object api_app_object(const struct application *a);
 
-/* api_app_load — the application named by :id, after authorising action on it for who
- * (a resident gets 404 for another's). Edits of a counter application need
- * ACT_APP_COUNTER. */
-int api_app_load(struct http_req *req, struct db_conn *c, const struct caller *who,
-		 enum action action, struct application *a);
+/* api_app_get — the application named by :id into a; nothing is authorised yet: the
+ * handler calls api_app_authorize next. 404 application_not_found when there is none. */
+int api_app_get(struct http_req *req, struct db_conn *c, struct application *a);
+
+/*
+ * api_app_authorize — may who do action on a (audited when refused)? Edits of a counter
+ * application by staff are ACT_APP_COUNTER. A refusal is 404 application_not_found, not
+ * 403, where the refusal itself would tell something: to a resident, another person's
+ * application does not exist; to staff, neither does a resident's unsubmitted draft.
+ * Staff refused a submitted application of another region get 403.
+ */
+int api_app_authorize(struct http_req *req, struct db_conn *c, const struct caller *who,
+		      enum action action, const struct application *a);
 
 /* api_app_household — the declared household (a new reference); masked: ID numbers and
  * bank accounts masked (what staff see). */

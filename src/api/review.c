@@ -110,7 +110,8 @@ checklist(struct http_req *req)
 	int rc, n, i;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_load(req, c, who, ACT_APP_DECIDE, &a)) != GZF_OK ||
+	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, c, who, ACT_APP_DECIDE, &a)) != GZF_OK ||
 	    (rc = api_audit_alone(req, c, who, "application.checks", "application", a.id,
 				  a.region_code, "ok", NULL)) != GZF_OK)
 		return rc;
@@ -176,7 +177,8 @@ decide(struct http_req *req)
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "version",
 				   "version (of the application as you saw it) is required");
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_load(req, c, who, ACT_APP_DECIDE, &a)) != GZF_OK ||
+	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, c, who, ACT_APP_DECIDE, &a)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
