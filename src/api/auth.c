@@ -26,6 +26,8 @@ static int verify_code(struct http_req *req, struct db_conn *c, const char *phon
 		       const char *purpose, const char *code, int64_t *code_id);
 static int session_mode(struct http_req *req, json_t *body, const char **mode);
 static const char *code_scope(struct http_req *req, const char *purpose, const char *phone_hash);
+static void login_scopes(struct http_req *req, const char *account, const char **account_scope,
+			 const char **pair_scope);
 static int login_refused(struct http_req *req, struct db_conn *c, const char *ip_scope, int rc);
 static void make_dummy_hash(void);
 
@@ -70,6 +72,17 @@ static const char *
 code_scope(struct http_req *req, const char *purpose, const char *phone_hash)
 {
 	return arena_printf(req->arena, "%s:%s:%s", throttle_sms_phone.name, purpose, phone_hash);
+}
+
+/* The login limits on account (the keyed hash of its phone or username): the account's
+ * own, and this client address's on it. */
+static void
+login_scopes(struct http_req *req, const char *account, const char **account_scope,
+	     const char **pair_scope)
+{
+	*account_scope = arena_printf(req->arena, "%s:%s", throttle_login_account.name, account);
+	*pair_scope = arena_printf(req->arena, "%s:%s:%s", throttle_login_pair.name, account,
+				   req->client_ip);
 }
 
 /* POST /api/v1/auth/sms-codes {"phone","purpose":"register"|"reset_password"} → 202. */
@@ -280,9 +293,7 @@ login_post(struct http_req *req)
 		return rc;
 	account = phone ? api_hash(req, app->secrets->index_key, "phone", phone)
 			: api_hash(req, app->secrets->index_key, "username", username);
-	account_scope = arena_printf(req->arena, "%s:%s", throttle_login_account.name, account);
-	pair_scope = arena_printf(req->arena, "%s:%s:%s", throttle_login_pair.name, account,
-				  req->client_ip);
+	login_scopes(req, account, &account_scope, &pair_scope);
 	ip_scope = arena_printf(req->arena, "%s:%s", throttle_login_ip.name, req->client_ip);
 	if ((rc = api_throttle_check(req, c, ip_scope)) != GZF_OK ||
 	    (rc = api_throttle_check(req, c, pair_scope)) != GZF_OK ||
@@ -373,7 +384,7 @@ static int
 reset_post(struct http_req *req)
 {
 	struct app *app = req->app;
-	const char *phone, *code, *password, *phone_hash;
+	const char *phone, *code, *password, *phone_hash, *account_scope, *pair_scope;
 	char pwhash[CRYPTO_PWHASH_MAX];
 	struct caller who = { 0 };
 	struct db_conn *c;
@@ -402,14 +413,13 @@ reset_post(struct http_req *req)
 		return gzf_err_set(&req->err, GZF_EINTERNAL, "internal", NULL, "could not protect the password");
 	who.actor = (struct actor){ .kind = ACTOR_RESIDENT, .user_id = u.id, .city_id = u.city_id,
 				    .region_code = u.city_id };
+	login_scopes(req, phone_hash, &account_scope, &pair_scope);
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = store_code_use(c, code_id, now, &req->err)) != GZF_OK ||
 	    (rc = store_user_set_password(c, u.id, pwhash, now, &req->err)) != GZF_OK ||
 	    (rc = store_session_revoke_user(c, u.id, now, &req->err)) != GZF_OK ||
-	    (rc = store_throttle_clear(c, arena_printf(req->arena, "%s:%s", throttle_login_account.name,
-							phone_hash), &req->err)) != GZF_OK ||
-	    (rc = store_throttle_clear(c, arena_printf(req->arena, "%s:%s:%s", throttle_login_pair.name,
-							phone_hash, req->client_ip), &req->err)) != GZF_OK ||
+	    (rc = store_throttle_clear(c, account_scope, &req->err)) != GZF_OK ||
+	    (rc = store_throttle_clear(c, pair_scope, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, &who, "auth.password_reset", "account", u.id, u.city_id, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;
