@@ -12,6 +12,7 @@
 #include "core/crypto.h"
 #include "domain/calendar.h"
 #include "domain/pii.h"
+#include "domain/review.h"
 #include "domain/workflow.h"
 #include "partners/sms.h"
 
@@ -37,7 +38,6 @@ static int counter_code(struct http_req *req);
 static int counter_create(struct http_req *req);
 static int apply_fields(struct http_req *req, struct db_conn *c, const struct caller *who,
 			struct application *a, json_t *body);
-static int applicant_check(struct http_req *req, struct db_conn *c, const struct application *a);
 static int check_version(struct http_req *req, json_t *body, const struct application *a);
 static int reply_application(struct http_req *req, struct db_conn *c, int64_t id, int status,
 			     int masked);
@@ -426,26 +426,26 @@ app_reveal(struct http_req *req)
 static int
 app_put(struct http_req *req)
 {
+	struct review_input in = { .party = FSM_OWNER, .now = gzf_now_ms() };
 	struct application a;
 	struct caller *who;
 	struct db_conn *c;
-	json_t *body;
-	int rc, version;
+	json_t *body, *chain;
+	int rc;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
 	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
 	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
-	    (rc = check_version(req, body, &a)) != GZF_OK)
+	    (rc = check_version(req, body, &a)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
-	if (strcmp(a.status, "draft") != 0 && strcmp(a.status, "correction") != 0)
-		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
-				   "an application that is %s cannot be edited", a.status);
-	version = a.version;
-	a.updated_at = gzf_now_ms();
-	if ((rc = apply_fields(req, c, who, &a, body)) != GZF_OK ||
+	http_json_owned(req, chain);
+	in.actor_id = who->actor.user_id;
+	if ((rc = review_check(&a, chain, REVIEW_EDIT, in.party, &req->err)) != GZF_OK ||
+	    (rc = apply_fields(req, c, who, &a, body)) != GZF_OK ||
 	    (rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = app_store_save(c, &a, version, &req->err)) != GZF_OK ||
+	    (rc = review_fire(c, &a, chain, REVIEW_EDIT, &in, NULL, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.save", "application", a.id, a.region_code,
 			    "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
@@ -453,84 +453,33 @@ app_put(struct http_req *req)
 	return reply_application(req, c, a.id, 200, 0);
 }
 
-/* The applicant is the account holder, as real-name authentication established (an
- * application entered at the counter: the person the clerk saw, with their consent).
- * That they have no other application under way or granted, the database checks when
- * the application is saved (app_store_save: "application_open"). */
-static int
-applicant_check(struct http_req *req, struct db_conn *c, const struct application *a)
-{
-	struct user u;
-	int rc;
-
-	if (a->counter_clerk_id == 0) {
-		if ((rc = store_user_get(c, a->owner_id, &u, &req->err)) != GZF_OK)
-			return rc;
-		if (u.real_name_at == 0 || u.id_hash == NULL)
-			return gzf_err_set(&req->err, GZF_ESTATE, "real_name_required", NULL,
-					   "complete real-name authentication (name and ID number) before you submit");
-		if (a->applicant_id_hash == NULL || strcmp(a->applicant_id_hash, u.id_hash) != 0)
-			return gzf_err_set(&req->err, GZF_EINVAL, "applicant_not_account_holder",
-					   "household.applicant.id_number",
-					   "the applicant must be you: the ID number you authenticated with");
-	}
-	return GZF_OK;
-}
-
 /* POST /api/v1/applications/:id/submit {"version"?} — a complete draft goes to the
  * acceptance step; corrections go back to the step that asked for them. */
 static int
 app_submit(struct http_req *req)
 {
+	struct review_input in = { .party = FSM_OWNER, .now = gzf_now_ms() };
 	struct application a;
 	struct caller *who;
 	struct db_conn *c;
-	json_t *body, *chain, *h;
-	int64_t now = gzf_now_ms();
-	int rc, version, persons, resubmit;
+	const char *outcome;
+	json_t *body, *chain;
+	int rc;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
 	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
 	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
-	    (rc = check_version(req, body, &a)) != GZF_OK)
-		return rc;
-	resubmit = strcmp(a.status, "correction") == 0;
-	if (!resubmit && strcmp(a.status, "draft") != 0)
-		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
-				   "an application that is %s cannot be submitted", a.status);
-	h = api_app_household(req, &a, 0);
-	http_json_owned(req, h);
-	if ((rc = workflow_household_check(h, 1, &persons, &req->err)) != GZF_OK)
-		return rc;
-	if (a.region_path == NULL || workflow_office(a.region_path, "community") == 0 ||
-	    a.region_code == a.city_id)
-		return gzf_err_set(&req->err, GZF_EINVAL, "required", "community_code",
-				   "choose the community where you live");
-	if ((rc = applicant_check(req, c, &a)) != GZF_OK ||
+	    (rc = check_version(req, body, &a)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
-	version = a.version;
-	a.updated_at = now;
-	a.correction_reason = NULL;
-	if ((rc = db_begin(c, &req->err)) != GZF_OK)
-		return rc;
-	if (!resubmit) {
-		a.submitted_at = now;
-		if ((rc = calendar_add_working_days(c, a.city_id, now,
-			(int)json_integer_value(json_object_get(chain, "total_days")),
-			&a.total_deadline, &req->err)) != GZF_OK)
-			return rc;
-	}
-	if ((rc = workflow_enter(c, &a, chain, resubmit ? a.step_index : 0, now, &req->err)) != GZF_OK ||
-	    (rc = app_store_save(c, &a, version, &req->err)) != GZF_OK ||
-	    (rc = app_message_add(c, a.city_id, a.owner_id, a.id, resubmit ? "resubmitted" : "submitted",
-				  resubmit ? "补正材料已提交" : "申请已提交",
-				  arena_printf(req->arena, "您的申请（编号%lld）已提交，正在%s。", (long long)a.id,
-					       workflow_step_str(workflow_step(chain, a.step_index), "name")),
-				  now, &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, who, resubmit ? "application.resubmit" : "application.submit",
+	in.actor_id = who->actor.user_id;
+	in.household = http_json_owned(req, api_app_household(req, &a, 0));
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = review_fire(c, &a, chain, REVIEW_SUBMIT, &in, &outcome, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, strcmp(outcome, "resubmitted") == 0 ? "application.resubmit"
+									  : "application.submit",
 			    "application", a.id, a.region_code, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
 	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK)
@@ -566,10 +515,8 @@ material_upload(struct http_req *req)
 	if (!known)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "code",
 				   "code must be one of the materials this city asks for");
-	if (strcmp(a.status, "draft") != 0 && strcmp(a.status, "correction") != 0)
-		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
-				   "materials can be added only to a draft or while corrections are asked for");
-	if ((rc = api_media_check(req, "material", &up)) != GZF_OK || (rc = db_begin(c, &req->err)) != GZF_OK ||
+	if ((rc = review_check(&a, chain, REVIEW_EDIT, FSM_OWNER, &req->err)) != GZF_OK ||
+	    (rc = api_media_check(req, "material", &up)) != GZF_OK || (rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = api_media_store(req, c, who, &up, a.city_id, a.region_path, &m)) != GZF_OK ||
 	    (rc = app_material_add(c, a.city_id, a.id, code, m.id, gzf_now_ms(), &id, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.material_add", "application", a.id,
@@ -610,18 +557,19 @@ material_delete(struct http_req *req)
 	struct application a;
 	struct caller *who;
 	struct db_conn *c;
+	json_t *chain;
 	int64_t mid;
 	int rc;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
 	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
 	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
-	    (rc = api_param_int(req, "mid", &mid)) != GZF_OK)
+	    (rc = api_param_int(req, "mid", &mid)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
-	if (strcmp(a.status, "draft") != 0 && strcmp(a.status, "correction") != 0)
-		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
-				   "materials can be removed only from a draft or while corrections are asked for");
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	http_json_owned(req, chain);
+	if ((rc = review_check(&a, chain, REVIEW_EDIT, FSM_OWNER, &req->err)) != GZF_OK ||
+	    (rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = app_material_delete(c, a.id, mid, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.material_delete", "application", a.id,
 			    a.region_code, "ok", NULL)) != GZF_OK ||

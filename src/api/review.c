@@ -13,8 +13,10 @@
 #include "domain/calendar.h"
 #include "domain/eligibility.h"
 #include "domain/pii.h"
+#include "domain/review.h"
 #include "domain/workflow.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,32 +152,32 @@ checklist(struct http_req *req)
 }
 
 /* POST /api/v1/applications/:id/decision {"action","reason","version","failed_criterion"?} */
-/* The decisions a step may take (workflow_action_check says which, where). */
+/* The decisions a step may take (the review's table, domain/review.c, says which, where). */
 static const char *const actions[] = { "accept", "approve", "correct", "refuse", NULL };
 
 static int
 decide(struct http_req *req)
 {
-	const char *action, *reason, *failed, *kind, *outcome, *title, *decider;
+	struct review_input in = { .party = FSM_DECIDER, .now = gzf_now_ms() };
+	const char *action, *decider;
 	struct application a;
-	struct app_material *mats;
 	struct caller *who;
 	struct db_conn *c;
-	const json_t *step, *mat;
-	json_t *body, *chain, *jv, *missing;
-	int64_t now = gzf_now_ms();
-	size_t i;
-	int rc, n, k, found, version, stale;
+	const json_t *step;
+	json_t *body, *chain, *jv;
+	int rc, event, stale;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK ||
 	    (rc = api_read_choice(req, "action", actions, &action)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "reason", 0, 500, &reason)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "failed_criterion", 0, 40, &failed)) != GZF_OK)
+	    (rc = api_field_string(req, body, "reason", 0, 500, &in.reason)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "failed_criterion", 0, 40, &in.failed_criterion)) != GZF_OK)
 		return rc;
 	jv = json_object_get(body, "version");
 	if (!json_is_integer(jv))
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "version",
 				   "version (of the application as you saw it) is required");
+	event = fsm_event_find(&review_fsm, action);
+	assert(event >= 0); /* every action is an event of the review */
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
 	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
 	    (rc = api_app_authorize(req, c, who, ACT_APP_DECIDE, &a)) != GZF_OK ||
@@ -183,11 +185,10 @@ decide(struct http_req *req)
 		return rc;
 	http_json_owned(req, chain);
 	step = workflow_step(chain, a.step_index);
-	kind = workflow_step_str(step, "kind");
 	/* The step's role decides it; objections after publicity go to the city approver;
-	 * the department check finishes by itself (the action check refuses it). A caller
-	 * whose view is stale gets the conflict, whatever the step is now: of two reviewers
-	 * acting at once, one wins and the other is told to reload. */
+	 * the department check finishes by itself (the table refuses it). A caller whose view
+	 * is stale gets the conflict, whatever the step is now: of two reviewers acting at
+	 * once, one wins and the other is told to reload. */
 	decider = workflow_step_decider(step);
 	stale = json_integer_value(jv) != a.version;
 	if (*decider != '\0' && strcmp(decider, authz_role_name(who->actor.role)) != 0 && !stale)
@@ -196,64 +197,14 @@ decide(struct http_req *req)
 	if (stale)
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "version_conflict", "version",
 				   "someone else decided this application in the meantime: reload it");
-	if ((rc = workflow_action_check(a.status, kind, action, &req->err)) != GZF_OK) {
+	if ((rc = review_check(&a, chain, event, in.party, &req->err)) != GZF_OK) {
 		api_audit_alone(req, c, who, "application.decide", "application", a.id, a.region_code,
 				"failed", arena_printf(req->arena, "{\"action\":\"%s\",\"why\":\"illegal\"}", action));
 		return rc;
 	}
-	if ((strcmp(action, "correct") == 0 || strcmp(action, "refuse") == 0) &&
-	    (reason == NULL || *reason == '\0'))
-		return gzf_err_set(&req->err, GZF_EINVAL, "required", "reason",
-				   "give the reason, the applicant will read it");
-	if (strcmp(action, "accept") == 0) {
-		/* Completeness: every required material is there. */
-		if ((rc = app_materials(c, a.id, &mats, &n, &req->err)) != GZF_OK)
-			return rc;
-		missing = http_json_owned(req, json_array());
-		json_array_foreach(json_object_get(chain, "materials"), i, mat) {
-			if (!json_is_true(json_object_get(mat, "required")))
-				continue;
-			for (k = 0, found = 0; k < n; k++)
-				found |= strcmp(mats[k].code, workflow_step_str(mat, "code")) == 0;
-			if (!found)
-				json_array_append_new(missing, json_string(workflow_step_str(mat, "name")));
-		}
-		if (json_array_size(missing) > 0)
-			return gzf_err_set(&req->err, GZF_ESTATE, "incomplete", "materials",
-					   "materials missing: %s — ask for corrections instead",
-					   json_string_value(json_array_get(missing, 0)));
-	}
-	version = a.version;
-	a.updated_at = now;
-	if ((rc = db_begin(c, &req->err)) != GZF_OK)
-		return rc;
-	if (strcmp(action, "accept") == 0 || strcmp(action, "approve") == 0) {
-		outcome = strcmp(action, "accept") == 0 ? "accepted" : "approved";
-		if ((rc = app_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK ||
-		    (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, &req->err)) != GZF_OK)
-			return rc;
-		title = strcmp(a.status, "qualified") == 0 ? "资格审核通过"
-			: strcmp(a.status, "publicity") == 0 ? "审批通过，进入公示" : "申请进入下一环节";
-	} else if (strcmp(action, "correct") == 0) {
-		outcome = "correction";
-		a.status = "correction";
-		a.correction_reason = reason;
-		title = "请补正材料";
-		if ((rc = app_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK)
-			return rc;
-	} else {
-		outcome = "refused";
-		a.status = "refused";
-		a.decision_reason = reason;
-		a.failed_criterion = failed;
-		a.decided_at = now;
-		title = "申请未通过";
-		if ((rc = app_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK)
-			return rc;
-	}
-	if ((rc = app_store_save(c, &a, version, &req->err)) != GZF_OK ||
-	    (rc = app_message_add(c, a.city_id, a.owner_id, a.id, outcome, title,
-				  reason ? reason : title, now, &req->err)) != GZF_OK ||
+	in.actor_id = who->actor.user_id;
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = review_fire(c, &a, chain, event, &in, NULL, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.decide", "application", a.id, a.region_code, "ok",
 			    arena_printf(req->arena, "{\"action\":\"%s\",\"step\":\"%s\"}", action,
 					 workflow_step_str(step, "code")))) != GZF_OK ||
@@ -456,29 +407,29 @@ publicity_list(struct http_req *req)
 static int
 objection_post(struct http_req *req)
 {
+	struct review_input in = { .party = FSM_ANYONE, .now = gzf_now_ms() };
 	struct app *app = req->app;
-	const char *text, *contact, *scope;
+	const char *contact, *scope;
 	struct application a;
 	struct caller *who;
 	struct db_conn *c;
-	json_t *body;
+	json_t *body, *chain;
 	char *sealed = NULL;
-	int64_t id, oid;
+	int64_t id;
 	int rc;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "text", 1, OBJECTION_MAX_CHARS, &text)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "text", 1, OBJECTION_MAX_CHARS, &in.objection)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "contact", 0, 100, &contact)) != GZF_OK ||
 	    (rc = api_param_int(req, "id", &id)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
-	    (rc = api_caller(req, c, &who)) != GZF_OK)
+	    (rc = api_caller(req, c, &who)) != GZF_OK ||
+	    (rc = app_store_get(c, id, &a, &req->err)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
-	rc = app_store_get(c, id, &a, &req->err);
-	if (rc == GZF_OK && strcmp(a.status, "publicity") != 0)
-		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
-				   "objections are taken only during the publicity period");
-	if (rc != GZF_OK)
+	http_json_owned(req, chain);
+	if ((rc = review_check(&a, chain, REVIEW_OBJECT, in.party, &req->err)) != GZF_OK)
 		return rc;
-	if (strlen(text) < 5)
+	if (strlen(in.objection) < 5)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "text",
 				   "say what is wrong (at least a few words)");
 	scope = arena_printf(req->arena, "%s:%s", throttle_objection_ip.name, req->client_ip);
@@ -487,12 +438,13 @@ objection_post(struct http_req *req)
 		return rc;
 	if (contact != NULL)
 		crypto_seal(req->arena, app->secrets->data_key, contact, &sealed);
+	in.contact_enc = sealed;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = app_objection_add(c, a.city_id, a.id, text, sealed, gzf_now_ms(), &oid, &req->err)) != GZF_OK ||
+	    (rc = review_fire(c, &a, chain, REVIEW_OBJECT, &in, NULL, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "publicity.objection", "application", a.id, a.region_code,
 			    "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;
-	return http_reply_json(req, 201, json_pack("{s:{s:I, s:s}}", "objection", "id", (json_int_t)oid,
-						   "status", "open"));
+	return http_reply_json(req, 201, json_pack("{s:{s:I, s:s}}", "objection", "id",
+						   (json_int_t)in.objection_id, "status", "open"));
 }

@@ -13,7 +13,6 @@
 
 #include "store/calendar_store.h"
 
-#define DAY_MS (24LL * 3600 * 1000)
 #define WINDOW_DAYS 120 /* special days read per query */
 
 /* The working days of a span of dates: before[i] = working days among the span's

@@ -14,6 +14,9 @@
 /* China Standard Time: the offset of local dates from UTC, in milliseconds. */
 #define CALENDAR_TZ_MS (8LL * 3600 * 1000)
 
+/* One calendar day in milliseconds. */
+#define DAY_MS (24LL * 3600 * 1000)
+
 /*
  * calendar_is_working_day — *yes = 1 when the local date yyyymmdd (20261001) is a working
  * day in city_id (0 = the national calendar; never negative): a Monday..Friday that is not a holiday, or

@@ -8,11 +8,11 @@
 #include "core/crypto.h"
 #include "domain/calendar.h"
 #include "domain/demo.h"
+#include "domain/review.h"
 #include "domain/workflow.h"
 #include "store/application_store.h"
 #include "store/store.h"
 
-#define DAY_MS (24LL * 3600 * 1000)
 
 struct demo_household {
 	const char *phone;
@@ -130,7 +130,7 @@ load_household(struct db_conn *c, const struct secrets *s, const json_t *chain,
 		if (step > 0 && (rc = app_event_close(c, a.id, t, step == 1 ? "accepted" : "approved",
 						      NULL, 0, err)) != GZF_OK)
 			return rc;
-		if ((rc = workflow_enter(c, &a, chain, step, t, err)) != GZF_OK)
+		if ((rc = review_enter_step(c, &a, chain, step, t, err)) != GZF_OK)
 			return rc;
 	}
 	return app_store_save(c, &a, version, err);

@@ -15,9 +15,9 @@
 
 #include "core/crypto.h"
 #include "domain/audit.h"
-#include "domain/calendar.h"
 #include "domain/eligibility.h"
 #include "domain/jobs.h"
+#include "domain/review.h"
 #include "domain/workflow.h"
 #include "partners/dept.h"
 #include "store/application_store.h"
@@ -28,7 +28,7 @@ static int job_publicity_end(struct job_ctx *ctx, struct db_conn *c, int64_t cit
 			     const char *ref, const json_t *payload, struct gzf_err *err);
 static int job_audit(const struct job_ctx *ctx, struct db_conn *c, const struct application *a,
 		     const char *action, const char *detail, struct gzf_err *err);
-static int job_load(struct db_conn *c, const char *ref, const char *kind,
+static int job_load(struct db_conn *c, const char *ref, enum review_state state,
 		    struct application *a, json_t **chain, struct gzf_err *err);
 
 int
@@ -42,9 +42,9 @@ review_jobs_register(void)
 }
 
 /* The application named by a job's ref ("application:42") and its chain, if it is still
- * at a step of kind (*chain NULL otherwise: the job has nothing left to do). */
+ * in state (*chain NULL otherwise: the job has nothing left to do). */
 static int
-job_load(struct db_conn *c, const char *ref, const char *kind, struct application *a,
+job_load(struct db_conn *c, const char *ref, enum review_state state, struct application *a,
 	 json_t **chain, struct gzf_err *err)
 {
 	int64_t id;
@@ -57,9 +57,7 @@ job_load(struct db_conn *c, const char *ref, const char *kind, struct applicatio
 	if ((rc = app_store_get(c, id, a, err)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, a->city_id, chain, err)) != GZF_OK)
 		return rc;
-	if (strcmp(workflow_step_str(workflow_step(*chain, a->step_index), "kind"), kind) != 0 ||
-	    (strcmp(kind, "dept") == 0 && strcmp(a->status, "review") != 0) ||
-	    (strcmp(kind, "publicity") == 0 && strcmp(a->status, "publicity") != 0)) {
+	if (review_state_of(a, *chain) != state) {
 		json_decref(*chain);
 		*chain = NULL;
 	}
@@ -93,12 +91,12 @@ job_dept_check(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const ch
 	const char *overall;
 	char *plain = NULL, *text, *sealed, reasons[512];
 	json_t *chain = NULL, *h = NULL, *persons = NULL, *evidence = NULL, *rules = NULL, *criteria = NULL;
-	int64_t now;
-	int rc, down, version;
+	struct review_input in = { .party = FSM_SYSTEM };
+	int rc, down;
 
 	(void)payload;
 	assert(city_id > 0); /* an application always belongs to a city */
-	if ((rc = job_load(c, ref, "dept", &a, &chain, err)) != GZF_OK || chain == NULL)
+	if ((rc = job_load(c, ref, REVIEW_DEPT, &a, &chain, err)) != GZF_OK || chain == NULL)
 		goto out;
 	if (crypto_open(ar, ctx->secrets->data_key, a.household_enc, &plain) != GZF_OK ||
 	    (h = json_loads(plain, 0, NULL)) == NULL) {
@@ -108,19 +106,13 @@ job_dept_check(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const ch
 	persons = workflow_persons(h);
 	if ((rc = dept_check_household(ctx->partners, persons, &evidence, err)) != GZF_OK)
 		goto out;
-	now = ctx->now_ms();
-	version = a.version;
-	a.updated_at = now;
+	in.now = ctx->now_ms();
 	down = dept_evidence_unavailable(evidence, reasons, sizeof(reasons));
 	if ((rc = db_begin(c, err)) != GZF_OK)
 		goto out;
 	if (down > 0) {
-		int first = a.delay_reason == NULL;
-
-		a.delay_reason = arena_printf(ar, "部门数据暂不可用，稍后自动重试：%s", reasons);
-		if ((rc = app_store_save(c, &a, version, err)) != GZF_OK ||
-		    (first && (rc = app_message_add(c, a.city_id, a.owner_id, a.id, "delayed",
-						    "部门联审延迟", a.delay_reason, now, err)) != GZF_OK) ||
+		in.delay_reason = arena_printf(ar, "部门数据暂不可用，稍后自动重试：%s", reasons);
+		if ((rc = review_fire(c, &a, chain, REVIEW_DELAY, &in, NULL, err)) != GZF_OK ||
 		    (rc = job_audit(ctx, c, &a, "application.dept_delayed",
 				    arena_printf(ar, "{\"unavailable\":%d}", down), err)) != GZF_OK ||
 		    (rc = db_commit(c, err)) != GZF_OK)
@@ -139,11 +131,8 @@ job_dept_check(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const ch
 	a.criteria = arena_strdup(ar, text);
 	free(text);
 	a.overall = overall;
-	a.delay_reason = NULL;
-	if ((rc = app_event_close(c, a.id, now, "checked",
-				  arena_printf(ar, "rules: %s", overall), 0, err)) != GZF_OK ||
-	    (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, err)) != GZF_OK ||
-	    (rc = app_store_save(c, &a, version, err)) != GZF_OK ||
+	in.reason = arena_printf(ar, "rules: %s", overall);
+	if ((rc = review_fire(c, &a, chain, REVIEW_CHECKED, &in, NULL, err)) != GZF_OK ||
 	    (rc = job_audit(ctx, c, &a, "application.dept_checked",
 			    arena_printf(ar, "{\"overall\":\"%s\"}", overall), err)) != GZF_OK ||
 	    (rc = db_commit(c, err)) != GZF_OK)
@@ -167,39 +156,21 @@ static int
 job_publicity_end(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const char *ref,
 		  const json_t *payload, struct gzf_err *err)
 {
+	struct review_input in = { .party = FSM_SYSTEM, .now = ctx->now_ms() };
 	struct application a;
+	const char *outcome;
 	json_t *chain = NULL;
-	int64_t now = ctx->now_ms(), objections = 0, deadline;
-	int rc, version;
+	int rc;
 
 	(void)payload;
 	assert(city_id > 0); /* an application always belongs to a city */
-	if ((rc = job_load(c, ref, "publicity", &a, &chain, err)) != GZF_OK || chain == NULL)
+	if ((rc = job_load(c, ref, REVIEW_PUBLICITY, &a, &chain, err)) != GZF_OK || chain == NULL)
 		goto out;
-	version = a.version;
-	a.updated_at = now;
-	if ((rc = app_objections_open(c, a.id, &objections, err)) != GZF_OK ||
-	    (rc = db_begin(c, err)) != GZF_OK)
-		goto out;
-	if (objections > 0) {
-		if ((rc = calendar_add_working_days(c, city_id, now, 3, &deadline, err)) != GZF_OK ||
-		    (rc = app_event_close(c, a.id, now, "objections",
-					  arena_printf(db_arena(c), "%lld objection(s)", (long long)objections),
-					  0, err)) != GZF_OK ||
-		    (rc = app_event_open(c, a.city_id, a.id, a.step, workflow_office(a.region_path, "city"),
-					 3, now, deadline, err)) != GZF_OK)
-			goto out;
-		a.status = "review";
-		a.step_started_at = now;
-		a.step_deadline = deadline;
-	} else if ((rc = app_event_close(c, a.id, now, "completed", NULL, 0, err)) != GZF_OK ||
-		   (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, err)) != GZF_OK ||
-		   (rc = app_message_add(c, a.city_id, a.owner_id, a.id, "qualified", "资格审核通过",
-					 "公示期满无异议，您已取得公租房保障资格。", now, err)) != GZF_OK)
-		goto out;
-	if ((rc = app_store_save(c, &a, version, err)) != GZF_OK ||
+	if ((rc = db_begin(c, err)) != GZF_OK ||
+	    (rc = review_fire(c, &a, chain, REVIEW_PUBLICITY_END, &in, &outcome, err)) != GZF_OK ||
 	    (rc = job_audit(ctx, c, &a, "application.publicity_end",
-			    objections ? "{\"objections\":true}" : "{\"objections\":false}", err)) != GZF_OK ||
+			    strcmp(outcome, "objections") == 0 ? "{\"objections\":true}"
+							       : "{\"objections\":false}", err)) != GZF_OK ||
 	    (rc = db_commit(c, err)) != GZF_OK)
 		goto out;
 out:

@@ -1,6 +1,5 @@
 /*
- * workflow.c — review chains, declared households, allowed decisions and entering a
- * step (workflow.h).
+ * workflow.c — review chains and declared households (workflow.h).
  */
 #include "domain/workflow.h"
 
@@ -9,12 +8,9 @@
 #include <string.h>
 
 #include "domain/authz.h"
-#include "domain/calendar.h"
 #include "domain/idcard.h"
-#include "domain/jobs.h"
 #include "domain/pii.h"
 
-#define DAY_MS (24LL * 3600 * 1000)
 
 static int code_ok(const char *s);
 static int check_person(const json_t *p, int complete, const char *path, struct gzf_err *err);
@@ -373,74 +369,4 @@ workflow_persons(const json_t *h)
 			workflow_step_str(m, "id_number"), "name", workflow_step_str(m, "name"),
 			"relation", workflow_step_str(m, "relation")));
 	return out;
-}
-
-int
-workflow_action_check(const char *status, const char *kind, const char *action,
-		      struct gzf_err *err)
-{
-	int review = strcmp(status, "review") == 0;
-
-	if (strcmp(action, "accept") == 0 && review && strcmp(kind, "acceptance") == 0)
-		return GZF_OK;
-	if (strcmp(action, "approve") == 0 && review &&
-	    (strcmp(kind, "review") == 0 || strcmp(kind, "publicity") == 0))
-		return GZF_OK;
-	if (strcmp(action, "correct") == 0 && review &&
-	    (strcmp(kind, "acceptance") == 0 || strcmp(kind, "review") == 0))
-		return GZF_OK;
-	if (strcmp(action, "refuse") == 0 && review && strcmp(kind, "dept") != 0)
-		return GZF_OK;
-	if (strcmp(action, "accept") != 0 && strcmp(action, "approve") != 0 &&
-	    strcmp(action, "correct") != 0 && strcmp(action, "refuse") != 0)
-		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "action",
-				   "action must be accept, approve, correct or refuse");
-	return gzf_err_set(err, GZF_ESTATE, "illegal_transition", "action",
-			   "an application that is %s at a %s step cannot be given \"%s\"",
-			   status, *kind ? kind : "(no)", action);
-}
-
-int
-workflow_enter(struct db_conn *c, struct application *a, const json_t *chain, int index,
-	       int64_t now, struct gzf_err *err)
-{
-	const json_t *step = workflow_step(chain, index);
-	const char *kind = workflow_step_str(step, "kind");
-	char ref[48];
-	int days = (int)json_integer_value(json_object_get(step, "days"));
-	int64_t deadline;
-	int rc;
-
-	snprintf(ref, sizeof(ref), "application:%lld", (long long)a->id);
-	a->delay_reason = NULL;
-	if (step == NULL) {
-		a->status = "qualified";
-		a->step = "";
-		a->step_index = index;
-		a->step_deadline = 0;
-		a->decided_at = now;
-		return GZF_OK;
-	}
-	if (strcmp(kind, "publicity") == 0) {
-		deadline = now + (int64_t)days * DAY_MS;
-		a->status = "publicity";
-		a->publicity_until = deadline;
-	} else {
-		if ((rc = calendar_add_working_days(c, a->city_id, now, days, &deadline, err)) != GZF_OK)
-			return rc;
-		a->status = "review";
-	}
-	a->step = workflow_step_str(step, "code");
-	a->step_index = index;
-	a->step_started_at = now;
-	a->step_deadline = deadline;
-	if ((rc = app_event_open(c, a->city_id, a->id, a->step,
-				 workflow_office(a->region_path, workflow_step_str(step, "level")),
-				 days, now, deadline, err)) != GZF_OK)
-		return rc;
-	if (strcmp(kind, "dept") == 0)
-		return jobs_enqueue(c, a->city_id, "dept_check", ref, NULL, now, err);
-	if (strcmp(kind, "publicity") == 0)
-		return jobs_enqueue(c, a->city_id, "publicity_end", ref, NULL, deadline, err);
-	return GZF_OK;
 }

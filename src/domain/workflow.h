@@ -1,8 +1,7 @@
 /*
  * workflow.h — the rules of the eligibility application and its review chain: each
- * city's chain of steps (configurable), the household an application declares, which
- * decisions each step allows, and moving an application into a step (its office, its
- * working-day deadline, its timeline entry, its background job).
+ * city's chain of steps (configurable) and the household an application declares. How an
+ * application moves along the chain is its state machine, domain/review.h.
  *
  * Chain JSON (domain default: workflow_chain_default):
  *   {"total_days":15,
@@ -66,23 +65,5 @@ int workflow_household_check(const json_t *household, int complete, int *persons
 /* workflow_persons — the household's persons as dept_check_household wants them
  * ([{"id_number","name","relation"}]), a new reference. */
 json_t *workflow_persons(const json_t *household);
-
-/*
- * workflow_action_check — may action ("accept", "approve", "correct", "refuse") be
- * taken on an application with status at a step of kind? GZF_ESTATE
- * "illegal_transition" with a message saying why not.
- */
-int workflow_action_check(const char *status, const char *kind, const char *action,
-			  struct gzf_err *err);
-
-/*
- * workflow_enter — move a to step index of chain at now: status "review" (or
- * "publicity"), the step's office, deadline (working days from the city calendar;
- * calendar days for publicity), a timeline entry, and for dept/publicity steps the job
- * that finishes them. Past the last step a becomes "qualified". a is changed in memory;
- * the caller saves it (app_store_save) in the same transaction.
- */
-int workflow_enter(struct db_conn *c, struct application *a, const json_t *chain, int index,
-		   int64_t now, struct gzf_err *err);
 
 #endif

@@ -1,5 +1,6 @@
-/* test_workflow.c — review chains (the default and broken ones), the decisions each
- * step allows, the declared household's checks and the office of a step. */
+/* test_workflow.c — review chains (the default and broken ones), the declared
+ * household's checks and the office of a step (the decisions each step allows:
+ * test_review.c). */
 #include <string.h>
 
 #include "domain/workflow.h"
@@ -85,35 +86,6 @@ START_TEST(broken_chains_are_refused)
 }
 END_TEST
 
-START_TEST(decisions_per_step)
-{
-	static const char *const kinds[] = { "acceptance", "review", "dept", "publicity" };
-	static const char *const actions[] = { "accept", "approve", "correct", "refuse" };
-	/* Allowed while under review: rows are kinds, columns actions. */
-	static const int allowed[4][4] = {
-		{ 1, 0, 1, 1 }, /* acceptance: accept, correct, refuse */
-		{ 0, 1, 1, 1 }, /* review: approve, correct, refuse */
-		{ 0, 0, 0, 0 }, /* dept: finishes by itself */
-		{ 0, 1, 0, 1 }, /* publicity (after an objection): approve or refuse */
-	};
-	static const char *const closed[] = { "draft", "correction", "qualified", "refused" };
-	struct gzf_err err = { 0 };
-	int k, a, s;
-
-	for (k = 0; k < 4; k++)
-		for (a = 0; a < 4; a++) {
-			ck_assert_msg(workflow_action_check("review", kinds[k], actions[a], &err) ==
-				      (allowed[k][a] ? GZF_OK : GZF_ESTATE), "%s at %s", actions[a], kinds[k]);
-			for (s = 0; s < 4; s++)
-				ck_assert_int_eq(workflow_action_check(closed[s], kinds[k], actions[a], &err),
-						 GZF_ESTATE);
-		}
-	ck_assert_int_eq(workflow_action_check("review", "review", "approve'", &err), GZF_EINVAL);
-	ck_assert_int_eq(workflow_action_check("draft", "", "accept", &err), GZF_ESTATE);
-	ck_assert_str_eq(err.name, "illegal_transition");
-}
-END_TEST
-
 START_TEST(household_checks)
 {
 	struct gzf_err err = { 0 };
@@ -174,7 +146,6 @@ workflow_suite(void)
 
 	tcase_add_test(tc, default_chain_is_valid);
 	tcase_add_test(tc, broken_chains_are_refused);
-	tcase_add_test(tc, decisions_per_step);
 	tcase_add_test(tc, household_checks);
 	tcase_add_test(tc, office_of_a_step);
 	suite_add_tcase(s, tc);

@@ -32,6 +32,7 @@ int unit_pg_wanted(Suite *s);
 Suite *eligibility_suite(void);
 Suite *housing_suite(void);
 Suite *workflow_suite(void);
+Suite *review_suite(void);
 Suite *sanitize_suite(void);
 Suite *media_suite(void);
 
