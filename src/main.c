@@ -298,7 +298,7 @@ cmd_serve(struct config *cfg)
 	struct router *routes;
 	struct gzf_err err;
 	struct job_ctx jobs;
-	struct app app;
+	struct service svc;
 	struct db *db;
 	sigset_t sigs;
 	char port[16], count[16];
@@ -335,12 +335,12 @@ cmd_serve(struct config *cfg)
 		log_msg(LOG_INFO, "staff names sealed", "count", count, NULL);
 	}
 	sweep_media(cfg, db, secrets.data_key);
-	app = (struct app){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
-	audit_key(&secrets, app.audit_key);
-	partners_init(&app.partners, cfg, &secrets);
+	svc = (struct service){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
+	audit_key(&secrets, svc.audit_key);
+	partners_init(&svc.partners, cfg, &secrets);
 	/* The jobs share the server's database, secrets, partners and audit key. */
-	jobs = (struct job_ctx){ .db = db, .cfg = cfg, .secrets = &secrets, .partners = &app.partners,
-				 .audit_key = app.audit_key, .now_ms = gzf_now_ms };
+	jobs = (struct job_ctx){ .db = db, .cfg = cfg, .secrets = &secrets, .partners = &svc.partners,
+				 .audit_key = svc.audit_key, .now_ms = gzf_now_ms };
 	routes = router_create();
 	api_routes(routes);
 	hc = (struct http_server_config){
@@ -350,7 +350,7 @@ cmd_serve(struct config *cfg)
 		.timeout_seconds = 30, .header_timeout = cfg->header_timeout, .web_dir = cfg->web_dir,
 		.trusted_proxies = cfg->trusted_proxies,
 	};
-	if (http_server_start(&srv, &hc, routes, &app, &err) != GZF_OK) {
+	if (http_server_start(&srv, &hc, routes, &svc, &err) != GZF_OK) {
 		router_destroy(routes);
 		db_close(db);
 		return fail(&err);

@@ -36,10 +36,10 @@ release_conn(void *c)
 int
 api_db(struct http_req *req, struct db_conn **out)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	int rc;
 
-	rc = db_acquire(app->db, req->arena, out, &req->err);
+	rc = db_acquire(svc->db, req->arena, out, &req->err);
 	if (rc == GZF_OK)
 		http_req_after(req, release_conn, *out);
 	return rc;

@@ -17,8 +17,8 @@
 #include "store/media_store.h"
 #include "domain/media.h"
 
-/* What every handler can reach through req->app. */
-struct app {
+/* What every handler can reach through req->service. */
+struct service {
 	struct db *db;
 	const struct config *cfg;
 	const struct secrets *secrets;

@@ -212,7 +212,7 @@ static int
 apply_fields(struct http_req *req, struct db_conn *c, const struct caller *who,
 	     struct application *a, json_t *body)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	json_t *h = json_object_get(body, "household"), *ds = json_object_get(body, "draft_step");
 	json_t *cc = json_object_get(body, "community_code");
 	const char *name, *id;
@@ -249,14 +249,14 @@ apply_fields(struct http_req *req, struct db_conn *c, const struct caller *who,
 	id = json_string_value(json_object_get(json_object_get(h, "applicant"), "id_number"));
 	text = json_dumps(h, JSON_COMPACT);
 	arena_cleanup_add(req->arena, free, text);
-	crypto_seal(req->arena, app->secrets->data_key, text, &sealed);
+	crypto_seal(req->arena, svc->secrets->data_key, text, &sealed);
 	a->household_enc = sealed;
 	a->applicant_name_enc = NULL;
 	if (name != NULL) {
-		crypto_seal(req->arena, app->secrets->data_key, name, &sealed);
+		crypto_seal(req->arena, svc->secrets->data_key, name, &sealed);
 		a->applicant_name_enc = sealed;
 	}
-	a->applicant_id_hash = id && *id ? api_hash(req, app->secrets->index_key, "id", id) : NULL;
+	a->applicant_id_hash = id && *id ? api_hash(req, svc->secrets->index_key, "id", id) : NULL;
 	return GZF_OK;
 }
 
@@ -316,7 +316,7 @@ app_create(struct http_req *req)
 		.created_at = gzf_now_ms(),
 	};
 	a.household_enc = NULL;
-	crypto_seal(req->arena, ((struct app *)req->app)->secrets->data_key, "{}", (char **)&a.household_enc);
+	crypto_seal(req->arena, ((struct service *)req->service)->secrets->data_key, "{}", (char **)&a.household_enc);
 	if ((rc = apply_fields(req, c, who, &a, body)) != GZF_OK)
 		return rc;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
@@ -627,7 +627,7 @@ message_read(struct http_req *req)
 static int
 counter_code(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *phone, *phone_hash, *phone_scope, *staff_scope;
 	char code[CODE_DIGITS + 1];
 	struct caller *who;
@@ -645,7 +645,7 @@ counter_code(struct http_req *req)
 	obj = (struct object){ .region_path = who->actor.region_path };
 	if ((rc = api_authorize(req, c, who, ACT_APP_COUNTER, &obj, "counter.consent_code", "phone", 0)) != GZF_OK)
 		return rc;
-	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
+	phone_hash = api_hash(req, svc->secrets->index_key, "phone", phone);
 	/* Each code is a message to someone's phone: as few as for a resident's own codes
 	 * per phone, whichever clerk sends them, and a busy hour's worth per clerk. */
 	phone_scope = arena_printf(req->arena, "%s:%s:%s", throttle_sms_phone.name, CONSENT_PURPOSE,
@@ -658,13 +658,13 @@ counter_code(struct http_req *req)
 	    (rc = api_throttle_hit(req, c, &throttle_sms_staff, staff_scope, who->actor.city_id, NULL)) != GZF_OK)
 		return rc;
 	crypto_random_digits(code, CODE_DIGITS);
-	if ((rc = sms_send(&app->partners.sms, req->arena, phone,
+	if ((rc = sms_send(&svc->partners.sms, req->arena, phone,
 			   arena_printf(req->arena, "【公租房】工作人员正在为您代办公租房申请，您的确认验证码是%s，10分钟内有效。同意代办请将验证码告知工作人员。", code),
 			   &req->err)) != GZF_OK)
 		return rc;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = store_code_create(c, who->actor.city_id, phone_hash, CONSENT_PURPOSE,
-				    api_hash(req, app->secrets->token_key, phone_hash, code), now,
+				    api_hash(req, svc->secrets->token_key, phone_hash, code), now,
 				    now + CODE_TTL_MS, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "counter.consent_code", "phone", 0, who->actor.region_code,
 			    "ok", NULL)) != GZF_OK ||
@@ -681,7 +681,7 @@ counter_code(struct http_req *req)
 static int
 counter_create(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *phone, *code, *phone_hash;
 	struct application a = { 0 };
 	struct sms_code sc;
@@ -711,10 +711,10 @@ counter_create(struct http_req *req)
 				   "upload the signed consent form first (purpose consent) and give its id");
 	if (rc != GZF_OK)
 		return rc;
-	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
+	phone_hash = api_hash(req, svc->secrets->index_key, "phone", phone);
 	rc = store_code_latest(c, phone_hash, CONSENT_PURPOSE, now, &sc, &req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && (sc.attempts >= 5 ||
-		!crypto_equal(api_hash(req, app->secrets->token_key, phone_hash, code), sc.code_hash)))) {
+		!crypto_equal(api_hash(req, svc->secrets->token_key, phone_hash, code), sc.code_hash)))) {
 		if (rc == GZF_OK && db_begin(c, &req->err) == GZF_OK &&
 		    store_code_attempt(c, sc.id, &req->err) == GZF_OK)
 			db_commit(c, &req->err);
@@ -726,7 +726,7 @@ counter_create(struct http_req *req)
 	rc = store_user_by_phone(c, "resident", phone_hash, &u, &req->err);
 	if (rc != GZF_OK && rc != GZF_ENOTFOUND)
 		return rc;
-	crypto_seal(req->arena, app->secrets->data_key, phone, &sealed);
+	crypto_seal(req->arena, svc->secrets->data_key, phone, &sealed);
 	a = (struct application){
 		.city_id = who->actor.city_id, .owner_id = rc == GZF_OK ? u.id : 0,
 		.region_code = who->actor.region_code, .region_path = who->actor.region_path,
@@ -734,7 +734,7 @@ counter_create(struct http_req *req)
 		.consent_media_id = m.id, .consent_phone_enc = sealed, .consent_at = now, .created_at = now,
 	};
 	gzf_err_clear(&req->err);
-	crypto_seal(req->arena, app->secrets->data_key, "{}", &sealed);
+	crypto_seal(req->arena, svc->secrets->data_key, "{}", &sealed);
 	a.household_enc = sealed;
 	if (json_object_get(body, "community_code") == NULL && strcmp(who->actor.region_path, "") != 0 &&
 	    workflow_office(who->actor.region_path, "community") == 0)

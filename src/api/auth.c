@@ -89,7 +89,7 @@ login_scopes(struct http_req *req, const char *account, const char **account_sco
 static int
 code_post(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *phone, *purpose, *phone_hash, *phone_scope, *ip_scope;
 	char code[CODE_DIGITS + 1];
 	struct db_conn *c;
@@ -109,7 +109,7 @@ code_post(struct http_req *req)
 				   "purpose must be \"register\" or \"reset_password\"");
 	if ((rc = api_db(req, &c)) != GZF_OK)
 		return rc;
-	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
+	phone_hash = api_hash(req, svc->secrets->index_key, "phone", phone);
 	phone_scope = code_scope(req, purpose, phone_hash);
 	ip_scope = arena_printf(req->arena, "sms:ip:%s", req->client_ip);
 	/* Telling that a number already has an account answers a guess, so that answer
@@ -131,14 +131,14 @@ code_post(struct http_req *req)
 	 * tell who has an account; no message is sent. */
 	if (known || strcmp(purpose, "register") == 0) {
 		crypto_random_digits(code, CODE_DIGITS);
-		if ((rc = sms_send(&app->partners.sms, req->arena, phone,
+		if ((rc = sms_send(&svc->partners.sms, req->arena, phone,
 				   arena_printf(req->arena, "【公租房】您的验证码是%s，10分钟内有效。如非本人操作，请忽略本短信。", code),
 				   &req->err)) != GZF_OK)
 			return rc;
 		if ((rc = db_begin(c, &req->err)) != GZF_OK)
 			return rc;
 		if ((rc = store_code_create(c, known ? existing.city_id : 0, phone_hash, purpose,
-					    api_hash(req, app->secrets->token_key, phone_hash, code), now,
+					    api_hash(req, svc->secrets->token_key, phone_hash, code), now,
 					    now + CODE_TTL_MS, &req->err)) != GZF_OK ||
 		    (rc = api_audit(req, c, NULL, "auth.sms_code", "phone", 0, 0, "ok",
 				    arena_printf(req->arena, "{\"purpose\":\"%s\"}", purpose))) != GZF_OK ||
@@ -156,7 +156,7 @@ static int
 verify_code(struct http_req *req, struct db_conn *c, const char *phone_hash, const char *purpose,
 	    const char *code, int64_t *code_id)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *scope = arena_printf(req->arena, "code:phone:%s", phone_hash);
 	struct sms_code sc;
 	int rc, attempts;
@@ -169,7 +169,7 @@ verify_code(struct http_req *req, struct db_conn *c, const char *phone_hash, con
 				   "the code has expired or was used up: request a new one");
 	if (rc != GZF_OK)
 		return rc;
-	if (!crypto_equal(api_hash(req, app->secrets->token_key, phone_hash, code), sc.code_hash)) {
+	if (!crypto_equal(api_hash(req, svc->secrets->token_key, phone_hash, code), sc.code_hash)) {
 		if ((rc = store_code_attempt(c, sc.id, &req->err)) != GZF_OK ||
 		    (rc = api_throttle_hit(req, c, &throttle_code_phone, scope, 0, &attempts)) != GZF_OK)
 			return rc;
@@ -185,7 +185,7 @@ verify_code(struct http_req *req, struct db_conn *c, const char *phone_hash, con
 static int
 register_post(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *phone, *code, *password, *mode, *phone_hash;
 	char pwhash[CRYPTO_PWHASH_MAX];
 	struct user u = { 0 };
@@ -218,12 +218,12 @@ register_post(struct http_req *req)
 				   "city_code must be the code of a city served here");
 	if (rc != GZF_OK)
 		return rc;
-	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
+	phone_hash = api_hash(req, svc->secrets->index_key, "phone", phone);
 	if ((rc = verify_code(req, c, phone_hash, "register", code, &code_id)) != GZF_OK)
 		return rc;
 	if (crypto_password_hash(password, pwhash) != GZF_OK)
 		return gzf_err_set(&req->err, GZF_EINTERNAL, "internal", NULL, "could not protect the password");
-	crypto_seal(req->arena, app->secrets->data_key, phone, (char **)&u.phone_enc);
+	crypto_seal(req->arena, svc->secrets->data_key, phone, (char **)&u.phone_enc);
 	u.kind = "resident";
 	u.city_id = city.code;
 	u.phone_hash = phone_hash;
@@ -271,7 +271,7 @@ register_post(struct http_req *req)
 static int
 login_post(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *phone, *username, *password, *mode, *account, *account_scope, *pair_scope;
 	const char *ip_scope;
 	struct caller who = { 0 };
@@ -291,8 +291,8 @@ login_post(struct http_req *req)
 				   "give either a phone number (residents) or a username (staff)");
 	if ((rc = api_db(req, &c)) != GZF_OK)
 		return rc;
-	account = phone ? api_hash(req, app->secrets->index_key, "phone", phone)
-			: api_hash(req, app->secrets->index_key, "username", username);
+	account = phone ? api_hash(req, svc->secrets->index_key, "phone", phone)
+			: api_hash(req, svc->secrets->index_key, "username", username);
 	login_scopes(req, account, &account_scope, &pair_scope);
 	ip_scope = arena_printf(req->arena, "%s:%s", throttle_login_ip.name, req->client_ip);
 	if ((rc = api_throttle_check(req, c, ip_scope)) != GZF_OK ||
@@ -383,7 +383,7 @@ logout_post(struct http_req *req)
 static int
 reset_post(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *phone, *code, *password, *phone_hash, *account_scope, *pair_scope;
 	char pwhash[CRYPTO_PWHASH_MAX];
 	struct caller who = { 0 };
@@ -403,7 +403,7 @@ reset_post(struct http_req *req)
 		return rc;
 	if ((rc = api_db(req, &c)) != GZF_OK)
 		return rc;
-	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
+	phone_hash = api_hash(req, svc->secrets->index_key, "phone", phone);
 	if ((rc = verify_code(req, c, phone_hash, "reset_password", code, &code_id)) != GZF_OK)
 		return rc;
 	if ((rc = store_user_by_phone(c, "resident", phone_hash, &u, &req->err)) != GZF_OK)

@@ -129,7 +129,7 @@ rules_evaluate(struct http_req *req)
 static int
 dept_check(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	struct region city;
 	struct caller *who;
 	struct db_conn *c;
@@ -146,7 +146,7 @@ dept_check(struct http_req *req)
 	if ((rc = api_authorize(req, c, who, ACT_RESIDENT_REVEAL, &obj, "dept.check", "region",
 				city.code)) != GZF_OK)
 		return rc;
-	if ((rc = dept_check_household(&app->partners, json_object_get(body, "persons"), &evidence,
+	if ((rc = dept_check_household(&svc->partners, json_object_get(body, "persons"), &evidence,
 				       &req->err)) != GZF_OK)
 		return rc;
 	down = dept_evidence_unavailable(evidence, reasons, sizeof(reasons));

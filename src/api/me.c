@@ -74,7 +74,7 @@ me_get(struct http_req *req)
 static int
 real_name_post(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *name, *id_raw, *id_hash, *scope;
 	char id[19], *name_enc, *id_enc;
 	enum identity_result result;
@@ -111,8 +111,8 @@ real_name_post(struct http_req *req)
 	scope = arena_printf(req->arena, "realname:account:%lld", (long long)u.id);
 	if ((rc = api_throttle_check(req, c, scope)) != GZF_OK)
 		return rc;
-	id_hash = api_hash(req, app->secrets->index_key, "id", id);
-	if ((rc = identity_verify(&app->partners.identity, req->arena, name, id, &result, &req->err)) != GZF_OK)
+	id_hash = api_hash(req, svc->secrets->index_key, "id", id);
+	if ((rc = identity_verify(&svc->partners.identity, req->arena, name, id, &result, &req->err)) != GZF_OK)
 		return rc;
 	if (result != IDENTITY_MATCH) {
 		if ((rc = api_throttle_hit(req, c, &throttle_code_phone, scope, u.city_id, NULL)) != GZF_OK)
@@ -127,8 +127,8 @@ real_name_post(struct http_req *req)
 		return gzf_err_set(&req->err, GZF_ESTATE, "identity_mismatch", "name",
 				   "the name and the ID number do not match the identity records; check both against your ID card");
 	}
-	crypto_seal(req->arena, app->secrets->data_key, name, &name_enc);
-	crypto_seal(req->arena, app->secrets->data_key, id, &id_enc);
+	crypto_seal(req->arena, svc->secrets->data_key, name, &name_enc);
+	crypto_seal(req->arena, svc->secrets->data_key, id, &id_enc);
 	if ((rc = db_begin(c, &req->err)) != GZF_OK)
 		return rc;
 	rc = store_user_set_real_name(c, u.id, name_enc, id_hash, id_enc, gzf_now_ms(), &req->err);

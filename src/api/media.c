@@ -109,7 +109,7 @@ api_media_store(struct http_req *req, struct db_conn *c, const struct caller *wh
 		const struct media_upload *up, int64_t city_id, const char *region_path,
 		struct media *out)
 {
-	const struct app *app = req->app;
+	const struct service *svc = req->service;
 	int64_t now = gzf_now_ms(), count;
 	char sha[65];
 	int rc;
@@ -119,7 +119,7 @@ api_media_store(struct http_req *req, struct db_conn *c, const struct caller *wh
 	if (count >= (who->actor.kind == ACTOR_STAFF ? STAFF_DAILY_FILES : RESIDENT_DAILY_FILES))
 		return gzf_err_set(&req->err, GZF_ELIMIT, "upload_limit", NULL,
 				   "too many files uploaded in the last 24 hours; try again tomorrow");
-	if ((rc = media_save(app->cfg->data_dir, up->sealed ? app->secrets->data_key : NULL, req->body,
+	if ((rc = media_save(svc->cfg->data_dir, up->sealed ? svc->secrets->data_key : NULL, req->body,
 			     req->body_len, sha, &req->err)) != GZF_OK)
 		return rc;
 	*out = (struct media){
@@ -191,7 +191,7 @@ file_headers(struct http_req *req, const struct media *m, const char *etag)
 int
 api_media_reply(struct http_req *req, const struct media *m)
 {
-	const struct app *app = req->app;
+	const struct service *svc = req->service;
 	const char *size = http_query(req, "size"), *path;
 	const char *inm = http_header(req, "If-None-Match"), *etag;
 	const void *bytes = NULL;
@@ -215,13 +215,13 @@ api_media_reply(struct http_req *req, const struct media *m)
 		return GZF_OK;
 	}
 	if (m->sealed) {
-		if ((rc = media_load(req->arena, app->cfg->data_dir, app->secrets->data_key, m->sha256, &bytes,
+		if ((rc = media_load(req->arena, svc->cfg->data_dir, svc->secrets->data_key, m->sha256, &bytes,
 				     &n, &req->err)) != GZF_OK)
 			return rc;
 		len = n;
 	} else {
-		path = strcmp(size, "original") == 0 ? media_path(req->arena, app->cfg->data_dir, NULL, m->sha256)
-			: media_variant(req->arena, app->cfg->data_dir, m->sha256, m->mime, m->width, size, &req->err);
+		path = strcmp(size, "original") == 0 ? media_path(req->arena, svc->cfg->data_dir, NULL, m->sha256)
+			: media_variant(req->arena, svc->cfg->data_dir, m->sha256, m->mime, m->width, size, &req->err);
 		fd = path && !FAULT(FAULT_IO) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 		if (fd < 0 || fstat(fd, &st) != 0) {
 			if (fd >= 0)

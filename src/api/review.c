@@ -408,7 +408,7 @@ static int
 objection_post(struct http_req *req)
 {
 	struct review_input in = { .party = FSM_ANYONE, .now = gzf_now_ms() };
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *contact, *scope;
 	struct application a;
 	struct caller *who;
@@ -437,7 +437,7 @@ objection_post(struct http_req *req)
 	    (rc = api_throttle_hit(req, c, &throttle_objection_ip, scope, a.city_id, NULL)) != GZF_OK)
 		return rc;
 	if (contact != NULL)
-		crypto_seal(req->arena, app->secrets->data_key, contact, &sealed);
+		crypto_seal(req->arena, svc->secrets->data_key, contact, &sealed);
 	in.contact_enc = sealed;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = review_fire(c, &a, chain, REVIEW_OBJECT, &in, NULL, &req->err)) != GZF_OK ||

@@ -56,12 +56,12 @@ api_hash(struct http_req *req, const unsigned char *key, const char *prefix, con
 const char *
 api_unseal(struct http_req *req, const char *sealed)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	char *plain = NULL;
 
 	if (sealed == NULL)
 		return NULL;
-	if (crypto_open(req->arena, app->secrets->data_key, sealed, &plain) != GZF_OK) {
+	if (crypto_open(req->arena, svc->secrets->data_key, sealed, &plain) != GZF_OK) {
 		/* A field that will not decrypt means a wrong key or damaged data: say so in
 		 * the log, show nothing rather than garbage. */
 		log_msg(LOG_ERROR, "personal field cannot be decrypted", "request_id", req->id, NULL);
@@ -90,9 +90,9 @@ unsafe_method(const char *method)
 static const char *
 csrf_for(struct http_req *req, const char *token)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 
-	return api_hash(req, app->secrets->token_key, "csrf", token);
+	return api_hash(req, svc->secrets->token_key, "csrf", token);
 }
 
 void
@@ -116,7 +116,7 @@ api_actor_of(const struct user *u, struct actor *a)
 int
 api_caller(struct http_req *req, struct db_conn *c, struct caller **out)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *token, *csrf;
 	struct caller *who;
 	struct session s;
@@ -136,7 +136,7 @@ api_caller(struct http_req *req, struct db_conn *c, struct caller **out)
 		return token == NULL ? GZF_OK
 			: gzf_err_set(&req->err, GZF_EUNAUTH, "session_expired", NULL,
 				      "your session has ended; please log in again");
-	rc = store_session_find(c, api_hash(req, app->secrets->token_key, "session", token), &s, &u,
+	rc = store_session_find(c, api_hash(req, svc->secrets->token_key, "session", token), &s, &u,
 				&req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && (s.revoked_at != 0 || now >= s.expires_at ||
 			now - s.last_seen_at >= limits_for(u.kind)->idle_ms ||
@@ -179,7 +179,7 @@ api_audit(struct http_req *req, struct db_conn *c, const struct caller *who, con
 	  const char *object_type, int64_t object_id, int64_t object_region, const char *result,
 	  const char *detail)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const struct actor *a = who ? &who->actor : NULL;
 	static const char *kinds[] = { "anonymous", "resident", "staff", "system" };
 	struct region where;
@@ -208,7 +208,7 @@ api_audit(struct http_req *req, struct db_conn *c, const struct caller *who, con
 		else if (rc != GZF_ENOTFOUND)
 			return rc;
 	}
-	return audit_record(c, app->audit_key, &e, &req->err);
+	return audit_record(c, svc->audit_key, &e, &req->err);
 }
 
 int
@@ -251,7 +251,7 @@ int
 api_session_start(struct http_req *req, struct db_conn *c, const struct user *u, const char *mode,
 		  json_t *reply)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	char token[CRYPTO_TOKEN_CHARS + 1];
 	const struct session_limits *lim = limits_for(u->kind);
 	int64_t now = gzf_now_ms();
@@ -259,7 +259,7 @@ api_session_start(struct http_req *req, struct db_conn *c, const struct user *u,
 	int rc;
 
 	crypto_token(token);
-	rc = store_session_create(c, u, api_hash(req, app->secrets->token_key, "session", token), now,
+	rc = store_session_create(c, u, api_hash(req, svc->secrets->token_key, "session", token), now,
 				  now + lim->absolute_ms, req->client_ip, http_header(req, "User-Agent"),
 				  &req->err);
 	if (rc != GZF_OK)
@@ -284,9 +284,9 @@ api_session_start(struct http_req *req, struct db_conn *c, const struct user *u,
 static const char *
 cookie_secure(const struct http_req *req)
 {
-	const struct app *app = req->app;
+	const struct service *svc = req->service;
 
-	return req->https || app->cfg->cookie_secure ? "; Secure" : "";
+	return req->https || svc->cfg->cookie_secure ? "; Secure" : "";
 }
 
 void

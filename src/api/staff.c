@@ -115,7 +115,7 @@ staff_list(struct http_req *req)
 static int
 staff_create(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *username, *display_name, *phone, *password, *role_name;
 	char pwhash[CRYPTO_PWHASH_MAX];
 	struct caller *who;
@@ -156,9 +156,9 @@ staff_create(struct http_req *req)
 	u.region_code = region.code;
 	u.role = role_name;
 	u.username = username;
-	crypto_seal(req->arena, app->secrets->data_key, display_name, (char **)&u.display_name_enc);
-	u.phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
-	crypto_seal(req->arena, app->secrets->data_key, phone, (char **)&u.phone_enc);
+	crypto_seal(req->arena, svc->secrets->data_key, display_name, (char **)&u.display_name_enc);
+	u.phone_hash = api_hash(req, svc->secrets->index_key, "phone", phone);
+	crypto_seal(req->arena, svc->secrets->data_key, phone, (char **)&u.phone_enc);
 	u.password_hash = pwhash;
 	u.created_by = who->actor.user_id;
 	u.created_at = gzf_now_ms();
@@ -220,7 +220,7 @@ staff_get(struct http_req *req)
 static int
 staff_patch(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *display_name, *role_name, *status;
 	struct caller *who;
 	struct db_conn *c;
@@ -259,7 +259,7 @@ staff_patch(struct http_req *req)
 	if ((rc = api_authorize(req, c, who, ACT_STAFF_UPDATE, &target, "staff.update", "staff", u.id)) != GZF_OK)
 		return rc;
 	if (display_name != NULL)
-		crypto_seal(req->arena, app->secrets->data_key, display_name,
+		crypto_seal(req->arena, svc->secrets->data_key, display_name,
 			    (char **)&u.display_name_enc);
 	u.role = authz_role_name(role);
 	u.region_code = region.code;

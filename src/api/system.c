@@ -35,7 +35,7 @@ health_get(struct http_req *req)
 static int
 ready_get(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	struct db_conn *c;
 	int rc;
 
@@ -46,7 +46,7 @@ ready_get(struct http_req *req)
 		return gzf_err_set(&req->err, GZF_EUNAVAIL, "not_ready", NULL,
 				   "the database is not reachable");
 	return http_reply_json(req, 200, json_pack("{s:s, s:s}", "status", "ready",
-						   "database", db_backend_name(app->db)));
+						   "database", db_backend_name(svc->db)));
 }
 
 /* Metrics are for the operators' own scraper: a client on this machine (the client a
@@ -55,19 +55,19 @@ ready_get(struct http_req *req)
 static int
 metrics_allowed(const struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	const char *auth = http_header(req, "Authorization");
 
 	if (strncmp(req->client_ip, "127.", 4) == 0 || strcmp(req->client_ip, "::1") == 0)
 		return 1;
-	return app->cfg->metrics_token[0] != '\0' && auth != NULL &&
-	       strncmp(auth, "Bearer ", 7) == 0 && crypto_equal(auth + 7, app->cfg->metrics_token);
+	return svc->cfg->metrics_token[0] != '\0' && auth != NULL &&
+	       strncmp(auth, "Bearer ", 7) == 0 && crypto_equal(auth + 7, svc->cfg->metrics_token);
 }
 
 static int
 metrics_get(struct http_req *req)
 {
-	struct app *app = req->app;
+	struct service *svc = req->service;
 	struct db_stats st;
 	const char *http;
 	char *text;
@@ -76,7 +76,7 @@ metrics_get(struct http_req *req)
 		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "forbidden", NULL,
 				   "metrics are served to this machine, or with the metrics token");
 	http = metrics_render(req->arena);
-	db_stats_get(app->db, &st);
+	db_stats_get(svc->db, &st);
 	text = arena_printf(req->arena,
 		"%s"
 		"# HELP gzf_db_pool_size Database connections in the pool.\n"
@@ -91,9 +91,9 @@ metrics_get(struct http_req *req)
 		"# TYPE gzf_db_errors_total counter\ngzf_db_errors_total %llu\n"
 		"# HELP gzf_uptime_seconds Seconds since the server started.\n"
 		"# TYPE gzf_uptime_seconds gauge\ngzf_uptime_seconds %lld\n",
-		http, db_backend_name(app->db), st.size, db_backend_name(app->db), st.in_use,
+		http, db_backend_name(svc->db), st.size, db_backend_name(svc->db), st.in_use,
 		(unsigned long long)st.acquired, (unsigned long long)st.waited,
-		(unsigned long long)st.errors, (long long)((gzf_now_ms() - app->started_ms) / 1000));
+		(unsigned long long)st.errors, (long long)((gzf_now_ms() - svc->started_ms) / 1000));
 	return http_reply_bytes(req, 200, "text/plain; version=0.0.4; charset=utf-8", text,
 				strlen(text));
 }

@@ -24,7 +24,7 @@
 
 struct http_req {
 	struct arena *arena;
-	void *app;              /* the application context given to http_server_start */
+	void *service;          /* the service context given to http_server_start */
 	void *conn;             /* the server library's connection (server.c only) */
 	const char *method;
 	const char *path;       /* without the query string */

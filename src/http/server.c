@@ -45,7 +45,7 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	const struct router *router;
 	struct http_server_config cfg;
-	void *app;
+	void *service;
 	int listen_fd;
 	int port;
 	atomic_int in_flight;
@@ -133,7 +133,7 @@ request_new(struct http_server *s, struct MHD_Connection *conn, const char *url,
 	const char *rid;
 
 	req->arena = a;
-	req->app = s->app;
+	req->service = s->service;
 	req->conn = conn;
 	req->method = arena_strdup(a, method);
 	req->path = arena_strdup(a, url);
@@ -595,7 +595,7 @@ open_listener(const struct http_server_config *cfg, int *port, struct gzf_err *e
 
 int
 http_server_start(struct http_server **out, const struct http_server_config *cfg,
-		  const struct router *r, void *app, struct gzf_err *err)
+		  const struct router *r, void *service, struct gzf_err *err)
 {
 	struct http_server *s;
 	int fd, port = 0;
@@ -607,7 +607,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	s = gzf_calloc(1, sizeof(*s));
 	s->router = r;
 	s->cfg = *cfg;
-	s->app = app;
+	s->service = service;
 	s->listen_fd = fd;
 	s->port = port;
 	pthread_mutex_init(&s->watch_lock, NULL);

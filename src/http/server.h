@@ -29,12 +29,12 @@ struct http_server_config {
 };
 
 /*
- * http_server_start — bind and start serving r's routes; app is passed to handlers as
- * req->app. Returns 0 and *out, or GZF_EUNAVAIL with a message such as "port 8080 is
+ * http_server_start — bind and start serving r's routes; service is passed to handlers as
+ * req->service. Returns 0 and *out, or GZF_EUNAVAIL with a message such as "port 8080 is
  * already in use" in err.
  */
 int http_server_start(struct http_server **out, const struct http_server_config *cfg,
-		      const struct router *r, void *app, struct gzf_err *err);
+		      const struct router *r, void *service, struct gzf_err *err);
 
 /* http_server_port — the port actually bound (useful with port 0). */
 int http_server_port(const struct http_server *s);
