@@ -11,7 +11,11 @@
 #include "domain/calendar.h"
 #include "domain/jobs.h"
 #include "domain/workflow.h"
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 /* The working days the city approver has to decide objections. */
 #define OBJECTION_DAYS 3
@@ -182,7 +186,7 @@ submission_complete(void *ctx, struct gzf_err *err)
 				   "choose the community where you live");
 	if (a->counter_clerk_id != 0)
 		return GZF_OK;
-	if ((rc = store_user_get(r->c, a->owner_id, &u, err)) != GZF_OK)
+	if ((rc = user_store_get(r->c, a->owner_id, &u, err)) != GZF_OK)
 		return rc;
 	if (u.real_name_at == 0 || u.id_hash == NULL)
 		return gzf_err_set(err, GZF_ESTATE, "real_name_required", NULL,
@@ -204,7 +208,7 @@ materials_complete(void *ctx, struct gzf_err *err)
 	size_t i;
 	int rc, n, k, found;
 
-	if ((rc = app_materials(r->c, r->a->id, &mats, &n, err)) != GZF_OK)
+	if ((rc = application_store_materials(r->c, r->a->id, &mats, &n, err)) != GZF_OK)
 		return rc;
 	json_array_foreach(json_object_get(r->chain, "materials"), i, mat) {
 		if (!json_is_true(json_object_get(mat, "required")))
@@ -224,7 +228,7 @@ static int
 objections_count(const struct run *r, int64_t *n, struct gzf_err *err)
 {
 	*n = 0;
-	return app_objections_open(r->c, r->a->id, n, err);
+	return application_store_objections_open(r->c, r->a->id, n, err);
 }
 
 static int
@@ -257,7 +261,7 @@ objections_lodged(void *ctx, struct gzf_err *err)
 static int
 save(struct run *r, struct gzf_err *err)
 {
-	return app_store_save(r->c, r->a, r->version, err);
+	return application_store_save(r->c, r->a, r->version, err);
 }
 
 /* The applicant's message about the transition, of kind outcome. */
@@ -265,7 +269,7 @@ static int
 tell(struct run *r, const char *outcome, const char *title, const char *body, struct gzf_err *err)
 {
 	r->outcome = outcome;
-	return app_message_add(r->c, r->a->city_id, r->a->owner_id, r->a->id, outcome, title,
+	return application_store_message_add(r->c, r->a->city_id, r->a->owner_id, r->a->id, outcome, title,
 			       body, r->in->now, err);
 }
 
@@ -274,7 +278,7 @@ static int
 close_step(struct run *r, const char *outcome, struct gzf_err *err)
 {
 	r->outcome = outcome;
-	return app_event_close(r->c, r->a->id, r->in->now, outcome, r->in->reason,
+	return application_store_event_close(r->c, r->a->id, r->in->now, outcome, r->in->reason,
 			       r->in->actor_id, err);
 }
 
@@ -420,7 +424,7 @@ fx_object(void *ctx, struct gzf_err *err)
 
 	assert(r->in->objection != NULL);
 	r->outcome = "objection";
-	return app_objection_add(r->c, r->a->city_id, r->a->id, r->in->objection,
+	return application_store_objection_add(r->c, r->a->city_id, r->a->id, r->in->objection,
 				 r->in->contact_enc, r->in->now, &r->in->objection_id, err);
 }
 
@@ -452,10 +456,10 @@ fx_to_approver(void *ctx, struct gzf_err *err)
 					    err)) != GZF_OK)
 		return rc;
 	r->outcome = "objections";
-	if ((rc = app_event_close(r->c, a->id, r->in->now, "objections",
+	if ((rc = application_store_event_close(r->c, a->id, r->in->now, "objections",
 				  arena_printf(db_arena(r->c), "%lld objection(s)", (long long)n), 0,
 				  err)) != GZF_OK ||
-	    (rc = app_event_open(r->c, a->city_id, a->id, a->step,
+	    (rc = application_store_event_open(r->c, a->city_id, a->id, a->step,
 				 workflow_office(a->region_path, "city"), OBJECTION_DAYS, r->in->now,
 				 deadline, err)) != GZF_OK)
 		return rc;
@@ -500,7 +504,7 @@ review_enter_step(struct db_conn *c, struct application *a, const json_t *chain,
 	a->step_index = index;
 	a->step_started_at = now;
 	a->step_deadline = deadline;
-	if ((rc = app_event_open(c, a->city_id, a->id, a->step,
+	if ((rc = application_store_event_open(c, a->city_id, a->id, a->step,
 				 workflow_office(a->region_path, workflow_step_str(step, "level")),
 				 days, now, deadline, err)) != GZF_OK)
 		return rc;

@@ -54,7 +54,7 @@ job_load(struct db_conn *c, const char *ref, enum review_state state, struct app
 	if (strncmp(ref, "application:", 12) != 0 ||
 	    gzf_parse_int(ref + 12, 1, INT64_MAX, &id) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "bad_ref", NULL, "bad job reference %s", ref);
-	if ((rc = app_store_get(c, id, a, err)) != GZF_OK ||
+	if ((rc = application_store_get(c, id, a, err)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, a->city_id, chain, err)) != GZF_OK)
 		return rc;
 	if (review_state_of(a, *chain) != state) {

@@ -145,7 +145,7 @@ workflow_chain_get(struct db_conn *c, int64_t city_id, json_t **chain, struct gz
 	json_error_t jerr;
 	int rc;
 
-	rc = app_chain_get(c, city_id, &text, err);
+	rc = application_store_chain_get(c, city_id, &text, err);
 	if (rc == GZF_ENOTFOUND) {
 		*chain = workflow_chain_default();
 		return GZF_OK;

@@ -10,7 +10,11 @@
 #include "domain/review.h"
 #include "domain/workflow.h"
 #include "store/media_store.h"
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 #include "unit.h"
 
 static struct unit_db udb;
@@ -103,11 +107,11 @@ open_db(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
-		ok(store_region_put(conn, &regions[i], &e), &e);
-	ok(store_user_create(conn, &u, &owner, &e), &e);
-	ok(store_user_set_real_name(conn, owner, "-", "H-owner", "-", NOW - 1, &e), &e);
+		ok(region_store_put(conn, &regions[i], &e), &e);
+	ok(user_store_create(conn, &u, &owner, &e), &e);
+	ok(user_store_set_real_name(conn, owner, "-", "H-owner", "-", NOW - 1, &e), &e);
 	m.owner_id = owner;
-	ok(store_media_create(conn, &m, &media, &e), &e);
+	ok(media_store_create(conn, &m, &media, &e), &e);
 }
 
 static void
@@ -145,10 +149,10 @@ make(int state, struct application *a)
 				   .household_enc = "-", .persons = 1, .counter_clerk_id = 7,
 				   .created_at = NOW, .updated_at = NOW };
 	a->applicant_id_hash = arena_printf(ar, "H-%d", ++serial);
-	ok(app_store_create(conn, a, &a->id, &e), &e);
-	ok(app_store_get(conn, a->id, a, &e), &e);
+	ok(application_store_create(conn, a, &a->id, &e), &e);
+	ok(application_store_get(conn, a->id, a, &e), &e);
 	json_array_foreach(json_object_get(chain, "materials"), i, mat)
-		ok(app_material_add(conn, CITY, a->id, workflow_step_str(mat, "code"), media, NOW, &id, &e), &e);
+		ok(application_store_material_add(conn, CITY, a->id, workflow_step_str(mat, "code"), media, NOW, &id, &e), &e);
 	version = a->version;
 	switch (state) {
 	case REVIEW_DRAFT:
@@ -180,8 +184,8 @@ make(int state, struct application *a)
 		a->status = "refused";
 		break;
 	}
-	ok(app_store_save(conn, a, version, &e), &e);
-	ok(app_store_get(conn, a->id, a, &e), &e);
+	ok(application_store_save(conn, a, version, &e), &e);
+	ok(application_store_get(conn, a->id, a, &e), &e);
 	ck_assert_int_eq((int)review_state_of(a, chain), state);
 }
 
@@ -258,7 +262,7 @@ fire_one(int state, int event, unsigned party)
 		ck_assert_mem_eq(before, after, sizeof(before)); /* nothing changed */
 		return;
 	}
-	ok(app_store_get(conn, a.id, &a, &e), &e);
+	ok(application_store_get(conn, a.id, &a, &e), &e);
 	ck_assert_msg((int)review_state_of(&a, chain) == x->to, "%s + %s: now %s, want %s",
 		      review_fsm.states[state], review_fsm.events[event],
 		      review_fsm.states[review_state_of(&a, chain)], review_fsm.states[x->to]);
@@ -375,14 +379,14 @@ START_TEST(objections_go_to_the_approver)
 	in = input(FSM_SYSTEM);
 	ck_assert_int_eq(try_fire(&a, REVIEW_PUBLICITY_END, &in, &e), GZF_ECONFLICT);
 	/* ...read after, it hands the household to the city approver, at the city office. */
-	ok(app_store_get(conn, a.id, &a, &e), &e);
+	ok(application_store_get(conn, a.id, &a, &e), &e);
 	counts(a.id, before);
 	ok(db_begin(conn, &e), &e);
 	ok(review_fire(conn, &a, chain, REVIEW_PUBLICITY_END, &in, &outcome, &e), &e);
 	ok(db_commit(conn, &e), &e);
 	counts(a.id, after);
 	ck_assert_str_eq(outcome, "objections");
-	ok(app_store_get(conn, a.id, &a, &e), &e);
+	ok(application_store_get(conn, a.id, &a, &e), &e);
 	ck_assert_int_eq(review_state_of(&a, chain), REVIEW_OBJECTION);
 	ck_assert_int_eq(after[0] - before[0], 1);
 	ck_assert_int_eq(after[1] - before[1], 0);
