@@ -1,5 +1,5 @@
 /*
- * db_text.c — the two forms a searched text takes in SQL (text.h).
+ * db_text.c — the two forms a searched text takes in SQL (db_text.h).
  */
 #include "store/db_text.h"
 
