@@ -123,8 +123,6 @@ int api_throttle_hit(struct http_req *req, struct db_conn *c, const struct throt
 const char *api_hash(struct http_req *req, const unsigned char *key, const char *prefix,
 		     const char *value);
 
-/* api_actor_of — the actor user u is when acting (kind, role, region). */
-void api_actor_of(const struct user *u, struct actor *a);
 
 /* api_unseal — decrypt a stored personal field (NULL stays NULL). */
 const char *api_unseal(struct http_req *req, const char *sealed);

@@ -33,15 +33,12 @@ static int may_edit(struct http_req *req, struct db_conn *c, struct caller *who,
 		    enum action act, const char *what, int64_t id);
 static int edit_request(struct http_req *req, enum action act, const char *what, struct db_conn **c,
 			struct caller **who, struct article *a, json_t **body);
-static int save_article(struct http_req *req, struct db_conn *c, struct caller *who, struct article *a,
-			int version, const char *what);
-static int change_status(struct http_req *req, const char *status, enum action act, const char *what);
+static int change(struct http_req *req, enum content_event event, enum action act, const char *what);
 static json_t *article_json(const struct article *a, int full);
 static int reply_list(struct http_req *req, struct article *list, int n, int64_t total);
 static int query_kind(struct http_req *req, const char **kind);
 static int query_text(struct http_req *req, const char **text);
 static int check_version(struct http_req *req, const json_t *body, const struct article *a);
-static int check_media(struct http_req *req, struct db_conn *c, const struct article *a);
 
 void
 api_content_routes(struct router *r)
@@ -228,6 +225,7 @@ static int
 content_create(struct http_req *req)
 {
 	struct article a = { 0 };
+	struct region scope;
 	struct caller *who;
 	struct db_conn *c;
 	json_t *body, *city;
@@ -242,7 +240,8 @@ content_create(struct http_req *req)
 	a.city_id = city != NULL ? json_integer_value(city) : who->actor.city_id;
 	if ((rc = may_edit(req, c, who, a.city_id, ACT_CONTENT_EDIT, "content.create", 0)) != GZF_OK ||
 	    (rc = content_apply(req->arena, body, 1, &a, &req->err)) != GZF_OK ||
-	    (rc = check_media(req, c, &a)) != GZF_OK)
+	    (rc = api_city_scope(req, c, a.city_id, &scope)) != GZF_OK ||
+	    (rc = content_media_check(c, &a, scope.path, &req->err)) != GZF_OK)
 		return rc;
 	a.status = "draft";
 	a.author_id = who->actor.user_id;
@@ -292,116 +291,48 @@ edit_request(struct http_req *req, enum action act, const char *what, struct db_
 static int
 content_update(struct http_req *req)
 {
+	return change(req, CONTENT_EDIT, ACT_CONTENT_EDIT, "content.update");
+}
+
+/* An edit, a publication or a withdrawal (event), with the version the editor saw, the
+ * right to act (act, audited as what) and, for an edit, the changes: one transaction with
+ * its audit entry; the reply is the article as stored. Publishing makes the article's
+ * images public (after checking them again: an article saved before the rule may show
+ * others' files); withdrawing makes those no other published article shows private. */
+static int
+change(struct http_req *req, enum content_event event, enum action act, const char *what)
+{
+	struct region scope;
 	struct article a;
 	struct caller *who;
 	struct db_conn *c;
 	json_t *body;
-	int rc, version;
-
-	if ((rc = edit_request(req, ACT_CONTENT_EDIT, "content.update", &c, &who, &a, &body)) != GZF_OK ||
-	    (rc = content_apply(req->arena, body, 0, &a, &req->err)) != GZF_OK ||
-	    (rc = check_media(req, c, &a)) != GZF_OK)
-		return rc;
-	version = a.version;
-	a.updated_at = gzf_now_ms();
-	return save_article(req, c, who, &a, version, "content.update");
-}
-
-/* Store a (still at version) in one transaction with its audit entry (what), and the
- * pictures it shows (public while it is published). Answers with the article as stored. */
-static int
-save_article(struct http_req *req, struct db_conn *c, struct caller *who, struct article *a,
-	     int version, const char *what)
-{
 	int rc;
 
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = article_store_save(c, a, version, &req->err)) != GZF_OK ||
-	    (rc = content_show_media(c, a, &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, who, what, "article", a->id, a->city_id, "ok", NULL)) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK || (rc = article_store_get(c, a->id, a, &req->err)) != GZF_OK)
+	if ((rc = edit_request(req, act, what, &c, &who, &a, &body)) != GZF_OK ||
+	    (event == CONTENT_EDIT && (rc = content_apply(req->arena, body, 0, &a, &req->err)) != GZF_OK) ||
+	    (rc = api_city_scope(req, c, a.city_id, &scope)) != GZF_OK ||
+	    (rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = content_fire(c, &a, event, gzf_now_ms(), scope.path, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, what, "article", a.id, a.city_id, "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = article_store_get(c, a.id, &a, &req->err)) != GZF_OK)
 		return rc;
-	return http_reply_json(req, 200, json_pack("{s:o}", "article", article_json(a, 1)));
-}
-
-/*
- * The files an article shows must be pictures uploaded for content (purpose image) of
- * its own city (the nation's, for a national article) by staff who may edit that
- * content: anything else (another city's picture, a resident's file, a document) would
- * become public with the article, so it is refused, naming the field that holds it.
- */
-static int
-check_media(struct http_req *req, struct db_conn *c, const struct article *a)
-{
-	int64_t ids[SANITIZE_MAX_MEDIA + 1];
-	struct actor uploader;
-	struct region scope;
-	struct object obj;
-	struct media m;
-	struct user u;
-	int rc, n, i;
-
-	n = content_media(a, ids, SANITIZE_MAX_MEDIA + 1);
-	if (n == 0)
-		return GZF_OK;
-	if ((rc = api_city_scope(req, c, a->city_id, &scope)) != GZF_OK)
-		return rc;
-	obj = (struct object){ .region_path = scope.path };
-	for (i = 0; i < n; i++) {
-		if ((rc = media_store_get(c, ids[i], &m, &req->err)) == GZF_OK &&
-		    (rc = user_store_get(c, m.owner_id, &u, &req->err)) == GZF_OK)
-			api_actor_of(&u, &uploader);
-		if (rc != GZF_OK && rc != GZF_ENOTFOUND)
-			return rc;
-		if (rc == GZF_ENOTFOUND || strcmp(m.purpose, "image") != 0 || m.city_id != a->city_id ||
-		    authz_check(&uploader, ACT_CONTENT_EDIT, &obj) != GZF_OK)
-			return gzf_err_set(&req->err, GZF_EINVAL, "media_not_allowed",
-					   i == 0 && a->cover_media_id > 0 ? "cover_media_id" : "body_html",
-					   "file %lld is not a picture uploaded for the content of %s",
-					   (long long)ids[i], a->city_id ? "this city" : "the nation");
-	}
-	return GZF_OK;
-}
-
-/* Publish or withdraw (status), with the version the editor saw. Publishing makes the
- * article's images public (after checking them again: an article saved before the rule
- * may show others' files); withdrawing makes those no other published article shows
- * private again. */
-static int
-change_status(struct http_req *req, const char *status, enum action act, const char *what)
-{
-	struct article a;
-	struct caller *who;
-	struct db_conn *c;
-	json_t *body;
-	int rc, version;
-
-	if ((rc = edit_request(req, act, what, &c, &who, &a, &body)) != GZF_OK)
-		return rc;
-	if (strcmp(a.status, status) == 0)
-		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL, "the article is %s already", status);
-	version = a.version;
-	a.status = status;
-	a.updated_at = gzf_now_ms();
-	if (strcmp(status, "published") == 0 && (rc = check_media(req, c, &a)) != GZF_OK)
-		return rc;
-	if (strcmp(status, "published") == 0)
-		a.published_at = a.updated_at;
-	return save_article(req, c, who, &a, version, what);
+	return http_reply_json(req, 200, json_pack("{s:o}", "article", article_json(&a, 1)));
 }
 
 /* POST /api/v1/content/:id/publish {"version"} */
 static int
 content_publish(struct http_req *req)
 {
-	return change_status(req, "published", ACT_CONTENT_PUBLISH, "content.publish");
+	return change(req, CONTENT_PUBLISH, ACT_CONTENT_PUBLISH, "content.publish");
 }
 
 /* POST /api/v1/content/:id/withdraw {"version"} */
 static int
 content_withdraw(struct http_req *req)
 {
-	return change_status(req, "withdrawn", ACT_CONTENT_PUBLISH, "content.withdraw");
+	return change(req, CONTENT_WITHDRAW, ACT_CONTENT_PUBLISH, "content.withdraw");
 }
 
 /* GET /api/v1/search?city=230600&q=公租房 — published articles and listed homes whose

@@ -95,24 +95,6 @@ csrf_for(struct http_req *req, const char *token)
 	return api_hash(req, svc->secrets->token_key, "csrf", token);
 }
 
-void
-api_actor_of(const struct user *u, struct actor *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->user_id = u->id;
-	a->city_id = u->city_id;
-	a->region_path = u->region_path;
-	if (strcmp(u->kind, "staff") == 0) {
-		a->kind = ACTOR_STAFF;
-		a->region_code = u->region_code;
-		if (authz_role_parse(u->role, &a->role) != GZF_OK)
-			a->role = ROLE_NONE;
-	} else {
-		a->kind = ACTOR_RESIDENT;
-		a->region_code = u->city_id;
-	}
-}
-
 int
 api_caller(struct http_req *req, struct db_conn *c, struct caller **out)
 {
@@ -158,7 +140,7 @@ api_caller(struct http_req *req, struct db_conn *c, struct caller **out)
 	if (now - s.last_seen_at >= TOUCH_EVERY_MS &&
 	    (rc = session_store_touch(c, s.id, now, &req->err)) != GZF_OK)
 		return rc;
-	api_actor_of(&u, &who->actor);
+	authz_actor_of(&u, &who->actor);
 	who->session_id = s.id;
 	who->via_cookie = via_cookie;
 	return GZF_OK;

@@ -184,3 +184,21 @@ authz_check(const struct actor *actor, enum action action, const struct object *
 		return GZF_EFORBIDDEN;
 	return GZF_OK;
 }
+
+void
+authz_actor_of(const struct user *u, struct actor *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->user_id = u->id;
+	a->city_id = u->city_id;
+	a->region_path = u->region_path;
+	if (strcmp(u->kind, "staff") == 0) {
+		a->kind = ACTOR_STAFF;
+		a->region_code = u->region_code;
+		if (authz_role_parse(u->role, &a->role) != GZF_OK)
+			a->role = ROLE_NONE;
+	} else {
+		a->kind = ACTOR_RESIDENT;
+		a->region_code = u->city_id;
+	}
+}

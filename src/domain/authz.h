@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/gzf.h"
+#include "store/user_store.h"
 
 enum role {
 	ROLE_NONE = 0,
@@ -75,6 +76,9 @@ struct object {
 	enum role role;          /* for staff objects: the member's role */
 	int draft;               /* an unsubmitted draft: its owner's alone */
 };
+
+/* authz_actor_of — the actor account u is when acting: kind, role, region, city. */
+void authz_actor_of(const struct user *u, struct actor *a);
 
 /*
  * authz_check — 0 when actor may perform action on object; GZF_EUNAUTH for an

@@ -1,12 +1,14 @@
 /*
- * content.c — checking what an editor sends, and the text an article is found by
- * (content.h).
+ * content.c — checking what an editor sends, the text an article is found by, the
+ * pictures it may show and its state machine (content.h).
  */
 #include "domain/content.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/authz.h"
 #include "domain/calendar.h"
 #include "domain/sanitize.h"
 
@@ -206,4 +208,133 @@ content_show_media(struct db_conn *c, const struct article *a, struct gzf_err *e
 	int64_t ids[SANITIZE_MAX_MEDIA + 1];
 
 	return media_store_article_set(c, a->id, ids, content_media(a, ids, SANITIZE_MAX_MEDIA + 1), err);
+}
+
+int
+content_media_check(struct db_conn *c, const struct article *a, const char *scope_path,
+		    struct gzf_err *err)
+{
+	int64_t ids[SANITIZE_MAX_MEDIA + 1];
+	struct object obj = { .region_path = scope_path };
+	struct actor uploader;
+	struct media m;
+	struct user u;
+	int rc, n, i;
+
+	assert(scope_path != NULL);
+	n = content_media(a, ids, SANITIZE_MAX_MEDIA + 1);
+	for (i = 0; i < n; i++) {
+		if ((rc = media_store_get(c, ids[i], &m, err)) == GZF_OK &&
+		    (rc = user_store_get(c, m.owner_id, &u, err)) == GZF_OK)
+			authz_actor_of(&u, &uploader);
+		if (rc != GZF_OK && rc != GZF_ENOTFOUND)
+			return rc;
+		if (rc == GZF_ENOTFOUND || strcmp(m.purpose, "image") != 0 || m.city_id != a->city_id ||
+		    authz_check(&uploader, ACT_CONTENT_EDIT, &obj) != GZF_OK)
+			return gzf_err_set(err, GZF_EINVAL, "media_not_allowed",
+					   i == 0 && a->cover_media_id > 0 ? "cover_media_id" : "body_html",
+					   "file %lld is not a picture uploaded for the content of %s",
+					   (long long)ids[i], a->city_id ? "this city" : "the nation");
+	}
+	return GZF_OK;
+}
+
+/* One firing: what the guard and the effects see. */
+struct run {
+	struct db_conn *c;
+	struct article *a;
+	int64_t now;
+	const char *scope_path;
+};
+
+static int
+media_allowed(void *ctx, struct gzf_err *err)
+{
+	const struct run *r = ctx;
+
+	return content_media_check(r->c, r->a, r->scope_path, err);
+}
+
+/* Save the article against the version it was read at, with the pictures it shows. */
+static int
+fx_save(void *ctx, struct gzf_err *err)
+{
+	struct run *r = ctx;
+	int rc, version = r->a->version;
+
+	r->a->updated_at = r->now;
+	if ((rc = article_store_save(r->c, r->a, version, err)) != GZF_OK)
+		return rc;
+	return content_show_media(r->c, r->a, err);
+}
+
+static int
+fx_publish(void *ctx, struct gzf_err *err)
+{
+	struct run *r = ctx;
+
+	r->a->status = "published";
+	r->a->published_at = r->now;
+	return fx_save(ctx, err);
+}
+
+static int
+fx_withdraw(void *ctx, struct gzf_err *err)
+{
+	struct run *r = ctx;
+
+	r->a->status = "withdrawn";
+	return fx_save(ctx, err);
+}
+
+static const char *const content_states[CONTENT_NSTATES] = {
+	[CONTENT_DRAFT] = "draft", [CONTENT_PUBLISHED] = "published", [CONTENT_WITHDRAWN] = "withdrawn",
+};
+
+static const char *const content_events[CONTENT_NEVENTS] = {
+	[CONTENT_EDIT] = "edit", [CONTENT_PUBLISH] = "publish", [CONTENT_WITHDRAW] = "withdraw",
+};
+
+/* An article's life (docs/design/state-machines.md). A draft may be set aside
+ * (withdrawn) without ever being published; any article may be edited. */
+static const struct fsm_transition content_flow[] = {
+	/* from               event             who          guard          to                 effects    effect */
+	{ CONTENT_DRAFT,      CONTENT_EDIT,     FSM_DECIDER, media_allowed, CONTENT_DRAFT,     FX_RECORD, fx_save },
+	{ CONTENT_PUBLISHED,  CONTENT_EDIT,     FSM_DECIDER, media_allowed, CONTENT_PUBLISHED, FX_RECORD, fx_save },
+	{ CONTENT_WITHDRAWN,  CONTENT_EDIT,     FSM_DECIDER, media_allowed, CONTENT_WITHDRAWN, FX_RECORD, fx_save },
+	{ CONTENT_DRAFT,      CONTENT_PUBLISH,  FSM_DECIDER, media_allowed, CONTENT_PUBLISHED, FX_RECORD, fx_publish },
+	{ CONTENT_WITHDRAWN,  CONTENT_PUBLISH,  FSM_DECIDER, media_allowed, CONTENT_PUBLISHED, FX_RECORD, fx_publish },
+	{ CONTENT_DRAFT,      CONTENT_WITHDRAW, FSM_DECIDER, NULL,          CONTENT_WITHDRAWN, FX_RECORD, fx_withdraw },
+	{ CONTENT_PUBLISHED,  CONTENT_WITHDRAW, FSM_DECIDER, NULL,          CONTENT_WITHDRAWN, FX_RECORD, fx_withdraw },
+};
+
+const struct fsm content_fsm = {
+	.name = "article", .states = content_states, .n_states = CONTENT_NSTATES,
+	.events = content_events, .n_events = CONTENT_NEVENTS, .table = content_flow,
+	.n = (int)(sizeof(content_flow) / sizeof(content_flow[0])),
+};
+
+enum content_state
+content_state_of(const struct article *a)
+{
+	if (strcmp(a->status, "published") == 0)
+		return CONTENT_PUBLISHED;
+	if (strcmp(a->status, "withdrawn") == 0)
+		return CONTENT_WITHDRAWN;
+	assert(strcmp(a->status, "draft") == 0); /* the database allows no other status */
+	return CONTENT_DRAFT;
+}
+
+int
+content_fire(struct db_conn *c, struct article *a, enum content_event event, int64_t now,
+	     const char *scope_path, struct gzf_err *err)
+{
+	struct run run = { .c = c, .a = a, .now = now, .scope_path = scope_path };
+	const struct fsm_transition *t;
+	int rc;
+
+	assert(a->id > 0 && now > 0);
+	if ((rc = fsm_find(&content_fsm, content_state_of(a), event, FSM_DECIDER, &run, &t, err)) != GZF_OK)
+		return rc;
+	return t->effect(&run, err);
 }

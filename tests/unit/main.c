@@ -25,6 +25,7 @@ main(void)
 	srunner_add_suite(sr, housing_suite());
 	srunner_add_suite(sr, workflow_suite());
 	srunner_add_suite(sr, review_suite());
+	srunner_add_suite(sr, fsm_suite());
 	srunner_add_suite(sr, sanitize_suite());
 	srunner_add_suite(sr, media_suite());
 	srunner_run_all(sr, CK_NORMAL);

@@ -33,6 +33,7 @@ Suite *eligibility_suite(void);
 Suite *housing_suite(void);
 Suite *workflow_suite(void);
 Suite *review_suite(void);
+Suite *fsm_suite(void);
 Suite *sanitize_suite(void);
 Suite *media_suite(void);
 
