@@ -1,6 +1,5 @@
 /* test_workflow.c — review chains (the default and broken ones), the decisions each
- * step allows, the declared household's checks, the office of a step and the region
- * levels it is found by (authz.c). */
+ * step allows, the declared household's checks and the office of a step. */
 #include <string.h>
 
 #include "domain/authz.h"
@@ -170,6 +169,7 @@ START_TEST(office_of_a_step)
 }
 END_TEST
 
+/* The region levels a step's office is found by, and where roles are placed (authz.c). */
 START_TEST(region_levels_and_roles)
 {
 	static const char *const order[] = { "nation", "province", "city", "district", "street",
