@@ -88,19 +88,22 @@ static int
 meta_roles(struct http_req *req)
 {
 	json_t *levels = json_array(), *roles = json_array(), *at;
-	const char *child;
+	const char *name, *child;
 	int l, role;
 
 	for (l = LEVEL_NONE + 1; l < LEVEL_COUNT; l++) {
-		child = authz_level_child(authz_level_name((enum level)l));
-		json_array_append_new(levels, json_pack("{s:s, s:o}", "code", authz_level_name((enum level)l),
+		name = authz_level_name((enum level)l);
+		child = authz_level_child(name);
+		json_array_append_new(levels, json_pack("{s:s, s:o}", "code", name,
 							"child", child ? json_string(child) : json_null()));
 	}
 	for (role = ROLE_NONE + 1; role < ROLE_COUNT; role++) {
 		at = json_array();
-		for (l = LEVEL_NONE + 1; l < LEVEL_COUNT; l++)
-			if (authz_role_fits_level((enum role)role, authz_level_name((enum level)l)))
-				json_array_append_new(at, json_string(authz_level_name((enum level)l)));
+		for (l = LEVEL_NONE + 1; l < LEVEL_COUNT; l++) {
+			name = authz_level_name((enum level)l);
+			if (authz_role_fits_level((enum role)role, name))
+				json_array_append_new(at, json_string(name));
+		}
 		json_array_append_new(roles, json_pack("{s:s, s:o}", "code", authz_role_name((enum role)role),
 						       "levels", at));
 	}
