@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "core/gzf.h"
-#include "store/housing.h"
+#include "store/housing_store.h"
 
 /* What one unit may hold: text lengths in characters, figures inclusive. */
 #define HOUSING_UNIT_NO_CHARS 20
