@@ -118,7 +118,8 @@ json_text(struct http_req *req, const json_t *j)
 	return copy;
 }
 
-/* An integer member in [min,max]; absent gives *out untouched unless required. */
+/* An integer member in [min,max] (INT64_MIN, INT64_MAX: any whole number); absent gives
+ * *out untouched unless required. */
 static int
 field_int(struct http_req *req, json_t *body, const char *name, int required, int64_t min,
 	  int64_t max, int64_t *out)
@@ -130,6 +131,8 @@ field_int(struct http_req *req, json_t *body, const char *name, int required, in
 			return gzf_err_set(&req->err, GZF_EINVAL, "required", name, "%s is required", name);
 		return GZF_OK;
 	}
+	if (!json_is_integer(v) && min == INT64_MIN && max == INT64_MAX)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", name, "%s must be a whole number", name);
 	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", name,
 				   "%s must be a whole number from %lld to %lld", name,
@@ -489,26 +492,24 @@ units_list(struct http_req *req)
 int
 api_unit_fields(struct http_req *req, json_t *body, struct unit *u, int64_t *building_id)
 {
+	json_t *usable;
 	int rc;
 
+	/* The members' presence and types; what they may hold is the domain's rule. */
 	if ((rc = field_int(req, body, "building_id", 1, 1, INT64_MAX, building_id)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "unit_no", 1, 20, &u->unit_no)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "layout", 1, 16, &u->layout)) != GZF_OK ||
-	    (rc = api_field_string(req, body, "orientation", 0, 10, &u->orientation)) != GZF_OK ||
-	    (rc = field_int(req, body, "floor_area_dm2", 1, 100, 100000, &u->floor_area_dm2)) != GZF_OK ||
-	    (rc = field_int(req, body, "usable_area_dm2", 0, 100, 100000, &u->usable_area_dm2)) != GZF_OK ||
-	    (rc = field_int(req, body, "floor", 1, -5, 200, &u->floor)) != GZF_OK ||
-	    (rc = field_int(req, body, "rent_fen", 1, 0, 100000000, &u->rent_fen)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "unit_no", 0, SIZE_MAX, &u->unit_no)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "layout", 0, SIZE_MAX, &u->layout)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "orientation", 0, SIZE_MAX, &u->orientation)) != GZF_OK ||
+	    (rc = field_int(req, body, "floor_area_dm2", 1, INT64_MIN, INT64_MAX, &u->floor_area_dm2)) != GZF_OK ||
+	    (rc = field_int(req, body, "usable_area_dm2", 0, INT64_MIN, INT64_MAX, &u->usable_area_dm2)) != GZF_OK ||
+	    (rc = field_int(req, body, "floor", 1, INT64_MIN, INT64_MAX, &u->floor)) != GZF_OK ||
+	    (rc = field_int(req, body, "rent_fen", 1, INT64_MIN, INT64_MAX, &u->rent_fen)) != GZF_OK ||
 	    (rc = field_flag(req, body, "fitted", &u->fitted)) != GZF_OK)
 		return rc;
-	if (!housing_layout_valid(u->layout))
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "layout", "layout is not valid");
-	if (u->usable_area_dm2 == 0)
+	usable = json_object_get(body, "usable_area_dm2");
+	if (usable == NULL || json_is_null(usable))
 		u->usable_area_dm2 = u->floor_area_dm2;
-	if (u->usable_area_dm2 > u->floor_area_dm2)
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "usable_area_dm2",
-				   "the usable area cannot exceed the floor area");
-	return GZF_OK;
+	return housing_unit_check(u, NULL, &req->err);
 }
 
 /* POST /api/v1/housing/units {"building_id","unit_no","layout","floor_area_dm2",

@@ -18,8 +18,9 @@ json_t *api_unit_json(const struct unit *u, int staff);
 /*
  * api_unit_fields — the members of a new unit in body (building_id, unit_no, layout,
  * orientation, floor_area_dm2, usable_area_dm2 (the floor area when absent), floor,
- * rent_fen, fitted) into u and building_id, checked. GZF_EINVAL in req->err naming the
- * field. Strings point into body. Reads nothing but body: no database.
+ * rent_fen, fitted) into u and building_id, checked: their types here, their values by
+ * housing_unit_check(). GZF_EINVAL in req->err naming the field. Strings point into
+ * body. Reads nothing but body: no database.
  */
 int api_unit_fields(struct http_req *req, json_t *body, struct unit *u, int64_t *building_id);
 

@@ -49,6 +49,22 @@ static const struct {
 	[COL_FACILITIES] = { "facilities", "配套设施|配套|facilities", 0 },
 };
 
+/* The unit's attributes the domain judges (housing_unit_check): the column each is read
+ * from, and how a bad one is reported. */
+static const struct {
+	enum column col;
+	const char *code;
+	const char *message;
+} unit_cells[UNIT_FIELD_COUNT] = {
+	[UNIT_NO] = { COL_UNIT, "required", "房号必填，最多20字 / unit number is required (at most 20 characters)" },
+	[UNIT_LAYOUT] = { COL_LAYOUT, "required", "户型必填，如“一室一厅” / layout is required, e.g. 一室一厅" },
+	[UNIT_ORIENTATION] = { COL_ORIENTATION, "too_long", "朝向最多10字 / orientation is at most 10 characters" },
+	[UNIT_FLOOR_AREA] = { COL_AREA, "invalid_value", "建筑面积须为1到1000平方米的数字 / floor area must be a number of m² from 1 to 1000" },
+	[UNIT_USABLE_AREA] = { COL_USABLE, "invalid_value", "使用面积须为数字且不大于建筑面积 / usable area must be a number not above the floor area" },
+	[UNIT_FLOOR] = { COL_FLOOR, "invalid_value", "楼层须为-5到200的整数 / floor must be a whole number from -5 to 200" },
+	[UNIT_RENT] = { COL_RENT, "invalid_value", "月租金须为金额（元），最多两位小数 / rent must be an amount in yuan with at most two decimals" },
+};
+
 /* One good row, ready to store. */
 struct import_row {
 	struct estate e;
@@ -200,8 +216,9 @@ check_row(struct http_req *req, struct db_conn *c, const struct region *scope,
 {
 	const char *name = cell(r, map, COL_ESTATE), *v;
 	struct region *region = NULL;
+	unsigned unread = 0, judged;
 	int64_t code, lng, lat;
-	int rc;
+	int rc, col, f, usable_empty;
 
 	memset(out, 0, sizeof(*out));
 	out->line = r->line;
@@ -227,31 +244,38 @@ check_row(struct http_req *req, struct db_conn *c, const struct region *scope,
 	out->building = cell(r, map, COL_BUILDING);
 	if (*out->building == '\0' || gzf_utf8_chars(out->building) > 30)
 		BAD(COL_BUILDING, "required", "楼栋必填，最多30字 / building is required (at most 30 characters)");
+	/* The unit's cells: read here (a figure that does not read is bad), judged by the
+	 * domain; each bad one is reported once, in the order of the columns. */
 	out->u.unit_no = cell(r, map, COL_UNIT);
-	if (*out->u.unit_no == '\0' || gzf_utf8_chars(out->u.unit_no) > 20)
-		BAD(COL_UNIT, "required", "房号必填，最多20字 / unit number is required (at most 20 characters)");
 	out->u.layout = cell(r, map, COL_LAYOUT);
-	if (!housing_layout_valid(out->u.layout))
-		BAD(COL_LAYOUT, "required", "户型必填，如“一室一厅” / layout is required, e.g. 一室一厅");
-	if (housing_parse_hundredths(cell(r, map, COL_AREA), 100000, &out->u.floor_area_dm2) != GZF_OK ||
-	    out->u.floor_area_dm2 < 100)
-		BAD(COL_AREA, "invalid_value", "建筑面积须为1到1000平方米的数字 / floor area must be a number of m² from 1 to 1000");
-	v = cell(r, map, COL_USABLE);
-	if (*v == '\0')
-		out->u.usable_area_dm2 = out->u.floor_area_dm2;
-	else if (housing_parse_hundredths(v, 100000, &out->u.usable_area_dm2) != GZF_OK ||
-		 (out->u.floor_area_dm2 >= 100 && out->u.usable_area_dm2 > out->u.floor_area_dm2))
-		BAD(COL_USABLE, "invalid_value", "使用面积须为数字且不大于建筑面积 / usable area must be a number not above the floor area");
-	if (gzf_parse_int(cell(r, map, COL_FLOOR), -5, 200, &out->u.floor) != GZF_OK)
-		BAD(COL_FLOOR, "invalid_value", "楼层须为-5到200的整数 / floor must be a whole number from -5 to 200");
 	out->u.orientation = cell(r, map, COL_ORIENTATION);
-	if (gzf_utf8_chars(out->u.orientation) > 10)
-		BAD(COL_ORIENTATION, "too_long", "朝向最多10字 / orientation is at most 10 characters");
-	v = cell(r, map, COL_FITTED);
-	if (*v != '\0' && housing_parse_flag(v, &out->u.fitted) != GZF_OK)
-		BAD(COL_FITTED, "invalid_value", "全装修须填“是”或“否” / fitted must be 是 or 否");
-	if (housing_parse_hundredths(cell(r, map, COL_RENT), 100000000, &out->u.rent_fen) != GZF_OK)
-		BAD(COL_RENT, "invalid_value", "月租金须为金额（元），最多两位小数 / rent must be an amount in yuan with at most two decimals");
+	if (housing_parse_hundredths(cell(r, map, COL_AREA), HOUSING_AREA_MAX_DM2, &out->u.floor_area_dm2) != GZF_OK)
+		unread |= 1u << UNIT_FLOOR_AREA;
+	usable_empty = *cell(r, map, COL_USABLE) == '\0';
+	if (usable_empty)
+		out->u.usable_area_dm2 = out->u.floor_area_dm2;
+	else if (housing_parse_hundredths(cell(r, map, COL_USABLE), HOUSING_AREA_MAX_DM2,
+					  &out->u.usable_area_dm2) != GZF_OK)
+		unread |= 1u << UNIT_USABLE_AREA;
+	if (gzf_parse_int(cell(r, map, COL_FLOOR), INT64_MIN, INT64_MAX, &out->u.floor) != GZF_OK)
+		unread |= 1u << UNIT_FLOOR;
+	if (housing_parse_hundredths(cell(r, map, COL_RENT), HOUSING_RENT_MAX_FEN, &out->u.rent_fen) != GZF_OK)
+		unread |= 1u << UNIT_RENT;
+	(void)housing_unit_check(&out->u, &judged, NULL);
+	/* An empty usable area is the floor area: only that one is reported. */
+	if (usable_empty)
+		judged &= ~(1u << UNIT_USABLE_AREA);
+	for (col = COL_UNIT; col <= COL_RENT; col++) {
+		v = cell(r, map, col);
+		if (col == COL_FITTED) {
+			if (*v != '\0' && housing_parse_flag(v, &out->u.fitted) != GZF_OK)
+				BAD(COL_FITTED, "invalid_value", "全装修须填“是”或“否” / fitted must be 是 or 否");
+			continue;
+		}
+		for (f = 0; f < UNIT_FIELD_COUNT; f++)
+			if ((int)unit_cells[f].col == col && ((unread | judged) & (1u << f)))
+				BAD(col, unit_cells[f].code, unit_cells[f].message);
+	}
 	v = cell(r, map, COL_LNG);
 	out->e.has_position = *v != '\0' || *cell(r, map, COL_LAT) != '\0';
 	if (out->e.has_position) {

@@ -1,6 +1,7 @@
 /*
  * region.c — the public region tree (province → city → district → street →
- * community): forms use it to pick where a household lives.
+ * community): forms use it to pick where a household lives. Also the levels of the
+ * tree and where each staff role may be placed, as authz.c decides them.
  */
 #include "api/api.h"
 #include "store/region_store.h"
@@ -12,12 +13,14 @@
 static int regions_list(struct http_req *req);
 static int region_get(struct http_req *req);
 static json_t *region_json(const struct region *r);
+static int meta_roles(struct http_req *req);
 
 void
 api_region_routes(struct router *r)
 {
 	router_add(r, "GET", "/api/v1/regions", regions_list);
 	router_add(r, "GET", "/api/v1/regions/:code", region_get);
+	router_add(r, "GET", "/api/v1/meta/roles", meta_roles);
 }
 
 static json_t *
@@ -80,4 +83,33 @@ region_get(struct http_req *req)
 	json_t *o = region_json(&r);
 	json_object_set_new(o, "path", path);
 	return http_reply_json(req, 200, o);
+}
+
+/* GET /api/v1/meta/roles — the region levels from the top, each with the level below
+ * it (null for a community), and for each staff role the levels where it may be
+ * placed: what the staff API enforces, for the console's pickers. Public. */
+static int
+meta_roles(struct http_req *req)
+{
+	json_t *levels = json_array(), *roles = json_array(), *at;
+	const char *name, *child;
+	int l, role;
+
+	for (l = LEVEL_NONE + 1; l < LEVEL_COUNT; l++) {
+		name = authz_level_name((enum level)l);
+		child = authz_level_child(name);
+		json_array_append_new(levels, json_pack("{s:s, s:o}", "code", name,
+							"child", child ? json_string(child) : json_null()));
+	}
+	for (role = ROLE_NONE + 1; role < ROLE_COUNT; role++) {
+		at = json_array();
+		for (l = LEVEL_NONE + 1; l < LEVEL_COUNT; l++) {
+			name = authz_level_name((enum level)l);
+			if (authz_role_fits_level((enum role)role, name))
+				json_array_append_new(at, json_string(name));
+		}
+		json_array_append_new(roles, json_pack("{s:s, s:o}", "code", authz_role_name((enum role)role),
+						       "levels", at));
+	}
+	return http_reply_json(req, 200, json_pack("{s:o, s:o}", "levels", levels, "roles", roles));
 }

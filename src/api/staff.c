@@ -303,14 +303,12 @@ staff_reveal(struct http_req *req)
 static int
 region_create(struct http_req *req)
 {
-	static const char *levels[] = { "nation", "province", "city", "district", "street", "community" };
-	const char *level, *name, *name_en;
+	const char *level, *child, *name, *name_en;
 	struct caller *who;
 	struct db_conn *c;
 	struct region parent, r = { 0 };
 	struct object obj;
 	json_t *body, *jc, *jp;
-	size_t i;
 	int rc;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK ||
@@ -336,13 +334,11 @@ region_create(struct http_req *req)
 	obj = (struct object){ .region_path = parent.path };
 	if ((rc = api_authorize(req, c, who, ACT_REGION_CREATE, &obj, "region.create", "region", parent.code)) != GZF_OK)
 		return rc;
-	for (i = 0; i + 1 < sizeof(levels) / sizeof(levels[0]); i++)
-		if (strcmp(levels[i], parent.level) == 0)
-			break;
-	if (i + 1 >= sizeof(levels) / sizeof(levels[0]) || strcmp(levels[i + 1], level) != 0)
+	child = authz_level_child(parent.level);
+	if (child == NULL || strcmp(child, level) != 0)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_level", "level",
 				   "a region under a %s must be a %s", parent.level,
-				   i + 1 < sizeof(levels) / sizeof(levels[0]) ? levels[i + 1] : "(nothing)");
+				   child != NULL ? child : "(nothing)");
 	r.code = json_integer_value(jc);
 	r.parent_code = parent.code;
 	r.level = level;

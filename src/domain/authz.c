@@ -5,6 +5,10 @@
  * which actions are open (the table below). Creating or changing a staff member also
  * needs the actor to be allowed to grant the member's role: administrators grant the
  * roles of their own level and below, never a supervisor's or the system's.
+ *
+ * The region levels and where each role may be placed are kept here and nowhere else:
+ * the staff API checks placements with them, workflow.c finds a step's office with
+ * them, and GET /api/v1/meta/roles serves them to the web apps.
  */
 #include "domain/authz.h"
 
@@ -82,20 +86,30 @@ static const unsigned long long own_may =
 	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ) | A(ACT_APP_READ);
 static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD) | A(ACT_APP_EDIT);
 
+static const char *const level_names[LEVEL_COUNT] = {
+	[LEVEL_NATION] = "nation",
+	[LEVEL_PROVINCE] = "province",
+	[LEVEL_CITY] = "city",
+	[LEVEL_DISTRICT] = "district",
+	[LEVEL_STREET] = "street",
+	[LEVEL_COMMUNITY] = "community",
+};
+
 /* Which region levels each role may be placed at. */
-static const char *role_levels[ROLE_COUNT] = {
-	[ROLE_COMMUNITY_CLERK] = "community street",
-	[ROLE_STREET_REVIEWER] = "street",
-	[ROLE_DISTRICT_REVIEWER] = "district",
-	[ROLE_CITY_APPROVER] = "city",
-	[ROLE_HOUSING_MANAGER] = "city district",
-	[ROLE_FINANCE_OFFICER] = "city",
-	[ROLE_CONTENT_EDITOR] = "city",
-	[ROLE_TICKET_HANDLER] = "city district street",
-	[ROLE_CITY_ADMIN] = "city",
-	[ROLE_PROVINCE_SUPERVISOR] = "province",
-	[ROLE_MINISTRY_SUPERVISOR] = "nation",
-	[ROLE_SYSTEM_ADMIN] = "nation",
+#define L(x) (1u << (x))
+static const unsigned role_levels[ROLE_COUNT] = {
+	[ROLE_COMMUNITY_CLERK] = L(LEVEL_COMMUNITY) | L(LEVEL_STREET),
+	[ROLE_STREET_REVIEWER] = L(LEVEL_STREET),
+	[ROLE_DISTRICT_REVIEWER] = L(LEVEL_DISTRICT),
+	[ROLE_CITY_APPROVER] = L(LEVEL_CITY),
+	[ROLE_HOUSING_MANAGER] = L(LEVEL_CITY) | L(LEVEL_DISTRICT),
+	[ROLE_FINANCE_OFFICER] = L(LEVEL_CITY),
+	[ROLE_CONTENT_EDITOR] = L(LEVEL_CITY),
+	[ROLE_TICKET_HANDLER] = L(LEVEL_CITY) | L(LEVEL_DISTRICT) | L(LEVEL_STREET),
+	[ROLE_CITY_ADMIN] = L(LEVEL_CITY),
+	[ROLE_PROVINCE_SUPERVISOR] = L(LEVEL_PROVINCE),
+	[ROLE_MINISTRY_SUPERVISOR] = L(LEVEL_NATION),
+	[ROLE_SYSTEM_ADMIN] = L(LEVEL_NATION),
 };
 
 static int may_grant(enum role granter, enum role role);
@@ -119,20 +133,38 @@ authz_role_parse(const char *name, enum role *out)
 	return GZF_EINVAL;
 }
 
+const char *
+authz_level_name(enum level level)
+{
+	return level > LEVEL_NONE && level < LEVEL_COUNT ? level_names[level] : NULL;
+}
+
+enum level
+authz_level_parse(const char *name)
+{
+	int i;
+
+	for (i = LEVEL_NONE + 1; name != NULL && i < LEVEL_COUNT; i++)
+		if (strcmp(name, level_names[i]) == 0)
+			return (enum level)i;
+	return LEVEL_NONE;
+}
+
+const char *
+authz_level_child(const char *level)
+{
+	enum level l = authz_level_parse(level);
+
+	return l == LEVEL_NONE ? NULL : authz_level_name((enum level)(l + 1));
+}
+
 int
 authz_role_fits_level(enum role role, const char *level)
 {
-	const char *levels, *p;
-	size_t n;
-
-	if (role <= ROLE_NONE || role >= ROLE_COUNT || level == NULL)
+	if (role <= ROLE_NONE || role >= ROLE_COUNT)
 		return 0;
-	levels = role_levels[role];
-	n = strlen(level);
-	for (p = strstr(levels, level); p != NULL; p = strstr(p + 1, level))
-		if ((p == levels || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
-			return 1;
-	return 0;
+	/* An unknown level is LEVEL_NONE, whose bit no role has. */
+	return (role_levels[role] & L(authz_level_parse(level))) != 0;
 }
 
 int

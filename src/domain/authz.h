@@ -2,7 +2,8 @@
  * authz.h — who may do what. One function, authz_check(), decides every access from
  * (actor, action, object): the actor's kind, role and region, and the object's owner
  * and region. A role alone never grants access to an object outside the actor's region
- * subtree; a resident reaches only their own records.
+ * subtree; a resident reaches only their own records. It is also the one home of the
+ * region levels and of the levels where each role may be placed.
  */
 #ifndef GZF_DOMAIN_AUTHZ_H
 #define GZF_DOMAIN_AUTHZ_H
@@ -27,6 +28,19 @@ enum role {
 	ROLE_MINISTRY_SUPERVISOR,
 	ROLE_SYSTEM_ADMIN,
 	ROLE_COUNT
+};
+
+/* The region levels, from the top. The value is the level's depth in a region path
+ * ("/100000/230000/230600/": nation 1, province 2, city 3). */
+enum level {
+	LEVEL_NONE = 0,
+	LEVEL_NATION,
+	LEVEL_PROVINCE,
+	LEVEL_CITY,
+	LEVEL_DISTRICT,
+	LEVEL_STREET,
+	LEVEL_COMMUNITY,
+	LEVEL_COUNT
 };
 
 enum actor_kind { ACTOR_ANONYMOUS, ACTOR_RESIDENT, ACTOR_STAFF, ACTOR_SYSTEM };
@@ -91,8 +105,18 @@ int authz_check(const struct actor *actor, enum action action, const struct obje
 const char *authz_role_name(enum role role);
 int authz_role_parse(const char *name, enum role *out);
 
+/* authz_level_name — the API name of level ("city"); NULL for LEVEL_NONE or outside
+ * the enum. authz_level_parse the reverse: LEVEL_NONE for NULL or an unknown name. */
+const char *authz_level_name(enum level level);
+enum level authz_level_parse(const char *name);
+
+/* authz_level_child — the name of the level one below the level named (a city's is
+ * "district"); NULL for "community", which has none, and for an unknown name. */
+const char *authz_level_child(const char *level);
+
 /* authz_role_fits_level — 1 when a member with role may be placed at a region of
- * level ("community", "street", "district", "city", "province", "nation"). */
+ * level ("community", "street", "district", "city", "province", "nation"); 0 for an
+ * unknown role or level. */
 int authz_role_fits_level(enum role role, const char *level);
 
 /* authz_region_within — 1 when path is inside (or equal to) the subtree at root. */

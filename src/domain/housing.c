@@ -1,8 +1,10 @@
 /*
- * housing.c — status transitions and the parsing of housing figures.
+ * housing.c — what one unit may hold, status transitions and the parsing of housing
+ * figures.
  */
 #include "domain/housing.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,10 @@ static const struct {
 };
 
 static int word_in(const char *words, const char *w);
+static void text_rule(struct gzf_err *why, const char *field, const char *s, int required,
+		      size_t max_chars);
+static void figure_rule(struct gzf_err *why, const char *field, int64_t v, int64_t min,
+			int64_t max);
 
 static int
 word_in(const char *words, const char *w)
@@ -179,4 +185,64 @@ housing_layout_valid(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return 0;
 	return n <= 16;
+}
+
+/* A text attribute: empty (when required) or too long is written to why. */
+static void
+text_rule(struct gzf_err *why, const char *field, const char *s, int required, size_t max_chars)
+{
+	if (required && (s == NULL || *s == '\0'))
+		gzf_err_set(why, GZF_EINVAL, "required", field, "%s is required", field);
+	else if (s != NULL && gzf_utf8_chars(s) > max_chars)
+		gzf_err_set(why, GZF_EINVAL, "too_long", field, "%s must be at most %zu characters",
+			    field, max_chars);
+}
+
+/* A figure: outside [min, max] is written to why. */
+static void
+figure_rule(struct gzf_err *why, const char *field, int64_t v, int64_t min, int64_t max)
+{
+	if (v < min || v > max)
+		gzf_err_set(why, GZF_EINVAL, "invalid_value", field,
+			    "%s must be a whole number from %lld to %lld", field, (long long)min,
+			    (long long)max);
+}
+
+int
+housing_unit_check(const struct unit *u, unsigned *bad, struct gzf_err *err)
+{
+	struct gzf_err why[UNIT_FIELD_COUNT];
+	unsigned set = 0;
+	int f, first = 0;
+
+	assert(u != NULL);
+	memset(why, 0, sizeof(why));
+	text_rule(&why[UNIT_NO], "unit_no", u->unit_no, 1, HOUSING_UNIT_NO_CHARS);
+	text_rule(&why[UNIT_LAYOUT], "layout", u->layout, 1, HOUSING_LAYOUT_CHARS);
+	if (why[UNIT_LAYOUT].code == GZF_OK && !housing_layout_valid(u->layout))
+		gzf_err_set(&why[UNIT_LAYOUT], GZF_EINVAL, "invalid_value", "layout", "layout is not valid");
+	text_rule(&why[UNIT_ORIENTATION], "orientation", u->orientation, 0, HOUSING_ORIENTATION_CHARS);
+	figure_rule(&why[UNIT_FLOOR_AREA], "floor_area_dm2", u->floor_area_dm2, HOUSING_AREA_MIN_DM2,
+		    HOUSING_AREA_MAX_DM2);
+	figure_rule(&why[UNIT_USABLE_AREA], "usable_area_dm2", u->usable_area_dm2, HOUSING_AREA_MIN_DM2,
+		    HOUSING_AREA_MAX_DM2);
+	/* Compared only when both areas are good: a bad floor area is its own problem. */
+	if (why[UNIT_FLOOR_AREA].code == GZF_OK && why[UNIT_USABLE_AREA].code == GZF_OK &&
+	    u->usable_area_dm2 > u->floor_area_dm2)
+		gzf_err_set(&why[UNIT_USABLE_AREA], GZF_EINVAL, "invalid_value", "usable_area_dm2",
+			    "the usable area cannot exceed the floor area");
+	figure_rule(&why[UNIT_FLOOR], "floor", u->floor, HOUSING_FLOOR_MIN, HOUSING_FLOOR_MAX);
+	figure_rule(&why[UNIT_RENT], "rent_fen", u->rent_fen, 0, HOUSING_RENT_MAX_FEN);
+	for (f = UNIT_FIELD_COUNT - 1; f >= 0; f--)
+		if (why[f].code != GZF_OK) {
+			set |= 1u << f;
+			first = f;
+		}
+	if (bad != NULL)
+		*bad = set;
+	if (set == 0)
+		return GZF_OK;
+	if (err != NULL)
+		*err = why[first];
+	return GZF_EINVAL;
 }

@@ -1,7 +1,7 @@
 /*
- * housing.h — the rules of the housing stock: which status changes are legal, and how
- * the numbers people type ("45.5" m², "650.00" yuan, "是") become the integers gzf keeps
- * (hundredths of a square metre, fen, 0/1). No I/O.
+ * housing.h — the rules of the housing stock: what one unit may hold, which status
+ * changes are legal, and how the numbers people type ("45.5" m², "650.00" yuan, "是")
+ * become the integers gzf keeps (hundredths of a square metre, fen, 0/1). No I/O.
  */
 #ifndef GZF_DOMAIN_HOUSING_H
 #define GZF_DOMAIN_HOUSING_H
@@ -9,6 +9,43 @@
 #include <stdint.h>
 
 #include "core/gzf.h"
+#include "store/housing_store.h"
+
+/* What one unit may hold: text lengths in characters, figures inclusive. */
+#define HOUSING_UNIT_NO_CHARS 20
+#define HOUSING_LAYOUT_CHARS 16
+#define HOUSING_ORIENTATION_CHARS 10
+#define HOUSING_AREA_MIN_DM2 100         /* 1 m² */
+#define HOUSING_AREA_MAX_DM2 100000      /* 1000 m² */
+#define HOUSING_FLOOR_MIN (-5)
+#define HOUSING_FLOOR_MAX 200
+#define HOUSING_RENT_MAX_FEN 100000000   /* 1,000,000 yuan a month */
+
+/* The attributes of a unit that housing_unit_check() judges, in the order it judges
+ * them; a set of them is a bit set of (1u << field). */
+enum unit_field {
+	UNIT_NO,          /* unit_no */
+	UNIT_LAYOUT,      /* layout */
+	UNIT_ORIENTATION, /* orientation */
+	UNIT_FLOOR_AREA,  /* floor_area_dm2 */
+	UNIT_USABLE_AREA, /* usable_area_dm2 */
+	UNIT_FLOOR,       /* floor */
+	UNIT_RENT,        /* rent_fen */
+	UNIT_FIELD_COUNT
+};
+
+/*
+ * housing_unit_check — judge what people enter for a unit u: a unit number of 1 to
+ * HOUSING_UNIT_NO_CHARS characters; a layout (housing_layout_valid); an orientation of
+ * at most HOUSING_ORIENTATION_CHARS characters (NULL: none); floor and usable areas from
+ * HOUSING_AREA_MIN_DM2 to HOUSING_AREA_MAX_DM2, the usable area not above the floor area;
+ * a floor from HOUSING_FLOOR_MIN to HOUSING_FLOOR_MAX; a monthly rent from 0 to
+ * HOUSING_RENT_MAX_FEN. GZF_OK, or GZF_EINVAL with *bad (when not NULL) the set of every
+ * attribute that breaks a rule and err (which may be NULL) the first of them, named by
+ * its member of struct unit as the API names it ("floor_area_dm2"): "required" (empty),
+ * "too_long" or "invalid_value". Reads nothing else of u; changes nothing.
+ */
+int housing_unit_check(const struct unit *u, unsigned *bad, struct gzf_err *err);
 
 /* housing_status_valid — 1 when s names a unit status: vacant, reserved, allocated,
  * occupied, under_repair, withdrawn. */

@@ -11,7 +11,6 @@
 #include "domain/idcard.h"
 #include "domain/pii.h"
 
-
 static int code_ok(const char *s);
 static int check_person(const json_t *p, int complete, const char *path, struct gzf_err *err);
 static int check_int(const json_t *obj, const char *name, int complete, int64_t max,
@@ -19,8 +18,6 @@ static int check_int(const json_t *obj, const char *name, int complete, int64_t 
 static int check_enum(const json_t *obj, const char *name, const char *const *allowed,
 		      int required, const char *path, struct gzf_err *err);
 
-static const char *const levels[] = { "nation", "province", "city", "district", "street",
-				      "community", NULL };
 static const char *const kinds[] = { "acceptance", "review", "dept", "publicity", NULL };
 static const char *const app_kinds[] = { "rental", "subsidy", NULL };
 static const char *const relations[] = { "spouse", "child", "parent", "other", NULL };
@@ -118,7 +115,8 @@ workflow_chain_check(const json_t *chain, struct gzf_err *err)
 		      r != ROLE_DISTRICT_REVIEWER && r != ROLE_CITY_APPROVER)))
 			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
 					   "step %s needs the role that decides it (community_clerk, street_reviewer, district_reviewer or city_approver)", code);
-		if (*workflow_step_str(s, "level") != '\0' && !in_list(workflow_step_str(s, "level"), levels))
+		if (*workflow_step_str(s, "level") != '\0' &&
+		    authz_level_parse(workflow_step_str(s, "level")) == LEVEL_NONE)
 			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
 					   "step %s: unknown level", code);
 		if (!json_is_integer(json_object_get(s, "days")) ||
@@ -194,13 +192,10 @@ workflow_step_decider(const json_t *step)
 int64_t
 workflow_office(const char *region_path, const char *level)
 {
-	int depth = 0, want = 0, i;
+	int depth = 0, want = (int)authz_level_parse(level); /* its depth in the path; 0 none */
 	const char *p = region_path;
 	int64_t code = 0, v;
 
-	for (i = 0; level != NULL && levels[i] != NULL; i++)
-		if (strcmp(level, levels[i]) == 0)
-			want = i + 1;
 	while (p != NULL && *p == '/' && p[1] != '\0') {
 		v = strtoll(p + 1, NULL, 10);
 		code = v;

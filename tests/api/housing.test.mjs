@@ -356,3 +356,35 @@ test('estate photos: uploaded by staff, attached, public with the listing', asyn
   const editor = await staffLogin(srv, 'dq_editor', PASSWORD);
   assert.equal((await editor.request('PATCH', `/api/v1/housing/estates/${e.id}`, { json: { facilities: 'x' } })).status, 403);
 });
+
+test('a unit entered by hand and a row of a file are judged by the same rules', async () => {
+  const e = await housing.request('POST', '/api/v1/housing/estates', { json: { name: '同规小区', region_code: 230603 } });
+  assert.equal(e.status, 201, e.text);
+  const b = await housing.request('POST', `/api/v1/housing/estates/${e.json.estate.id}/buildings`, { json: { name: '1栋' } });
+  assert.equal(b.status, 201, b.text);
+  const good = { building_id: b.json.building.id, unit_no: '101', layout: '一室一厅', floor_area_dm2: 4550, usable_area_dm2: 3800, floor: 1, rent_fen: 65000 };
+  // Each case: the API's member and value, the file's column and cell.
+  const cases = [
+    ['usable_area_dm2', 50, 'usable_area', 0.5],
+    ['usable_area_dm2', 4600, 'usable_area', 46],
+    ['floor_area_dm2', 99, 'floor_area', 0.99],
+    ['floor', 201, 'floor', 201],
+    ['floor', -6, 'floor', -6],
+    ['rent_fen', 100000001, 'rent', 1000000.01],
+    ['layout', 'a\tb', 'layout', 'a\tb'],
+  ];
+  for (const [member, value, column, cellValue] of cases) {
+    const api = await housing.request('POST', '/api/v1/housing/units', { json: { ...good, [member]: value } });
+    assert.equal(api.status, 400, `${member}=${value}: ${api.text}`);
+    assert.deepEqual([api.json.error.code, api.json.error.field], ['invalid_value', member]);
+    const key = { usable_area: 'usable', floor_area: 'area' }[column] ?? column;
+    const file = await upload(housing, csv([HOUSING_HEADINGS, housingRow({ estate: '同规小区', region: 230603, [key]: cellValue })]), { mode: 'check' });
+    assert.equal(file.status, 200, file.text);
+    assert.deepEqual(file.json.errors.map((x) => x.field), [column], `${column}=${cellValue}`);
+  }
+  // At the limits both take the unit.
+  const edge = { floor_area_dm2: 100, usable_area_dm2: 100, floor: -5, rent_fen: 0 };
+  assert.equal((await housing.request('POST', '/api/v1/housing/units', { json: { ...good, ...edge } })).status, 201);
+  const file = await upload(housing, csv([HOUSING_HEADINGS, housingRow({ estate: '同规小区', region: 230603, unit: '102', area: 1, usable: 1, floor: -5, rent: 0 })]), { mode: 'check' });
+  assert.deepEqual([file.json.bad, file.json.errors], [0, []]);
+});

@@ -1,5 +1,6 @@
-/* test_housing.c — the housing rules (status transitions, figures as people type them)
- * and the spreadsheet readers (CSV, and XLSX built here as a stored zip). */
+/* test_housing.c — the housing rules (what one unit may hold, status transitions, figures
+ * as people type them) and the spreadsheet readers (CSV, and XLSX built here as a stored
+ * zip). */
 #include "unit.h"
 
 #include <string.h>
@@ -64,6 +65,119 @@ START_TEST(figures)
 	ck_assert(!housing_layout_valid(""));
 	ck_assert(!housing_layout_valid("a\tb"));
 	ck_assert(!housing_layout_valid("一二三四五六七八九十一二三四五六七"));
+}
+END_TEST
+
+/* A good unit: one room, 45.5 m² (38 usable), third floor, 650 yuan. */
+static struct unit
+good_unit(void)
+{
+	return (struct unit){ .unit_no = "301", .layout = "一室一厅", .orientation = "南",
+			      .floor_area_dm2 = 4550, .usable_area_dm2 = 3800, .floor = 3,
+			      .rent_fen = 65000 };
+}
+
+START_TEST(unit_rules)
+{
+	struct unit u = good_unit();
+	struct gzf_err err = { 0 };
+	unsigned bad = 99;
+
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_OK);
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_int_eq(housing_unit_check(&u, NULL, NULL), GZF_OK);
+	/* The limits themselves are good; no orientation, a basement floor, free rent too. */
+	u.floor_area_dm2 = u.usable_area_dm2 = HOUSING_AREA_MIN_DM2;
+	u.orientation = NULL;
+	u.floor = HOUSING_FLOOR_MIN;
+	u.rent_fen = 0;
+	ck_assert_int_eq(housing_unit_check(&u, NULL, NULL), GZF_OK);
+	u.floor_area_dm2 = u.usable_area_dm2 = HOUSING_AREA_MAX_DM2;
+	u.unit_no = "一二三四五六七八九十一二三四五六七八九十";
+	u.floor = HOUSING_FLOOR_MAX;
+	u.rent_fen = HOUSING_RENT_MAX_FEN;
+	ck_assert_int_eq(housing_unit_check(&u, NULL, NULL), GZF_OK);
+
+	/* Each rule on its own: the attribute, and the API's code and field. */
+	u = good_unit();
+	u.unit_no = "";
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_uint_eq(bad, 1u << UNIT_NO);
+	ck_assert_str_eq(err.name, "required");
+	ck_assert_str_eq(err.field, "unit_no");
+	u.unit_no = NULL;
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_str_eq(err.name, "required");
+	u.unit_no = "一二三四五六七八九十一二三四五六七八九十一";
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_str_eq(err.name, "too_long");
+	ck_assert_str_eq(err.message, "unit_no must be at most 20 characters");
+
+	u = good_unit();
+	u.layout = "a\tb";
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_uint_eq(bad, 1u << UNIT_LAYOUT);
+	ck_assert_str_eq(err.name, "invalid_value");
+	ck_assert_str_eq(err.field, "layout");
+	u.layout = "一二三四五六七八九十一二三四五六七";
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_str_eq(err.name, "too_long");
+
+	u = good_unit();
+	u.orientation = "东南西北东南西北东南西";
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_uint_eq(bad, 1u << UNIT_ORIENTATION);
+	ck_assert_str_eq(err.field, "orientation");
+
+	u = good_unit();
+	u.usable_area_dm2 = u.floor_area_dm2 + 1;
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_uint_eq(bad, 1u << UNIT_USABLE_AREA);
+	ck_assert_str_eq(err.field, "usable_area_dm2");
+	ck_assert_str_eq(err.message, "the usable area cannot exceed the floor area");
+	u.usable_area_dm2 = HOUSING_AREA_MIN_DM2 - 1;
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_uint_eq(bad, 1u << UNIT_USABLE_AREA);
+
+	/* A bad floor area is not also a usable area above it. */
+	u = good_unit();
+	u.floor_area_dm2 = HOUSING_AREA_MIN_DM2 - 1;
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_uint_eq(bad, 1u << UNIT_FLOOR_AREA);
+	ck_assert_str_eq(err.field, "floor_area_dm2");
+	ck_assert_str_eq(err.message, "floor_area_dm2 must be a whole number from 100 to 100000");
+	u.floor_area_dm2 = HOUSING_AREA_MAX_DM2 + 1;
+	u.usable_area_dm2 = HOUSING_AREA_MAX_DM2;
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_uint_eq(bad, 1u << UNIT_FLOOR_AREA);
+
+	u = good_unit();
+	u.floor = HOUSING_FLOOR_MIN - 1;
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_uint_eq(bad, 1u << UNIT_FLOOR);
+	ck_assert_str_eq(err.field, "floor");
+	u.floor = HOUSING_FLOOR_MAX + 1;
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+
+	u = good_unit();
+	u.rent_fen = -1;
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_uint_eq(bad, 1u << UNIT_RENT);
+	ck_assert_str_eq(err.field, "rent_fen");
+	u.rent_fen = HOUSING_RENT_MAX_FEN + 1;
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+
+	/* Several at once: every one in the set, the first in the error. */
+	u = (struct unit){ 0 };
+	ck_assert_int_eq(housing_unit_check(&u, &bad, &err), GZF_EINVAL);
+	ck_assert_uint_eq(bad, (1u << UNIT_NO) | (1u << UNIT_LAYOUT) | (1u << UNIT_FLOOR_AREA) |
+			       (1u << UNIT_USABLE_AREA));
+	ck_assert_str_eq(err.field, "unit_no");
+	u = good_unit();
+	u.floor = 999;
+	u.layout = "";
+	ck_assert_int_eq(housing_unit_check(&u, &bad, NULL), GZF_EINVAL);
+	ck_assert_uint_eq(bad, (1u << UNIT_LAYOUT) | (1u << UNIT_FLOOR));
 }
 END_TEST
 
@@ -165,6 +279,7 @@ housing_suite(void)
 
 	tcase_add_test(tc, transitions);
 	tcase_add_test(tc, figures);
+	tcase_add_test(tc, unit_rules);
 	tcase_add_test(tc, csv);
 	tcase_add_test(tc, xlsx);
 	suite_add_tcase(s, tc);

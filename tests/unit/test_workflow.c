@@ -3,6 +3,7 @@
  * test_review.c). */
 #include <string.h>
 
+#include "domain/authz.h"
 #include "domain/workflow.h"
 #include "unit.h"
 
@@ -135,6 +136,39 @@ START_TEST(office_of_a_step)
 	/* No level, or deeper than the path: its last region. */
 	ck_assert_int_eq(workflow_office(path, NULL), 230602001001);
 	ck_assert_int_eq(workflow_office("/100000/230000/230600/", "community"), 230600);
+	/* An unknown level is no level. */
+	ck_assert_int_eq(workflow_office(path, "county"), 230602001001);
+}
+END_TEST
+
+/* The region levels a step's office is found by, and where roles are placed (authz.c). */
+START_TEST(region_levels_and_roles)
+{
+	static const char *const order[] = { "nation", "province", "city", "district", "street",
+					     "community" };
+	size_t i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		ck_assert_int_eq(authz_level_parse(order[i]), (int)i + 1);
+		ck_assert_str_eq(authz_level_name(authz_level_parse(order[i])), order[i]);
+		if (i + 1 < sizeof(order) / sizeof(order[0]))
+			ck_assert_str_eq(authz_level_child(order[i]), order[i + 1]);
+	}
+	ck_assert_ptr_null(authz_level_child("community"));
+	ck_assert_ptr_null(authz_level_child("county"));
+	ck_assert_ptr_null(authz_level_child(NULL));
+	ck_assert_int_eq(authz_level_parse("City"), LEVEL_NONE);
+	ck_assert_ptr_null(authz_level_name(LEVEL_NONE));
+	ck_assert_ptr_null(authz_level_name(LEVEL_COUNT));
+	ck_assert(authz_role_fits_level(ROLE_COMMUNITY_CLERK, "community"));
+	ck_assert(authz_role_fits_level(ROLE_COMMUNITY_CLERK, "street"));
+	ck_assert(!authz_role_fits_level(ROLE_COMMUNITY_CLERK, "district"));
+	ck_assert(authz_role_fits_level(ROLE_TICKET_HANDLER, "district"));
+	ck_assert(!authz_role_fits_level(ROLE_CITY_ADMIN, "province"));
+	ck_assert(authz_role_fits_level(ROLE_SYSTEM_ADMIN, "nation"));
+	ck_assert(!authz_role_fits_level(ROLE_SYSTEM_ADMIN, "nationwide"));
+	ck_assert(!authz_role_fits_level(ROLE_STREET_REVIEWER, NULL));
+	ck_assert(!authz_role_fits_level(ROLE_NONE, "city"));
 }
 END_TEST
 
@@ -148,6 +182,7 @@ workflow_suite(void)
 	tcase_add_test(tc, broken_chains_are_refused);
 	tcase_add_test(tc, household_checks);
 	tcase_add_test(tc, office_of_a_step);
+	tcase_add_test(tc, region_levels_and_roles);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,27 +1,29 @@
 // The region tree as the console's forms need it: the regions at and below
 // the signed-in member's own (breadth first, a few hundred at most), each
-// with an indented label, and the roles that belong at each level.
+// with an indented label; and the levels of the tree with the roles that
+// belong at each, as the server enforces them (GET /meta/roles).
 import { api } from '../shared/api.js'
 
 const MAX_REGIONS = 400
 
-/** Levels below each level, for adding a child region. */
-export const CHILD_LEVEL = { nation: 'province', province: 'city', city: 'district', district: 'street', street: 'community' }
+let meta = null // the promise of GET /meta/roles: once per page load
 
-/** Where each role may be placed (the server's rule, for the pickers). */
-export const ROLE_LEVELS = {
-  community_clerk: ['community', 'street'],
-  street_reviewer: ['street'],
-  district_reviewer: ['district'],
-  city_approver: ['city'],
-  housing_manager: ['city', 'district'],
-  finance_officer: ['city'],
-  content_editor: ['city'],
-  ticket_handler: ['city', 'district', 'street'],
-  city_admin: ['city'],
-  province_supervisor: ['province'],
-  ministry_supervisor: ['nation'],
-  system_admin: ['nation'],
+/**
+ * {childLevel, roleLevels} from the server: the level below each level, for
+ * adding a child region ({nation: 'province', …}; a community has none), and
+ * where each role may be placed ({community_clerk: ['street', 'community'], …},
+ * in the server's order). Fetched once per page load; a failed fetch is tried
+ * again by the next caller.
+ */
+export function roleMeta() {
+  meta ??= api('/meta/roles').then((r) => ({
+    childLevel: Object.fromEntries(r.levels.filter((l) => l.child).map((l) => [l.code, l.child])),
+    roleLevels: Object.fromEntries(r.roles.map((role) => [role.code, role.levels])),
+  }), (err) => {
+    meta = null
+    throw err
+  })
+  return meta
 }
 
 /** [{code, name, name_en, level, depth}] of `root` and its subtree, tree order. */
