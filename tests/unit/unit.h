@@ -34,5 +34,6 @@ Suite *housing_suite(void);
 Suite *workflow_suite(void);
 Suite *sanitize_suite(void);
 Suite *media_suite(void);
+Suite *lottery_suite(void);
 
 #endif
