@@ -42,6 +42,7 @@ static void hash_line(crypto_hash_sha256_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void hex_of(const unsigned char *bytes, size_t n, char *out);
 static int hex_lower(const char *s);
+static int randomness_form(const struct lottery_randomness *r, struct gzf_err *err);
 static int timing_check(const struct lottery_list *l, int64_t drawn_at, int code,
 			struct gzf_err *err);
 static void draw_orders(struct arena *a, const struct lottery_list *l,
@@ -213,7 +214,7 @@ read_entries(struct arena *a, const json_t *j, struct lottery_list *l, struct gz
 					       "entries[%zu]: group %.40s is not one of groups", i,
 					       json_string_value(group));
 		}
-		if (g > cur + 1 || (i == 0 && g != 0) ||
+		if (g < cur || g > cur + 1 || (i == 0 && g != 0) ||
 		    (i > 0 && g == cur && json_integer_value(id) <= ids[i - 1]))
 			return invalid(err, "invalid_lottery_list", "entries",
 				       "entries[%zu] is out of canonical order: the groups in the order "
@@ -363,9 +364,10 @@ hex_lower(const char *s)
 	return n % 2 == 0;
 }
 
-int
-lottery_randomness_check(const struct lottery_list *l, const struct lottery_randomness *r,
-			 struct gzf_err *err)
+/* The digits are 1 to LOTTERY_MAX_DIGITS decimal digits; the beacon ("" for none) is
+ * lowercase hex of even length, at most LOTTERY_MAX_BEACON_HEX characters. */
+static int
+randomness_form(const struct lottery_randomness *r, struct gzf_err *err)
 {
 	size_t n = strlen(r->digits);
 
@@ -377,6 +379,18 @@ lottery_randomness_check(const struct lottery_list *l, const struct lottery_rand
 		return invalid(err, "invalid_randomness", "beacon",
 			       "the beacon value must be lowercase hexadecimal of even length, at "
 			       "most %d characters", LOTTERY_MAX_BEACON_HEX);
+	return GZF_OK;
+}
+
+int
+lottery_randomness_check(const struct lottery_list *l, const struct lottery_randomness *r,
+			 struct gzf_err *err)
+{
+	size_t n = strlen(r->digits);
+	int rc;
+
+	if ((rc = randomness_form(r, err)) != GZF_OK)
+		return rc;
 	if ((int)n != l->digit_count)
 		return gzf_err_set(err, GZF_ECONFLICT, "randomness_mismatch", "digits",
 				   "randomness: %zu digits, the commitment names %d", n, l->digit_count);
@@ -530,7 +544,7 @@ lottery_proof_build(const struct lottery_list *l, const struct lottery_randomnes
 		    const struct lottery_draw *d)
 {
 	json_t *proof, *groups = json_array(), *entries = json_array(), *order = json_array(),
-	       *randomness, *ids;
+	       *randomness, *ids, *code, *e;
 	char frozen[21], draw[21], drawn[21];
 	size_t g, i;
 
@@ -539,9 +553,15 @@ lottery_proof_build(const struct lottery_list *l, const struct lottery_randomnes
 	lottery_time_format(d->drawn_at, drawn);
 	for (g = 0; g < l->ngroups; g++) {
 		json_array_append_new(groups, json_string(l->groups[g].code));
-		for (i = 0; i < l->groups[g].n; i++)
-			json_array_append_new(entries, json_pack("{sIss}", "application_id",
-					      (json_int_t)l->groups[g].ids[i], "group", l->groups[g].code));
+		code = json_string(l->groups[g].code);
+		for (i = 0; i < l->groups[g].n; i++) {
+			/* 100,000 of these in a large round: set directly, not through json_pack. */
+			e = json_object();
+			json_object_set_new_nocheck(e, "application_id", json_integer(l->groups[g].ids[i]));
+			json_object_set_nocheck(e, "group", code);
+			json_array_append_new(entries, e);
+		}
+		json_decref(code);
 		ids = json_array();
 		for (i = 0; i < d->order[g].n; i++)
 			json_array_append_new(ids, json_integer(d->order[g].ids[i]));
@@ -589,7 +609,7 @@ read_proof(const json_t *proof, const struct lottery_list *l, struct lottery_ran
 	beacon = json_object_get(rnd, "beacon");
 	if (!json_is_object(rnd) || json_object_size(rnd) != 1u + (beacon != NULL) ||
 	    !json_is_string(digits) || strlen(json_string_value(digits)) > LOTTERY_MAX_DIGITS ||
-	    (beacon != NULL && (!json_is_string(beacon) ||
+	    (beacon != NULL && (!json_is_string(beacon) || strlen(json_string_value(beacon)) < 2 ||
 				strlen(json_string_value(beacon)) > LOTTERY_MAX_BEACON_HEX)))
 		return invalid(err, "invalid_lottery_proof", "randomness",
 			       "randomness must be {\"digits\": up to %d digits} with, when a beacon "
@@ -598,7 +618,8 @@ read_proof(const json_t *proof, const struct lottery_list *l, struct lottery_ran
 	snprintf(r->digits, sizeof(r->digits), "%s", json_string_value(digits));
 	if (beacon != NULL)
 		snprintf(r->beacon, sizeof(r->beacon), "%s", json_string_value(beacon));
-	if ((rc = get_time(proof, "drawn_at", drawn_at, "invalid_lottery_proof", err)) != GZF_OK)
+	if ((rc = randomness_form(r, err)) != GZF_OK ||
+	    (rc = get_time(proof, "drawn_at", drawn_at, "invalid_lottery_proof", err)) != GZF_OK)
 		return rc;
 	*order = json_object_get(proof, "order");
 	if (!json_is_array(*order) || json_array_size(*order) != l->ngroups)

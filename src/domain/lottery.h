@@ -138,8 +138,8 @@ json_t *lottery_proof_build(const struct lottery_list *l, const struct lottery_r
 /*
  * lottery_proof_verify — check proof from the list up: GZF_OK when the list hash, the
  * timing, the randomness, the seed and every group's order are what the inputs give.
- * GZF_EINVAL "invalid_lottery_proof" (or "invalid_lottery_list") for a proof that is
- * malformed, out of bounds or not canonical; GZF_ECONFLICT for the first difference, the
+ * GZF_EINVAL "invalid_lottery_list", "invalid_lottery_proof" or "invalid_randomness"
+ * for a proof that is malformed, out of bounds or not canonical; GZF_ECONFLICT for the first difference, the
  * message naming it: err->name "list_hash_mismatch", "lottery_timing",
  * "randomness_mismatch", "seed_mismatch" or "order_mismatch" ("group G position N:
  * expected A, got B", positions from 1).

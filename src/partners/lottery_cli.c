@@ -44,8 +44,8 @@ read_stream(FILE *f, struct arena *a, char **data, size_t *len)
 			free(buf);
 			return GZF_ETOOLARGE;
 		}
-		if (n == cap) {
-			cap *= 2;
+		if (n == cap) { /* room for one byte over the limit, to see it is over */
+			cap = cap * 2 > LOTTERY_MAX_PROOF_BYTES + 1 ? LOTTERY_MAX_PROOF_BYTES + 1 : cap * 2;
 			buf = gzf_realloc(buf, cap);
 		}
 	}

@@ -110,6 +110,8 @@ test('a malformed or non-canonical proof is invalid, not a mismatch', async () =
     [(p) => { p.groups = ['general', 'extra'] }, /group extra has no entries/],
     [(p) => { p.frozen_at = '2026-02-30T02:00:00Z' }, /frozen_at/],
     [(p) => { p.randomness.digits = '12345x' }, /decimal digits/],
+    [(p) => { p.randomness.digits = '12345x'; p.round_id = 2 }, /decimal digits/],
+    [(p) => { p.randomness.beacon = '' }, /beacon value must be lowercase hexadecimal/],
     [(p) => { p.order[0].application_ids[0] = '3' }, /order\[0\]\.application_ids\[0\] must be an integer/],
     [(p) => { p.order = [] }, /one object per group/],
   ]
@@ -118,6 +120,9 @@ test('a malformed or non-canonical proof is invalid, not a mismatch', async () =
     assert.equal(r.invalid, true, r.firstDifference)
     assert.match(r.firstDifference, message)
   }
+  const back = await tampered(2, (p) => { p.entries[8].group = 'elderly' })
+  assert.equal(back.invalid, true)
+  assert.match(back.firstDifference, /entries\[8\] is out of canonical order/)
   const dup = await tampered(2, (p) => { p.entries[0].application_id = 1003 })
   assert.equal(dup.invalid, true)
   assert.match(dup.firstDifference, /application 1003 is in two groups/)

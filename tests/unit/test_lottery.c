@@ -404,6 +404,9 @@ START_TEST(malformed_proofs_are_invalid)
 	       "invalid_lottery_list", "entries[2] is out of canonical order");
 	verify(set(vector(2), json_string("general"), "entries", "#0", "group", NULL), GZF_EINVAL,
 	       "invalid_lottery_list", "entries[0] is out of canonical order");
+	/* Back to an earlier group after a later one (found by fuzzing). */
+	verify(set(vector(2), json_string("elderly"), "entries", "#8", "group", NULL), GZF_EINVAL,
+	       "invalid_lottery_list", "entries[8] is out of canonical order");
 	verify(set(vector(2), json_string("veterans"), "entries", "#1", "group", NULL), GZF_EINVAL,
 	       "invalid_lottery_list", "group veterans is not one of groups");
 	verify(set(vector(2), json_integer(1003), "entries", "#0", "application_id", NULL),
@@ -445,6 +448,11 @@ START_TEST(malformed_proofs_are_invalid)
 	       "invalid_randomness", "lowercase");
 	verify(set(vector(2), json_string("abc"), "randomness", "beacon", NULL), GZF_EINVAL,
 	       "invalid_randomness", "even length");
+	verify(set(vector(2), json_string(""), "randomness", "beacon", NULL), GZF_EINVAL,
+	       "invalid_lottery_proof", "randomness");
+	/* Form comes first: malformed digits in a proof whose list was changed too. */
+	v = set(vector(1), json_string("12345x"), "randomness", "digits", NULL);
+	verify(set(v, json_integer(2), "round_id", NULL), GZF_EINVAL, "invalid_randomness", "digits");
 	verify(set(vector(1), json_true(), "randomness", "extra", NULL), GZF_EINVAL,
 	       "invalid_lottery_proof", "randomness");
 	verify(set(vector(1), json_string("4"), "order", "#0", "application_ids", "#0", NULL),

@@ -117,7 +117,7 @@ function readDraw(p, list) {
     invalid('randomness must be {"digits": "…"} with, when a beacon is named, "beacon": "…"')
   if (!/^[0-9]+$/.test(r.digits) || r.digits.length > MAX_DIGITS)
     invalid(`the randomness digits must be 1 to ${MAX_DIGITS} decimal digits, as entered`)
-  if ('beacon' in r && (!/^(?:[0-9a-f]{2})*$/.test(r.beacon) || r.beacon.length > MAX_BEACON_HEX))
+  if ('beacon' in r && (!/^(?:[0-9a-f]{2})+$/.test(r.beacon) || r.beacon.length > MAX_BEACON_HEX))
     invalid(`the beacon value must be lowercase hexadecimal of even length, at most ${MAX_BEACON_HEX} characters`)
   const drawnAt = parseTime(p.drawn_at)
   if (drawnAt === null) invalid('drawn_at must be a UTC time written YYYY-MM-DDTHH:MM:SSZ')
