@@ -574,6 +574,7 @@ lottery_proof_build(const struct lottery_list *l, const struct lottery_randomnes
 	proof = json_pack("{sssIsIssss si}", "version", LOTTERY_VERSION, "city", (json_int_t)l->city,
 			  "round_id", (json_int_t)l->round_id, "frozen_at", frozen, "draw_at", draw,
 			  "digit_count", l->digit_count);
+	assert(proof != NULL);
 	if (l->beacon_source[0] != '\0')
 		json_object_set_new(proof, "beacon_source", json_string(l->beacon_source));
 	json_object_set_new(proof, "groups", groups);
@@ -583,7 +584,6 @@ lottery_proof_build(const struct lottery_list *l, const struct lottery_randomnes
 	json_object_set_new(proof, "seed", json_string(d->seed));
 	json_object_set_new(proof, "order", order);
 	json_object_set_new(proof, "drawn_at", json_string(drawn));
-	assert(proof != NULL);
 	return proof;
 }
 
