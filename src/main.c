@@ -143,7 +143,7 @@ media_known(void *ctx, const char *name, int *yes)
 
 	gzf_err_clear(&err);
 	if (!s->loaded) {
-		if ((rc = store_media_sealed(s->c, &r, &err)) != GZF_OK)
+		if ((rc = media_store_sealed(s->c, &r, &err)) != GZF_OK)
 			return rc;
 		s->sealed = arena_alloc(db_arena(s->c), sizeof(*s->sealed) * (size_t)(r->nrows + 1));
 		for (int i = 0; i < r->nrows; i++)
@@ -156,7 +156,7 @@ media_known(void *ctx, const char *name, int *yes)
 		*yes = 1;
 		return GZF_OK;
 	}
-	return store_media_sha_known(s->c, name, yes, &err);
+	return media_store_sha_known(s->c, name, yes, &err);
 }
 
 /* What a crash or a failed upload left in the media folder: temporary files and files

@@ -105,7 +105,7 @@ api_query_region(struct http_req *req, struct db_conn *c, const struct caller *w
 
 	if ((rc = api_query_int(req, "region", 1, 999999999999, who->actor.region_code, &code)) != GZF_OK)
 		return rc;
-	rc = store_region_get(c, code, out, &req->err);
+	rc = region_store_get(c, code, out, &req->err);
 	if (rc == GZF_ENOTFOUND)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_region", "region",
 				   "no region with code %lld", (long long)code);
@@ -159,7 +159,7 @@ api_city_scope(struct http_req *req, struct db_conn *c, int64_t city, struct reg
 	int rc, n;
 
 	if (city == 0) {
-		if ((rc = store_region_children(c, 0, &roots, &n, &req->err)) != GZF_OK)
+		if ((rc = region_store_children(c, 0, &roots, &n, &req->err)) != GZF_OK)
 			return rc;
 		if (n == 0)
 			return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", "city_id",
@@ -167,7 +167,7 @@ api_city_scope(struct http_req *req, struct db_conn *c, int64_t city, struct reg
 		*out = roots[0];
 		return GZF_OK;
 	}
-	rc = store_region_get(c, city, out, &req->err);
+	rc = region_store_get(c, city, out, &req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(out->level, "city") != 0))
 		return gzf_err_set(&req->err, GZF_EINVAL, "bad_city", "city_id",
 				   "city_id must be the code of a city (0 for the whole nation)");
@@ -182,7 +182,7 @@ api_param_city(struct http_req *req, struct db_conn *c, struct region *city)
 
 	if ((rc = api_param_int(req, "city", &id)) != GZF_OK)
 		return rc;
-	rc = store_region_get(c, id, city, &req->err);
+	rc = region_store_get(c, id, city, &req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(city->level, "city") != 0))
 		return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such city");
 	return rc;

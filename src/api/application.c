@@ -76,7 +76,7 @@ api_app_get(struct http_req *req, struct db_conn *c, struct application *a)
 
 	if ((rc = api_param_int(req, "id", &id)) != GZF_OK)
 		return rc;
-	return app_store_get(c, id, a, &req->err);
+	return application_store_get(c, id, a, &req->err);
 }
 
 int
@@ -171,9 +171,9 @@ api_app_json(struct http_req *req, struct db_conn *c, const struct application *
 		return o;
 	json_object_set_new(o, "household", api_app_household(req, a, masked));
 	arr = json_array();
-	if (app_materials(c, a->id, &mats, &n, &req->err) == GZF_OK)
+	if (application_store_materials(c, a->id, &mats, &n, &req->err) == GZF_OK)
 		for (i = 0; i < n; i++)
-			if (store_media_get(c, mats[i].media_id, &m, &req->err) == GZF_OK)
+			if (media_store_get(c, mats[i].media_id, &m, &req->err) == GZF_OK)
 				json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:I}",
 					"id", (json_int_t)mats[i].id, "code", mats[i].code, "name", m.name,
 					"mime", m.mime, "size", (json_int_t)m.size,
@@ -183,12 +183,12 @@ api_app_json(struct http_req *req, struct db_conn *c, const struct application *
 	json_object_set_new(o, "materials", arr);
 	json_object_set(o, "materials_required", json_object_get(chain, "materials"));
 	arr = json_array();
-	if (app_events(c, a->id, &ev, &n, &req->err) == GZF_OK)
+	if (application_store_events(c, a->id, &ev, &n, &req->err) == GZF_OK)
 		for (i = 0; i < n; i++) {
 			const json_t *s = workflow_step(chain, workflow_step_find(chain, ev[i].step));
 			int open = ev[i].finished_at == 0;
 
-			if (store_region_get(c, ev[i].office_code, &office, &req->err) != GZF_OK)
+			if (region_store_get(c, ev[i].office_code, &office, &req->err) != GZF_OK)
 				office = (struct region){ .name = "", .name_en = "" };
 			json_array_append_new(arr, json_pack(
 				"{s:s, s:s, s:I, s:s, s:s?, s:i, s:I, s:I, s:I, s:s, s:s?, s:b}",
@@ -227,7 +227,7 @@ apply_fields(struct http_req *req, struct db_conn *c, const struct caller *who,
 	if (ds != NULL)
 		a->draft_step = (int)json_integer_value(ds);
 	if (cc != NULL) {
-		rc = json_is_integer(cc) ? store_region_get(c, json_integer_value(cc), &r, &req->err)
+		rc = json_is_integer(cc) ? region_store_get(c, json_integer_value(cc), &r, &req->err)
 					 : GZF_ENOTFOUND;
 		if (rc == GZF_ENOTFOUND || (rc == GZF_OK && (strcmp(r.level, "community") != 0 ||
 							      r.city_id != a->city_id)))
@@ -269,7 +269,7 @@ reply_application(struct http_req *req, struct db_conn *c, int64_t id, int statu
 	json_t *chain;
 	int rc;
 
-	if ((rc = app_store_get(c, id, &a, &req->err)) != GZF_OK ||
+	if ((rc = application_store_get(c, id, &a, &req->err)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
@@ -320,7 +320,7 @@ app_create(struct http_req *req)
 	if ((rc = apply_fields(req, c, who, &a, body)) != GZF_OK)
 		return rc;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = app_store_create(c, &a, &a.id, &req->err)) != GZF_OK ||
+	    (rc = application_store_create(c, &a, &a.id, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.create", "application", a.id, a.region_code,
 			    "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
@@ -339,7 +339,7 @@ app_list(struct http_req *req)
 	int rc, n, i;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = app_store_by_owner(c, who->actor.user_id, &all, &n, &req->err)) != GZF_OK ||
+	    (rc = application_store_by_owner(c, who->actor.user_id, &all, &n, &req->err)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, who->actor.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
@@ -445,7 +445,7 @@ app_put(struct http_req *req)
 	a.updated_at = gzf_now_ms();
 	if ((rc = apply_fields(req, c, who, &a, body)) != GZF_OK ||
 	    (rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = app_store_save(c, &a, version, &req->err)) != GZF_OK ||
+	    (rc = application_store_save(c, &a, version, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.save", "application", a.id, a.region_code,
 			    "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
@@ -456,7 +456,7 @@ app_put(struct http_req *req)
 /* The applicant is the account holder, as real-name authentication established (an
  * application entered at the counter: the person the clerk saw, with their consent).
  * That they have no other application under way or granted, the database checks when
- * the application is saved (app_store_save: "application_open"). */
+ * the application is saved (application_store_save: "application_open"). */
 static int
 applicant_check(struct http_req *req, struct db_conn *c, const struct application *a)
 {
@@ -464,7 +464,7 @@ applicant_check(struct http_req *req, struct db_conn *c, const struct applicatio
 	int rc;
 
 	if (a->counter_clerk_id == 0) {
-		if ((rc = store_user_get(c, a->owner_id, &u, &req->err)) != GZF_OK)
+		if ((rc = user_store_get(c, a->owner_id, &u, &req->err)) != GZF_OK)
 			return rc;
 		if (u.real_name_at == 0 || u.id_hash == NULL)
 			return gzf_err_set(&req->err, GZF_ESTATE, "real_name_required", NULL,
@@ -524,8 +524,8 @@ app_submit(struct http_req *req)
 			return rc;
 	}
 	if ((rc = workflow_enter(c, &a, chain, resubmit ? a.step_index : 0, now, &req->err)) != GZF_OK ||
-	    (rc = app_store_save(c, &a, version, &req->err)) != GZF_OK ||
-	    (rc = app_message_add(c, a.city_id, a.owner_id, a.id, resubmit ? "resubmitted" : "submitted",
+	    (rc = application_store_save(c, &a, version, &req->err)) != GZF_OK ||
+	    (rc = application_store_message_add(c, a.city_id, a.owner_id, a.id, resubmit ? "resubmitted" : "submitted",
 				  resubmit ? "补正材料已提交" : "申请已提交",
 				  arena_printf(req->arena, "您的申请（编号%lld）已提交，正在%s。", (long long)a.id,
 					       workflow_step_str(workflow_step(chain, a.step_index), "name")),
@@ -533,7 +533,7 @@ app_submit(struct http_req *req)
 	    (rc = api_audit(req, c, who, resubmit ? "application.resubmit" : "application.submit",
 			    "application", a.id, a.region_code, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK)
+	    (rc = application_store_get(c, a.id, &a, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "application",
 						   api_app_json(req, c, &a, chain, 1, 0)));
@@ -571,7 +571,7 @@ material_upload(struct http_req *req)
 				   "materials can be added only to a draft or while corrections are asked for");
 	if ((rc = api_media_check(req, "material", &up)) != GZF_OK || (rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = api_media_store(req, c, who, &up, a.city_id, a.region_path, &m)) != GZF_OK ||
-	    (rc = app_material_add(c, a.city_id, a.id, code, m.id, gzf_now_ms(), &id, &req->err)) != GZF_OK ||
+	    (rc = application_store_material_add(c, a.city_id, a.id, code, m.id, gzf_now_ms(), &id, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.material_add", "application", a.id,
 			    a.region_code, "ok", arena_printf(req->arena, "{\"code\":\"%s\",\"media\":%lld}",
 							      code, (long long)m.id))) != GZF_OK ||
@@ -597,8 +597,8 @@ material_get(struct http_req *req)
 	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
 	    (rc = api_app_authorize(req, c, who, ACT_APP_READ, &a)) != GZF_OK ||
 	    (rc = api_param_int(req, "mid", &mid)) != GZF_OK ||
-	    (rc = app_material_get(c, a.id, mid, &am, &req->err)) != GZF_OK ||
-	    (rc = store_media_get(c, am.media_id, &m, &req->err)) != GZF_OK)
+	    (rc = application_store_material_get(c, a.id, mid, &am, &req->err)) != GZF_OK ||
+	    (rc = media_store_get(c, am.media_id, &m, &req->err)) != GZF_OK)
 		return rc;
 	return api_media_reply(req, &m);
 }
@@ -622,7 +622,7 @@ material_delete(struct http_req *req)
 		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
 				   "materials can be removed only from a draft or while corrections are asked for");
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = app_material_delete(c, a.id, mid, &req->err)) != GZF_OK ||
+	    (rc = application_store_material_delete(c, a.id, mid, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.material_delete", "application", a.id,
 			    a.region_code, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
@@ -642,7 +642,7 @@ messages_list(struct http_req *req)
 	int rc, n, i, unread = 0;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = app_messages(c, who->actor.user_id, &m, &n, &req->err)) != GZF_OK)
+	    (rc = application_store_messages(c, who->actor.user_id, &m, &n, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
 	for (i = 0; i < n; i++) {
@@ -667,7 +667,7 @@ message_read(struct http_req *req)
 	if ((rc = api_param_int(req, "id", &id)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
 	    (rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = app_message_read(c, who->actor.user_id, id, gzf_now_ms(), &req->err)) != GZF_OK ||
+	    (rc = application_store_message_read(c, who->actor.user_id, id, gzf_now_ms(), &req->err)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;
 	req->status = 204;
@@ -715,7 +715,7 @@ counter_code(struct http_req *req)
 			   &req->err)) != GZF_OK)
 		return rc;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_code_create(c, who->actor.city_id, phone_hash, CONSENT_PURPOSE,
+	    (rc = sms_code_store_create(c, who->actor.city_id, phone_hash, CONSENT_PURPOSE,
 				    api_hash(req, app->secrets->token_key, phone_hash, code), now,
 				    now + CODE_TTL_MS, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "counter.consent_code", "phone", 0, who->actor.region_code,
@@ -756,7 +756,7 @@ counter_create(struct http_req *req)
 	if ((rc = api_authorize(req, c, who, ACT_APP_COUNTER, &obj, "counter.create", "application", 0)) != GZF_OK)
 		return rc;
 	jm = json_object_get(body, "consent_media_id");
-	rc = json_is_integer(jm) ? store_media_get(c, json_integer_value(jm), &m, &req->err) : GZF_ENOTFOUND;
+	rc = json_is_integer(jm) ? media_store_get(c, json_integer_value(jm), &m, &req->err) : GZF_ENOTFOUND;
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && (m.owner_id != who->actor.user_id ||
 						      strcmp(m.purpose, "consent") != 0)))
 		return gzf_err_set(&req->err, GZF_EINVAL, "consent_form_required", "consent_media_id",
@@ -764,18 +764,18 @@ counter_create(struct http_req *req)
 	if (rc != GZF_OK)
 		return rc;
 	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
-	rc = store_code_latest(c, phone_hash, CONSENT_PURPOSE, now, &sc, &req->err);
+	rc = sms_code_store_latest(c, phone_hash, CONSENT_PURPOSE, now, &sc, &req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && (sc.attempts >= 5 ||
 		!crypto_equal(api_hash(req, app->secrets->token_key, phone_hash, code), sc.code_hash)))) {
 		if (rc == GZF_OK && db_begin(c, &req->err) == GZF_OK &&
-		    store_code_attempt(c, sc.id, &req->err) == GZF_OK)
+		    sms_code_store_attempt(c, sc.id, &req->err) == GZF_OK)
 			db_commit(c, &req->err);
 		return gzf_err_set(&req->err, GZF_EINVAL, "wrong_code", "code",
 				   "the confirmation code is wrong or has expired: send a new one");
 	}
 	if (rc != GZF_OK)
 		return rc;
-	rc = store_user_by_phone(c, "resident", phone_hash, &u, &req->err);
+	rc = user_store_by_phone(c, "resident", phone_hash, &u, &req->err);
 	if (rc != GZF_OK && rc != GZF_ENOTFOUND)
 		return rc;
 	crypto_seal(req->arena, app->secrets->data_key, phone, &sealed);
@@ -798,8 +798,8 @@ counter_create(struct http_req *req)
 	if ((rc = api_authorize(req, c, who, ACT_APP_COUNTER, &obj, "counter.create", "application", 0)) != GZF_OK)
 		return rc;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_code_use(c, sc.id, now, &req->err)) != GZF_OK ||
-	    (rc = app_store_create(c, &a, &a.id, &req->err)) != GZF_OK ||
+	    (rc = sms_code_store_use(c, sc.id, now, &req->err)) != GZF_OK ||
+	    (rc = application_store_create(c, &a, &a.id, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "counter.create", "application", a.id, a.region_code, "ok",
 			    arena_printf(req->arena, "{\"consent_media\":%lld,\"sms_confirmed\":true}",
 					 (long long)m.id))) != GZF_OK ||

@@ -119,7 +119,7 @@ code_post(struct http_req *req)
 	    (rc = api_throttle_hit(req, c, &throttle_sms_phone, phone_scope, 0, NULL)) != GZF_OK ||
 	    (rc = api_throttle_hit(req, c, &throttle_sms_ip, ip_scope, 0, NULL)) != GZF_OK)
 		return rc;
-	rc = store_user_by_phone(c, "resident", phone_hash, &existing, &req->err);
+	rc = user_store_by_phone(c, "resident", phone_hash, &existing, &req->err);
 	if (rc != GZF_OK && rc != GZF_ENOTFOUND)
 		return rc;
 	known = rc == GZF_OK;
@@ -137,7 +137,7 @@ code_post(struct http_req *req)
 			return rc;
 		if ((rc = db_begin(c, &req->err)) != GZF_OK)
 			return rc;
-		if ((rc = store_code_create(c, known ? existing.city_id : 0, phone_hash, purpose,
+		if ((rc = sms_code_store_create(c, known ? existing.city_id : 0, phone_hash, purpose,
 					    api_hash(req, app->secrets->token_key, phone_hash, code), now,
 					    now + CODE_TTL_MS, &req->err)) != GZF_OK ||
 		    (rc = api_audit(req, c, NULL, "auth.sms_code", "phone", 0, 0, "ok",
@@ -163,14 +163,14 @@ verify_code(struct http_req *req, struct db_conn *c, const char *phone_hash, con
 
 	if ((rc = api_throttle_check(req, c, scope)) != GZF_OK)
 		return rc;
-	rc = store_code_latest(c, phone_hash, purpose, gzf_now_ms(), &sc, &req->err);
+	rc = sms_code_store_latest(c, phone_hash, purpose, gzf_now_ms(), &sc, &req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && sc.attempts >= CODE_MAX_TRIES))
 		return gzf_err_set(&req->err, GZF_EINVAL, "code_expired", "code",
 				   "the code has expired or was used up: request a new one");
 	if (rc != GZF_OK)
 		return rc;
 	if (!crypto_equal(api_hash(req, app->secrets->token_key, phone_hash, code), sc.code_hash)) {
-		if ((rc = store_code_attempt(c, sc.id, &req->err)) != GZF_OK ||
+		if ((rc = sms_code_store_attempt(c, sc.id, &req->err)) != GZF_OK ||
 		    (rc = api_throttle_hit(req, c, &throttle_code_phone, scope, 0, &attempts)) != GZF_OK)
 			return rc;
 		return gzf_err_set(&req->err, GZF_EINVAL, "wrong_code", "code",
@@ -212,7 +212,7 @@ register_post(struct http_req *req)
 		return rc;
 	if ((rc = api_db(req, &c)) != GZF_OK)
 		return rc;
-	rc = store_region_get(c, city_code, &city, &req->err);
+	rc = region_store_get(c, city_code, &city, &req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(city.level, "city") != 0))
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_city", "city_code",
 				   "city_code must be the code of a city served here");
@@ -232,14 +232,14 @@ register_post(struct http_req *req)
 	/* The number has its account: asking for it is refused from now on (and counted),
 	 * not still waiting out the code just used. */
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_code_use(c, code_id, now, &req->err)) != GZF_OK ||
-	    (rc = store_throttle_clear(c, code_scope(req, "register", phone_hash), &req->err)) != GZF_OK)
+	    (rc = sms_code_store_use(c, code_id, now, &req->err)) != GZF_OK ||
+	    (rc = throttle_store_clear(c, code_scope(req, "register", phone_hash), &req->err)) != GZF_OK)
 		return rc;
-	rc = store_user_create(c, &u, &u.id, &req->err);
+	rc = user_store_create(c, &u, &u.id, &req->err);
 	if (rc == GZF_ECONFLICT)
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "phone_registered", "phone",
 				   "this phone number already has an account: log in, or reset the password if you forgot it");
-	if (rc != GZF_OK || (rc = store_user_get(c, u.id, &u, &req->err)) != GZF_OK)
+	if (rc != GZF_OK || (rc = user_store_get(c, u.id, &u, &req->err)) != GZF_OK)
 		return rc;
 	who.actor = (struct actor){ .kind = ACTOR_RESIDENT, .user_id = u.id, .city_id = u.city_id,
 				    .region_code = u.city_id, .region_path = u.region_path };
@@ -299,8 +299,8 @@ login_post(struct http_req *req)
 	    (rc = api_throttle_check(req, c, pair_scope)) != GZF_OK ||
 	    (rc = api_throttle_check(req, c, account_scope)) != GZF_OK)
 		return login_refused(req, c, ip_scope, rc);
-	rc = phone ? store_user_by_phone(c, "resident", account, &u, &req->err)
-		   : store_user_by_username(c, username, &u, &req->err);
+	rc = phone ? user_store_by_phone(c, "resident", account, &u, &req->err)
+		   : user_store_by_username(c, username, &u, &req->err);
 	if (rc != GZF_OK && rc != GZF_ENOTFOUND)
 		return rc;
 	found = rc == GZF_OK;
@@ -332,8 +332,8 @@ login_post(struct http_req *req)
 				    .region_code = u.region_code ? u.region_code : u.city_id };
 	reply = json_object();
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_throttle_clear(c, account_scope, &req->err)) != GZF_OK ||
-	    (rc = store_throttle_clear(c, pair_scope, &req->err)) != GZF_OK ||
+	    (rc = throttle_store_clear(c, account_scope, &req->err)) != GZF_OK ||
+	    (rc = throttle_store_clear(c, pair_scope, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, &who, "auth.login", "account", u.id, 0, "ok", NULL)) != GZF_OK ||
 	    (rc = api_session_start(req, c, &u, mode, reply)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK) {
@@ -369,7 +369,7 @@ logout_post(struct http_req *req)
 	    (rc = api_login_required(req, c, &who)) != GZF_OK)
 		return rc;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_session_revoke(c, who->session_id, gzf_now_ms(), &req->err)) != GZF_OK ||
+	    (rc = session_store_revoke(c, who->session_id, gzf_now_ms(), &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "auth.logout", "account", who->actor.user_id, 0, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;
@@ -406,7 +406,7 @@ reset_post(struct http_req *req)
 	phone_hash = api_hash(req, app->secrets->index_key, "phone", phone);
 	if ((rc = verify_code(req, c, phone_hash, "reset_password", code, &code_id)) != GZF_OK)
 		return rc;
-	if ((rc = store_user_by_phone(c, "resident", phone_hash, &u, &req->err)) != GZF_OK)
+	if ((rc = user_store_by_phone(c, "resident", phone_hash, &u, &req->err)) != GZF_OK)
 		return rc == GZF_ENOTFOUND ? gzf_err_set(&req->err, GZF_EINVAL, "code_expired", "code",
 				"the code has expired or was used up: request a new one") : rc;
 	if (crypto_password_hash(password, pwhash) != GZF_OK)
@@ -415,11 +415,11 @@ reset_post(struct http_req *req)
 				    .region_code = u.city_id };
 	login_scopes(req, phone_hash, &account_scope, &pair_scope);
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_code_use(c, code_id, now, &req->err)) != GZF_OK ||
-	    (rc = store_user_set_password(c, u.id, pwhash, now, &req->err)) != GZF_OK ||
-	    (rc = store_session_revoke_user(c, u.id, now, &req->err)) != GZF_OK ||
-	    (rc = store_throttle_clear(c, account_scope, &req->err)) != GZF_OK ||
-	    (rc = store_throttle_clear(c, pair_scope, &req->err)) != GZF_OK ||
+	    (rc = sms_code_store_use(c, code_id, now, &req->err)) != GZF_OK ||
+	    (rc = user_store_set_password(c, u.id, pwhash, now, &req->err)) != GZF_OK ||
+	    (rc = session_store_revoke_user(c, u.id, now, &req->err)) != GZF_OK ||
+	    (rc = throttle_store_clear(c, account_scope, &req->err)) != GZF_OK ||
+	    (rc = throttle_store_clear(c, pair_scope, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, &who, "auth.password_reset", "account", u.id, u.city_id, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;

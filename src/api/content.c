@@ -13,8 +13,8 @@
 #include "api/housing.h"
 #include "domain/content.h"
 #include "domain/sanitize.h"
-#include "store/content_store.h"
-#include "store/housing.h"
+#include "store/article_store.h"
+#include "store/housing_store.h"
 #include "store/media_store.h"
 
 #define LIST_MAX 50
@@ -132,7 +132,7 @@ content_list(struct http_req *req)
 	q.public_city = city;
 	q.limit = (int)size;
 	q.offset = (int)((page - 1) * size);
-	if ((rc = store_article_list(c, &q, &list, &n, &total, &req->err)) != GZF_OK)
+	if ((rc = article_store_list(c, &q, &list, &n, &total, &req->err)) != GZF_OK)
 		return rc;
 	return reply_list(req, list, n, total);
 }
@@ -167,7 +167,7 @@ content_manage(struct http_req *req)
 	q.city = city;
 	q.limit = LIST_MAX;
 	q.offset = (int)((page - 1) * LIST_MAX);
-	if ((rc = store_article_list(c, &q, &list, &n, &total, &req->err)) != GZF_OK)
+	if ((rc = article_store_list(c, &q, &list, &n, &total, &req->err)) != GZF_OK)
 		return rc;
 	return reply_list(req, list, n, total);
 }
@@ -195,7 +195,7 @@ load_article(struct http_req *req, struct db_conn *c, struct article *a)
 
 	if ((rc = api_param_int(req, "id", &id)) != GZF_OK)
 		return rc;
-	return store_article_get(c, id, a, &req->err);
+	return article_store_get(c, id, a, &req->err);
 }
 
 /* GET /api/v1/content/:id — a published article, to anyone; a draft or a withdrawn one,
@@ -248,11 +248,11 @@ content_create(struct http_req *req)
 	a.author_id = who->actor.user_id;
 	a.created_at = a.updated_at = gzf_now_ms();
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_article_create(c, &a, &a.id, &req->err)) != GZF_OK ||
+	    (rc = article_store_create(c, &a, &a.id, &req->err)) != GZF_OK ||
 	    (rc = content_show_media(c, &a, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "content.create", "article", a.id, a.city_id, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = store_article_get(c, a.id, &a, &req->err)) != GZF_OK)
+	    (rc = article_store_get(c, a.id, &a, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 201, json_pack("{s:o}", "article", article_json(&a, 1)));
 }
@@ -316,10 +316,10 @@ save_article(struct http_req *req, struct db_conn *c, struct caller *who, struct
 	int rc;
 
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_article_save(c, a, version, &req->err)) != GZF_OK ||
+	    (rc = article_store_save(c, a, version, &req->err)) != GZF_OK ||
 	    (rc = content_show_media(c, a, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, what, "article", a->id, a->city_id, "ok", NULL)) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK || (rc = store_article_get(c, a->id, a, &req->err)) != GZF_OK)
+	    (rc = db_commit(c, &req->err)) != GZF_OK || (rc = article_store_get(c, a->id, a, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "article", article_json(a, 1)));
 }
@@ -348,8 +348,8 @@ check_media(struct http_req *req, struct db_conn *c, const struct article *a)
 		return rc;
 	obj = (struct object){ .region_path = scope.path };
 	for (i = 0; i < n; i++) {
-		if ((rc = store_media_get(c, ids[i], &m, &req->err)) == GZF_OK &&
-		    (rc = store_user_get(c, m.owner_id, &u, &req->err)) == GZF_OK)
+		if ((rc = media_store_get(c, ids[i], &m, &req->err)) == GZF_OK &&
+		    (rc = user_store_get(c, m.owner_id, &u, &req->err)) == GZF_OK)
 			api_actor_of(&u, &uploader);
 		if (rc != GZF_OK && rc != GZF_ENOTFOUND)
 			return rc;
@@ -426,12 +426,12 @@ search(struct http_req *req)
 		return rc;
 	q.public_city = city;
 	q.limit = SEARCH_MAX;
-	if ((rc = store_article_list(c, &q, &list, &n, &total, &req->err)) != GZF_OK)
+	if ((rc = article_store_list(c, &q, &list, &n, &total, &req->err)) != GZF_OK)
 		return rc;
 	articles = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(articles, article_json(&list[i], 0));
-	if ((rc = store_listing_text_search(c, city, q.text, SEARCH_MAX, &units, &n, &req->err)) != GZF_OK) {
+	if ((rc = housing_store_listing_text_search(c, city, q.text, SEARCH_MAX, &units, &n, &req->err)) != GZF_OK) {
 		json_decref(articles);
 		return rc;
 	}

@@ -166,7 +166,7 @@ load_estate(struct http_req *req, struct db_conn *c, struct caller **who, enum a
 
 	if ((rc = api_login_required(req, c, who)) != GZF_OK ||
 	    (rc = api_param_int(req, "id", &id)) != GZF_OK ||
-	    (rc = store_estate_get(c, id, e, &req->err)) != GZF_OK)
+	    (rc = housing_store_estate_get(c, id, e, &req->err)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .region_path = e->region_path };
 	return api_authorize(req, c, *who, action, &obj, audit_action, "estate", e->id);
@@ -183,7 +183,7 @@ load_unit(struct http_req *req, struct db_conn *c, struct caller **who, enum act
 
 	if ((rc = api_login_required(req, c, who)) != GZF_OK ||
 	    (rc = api_param_int(req, "id", &id)) != GZF_OK ||
-	    (rc = store_unit_get(c, id, u, &req->err)) != GZF_OK)
+	    (rc = housing_store_unit_get(c, id, u, &req->err)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .region_path = u->region_path };
 	return api_authorize(req, c, *who, action, &obj, audit_action, "unit", u->id);
@@ -199,7 +199,7 @@ api_housing_region(struct http_req *req, struct db_conn *c, struct caller *who, 
 
 	if ((rc = api_query_int(req, "region", 1, 999999999999, who->actor.region_code, &code)) != GZF_OK)
 		return rc;
-	rc = store_region_get(c, code, region, &req->err);
+	rc = region_store_get(c, code, region, &req->err);
 	if (rc == GZF_ENOTFOUND)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_region", "region",
 				   "no region with code %lld", (long long)code);
@@ -226,7 +226,7 @@ estates_list(struct http_req *req)
 	    (rc = api_query_int(req, "after", 0, INT64_MAX, 0, &after)) != GZF_OK ||
 	    (rc = api_query_int(req, "limit", 1, 200, 50, &limit)) != GZF_OK ||
 	    (rc = api_housing_region(req, c, who, ACT_HOUSING_READ, "estate.list", &region)) != GZF_OK ||
-	    (rc = store_estate_list(c, region.path, (int)limit, after, &list, &n, &req->err)) != GZF_OK)
+	    (rc = housing_store_estate_list(c, region.path, (int)limit, after, &list, &n, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
 	for (i = 0; i < n; i++)
@@ -298,7 +298,7 @@ publish_photos(struct http_req *req, struct db_conn *c, struct caller *who, cons
 	int rc;
 
 	json_array_foreach(photos, i, v) {
-		rc = store_media_get(c, json_integer_value(v), &m, &req->err);
+		rc = media_store_get(c, json_integer_value(v), &m, &req->err);
 		if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(m.purpose, "photo") != 0 &&
 					    strcmp(m.purpose, "image") != 0))
 			return gzf_err_set(&req->err, GZF_EINVAL, "invalid_photo", "photos",
@@ -306,7 +306,7 @@ publish_photos(struct http_req *req, struct db_conn *c, struct caller *who, cons
 		obj = (struct object){ .owner_id = m.owner_id, .region_path = m.region_path };
 		if (rc != GZF_OK)
 			return rc;
-		rc = apply ? store_media_set_public(c, m.id, 1, &req->err)
+		rc = apply ? media_store_set_public(c, m.id, 1, &req->err)
 		     : m.public ? GZF_OK
 				: api_authorize(req, c, who, ACT_MEDIA_READ, &obj, "media.read", "media", m.id);
 		if (rc != GZF_OK)
@@ -334,7 +334,7 @@ estate_create(struct http_req *req)
 	    (rc = estate_fields(req, body, &e)) != GZF_OK ||
 	    (rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
 		return rc;
-	rc = store_region_get(c, code, &region, &req->err);
+	rc = region_store_get(c, code, &region, &req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && housing_district_of(region.path) == 0))
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_region", "region_code",
 				   "region_code must name a district or a region inside one");
@@ -351,11 +351,11 @@ estate_create(struct http_req *req)
 	e.created_by = who->actor.user_id;
 	e.created_at = gzf_now_ms();
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_estate_save(c, &e, 0, &e.id, &req->err)) != GZF_OK ||
+	    (rc = housing_store_estate_save(c, &e, 0, &e.id, &req->err)) != GZF_OK ||
 	    (rc = publish_photos(req, c, who, &e, 1)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "estate.create", "estate", e.id, region.code, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = store_estate_get(c, e.id, &e, &req->err)) != GZF_OK)
+	    (rc = housing_store_estate_get(c, e.id, &e, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 201, json_pack("{s:o}", "estate", api_estate_json(&e, 1)));
 }
@@ -376,11 +376,11 @@ estate_patch(struct http_req *req)
 	    (rc = estate_fields(req, body, &e)) != GZF_OK ||
 	    (rc = publish_photos(req, c, who, &e, 0)) != GZF_OK ||
 	    (rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_estate_update(c, &e, &req->err)) != GZF_OK ||
+	    (rc = housing_store_estate_update(c, &e, &req->err)) != GZF_OK ||
 	    (rc = publish_photos(req, c, who, &e, 1)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "estate.update", "estate", e.id, e.region_code, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = store_estate_get(c, e.id, &e, &req->err)) != GZF_OK)
+	    (rc = housing_store_estate_get(c, e.id, &e, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "estate", api_estate_json(&e, 1)));
 }
@@ -398,7 +398,7 @@ estate_get(struct http_req *req)
 
 	if ((rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = load_estate(req, c, &who, ACT_HOUSING_READ, "estate.read", &e)) != GZF_OK ||
-	    (rc = store_building_list(c, e.id, &list, &n, &req->err)) != GZF_OK)
+	    (rc = housing_store_building_list(c, e.id, &list, &n, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
 	for (i = 0; i < n; i++)
@@ -429,7 +429,7 @@ building_create(struct http_req *req)
 	b.city_id = e.city_id;
 	b.estate_id = e.id;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_building_save(c, &b, 0, &b.id, &req->err)) != GZF_OK ||
+	    (rc = housing_store_building_save(c, &b, 0, &b.id, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "building.create", "building", b.id, e.region_code, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;
@@ -451,7 +451,7 @@ estate_publish(struct http_req *req)
 	if ((rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = load_estate(req, c, &who, ACT_HOUSING_PUBLISH, "estate.publish", &e)) != GZF_OK ||
 	    (rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_estate_publish(c, e.id, gzf_now_ms(), &count, &req->err)) != GZF_OK ||
+	    (rc = housing_store_estate_publish(c, e.id, gzf_now_ms(), &count, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "estate.publish", "estate", e.id, e.region_code, "ok",
 			    arena_printf(req->arena, "{\"units\":%lld}", (long long)count))) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
@@ -477,7 +477,7 @@ units_list(struct http_req *req)
 	    (rc = api_query_int(req, "after", 0, INT64_MAX, 0, &after)) != GZF_OK ||
 	    (rc = api_query_int(req, "limit", 1, 500, 100, &limit)) != GZF_OK ||
 	    (rc = api_housing_region(req, c, who, ACT_HOUSING_READ, "unit.list", &region)) != GZF_OK ||
-	    (rc = store_unit_list(c, region.path, estate, (int)limit, after, &list, &n, &req->err)) != GZF_OK)
+	    (rc = housing_store_unit_list(c, region.path, estate, (int)limit, after, &list, &n, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
 	for (i = 0; i < n; i++)
@@ -531,10 +531,10 @@ unit_create(struct http_req *req)
 		return rc;
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
 		return rc;
-	rc = store_building_get(c, building_id, &b, &req->err);
+	rc = housing_store_building_get(c, building_id, &b, &req->err);
 	if (rc == GZF_ENOTFOUND)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_building", "building_id", "no such building");
-	if (rc != GZF_OK || (rc = store_estate_get(c, b.estate_id, &e, &req->err)) != GZF_OK)
+	if (rc != GZF_OK || (rc = housing_store_estate_get(c, b.estate_id, &e, &req->err)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .region_path = e.region_path };
 	if ((rc = api_authorize(req, c, who, ACT_HOUSING_MANAGE, &obj, "unit.create", "estate", e.id)) != GZF_OK)
@@ -547,10 +547,10 @@ unit_create(struct http_req *req)
 	u.near_transport = e.near_transport;
 	u.created_at = gzf_now_ms();
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_unit_save(c, &u, 0, &u.id, &req->err)) != GZF_OK ||
+	    (rc = housing_store_unit_save(c, &u, 0, &u.id, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "unit.create", "unit", u.id, e.region_code, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = store_unit_get(c, u.id, &u, &req->err)) != GZF_OK)
+	    (rc = housing_store_unit_get(c, u.id, &u, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 201, json_pack("{s:o}", "unit", api_unit_json(&u, 1)));
 }
@@ -598,11 +598,11 @@ unit_status(struct http_req *req)
 	detail = http_json_owned(req, json_pack("{s:s, s:s, s:s?}", "from", u.status, "to", status,
 						"reason", reason));
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_unit_set_status(c, u.id, status, gzf_now_ms(), &req->err)) != GZF_OK ||
+	    (rc = housing_store_unit_set_status(c, u.id, status, gzf_now_ms(), &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "unit.status", "unit", u.id, housing_district_of(u.region_path), "ok",
 			    json_text(req, detail))) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = store_unit_get(c, u.id, &u, &req->err)) != GZF_OK)
+	    (rc = housing_store_unit_get(c, u.id, &u, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "unit", api_unit_json(&u, 1)));
 }
@@ -636,10 +636,10 @@ unit_set_published(struct http_req *req, int published)
 		return gzf_err_set(&req->err, GZF_ESTATE, "unit_not_vacant", NULL,
 				   "only a vacant unit can be published (this one is %s)", u.status);
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_unit_set_published(c, u.id, published, gzf_now_ms(), &req->err)) != GZF_OK ||
+	    (rc = housing_store_unit_set_published(c, u.id, published, gzf_now_ms(), &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, action, "unit", u.id, housing_district_of(u.region_path), "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = store_unit_get(c, u.id, &u, &req->err)) != GZF_OK)
+	    (rc = housing_store_unit_get(c, u.id, &u, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "unit", api_unit_json(&u, 1)));
 }

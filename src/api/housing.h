@@ -6,7 +6,7 @@
 #define GZF_API_HOUSING_H
 
 #include "api/api.h"
-#include "store/housing.h"
+#include "store/housing_store.h"
 
 /* api_estate_json — an estate as JSON; staff adds the counts and times the public
  * does not see. A new reference. */

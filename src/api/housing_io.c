@@ -177,7 +177,7 @@ cached_region(struct http_req *req, struct db_conn *c, struct region_cache *cach
 			*out = &cache->list[i];
 			return GZF_OK;
 		}
-	if ((rc = store_region_get(c, code, &r, &req->err)) != GZF_OK)
+	if ((rc = region_store_get(c, code, &r, &req->err)) != GZF_OK)
 		return rc;
 	if (cache->n == cache->cap) {
 		struct region *grown;
@@ -317,7 +317,7 @@ store_rows(struct http_req *req, struct db_conn *c, struct import_row *rows, int
 		if (last_estate == NULL || strcmp(last_estate, r->e.name) != 0) {
 			r->e.created_by = user;
 			r->e.created_at = now;
-			if ((rc = store_estate_save(c, &r->e, 1, &estate_id, &req->err)) != GZF_OK)
+			if ((rc = housing_store_estate_save(c, &r->e, 1, &estate_id, &req->err)) != GZF_OK)
 				return rc;
 			last_estate = r->e.name;
 			last_building = NULL;
@@ -325,14 +325,14 @@ store_rows(struct http_req *req, struct db_conn *c, struct import_row *rows, int
 		if (last_building == NULL || strcmp(last_building, r->building) != 0) {
 			struct building b = { .city_id = r->e.city_id, .estate_id = estate_id,
 					      .name = r->building, .floors = r->u.floor > 0 ? r->u.floor : 0 };
-			if ((rc = store_building_save(c, &b, 1, &building_id, &req->err)) != GZF_OK)
+			if ((rc = housing_store_building_save(c, &b, 1, &building_id, &req->err)) != GZF_OK)
 				return rc;
 			last_building = r->building;
 		}
 		r->u.estate_id = estate_id;
 		r->u.building_id = building_id;
 		r->u.created_at = now;
-		if ((rc = store_unit_save(c, &r->u, 1, &unit_id, &req->err)) != GZF_OK)
+		if ((rc = housing_store_unit_save(c, &r->u, 1, &unit_id, &req->err)) != GZF_OK)
 			return rc;
 		(*imported)++;
 	}
@@ -497,13 +497,13 @@ housing_export(struct http_req *req)
 	do {
 		struct arena *a = req->arena;
 
-		if ((rc = store_unit_list(c, scope.path, 0, 1000, after, &list, &n, &req->err)) != GZF_OK)
+		if ((rc = housing_store_unit_list(c, scope.path, 0, 1000, after, &list, &n, &req->err)) != GZF_OK)
 			return rc;
 		for (i = 0; i < n; i++) {
 			const struct unit *u = &list[i];
 
 			if (u->estate_id != estate_cached &&
-			    (rc = store_estate_get(c, u->estate_id, &e, &req->err)) != GZF_OK)
+			    (rc = housing_store_estate_get(c, u->estate_id, &e, &req->err)) != GZF_OK)
 				return rc;
 			estate_cached = u->estate_id;
 			csv_cell(a, buf, &len, &cap, e.name, 1, 0);

@@ -163,13 +163,13 @@ listings_search(struct http_req *req)
 	/* With counts, one pass groups the listings by the four facets; the total and every
 	 * count per filter are sums over those groups. */
 	if (want_counts) {
-		if ((rc = store_listing_groups(c, &q, &groups, &ng, &req->err)) != GZF_OK)
+		if ((rc = housing_store_listing_groups(c, &q, &groups, &ng, &req->err)) != GZF_OK)
 			return rc;
 		for (i = 0; i < ng; i++)
 			if (group_matches(&groups[i], &q, -1))
 				total += groups[i].count;
 	}
-	if ((rc = store_listing_search(c, &q, &list, &n, want_counts ? NULL : &total, &req->err)) != GZF_OK)
+	if ((rc = housing_store_listing_search(c, &q, &list, &n, want_counts ? NULL : &total, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
 	for (i = 0; i < n; i++)
@@ -197,17 +197,17 @@ listing_get(struct http_req *req)
 
 	if ((rc = api_param_int(req, "id", &id)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK)
 		return rc;
-	rc = store_unit_get(c, id, &u, &req->err);
+	rc = housing_store_unit_get(c, id, &u, &req->err);
 	if (rc == GZF_OK && !u.listed)
 		rc = GZF_ENOTFOUND;
 	if (rc == GZF_ENOTFOUND)
 		return gzf_err_set(&req->err, GZF_ENOTFOUND, "listing_not_found", NULL, "no such listing");
-	if (rc != GZF_OK || (rc = store_estate_get(c, u.estate_id, &e, &req->err)) != GZF_OK)
+	if (rc != GZF_OK || (rc = housing_store_estate_get(c, u.estate_id, &e, &req->err)) != GZF_OK)
 		return rc;
 	q.city_id = u.city_id;
 	q.estate_id = u.estate_id;
 	q.exclude_id = u.id;
-	if ((rc = store_listing_search(c, &q, &others, &n, &total, &req->err)) != GZF_OK)
+	if ((rc = housing_store_listing_search(c, &q, &others, &n, &total, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
 	for (i = 0; i < n; i++)

@@ -65,7 +65,7 @@ me_get(struct http_req *req)
 	own = (struct object){ .owner_id = who->actor.user_id, .region_path = who->actor.region_path };
 	if ((rc = api_authorize(req, c, who, ACT_ACCOUNT_READ, &own, "account.read", "account",
 				who->actor.user_id)) != GZF_OK ||
-	    (rc = store_user_get(c, who->actor.user_id, &u, &req->err)) != GZF_OK)
+	    (rc = user_store_get(c, who->actor.user_id, &u, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "account", api_account_json(req, &u)));
 }
@@ -103,7 +103,7 @@ real_name_post(struct http_req *req)
 	    (rc = idcard_check(id_raw, &req->err)) != GZF_OK)
 		return rc;
 	idcard_normalise(id_raw, id);
-	if ((rc = store_user_get(c, who->actor.user_id, &u, &req->err)) != GZF_OK)
+	if ((rc = user_store_get(c, who->actor.user_id, &u, &req->err)) != GZF_OK)
 		return rc;
 	if (u.real_name_at != 0)
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "already_verified", NULL,
@@ -131,7 +131,7 @@ real_name_post(struct http_req *req)
 	crypto_seal(req->arena, app->secrets->data_key, id, &id_enc);
 	if ((rc = db_begin(c, &req->err)) != GZF_OK)
 		return rc;
-	rc = store_user_set_real_name(c, u.id, name_enc, id_hash, id_enc, gzf_now_ms(), &req->err);
+	rc = user_store_set_real_name(c, u.id, name_enc, id_hash, id_enc, gzf_now_ms(), &req->err);
 	if (rc == GZF_ECONFLICT)
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "id_number_registered", "id_number",
 				   "this ID number is already linked to another account. If that account is yours, "
@@ -139,9 +139,9 @@ real_name_post(struct http_req *req)
 				   "your ID card to a housing office");
 	if (rc != GZF_OK ||
 	    (rc = api_audit(req, c, who, "account.real_name", "account", u.id, u.city_id, "ok", NULL)) != GZF_OK ||
-	    (rc = store_throttle_clear(c, scope, &req->err)) != GZF_OK ||
+	    (rc = throttle_store_clear(c, scope, &req->err)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = store_user_get(c, u.id, &u, &req->err)) != GZF_OK)
+	    (rc = user_store_get(c, u.id, &u, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "account", api_account_json(req, &u)));
 }

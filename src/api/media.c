@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "api/application.h"
-#include "store/content_store.h"
+#include "store/article_store.h"
 
 #define RESIDENT_DAILY_FILES 100
 #define STAFF_DAILY_FILES 2000
@@ -114,7 +114,7 @@ api_media_store(struct http_req *req, struct db_conn *c, const struct caller *wh
 	char sha[65];
 	int rc;
 
-	if ((rc = store_media_count_since(c, who->actor.user_id, now - 86400000, &count, &req->err)) != GZF_OK)
+	if ((rc = media_store_count_since(c, who->actor.user_id, now - 86400000, &count, &req->err)) != GZF_OK)
 		return rc;
 	if (count >= (who->actor.kind == ACTOR_STAFF ? STAFF_DAILY_FILES : RESIDENT_DAILY_FILES))
 		return gzf_err_set(&req->err, GZF_ELIMIT, "upload_limit", NULL,
@@ -129,7 +129,7 @@ api_media_store(struct http_req *req, struct db_conn *c, const struct caller *wh
 		.width = up->type.width, .height = up->type.height, .created_at = now,
 		.sealed = up->sealed,
 	};
-	return store_media_create(c, out, &out->id, &req->err);
+	return media_store_create(c, out, &out->id, &req->err);
 }
 
 /*
@@ -304,15 +304,15 @@ may_read(struct http_req *req, struct db_conn *c, const struct caller *who, cons
 
 	if (authz_check(&who->actor, ACT_MEDIA_READ, &obj) == GZF_OK)
 		return GZF_OK;
-	if ((rc = store_media_use(c, m->id, &use, &req->err)) != GZF_OK)
+	if ((rc = media_store_use(c, m->id, &use, &req->err)) != GZF_OK)
 		return rc;
 	if (use.application_id != 0) {
-		if ((rc = app_store_get(c, use.application_id, &app, &req->err)) != GZF_OK)
+		if ((rc = application_store_get(c, use.application_id, &app, &req->err)) != GZF_OK)
 			return rc;
 		obj = api_app_object(&app);
 		act = ACT_APP_READ;
 	} else if (use.article_id != 0) {
-		if ((rc = store_article_get(c, use.article_id, &art, &req->err)) != GZF_OK ||
+		if ((rc = article_store_get(c, use.article_id, &art, &req->err)) != GZF_OK ||
 		    (rc = api_city_scope(req, c, art.city_id, &scope)) != GZF_OK)
 			return rc;
 		obj = (struct object){ .region_path = scope.path };
@@ -332,7 +332,7 @@ media_get(struct http_req *req)
 	int rc;
 
 	if ((rc = api_param_int(req, "id", &id)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
-	    (rc = store_media_get(c, id, &m, &req->err)) != GZF_OK)
+	    (rc = media_store_get(c, id, &m, &req->err)) != GZF_OK)
 		return rc;
 	if (!m.public && ((rc = api_login_required(req, c, &who)) != GZF_OK ||
 			  (rc = may_read(req, c, who, &m)) != GZF_OK))

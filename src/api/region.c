@@ -3,7 +3,11 @@
  * community): forms use it to pick where a household lives.
  */
 #include "api/api.h"
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 static int regions_list(struct http_req *req);
 static int region_get(struct http_req *req);
@@ -41,7 +45,7 @@ regions_list(struct http_req *req)
 		return rc;
 	if ((rc = api_db(req, &c)) != GZF_OK)
 		return rc;
-	if ((rc = store_region_children(c, parent, &list, &n, &req->err)) != GZF_OK)
+	if ((rc = region_store_children(c, parent, &list, &n, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
 	for (i = 0; i < n; i++)
@@ -63,11 +67,11 @@ region_get(struct http_req *req)
 		return rc;
 	if ((rc = api_db(req, &c)) != GZF_OK)
 		return rc;
-	if ((rc = store_region_get(c, code, &r, &req->err)) != GZF_OK)
+	if ((rc = region_store_get(c, code, &r, &req->err)) != GZF_OK)
 		return rc;
 	path = json_array();
 	for (up = r; up.parent_code != 0;) {
-		if ((rc = store_region_get(c, up.parent_code, &up, &req->err)) != GZF_OK) {
+		if ((rc = region_store_get(c, up.parent_code, &up, &req->err)) != GZF_OK) {
 			json_decref(path);
 			return rc;
 		}

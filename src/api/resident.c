@@ -26,7 +26,7 @@ load_resident(struct http_req *req, struct db_conn *c, struct user *u, struct ob
 
 	if ((rc = api_param_int(req, "id", &id)) != GZF_OK)
 		return rc;
-	rc = store_user_get(c, id, u, &req->err);
+	rc = user_store_get(c, id, u, &req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(u->kind, "resident") != 0))
 		return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such resident");
 	if (rc != GZF_OK)

@@ -82,7 +82,7 @@ worklist(struct http_req *req)
 		if (want != NULL ? strcmp(want, code) != 0
 				 : strcmp(workflow_step_decider(s), authz_role_name(who->actor.role)) != 0)
 			continue;
-		if ((rc = app_store_worklist(c, who->actor.city_id, code, who->actor.region_path,
+		if ((rc = application_store_worklist(c, who->actor.city_id, code, who->actor.region_path,
 					     sort != NULL && *sort == '-', (int)limit, &all, &n,
 					     &req->err)) != GZF_OK)
 			return rc;
@@ -137,7 +137,7 @@ checklist(struct http_req *req)
 					json_string_value(json_object_get(p, "id_number")) : "")));
 	}
 	/* Objections lodged in publicity: what they say; whether they left a way to reach them. */
-	if ((rc = app_objections(c, a.id, &obj, &n, &req->err)) != GZF_OK)
+	if ((rc = application_store_objections(c, a.id, &obj, &n, &req->err)) != GZF_OK)
 		return rc;
 	objections = http_json_owned(req, json_array());
 	for (i = 0; i < n; i++)
@@ -207,7 +207,7 @@ decide(struct http_req *req)
 				   "give the reason, the applicant will read it");
 	if (strcmp(action, "accept") == 0) {
 		/* Completeness: every required material is there. */
-		if ((rc = app_materials(c, a.id, &mats, &n, &req->err)) != GZF_OK)
+		if ((rc = application_store_materials(c, a.id, &mats, &n, &req->err)) != GZF_OK)
 			return rc;
 		missing = http_json_owned(req, json_array());
 		json_array_foreach(json_object_get(chain, "materials"), i, mat) {
@@ -229,7 +229,7 @@ decide(struct http_req *req)
 		return rc;
 	if (strcmp(action, "accept") == 0 || strcmp(action, "approve") == 0) {
 		outcome = strcmp(action, "accept") == 0 ? "accepted" : "approved";
-		if ((rc = app_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK ||
+		if ((rc = application_store_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK ||
 		    (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, &req->err)) != GZF_OK)
 			return rc;
 		title = strcmp(a.status, "qualified") == 0 ? "资格审核通过"
@@ -239,7 +239,7 @@ decide(struct http_req *req)
 		a.status = "correction";
 		a.correction_reason = reason;
 		title = "请补正材料";
-		if ((rc = app_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK)
+		if ((rc = application_store_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK)
 			return rc;
 	} else {
 		outcome = "refused";
@@ -248,17 +248,17 @@ decide(struct http_req *req)
 		a.failed_criterion = failed;
 		a.decided_at = now;
 		title = "申请未通过";
-		if ((rc = app_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK)
+		if ((rc = application_store_event_close(c, a.id, now, outcome, reason, who->actor.user_id, &req->err)) != GZF_OK)
 			return rc;
 	}
-	if ((rc = app_store_save(c, &a, version, &req->err)) != GZF_OK ||
-	    (rc = app_message_add(c, a.city_id, a.owner_id, a.id, outcome, title,
+	if ((rc = application_store_save(c, &a, version, &req->err)) != GZF_OK ||
+	    (rc = application_store_message_add(c, a.city_id, a.owner_id, a.id, outcome, title,
 				  reason ? reason : title, now, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "application.decide", "application", a.id, a.region_code, "ok",
 			    arena_printf(req->arena, "{\"action\":\"%s\",\"step\":\"%s\"}", action,
 					 workflow_step_str(step, "code")))) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = app_store_get(c, a.id, &a, &req->err)) != GZF_OK)
+	    (rc = application_store_get(c, a.id, &a, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "application",
 						   api_app_json(req, c, &a, chain, 1, 1)));
@@ -305,7 +305,7 @@ chain_put(struct http_req *req)
 	text = json_dumps(chain, JSON_COMPACT);
 	arena_cleanup_add(req->arena, free, text);
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = app_chain_put(c, city.code, text, who->actor.user_id, gzf_now_ms(), &req->err)) != GZF_OK ||
+	    (rc = application_store_chain_put(c, city.code, text, who->actor.user_id, gzf_now_ms(), &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "review_chain.put", "region", city.code, city.code, "ok",
 			    NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
@@ -362,7 +362,7 @@ report(struct http_req *req)
 	    (rc = workflow_chain_get(c, city.code, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
-	if ((rc = app_events_finished(c, city.code, since, REPORT_EVENTS_MAX, &ev, &n, &partial,
+	if ((rc = application_store_events_finished(c, city.code, since, REPORT_EVENTS_MAX, &ev, &n, &partial,
 				      &req->err)) != GZF_OK ||
 	    (rc = calendar_span_load(c, city.code, since, now, &span, &req->err)) != GZF_OK)
 		return rc;
@@ -431,14 +431,14 @@ publicity_list(struct http_req *req)
 	int rc, n, i;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_param_city(req, c, &city)) != GZF_OK ||
-	    (rc = app_store_in_publicity(c, city.code, &all, &n, &req->err)) != GZF_OK)
+	    (rc = application_store_in_publicity(c, city.code, &all, &n, &req->err)) != GZF_OK)
 		return rc;
 	items = http_json_owned(req, json_array());
 	for (i = 0; i < n; i++) {
 		h = http_json_owned(req, api_app_household(req, &all[i], 0));
 		name = workflow_step_str(json_object_get(h, "applicant"), "name");
 		id = workflow_step_str(json_object_get(h, "applicant"), "id_number");
-		if (store_region_get(c, all[i].region_code, &comm, &req->err) != GZF_OK)
+		if (region_store_get(c, all[i].region_code, &comm, &req->err) != GZF_OK)
 			comm = (struct region){ .name = "" };
 		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:I, s:I}",
 			"id", (json_int_t)all[i].id, "name", pii_mask_name(req->arena, name),
@@ -472,7 +472,7 @@ objection_post(struct http_req *req)
 	    (rc = api_param_int(req, "id", &id)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_caller(req, c, &who)) != GZF_OK)
 		return rc;
-	rc = app_store_get(c, id, &a, &req->err);
+	rc = application_store_get(c, id, &a, &req->err);
 	if (rc == GZF_OK && strcmp(a.status, "publicity") != 0)
 		return gzf_err_set(&req->err, GZF_ESTATE, "illegal_transition", NULL,
 				   "objections are taken only during the publicity period");
@@ -488,7 +488,7 @@ objection_post(struct http_req *req)
 	if (contact != NULL)
 		crypto_seal(req->arena, app->secrets->data_key, contact, &sealed);
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = app_objection_add(c, a.city_id, a.id, text, sealed, gzf_now_ms(), &oid, &req->err)) != GZF_OK ||
+	    (rc = application_store_objection_add(c, a.city_id, a.id, text, sealed, gzf_now_ms(), &oid, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "publicity.objection", "application", a.id, a.region_code,
 			    "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)

@@ -136,7 +136,7 @@ api_caller(struct http_req *req, struct db_conn *c, struct caller **out)
 		return token == NULL ? GZF_OK
 			: gzf_err_set(&req->err, GZF_EUNAUTH, "session_expired", NULL,
 				      "your session has ended; please log in again");
-	rc = store_session_find(c, api_hash(req, app->secrets->token_key, "session", token), &s, &u,
+	rc = session_store_find(c, api_hash(req, app->secrets->token_key, "session", token), &s, &u,
 				&req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && (s.revoked_at != 0 || now >= s.expires_at ||
 			now - s.last_seen_at >= limits_for(u.kind)->idle_ms ||
@@ -156,7 +156,7 @@ api_caller(struct http_req *req, struct db_conn *c, struct caller **out)
 	}
 	/* Activity is written at most once a minute per session. */
 	if (now - s.last_seen_at >= TOUCH_EVERY_MS &&
-	    (rc = store_session_touch(c, s.id, now, &req->err)) != GZF_OK)
+	    (rc = session_store_touch(c, s.id, now, &req->err)) != GZF_OK)
 		return rc;
 	api_actor_of(&u, &who->actor);
 	who->session_id = s.id;
@@ -203,7 +203,7 @@ api_audit(struct http_req *req, struct db_conn *c, const struct caller *who, con
 	/* The entry joins the chain of the object's city, so a city's log holds what was
 	 * done to its objects, whoever did it. */
 	if (object_region != 0) {
-		if ((rc = store_region_get(c, object_region, &where, &req->err)) == GZF_OK)
+		if ((rc = region_store_get(c, object_region, &where, &req->err)) == GZF_OK)
 			e.city_id = where.city_id;
 		else if (rc != GZF_ENOTFOUND)
 			return rc;
@@ -259,7 +259,7 @@ api_session_start(struct http_req *req, struct db_conn *c, const struct user *u,
 	int rc;
 
 	crypto_token(token);
-	rc = store_session_create(c, u, api_hash(req, app->secrets->token_key, "session", token), now,
+	rc = session_store_create(c, u, api_hash(req, app->secrets->token_key, "session", token), now,
 				  now + lim->absolute_ms, req->client_ip, http_header(req, "User-Agent"),
 				  &req->err);
 	if (rc != GZF_OK)
@@ -305,7 +305,7 @@ api_throttle_check(struct http_req *req, struct db_conn *c, const char *scope)
 	int64_t now = gzf_now_ms(), wait;
 	int rc;
 
-	if ((rc = store_throttle_get(c, scope, &t, &req->err)) != GZF_OK)
+	if ((rc = throttle_store_get(c, scope, &t, &req->err)) != GZF_OK)
 		return rc;
 	if (t.locked_until <= now)
 		return GZF_OK;
@@ -329,7 +329,7 @@ api_throttle_hit(struct http_req *req, struct db_conn *c, const struct throttle_
 
 	if ((rc = db_begin(c, &req->err)) != GZF_OK)
 		return rc;
-	if ((rc = store_throttle_get(c, scope, &t, &req->err)) != GZF_OK)
+	if ((rc = throttle_store_get(c, scope, &t, &req->err)) != GZF_OK)
 		goto out;
 	if (t.window_start == 0 || now - t.window_start >= p->window_ms) {
 		t.window_start = now;
@@ -337,7 +337,7 @@ api_throttle_hit(struct http_req *req, struct db_conn *c, const struct throttle_
 	}
 	t.attempts++;
 	t.locked_until = throttle_next(p, t.attempts, now);
-	if ((rc = store_throttle_put(c, scope, city_id, &t, &req->err)) != GZF_OK)
+	if ((rc = throttle_store_put(c, scope, city_id, &t, &req->err)) != GZF_OK)
 		goto out;
 	rc = db_commit(c, &req->err);
 	if (attempts != NULL)

@@ -56,7 +56,7 @@ place_role(struct http_req *req, struct db_conn *c, const char *role_name, int64
 
 	if (authz_role_parse(role_name, role) != GZF_OK)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_role", "role", "unknown role '%s'", role_name);
-	rc = store_region_get(c, region_code, region, &req->err);
+	rc = region_store_get(c, region_code, region, &req->err);
 	if (rc == GZF_ENOTFOUND)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_region", "region_code",
 				   "no region with code %lld", (long long)region_code);
@@ -102,7 +102,7 @@ staff_list(struct http_req *req)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_role", "role", "unknown role '%s'", role);
 	obj = (struct object){ .region_path = region.path };
 	if ((rc = api_authorize(req, c, who, ACT_STAFF_LIST, &obj, "staff.list", "region", region.code)) != GZF_OK ||
-	    (rc = store_staff_list(c, region.path, role, (int)limit, after, &list, &n, &req->err)) != GZF_OK)
+	    (rc = user_store_staff_list(c, region.path, role, (int)limit, after, &list, &n, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
 	for (i = 0; i < n; i++)
@@ -164,7 +164,7 @@ staff_create(struct http_req *req)
 	u.created_at = gzf_now_ms();
 	if ((rc = db_begin(c, &req->err)) != GZF_OK)
 		return rc;
-	rc = store_user_create(c, &u, &u.id, &req->err);
+	rc = user_store_create(c, &u, &u.id, &req->err);
 	if (rc == GZF_ECONFLICT)
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "staff_exists", "username",
 				   "a staff account with this username or phone number already exists");
@@ -172,7 +172,7 @@ staff_create(struct http_req *req)
 	    (rc = api_audit(req, c, who, "staff.create", "staff", u.id, region.code, "ok",
 			    arena_printf(req->arena, "{\"role\":\"%s\"}", role_name))) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = store_user_get(c, u.id, &u, &req->err)) != GZF_OK)
+	    (rc = user_store_get(c, u.id, &u, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 201, json_pack("{s:o}", "staff", member_json(req, &u)));
 }
@@ -187,7 +187,7 @@ load_member(struct http_req *req, struct db_conn *c, struct user *u, struct obje
 
 	if ((rc = api_param_int(req, "id", &id)) != GZF_OK)
 		return rc;
-	rc = store_user_get(c, id, u, &req->err);
+	rc = user_store_get(c, id, u, &req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && strcmp(u->kind, "staff") != 0))
 		return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such staff member");
 	if (rc != GZF_OK)
@@ -266,13 +266,13 @@ staff_patch(struct http_req *req)
 	u.city_id = region.city_id;
 	u.status = status ? status : u.status;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = store_staff_update(c, &u, gzf_now_ms(), &req->err)) != GZF_OK ||
+	    (rc = user_store_staff_update(c, &u, gzf_now_ms(), &req->err)) != GZF_OK ||
 	    (status && strcmp(status, "disabled") == 0 &&
-	     (rc = store_session_revoke_user(c, u.id, gzf_now_ms(), &req->err)) != GZF_OK) ||
+	     (rc = session_store_revoke_user(c, u.id, gzf_now_ms(), &req->err)) != GZF_OK) ||
 	    (rc = api_audit(req, c, who, "staff.update", "staff", u.id, region.code, "ok",
 			    arena_printf(req->arena, "{\"role\":\"%s\",\"status\":\"%s\"}", u.role, u.status))) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = store_user_get(c, u.id, &u, &req->err)) != GZF_OK)
+	    (rc = user_store_get(c, u.id, &u, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 200, json_pack("{s:o}", "staff", member_json(req, &u)));
 }
@@ -328,7 +328,7 @@ region_create(struct http_req *req)
 	if ((rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = api_login_required(req, c, &who)) != GZF_OK)
 		return rc;
-	rc = store_region_get(c, json_integer_value(jp), &parent, &req->err);
+	rc = region_store_get(c, json_integer_value(jp), &parent, &req->err);
 	if (rc == GZF_ENOTFOUND)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_region", "parent_code", "no such parent region");
 	if (rc != GZF_OK)
@@ -351,15 +351,15 @@ region_create(struct http_req *req)
 	r.city_id = strcmp(level, "city") == 0 ? r.code : parent.city_id;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK)
 		return rc;
-	rc = store_region_get(c, r.code, &parent, &req->err);
+	rc = region_store_get(c, r.code, &parent, &req->err);
 	if (rc == GZF_OK)
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "region_exists", "code",
 				   "a region with code %lld already exists", (long long)r.code);
 	gzf_err_clear(&req->err);
-	if ((rc = store_region_put(c, &r, &req->err)) != GZF_OK ||
+	if ((rc = region_store_put(c, &r, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "region.create", "region", r.code, r.code, "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = store_region_get(c, r.code, &r, &req->err)) != GZF_OK)
+	    (rc = region_store_get(c, r.code, &r, &req->err)) != GZF_OK)
 		return rc;
 	return http_reply_json(req, 201, json_pack("{s:I, s:s, s:s, s:s}", "code", (json_int_t)r.code,
 						   "level", r.level, "name", r.name, "path", r.path));

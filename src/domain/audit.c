@@ -210,7 +210,7 @@ audit_record(struct db_conn *c, const unsigned char key[AUDIT_KEY_BYTES],
 		return rc;
 	memset(&r, 0, sizeof(r));
 	genesis_hash(key, e->city_id, genesis);
-	rc = store_audit_head_take(c, e->city_id, genesis, e->actor_region, e->object_region,
+	rc = audit_store_head_take(c, e->city_id, genesis, e->actor_region, e->object_region,
 				   &r.seq, &r.prev_hash, &r.actor_path, &r.object_path, err);
 	if (rc != GZF_OK)
 		return rc;
@@ -230,9 +230,9 @@ audit_record(struct db_conn *c, const unsigned char key[AUDIT_KEY_BYTES],
 	r.detail = e->detail;
 	entry_hash(key, &r, r.seq, hash);
 	r.hash = hash;
-	if ((rc = store_audit_insert(c, &r, err)) != GZF_OK)
+	if ((rc = audit_store_insert(c, &r, err)) != GZF_OK)
 		return rc;
-	return store_audit_head_set(c, e->city_id, hash, err);
+	return audit_store_head_set(c, e->city_id, hash, err);
 }
 
 /* ---- verification ---- */
@@ -355,14 +355,14 @@ walk_chain(struct db *db, struct walk *w, struct gzf_err *err)
 	page = arena_create();
 	if ((rc = db_acquire(db, page, &c, err)) != GZF_OK)
 		goto out;
-	if ((rc = store_audit_head_get(c, w->city_id, &head, &has_head, err)) != GZF_OK)
+	if ((rc = audit_store_head_get(c, w->city_id, &head, &has_head, err)) != GZF_OK)
 		goto out;
 	upto = has_head ? head.seq : INT64_MAX;
 	if (has_head)
 		head.hash = arena_strdup(w->chain, head.hash != NULL ? head.hash : "");
 	/* A page at a time, each in its own arena, so memory stays flat. */
 	for (;;) {
-		rc = store_audit_page(c, w->city_id, w->expect > 1 ? w->expect - 1 : 0, upto,
+		rc = audit_store_page(c, w->city_id, w->expect > 1 ? w->expect - 1 : 0, upto,
 				      PAGE_ROWS, &rows, &n, err);
 		if (rc != GZF_OK)
 			goto out;
@@ -389,8 +389,8 @@ walk_chain(struct db *db, struct walk *w, struct gzf_err *err)
 	page = arena_create();
 	if ((rc = db_acquire(db, page, &c, err)) != GZF_OK)
 		goto out;
-	if ((rc = store_audit_max_seq(c, w->city_id, &max_seq, err)) != GZF_OK ||
-	    (rc = store_audit_head_get(c, w->city_id, &head, &has_head, err)) != GZF_OK)
+	if ((rc = audit_store_max_seq(c, w->city_id, &max_seq, err)) != GZF_OK ||
+	    (rc = audit_store_head_get(c, w->city_id, &head, &has_head, err)) != GZF_OK)
 		goto out;
 	if (!has_head && max_seq > 0)
 		add_problem(w, max_seq, 0, 1, "head_mismatch");
@@ -415,8 +415,8 @@ list_chains(struct db *db, struct arena *a, int64_t **cities, int *n, struct gzf
 
 	if ((rc = db_acquire(db, a, &c, err)) != GZF_OK)
 		return rc;
-	if ((rc = store_audit_heads(c, &heads, &nheads, err)) != GZF_OK ||
-	    (rc = store_audit_cities(c, &logged, &nlogged, err)) != GZF_OK)
+	if ((rc = audit_store_heads(c, &heads, &nheads, err)) != GZF_OK ||
+	    (rc = audit_store_cities(c, &logged, &nlogged, err)) != GZF_OK)
 		goto out;
 	all = arena_alloc(a, sizeof(*all) * (size_t)(nheads + nlogged + 1));
 	while (i < nheads || j < nlogged) {
@@ -520,7 +520,7 @@ audit_search(struct db_conn *c, const struct audit_filter *f, struct audit_row *
 		q.limit = AUDIT_SEARCH_DEFAULT;
 	if (q.limit > AUDIT_SEARCH_MAX)
 		q.limit = AUDIT_SEARCH_MAX;
-	return store_audit_search(c, &q, rows, n, err);
+	return audit_store_search(c, &q, rows, n, err);
 }
 
 /* ---- gzf audit verify ---- */

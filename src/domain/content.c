@@ -205,5 +205,5 @@ content_show_media(struct db_conn *c, const struct article *a, struct gzf_err *e
 {
 	int64_t ids[SANITIZE_MAX_MEDIA + 1];
 
-	return store_media_article_set(c, a->id, ids, content_media(a, ids, SANITIZE_MAX_MEDIA + 1), err);
+	return media_store_article_set(c, a->id, ids, content_media(a, ids, SANITIZE_MAX_MEDIA + 1), err);
 }

@@ -14,7 +14,7 @@
 
 #include "core/arena.h"
 #include "core/gzf.h"
-#include "store/content_store.h"
+#include "store/article_store.h"
 #include "store/media_store.h"
 
 #define CONTENT_TITLE_MAX 120      /* characters */

@@ -13,7 +13,11 @@
 #include "domain/audit.h"
 #include "domain/eligibility.h"
 #include "store/eligibility_store.h"
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,12 +124,12 @@ load_staff(struct db_conn *c, const struct secrets *s, int *created, struct gzf_
 	for (i = 0; i < sizeof(demo_staff) / sizeof(demo_staff[0]); i++) {
 		const struct demo_staff *d = &demo_staff[i];
 
-		rc = store_user_by_username(c, d->username, &existing, err);
+		rc = user_store_by_username(c, d->username, &existing, err);
 		if (rc == GZF_OK)
 			continue;
 		if (rc != GZF_ENOTFOUND)
 			return rc;
-		if ((rc = store_region_get(c, d->region, &region, err)) != GZF_OK)
+		if ((rc = region_store_get(c, d->region, &region, err)) != GZF_OK)
 			return rc;
 		if (crypto_password_hash(DEMO_PASSWORD, pwhash) != GZF_OK)
 			return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "password hashing failed");
@@ -142,7 +146,7 @@ load_staff(struct db_conn *c, const struct secrets *s, int *created, struct gzf_
 		crypto_seal(a, s->data_key, d->phone, (char **)&u.phone_enc);
 		u.password_hash = pwhash;
 		u.created_at = gzf_now_ms();
-		if ((rc = store_user_create(c, &u, &u.id, err)) != GZF_OK)
+		if ((rc = user_store_create(c, &u, &u.id, err)) != GZF_OK)
 			return rc;
 		++*created;
 	}
@@ -167,7 +171,7 @@ demo_load(struct db *db, const struct secrets *s, const char *data_dir, int *reg
 	if ((rc = db_begin(c, err)) != GZF_OK)
 		goto out;
 	for (i = 0; i < sizeof(demo_regions) / sizeof(demo_regions[0]); i++)
-		if ((rc = store_region_put(c, &demo_regions[i], err)) != GZF_OK)
+		if ((rc = region_store_put(c, &demo_regions[i], err)) != GZF_OK)
 			goto out;
 	if ((rc = load_staff(c, s, staff, err)) != GZF_OK ||
 	    (rc = load_rules(c, err)) != GZF_OK)

@@ -10,7 +10,11 @@
 #include "domain/demo.h"
 #include "domain/workflow.h"
 #include "store/application_store.h"
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 
@@ -81,11 +85,11 @@ load_household(struct db_conn *c, const struct secrets *s, const json_t *chain,
 	int rc, step, version;
 
 	crypto_keyed_hash(s->index_key, arena_printf(ar, "phone:%s", d->phone), phone_hash);
-	rc = store_user_by_phone(c, "resident", phone_hash, &u, err);
+	rc = user_store_by_phone(c, "resident", phone_hash, &u, err);
 	if (rc != GZF_ENOTFOUND)
 		return rc;
 	gzf_err_clear(err);
-	if ((rc = store_region_get(c, d->community, &community, err)) != GZF_OK)
+	if ((rc = region_store_get(c, d->community, &community, err)) != GZF_OK)
 		return rc;
 	if (crypto_password_hash(DEMO_PASSWORD, pwhash) != GZF_OK)
 		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "password hashing failed");
@@ -102,7 +106,7 @@ load_household(struct db_conn *c, const struct secrets *s, const json_t *chain,
 	u.real_name_at = t - DAY_MS;
 	u.password_hash = pwhash;
 	u.created_at = t - DAY_MS;
-	if ((rc = store_user_create(c, &u, &u.id, err)) != GZF_OK)
+	if ((rc = user_store_create(c, &u, &u.id, err)) != GZF_OK)
 		return rc;
 	memset(&a, 0, sizeof(a));
 	a.city_id = community.city_id;
@@ -116,22 +120,22 @@ load_household(struct db_conn *c, const struct secrets *s, const json_t *chain,
 	crypto_seal(ar, s->data_key, d->name, (char **)&a.applicant_name_enc);
 	a.applicant_id_hash = id_hash;
 	a.created_at = a.updated_at = a.submitted_at = t;
-	if ((rc = app_store_create(c, &a, &a.id, err)) != GZF_OK ||
-	    (rc = app_store_get(c, a.id, &a, err)) != GZF_OK ||
+	if ((rc = application_store_create(c, &a, &a.id, err)) != GZF_OK ||
+	    (rc = application_store_get(c, a.id, &a, err)) != GZF_OK ||
 	    (rc = calendar_add_working_days(c, 230600, t,
 					    (int)json_integer_value(json_object_get(chain, "total_days")),
 					    &a.total_deadline, err)) != GZF_OK ||
-	    (rc = app_message_add(c, a.city_id, u.id, a.id, "submitted", "申请已提交",
+	    (rc = application_store_message_add(c, a.city_id, u.id, a.id, "submitted", "申请已提交",
 				  "您的申请已提交，请留意办理进度。", t, err)) != GZF_OK)
 		return rc;
 	version = a.version;
 	/* Submitted d->days_ago days ago; each earlier step took a day. */
 	for (step = 0; step <= d->reached; step++, t += DAY_MS) {
-		if (step > 0 && (rc = app_event_close(c, a.id, t, step == 1 ? "accepted" : "approved",
+		if (step > 0 && (rc = application_store_event_close(c, a.id, t, step == 1 ? "accepted" : "approved",
 						      NULL, 0, err)) != GZF_OK)
 			return rc;
 		if ((rc = workflow_enter(c, &a, chain, step, t, err)) != GZF_OK)
 			return rc;
 	}
-	return app_store_save(c, &a, version, err);
+	return application_store_save(c, &a, version, err);
 }

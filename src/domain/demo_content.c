@@ -9,9 +9,13 @@
 #include "domain/content.h"
 #include "domain/demo.h"
 #include "domain/media.h"
-#include "store/content_store.h"
+#include "store/article_store.h"
 #include "store/media_store.h"
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 #define DEMO_CITY 230600
 
@@ -107,9 +111,9 @@ store_picture(struct db_conn *c, const char *data_dir, const struct user *editor
 			    .purpose = "image", .name = arena_printf(ar, "demo-%d.png", n), .mime = "image/png",
 			    .size = size, .sha256 = arena_strdup(ar, sha), .width = 960, .height = 540,
 			    .created_at = gzf_now_ms() };
-	if ((rc = store_media_create(c, &m, id, err)) != GZF_OK)
+	if ((rc = media_store_create(c, &m, id, err)) != GZF_OK)
 		return rc;
-	return store_media_set_public(c, *id, 1, err);
+	return media_store_set_public(c, *id, 1, err);
 }
 
 /* The body with its {img} replaced by the picture's URL. */
@@ -138,11 +142,11 @@ demo_content_load(struct db_conn *c, const char *data_dir, struct gzf_err *err)
 	int rc, n;
 
 	/* Loaded once: the demo city has published content already. */
-	if ((rc = store_article_list(c, &q, &some, &n, &total, err)) != GZF_OK)
+	if ((rc = article_store_list(c, &q, &some, &n, &total, err)) != GZF_OK)
 		return rc;
 	if (total > 0)
 		return GZF_OK;
-	if ((rc = store_user_by_username(c, "dq_editor", &editor, err)) != GZF_OK)
+	if ((rc = user_store_by_username(c, "dq_editor", &editor, err)) != GZF_OK)
 		return rc;
 	for (i = 0; i < sizeof(demo_articles) / sizeof(demo_articles[0]); i++) {
 		d = &demo_articles[i];
@@ -162,7 +166,7 @@ demo_content_load(struct db_conn *c, const char *data_dir, struct gzf_err *err)
 			/* A day apart, the last of the list the newest. */
 			a.created_at = a.updated_at = a.published_at =
 				now - (int64_t)(sizeof(demo_articles) / sizeof(demo_articles[0]) - i) * 86400000LL;
-			if ((rc = store_article_create(c, &a, &a.id, err)) == GZF_OK)
+			if ((rc = article_store_create(c, &a, &a.id, err)) == GZF_OK)
 				rc = content_show_media(c, &a, err);
 		}
 		json_decref(body);

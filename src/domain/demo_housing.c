@@ -4,8 +4,12 @@
  */
 #include "domain/demo.h"
 #include "domain/housing.h"
-#include "store/housing.h"
-#include "store/store.h"
+#include "store/housing_store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 struct demo_estate {
 	const char *name;
@@ -43,7 +47,7 @@ demo_housing_load(struct db_conn *c, struct gzf_err *err)
 		const struct demo_estate *d = &demo_estates[i];
 		struct estate e = { 0 };
 
-		if ((rc = store_region_get(c, d->region, &region, err)) != GZF_OK)
+		if ((rc = region_store_get(c, d->region, &region, err)) != GZF_OK)
 			return rc;
 		e.city_id = region.city_id;
 		e.region_code = region.code;
@@ -58,13 +62,13 @@ demo_housing_load(struct db_conn *c, struct gzf_err *err)
 		e.transport = d->transport;
 		e.near_transport = *d->transport != '\0';
 		e.created_at = now;
-		if ((rc = store_estate_save(c, &e, 1, &estate_id, err)) != GZF_OK)
+		if ((rc = housing_store_estate_save(c, &e, 1, &estate_id, err)) != GZF_OK)
 			return rc;
 		for (b = 1; b <= 2; b++) {
 			struct building bd = { .city_id = e.city_id, .estate_id = estate_id,
 					       .name = arena_printf(a, "%d号楼", b), .floors = 6 };
 
-			if ((rc = store_building_save(c, &bd, 1, &building_id, err)) != GZF_OK)
+			if ((rc = housing_store_building_save(c, &bd, 1, &building_id, err)) != GZF_OK)
 				return rc;
 			for (k = 0; k < d->units; k++) {
 				struct unit u = {
@@ -77,13 +81,13 @@ demo_housing_load(struct db_conn *c, struct gzf_err *err)
 					.rent_fen = d->rent_base + areas[k % 6] * 4 + b * 1000,
 					.near_transport = e.near_transport, .created_at = now,
 				};
-				if ((rc = store_unit_save(c, &u, 1, &unit_id, err)) != GZF_OK)
+				if ((rc = housing_store_unit_save(c, &u, 1, &unit_id, err)) != GZF_OK)
 					return rc;
 			}
 		}
 		/* The last estate stays unpublished: staff see it, the public does not. */
 		if (i + 1 < sizeof(demo_estates) / sizeof(demo_estates[0]) &&
-		    (rc = store_estate_publish(c, estate_id, now, &published, err)) != GZF_OK)
+		    (rc = housing_store_estate_publish(c, estate_id, now, &published, err)) != GZF_OK)
 			return rc;
 	}
 	return GZF_OK;

@@ -6,7 +6,11 @@
  */
 #include "domain/pii.h"
 #include "core/crypto.h"
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -374,11 +378,11 @@ pii_seal_staff_names(struct db *db, const unsigned char key[32], int *sealed, st
 
 	*sealed = 0;
 	if ((rc = db_acquire(db, a, &c, err)) != GZF_OK || (rc = db_begin(c, err)) != GZF_OK ||
-	    (rc = store_staff_clear_names(c, &list, &n, err)) != GZF_OK)
+	    (rc = user_store_staff_clear_names(c, &list, &n, err)) != GZF_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
 		crypto_seal(a, key, list[i].name, &enc);
-		if ((rc = store_staff_seal_name(c, list[i].id, enc, err)) != GZF_OK)
+		if ((rc = user_store_staff_seal_name(c, list[i].id, enc, err)) != GZF_OK)
 			goto out;
 	}
 	if ((rc = db_commit(c, err)) == GZF_OK)

@@ -54,7 +54,7 @@ job_load(struct db_conn *c, const char *ref, const char *kind, struct applicatio
 	if (strncmp(ref, "application:", 12) != 0 ||
 	    gzf_parse_int(ref + 12, 1, INT64_MAX, &id) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "bad_ref", NULL, "bad job reference %s", ref);
-	if ((rc = app_store_get(c, id, a, err)) != GZF_OK ||
+	if ((rc = application_store_get(c, id, a, err)) != GZF_OK ||
 	    (rc = workflow_chain_get(c, a->city_id, chain, err)) != GZF_OK)
 		return rc;
 	if (strcmp(workflow_step_str(workflow_step(*chain, a->step_index), "kind"), kind) != 0 ||
@@ -118,8 +118,8 @@ job_dept_check(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const ch
 		int first = a.delay_reason == NULL;
 
 		a.delay_reason = arena_printf(ar, "部门数据暂不可用，稍后自动重试：%s", reasons);
-		if ((rc = app_store_save(c, &a, version, err)) != GZF_OK ||
-		    (first && (rc = app_message_add(c, a.city_id, a.owner_id, a.id, "delayed",
+		if ((rc = application_store_save(c, &a, version, err)) != GZF_OK ||
+		    (first && (rc = application_store_message_add(c, a.city_id, a.owner_id, a.id, "delayed",
 						    "部门联审延迟", a.delay_reason, now, err)) != GZF_OK) ||
 		    (rc = job_audit(ctx, c, &a, "application.dept_delayed",
 				    arena_printf(ar, "{\"unavailable\":%d}", down), err)) != GZF_OK ||
@@ -140,10 +140,10 @@ job_dept_check(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const ch
 	free(text);
 	a.overall = overall;
 	a.delay_reason = NULL;
-	if ((rc = app_event_close(c, a.id, now, "checked",
+	if ((rc = application_store_event_close(c, a.id, now, "checked",
 				  arena_printf(ar, "rules: %s", overall), 0, err)) != GZF_OK ||
 	    (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, err)) != GZF_OK ||
-	    (rc = app_store_save(c, &a, version, err)) != GZF_OK ||
+	    (rc = application_store_save(c, &a, version, err)) != GZF_OK ||
 	    (rc = job_audit(ctx, c, &a, "application.dept_checked",
 			    arena_printf(ar, "{\"overall\":\"%s\"}", overall), err)) != GZF_OK ||
 	    (rc = db_commit(c, err)) != GZF_OK)
@@ -178,26 +178,26 @@ job_publicity_end(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const
 		goto out;
 	version = a.version;
 	a.updated_at = now;
-	if ((rc = app_objections_open(c, a.id, &objections, err)) != GZF_OK ||
+	if ((rc = application_store_objections_open(c, a.id, &objections, err)) != GZF_OK ||
 	    (rc = db_begin(c, err)) != GZF_OK)
 		goto out;
 	if (objections > 0) {
 		if ((rc = calendar_add_working_days(c, city_id, now, 3, &deadline, err)) != GZF_OK ||
-		    (rc = app_event_close(c, a.id, now, "objections",
+		    (rc = application_store_event_close(c, a.id, now, "objections",
 					  arena_printf(db_arena(c), "%lld objection(s)", (long long)objections),
 					  0, err)) != GZF_OK ||
-		    (rc = app_event_open(c, a.city_id, a.id, a.step, workflow_office(a.region_path, "city"),
+		    (rc = application_store_event_open(c, a.city_id, a.id, a.step, workflow_office(a.region_path, "city"),
 					 3, now, deadline, err)) != GZF_OK)
 			goto out;
 		a.status = "review";
 		a.step_started_at = now;
 		a.step_deadline = deadline;
-	} else if ((rc = app_event_close(c, a.id, now, "completed", NULL, 0, err)) != GZF_OK ||
+	} else if ((rc = application_store_event_close(c, a.id, now, "completed", NULL, 0, err)) != GZF_OK ||
 		   (rc = workflow_enter(c, &a, chain, a.step_index + 1, now, err)) != GZF_OK ||
-		   (rc = app_message_add(c, a.city_id, a.owner_id, a.id, "qualified", "资格审核通过",
+		   (rc = application_store_message_add(c, a.city_id, a.owner_id, a.id, "qualified", "资格审核通过",
 					 "公示期满无异议，您已取得公租房保障资格。", now, err)) != GZF_OK)
 		goto out;
-	if ((rc = app_store_save(c, &a, version, err)) != GZF_OK ||
+	if ((rc = application_store_save(c, &a, version, err)) != GZF_OK ||
 	    (rc = job_audit(ctx, c, &a, "application.publicity_end",
 			    objections ? "{\"objections\":true}" : "{\"objections\":false}", err)) != GZF_OK ||
 	    (rc = db_commit(c, err)) != GZF_OK)

@@ -149,7 +149,7 @@ workflow_chain_get(struct db_conn *c, int64_t city_id, json_t **chain, struct gz
 	json_error_t jerr;
 	int rc;
 
-	rc = app_chain_get(c, city_id, &text, err);
+	rc = application_store_chain_get(c, city_id, &text, err);
 	if (rc == GZF_ENOTFOUND) {
 		*chain = workflow_chain_default();
 		return GZF_OK;
@@ -434,7 +434,7 @@ workflow_enter(struct db_conn *c, struct application *a, const json_t *chain, in
 	a->step_index = index;
 	a->step_started_at = now;
 	a->step_deadline = deadline;
-	if ((rc = app_event_open(c, a->city_id, a->id, a->step,
+	if ((rc = application_store_event_open(c, a->city_id, a->id, a->step,
 				 workflow_office(a->region_path, workflow_step_str(step, "level")),
 				 days, now, deadline, err)) != GZF_OK)
 		return rc;

@@ -80,7 +80,7 @@ int workflow_action_check(const char *status, const char *kind, const char *acti
  * "publicity"), the step's office, deadline (working days from the city calendar;
  * calendar days for publicity), a timeline entry, and for dept/publicity steps the job
  * that finishes them. Past the last step a becomes "qualified". a is changed in memory;
- * the caller saves it (app_store_save) in the same transaction.
+ * the caller saves it (application_store_save) in the same transaction.
  */
 int workflow_enter(struct db_conn *c, struct application *a, const json_t *chain, int index,
 		   int64_t now, struct gzf_err *err);

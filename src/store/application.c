@@ -76,7 +76,7 @@ apps_from_res(struct db_conn *c, const struct db_res *r, struct application **ou
 }
 
 int
-app_store_create(struct db_conn *c, const struct application *a, int64_t *id, struct gzf_err *err)
+application_store_create(struct db_conn *c, const struct application *a, int64_t *id, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -99,7 +99,7 @@ app_store_create(struct db_conn *c, const struct application *a, int64_t *id, st
 }
 
 int
-app_store_get(struct db_conn *c, int64_t id, struct application *out, struct gzf_err *err)
+application_store_get(struct db_conn *c, int64_t id, struct application *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -116,7 +116,7 @@ app_store_get(struct db_conn *c, int64_t id, struct application *out, struct gzf
 }
 
 int
-app_store_save(struct db_conn *c, const struct application *a, int expect_version,
+application_store_save(struct db_conn *c, const struct application *a, int expect_version,
 	       struct gzf_err *err)
 {
 	int64_t changed = 0;
@@ -151,7 +151,7 @@ app_store_save(struct db_conn *c, const struct application *a, int expect_versio
 }
 
 int
-app_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out, int *n,
+application_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out, int *n,
 		   struct gzf_err *err)
 {
 	struct db_res *r;
@@ -163,7 +163,7 @@ app_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out
 }
 
 int
-app_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const char *path,
+application_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const char *path,
 		   int desc, int limit, struct application **out, int *n, struct gzf_err *err)
 {
 	const char *like = arena_printf(db_arena(c), "%s%%", path);
@@ -182,7 +182,7 @@ app_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const c
 }
 
 int
-app_store_in_publicity(struct db_conn *c, int64_t city_id, struct application **out, int *n,
+application_store_in_publicity(struct db_conn *c, int64_t city_id, struct application **out, int *n,
 		       struct gzf_err *err)
 {
 	struct db_res *r;
@@ -195,7 +195,7 @@ app_store_in_publicity(struct db_conn *c, int64_t city_id, struct application **
 }
 
 int
-app_event_open(struct db_conn *c, int64_t city_id, int64_t app_id, const char *step,
+application_store_event_open(struct db_conn *c, int64_t city_id, int64_t app_id, const char *step,
 	       int64_t office_code, int limit_days, int64_t arrived_at, int64_t deadline,
 	       struct gzf_err *err)
 {
@@ -206,7 +206,7 @@ app_event_open(struct db_conn *c, int64_t city_id, int64_t app_id, const char *s
 }
 
 int
-app_event_close(struct db_conn *c, int64_t app_id, int64_t now, const char *outcome,
+application_store_event_close(struct db_conn *c, int64_t app_id, int64_t now, const char *outcome,
 		const char *reason, int64_t actor_id, struct gzf_err *err)
 {
 	return db_exec(c, "UPDATE application_events SET finished_at = $2, outcome = $3, reason = $4,"
@@ -248,14 +248,14 @@ events_query(struct db_conn *c, const char *sql, const struct db_val *args, int 
 }
 
 int
-app_events(struct db_conn *c, int64_t app_id, struct app_event **out, int *n, struct gzf_err *err)
+application_store_events(struct db_conn *c, int64_t app_id, struct app_event **out, int *n, struct gzf_err *err)
 {
 	return events_query(c, "SELECT " EVENT_COLUMNS " FROM application_events"
 			    " WHERE application_id = $1 ORDER BY id", DB_ARGS(DB_I(app_id)), out, n, err);
 }
 
 int
-app_events_finished(struct db_conn *c, int64_t city_id, int64_t since, int limit,
+application_store_events_finished(struct db_conn *c, int64_t city_id, int64_t since, int limit,
 		    struct app_event **out, int *n, int *more, struct gzf_err *err)
 {
 	int rc;
@@ -272,7 +272,7 @@ app_events_finished(struct db_conn *c, int64_t city_id, int64_t since, int limit
 }
 
 int
-app_material_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *code,
+application_store_material_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *code,
 		 int64_t media_id, int64_t now, int64_t *id, struct gzf_err *err)
 {
 	struct db_res *r;
@@ -287,7 +287,7 @@ app_material_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char 
 }
 
 int
-app_materials(struct db_conn *c, int64_t app_id, struct app_material **out, int *n,
+application_store_materials(struct db_conn *c, int64_t app_id, struct app_material **out, int *n,
 	      struct gzf_err *err)
 {
 	struct db_res *r;
@@ -309,13 +309,13 @@ app_materials(struct db_conn *c, int64_t app_id, struct app_material **out, int 
 }
 
 int
-app_material_get(struct db_conn *c, int64_t app_id, int64_t id, struct app_material *out,
+application_store_material_get(struct db_conn *c, int64_t app_id, int64_t id, struct app_material *out,
 		 struct gzf_err *err)
 {
 	struct app_material *all;
 	int rc, n, i;
 
-	if ((rc = app_materials(c, app_id, &all, &n, err)) != GZF_OK)
+	if ((rc = application_store_materials(c, app_id, &all, &n, err)) != GZF_OK)
 		return rc;
 	for (i = 0; i < n; i++)
 		if (all[i].id == id) {
@@ -326,7 +326,7 @@ app_material_get(struct db_conn *c, int64_t app_id, int64_t id, struct app_mater
 }
 
 int
-app_material_delete(struct db_conn *c, int64_t app_id, int64_t id, struct gzf_err *err)
+application_store_material_delete(struct db_conn *c, int64_t app_id, int64_t id, struct gzf_err *err)
 {
 	int64_t changed = 0;
 	int rc;
@@ -339,7 +339,7 @@ app_material_delete(struct db_conn *c, int64_t app_id, int64_t id, struct gzf_er
 }
 
 int
-app_message_add(struct db_conn *c, int64_t city_id, int64_t user_id, int64_t app_id,
+application_store_message_add(struct db_conn *c, int64_t city_id, int64_t user_id, int64_t app_id,
 		const char *kind, const char *title, const char *body, int64_t now,
 		struct gzf_err *err)
 {
@@ -352,7 +352,7 @@ app_message_add(struct db_conn *c, int64_t city_id, int64_t user_id, int64_t app
 }
 
 int
-app_messages(struct db_conn *c, int64_t user_id, struct app_message **out, int *n,
+application_store_messages(struct db_conn *c, int64_t user_id, struct app_message **out, int *n,
 	     struct gzf_err *err)
 {
 	struct db_res *r;
@@ -376,7 +376,7 @@ app_messages(struct db_conn *c, int64_t user_id, struct app_message **out, int *
 }
 
 int
-app_message_read(struct db_conn *c, int64_t user_id, int64_t id, int64_t now, struct gzf_err *err)
+application_store_message_read(struct db_conn *c, int64_t user_id, int64_t id, int64_t now, struct gzf_err *err)
 {
 	int64_t changed = 0;
 	int rc;
@@ -390,7 +390,7 @@ app_message_read(struct db_conn *c, int64_t user_id, int64_t id, int64_t now, st
 }
 
 int
-app_objection_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *text,
+application_store_objection_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *text,
 		  const char *contact_enc, int64_t now, int64_t *id, struct gzf_err *err)
 {
 	struct db_res *r;
@@ -416,7 +416,7 @@ app_objection_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char
 }
 
 int
-app_objections_open(struct db_conn *c, int64_t app_id, int64_t *n, struct gzf_err *err)
+application_store_objections_open(struct db_conn *c, int64_t app_id, int64_t *n, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -429,7 +429,7 @@ app_objections_open(struct db_conn *c, int64_t app_id, int64_t *n, struct gzf_er
 }
 
 int
-app_objections(struct db_conn *c, int64_t app_id, struct app_objection **out, int *n, struct gzf_err *err)
+application_store_objections(struct db_conn *c, int64_t app_id, struct app_objection **out, int *n, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc, i;
@@ -450,7 +450,7 @@ app_objections(struct db_conn *c, int64_t app_id, struct app_objection **out, in
 }
 
 int
-app_chain_get(struct db_conn *c, int64_t city_id, const char **chain, struct gzf_err *err)
+application_store_chain_get(struct db_conn *c, int64_t city_id, const char **chain, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -466,7 +466,7 @@ app_chain_get(struct db_conn *c, int64_t city_id, const char **chain, struct gzf
 }
 
 int
-app_chain_put(struct db_conn *c, int64_t city_id, const char *chain, int64_t by, int64_t now,
+application_store_chain_put(struct db_conn *c, int64_t city_id, const char *chain, int64_t by, int64_t now,
 	      struct gzf_err *err)
 {
 	int64_t changed = 0;

@@ -80,73 +80,73 @@ struct app_message {
 	int64_t read_at;
 };
 
-/* app_store_create — insert a (id and version ignored; version starts at 1). */
-int app_store_create(struct db_conn *c, const struct application *a, int64_t *id,
+/* application_store_create — insert a (id and version ignored; version starts at 1). */
+int application_store_create(struct db_conn *c, const struct application *a, int64_t *id,
 		     struct gzf_err *err);
 
-/* app_store_get — by id; GZF_ENOTFOUND "application_not_found". */
-int app_store_get(struct db_conn *c, int64_t id, struct application *out, struct gzf_err *err);
+/* application_store_get — by id; GZF_ENOTFOUND "application_not_found". */
+int application_store_get(struct db_conn *c, int64_t id, struct application *out, struct gzf_err *err);
 
 /*
- * app_store_save — write every mutable field of a and bump its version, if the stored
+ * application_store_save — write every mutable field of a and bump its version, if the stored
  * version is still expect_version. GZF_ECONFLICT "version_conflict" when someone else
  * changed it first, "application_open" when a has become open (under review, waiting for
  * corrections, in publicity or qualified) while its applicant has another open one —
  * the database holds one per person (nothing is written then).
  */
-int app_store_save(struct db_conn *c, const struct application *a, int expect_version,
+int application_store_save(struct db_conn *c, const struct application *a, int expect_version,
 		   struct gzf_err *err);
 
-/* app_store_by_owner — the owner's applications, newest first (at most 50). */
-int app_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out, int *n,
+/* application_store_by_owner — the owner's applications, newest first (at most 50). */
+int application_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out, int *n,
 		       struct gzf_err *err);
 
 /*
- * app_store_worklist — applications of city at step (status review, or publicity for the
+ * application_store_worklist — applications of city at step (status review, or publicity for the
  * publicity step) whose region is within path, ordered by deadline (desc = 1: latest
  * first), at most limit.
  */
-int app_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const char *path,
+int application_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const char *path,
 		       int desc, int limit, struct application **out, int *n, struct gzf_err *err);
 
-/* app_store_in_publicity — the city's applications in their publicity period. */
-int app_store_in_publicity(struct db_conn *c, int64_t city_id, struct application **out,
+/* application_store_in_publicity — the city's applications in their publicity period. */
+int application_store_in_publicity(struct db_conn *c, int64_t city_id, struct application **out,
 			   int *n, struct gzf_err *err);
 
-/* app_event_open — start a timeline entry; app_event_close finishes the open one(s) of
+/* application_store_event_open — start a timeline entry; application_store_event_close finishes the open one(s) of
  * the application with outcome and reason. */
-int app_event_open(struct db_conn *c, int64_t city_id, int64_t app_id, const char *step,
+int application_store_event_open(struct db_conn *c, int64_t city_id, int64_t app_id, const char *step,
 		   int64_t office_code, int limit_days, int64_t arrived_at, int64_t deadline,
 		   struct gzf_err *err);
-int app_event_close(struct db_conn *c, int64_t app_id, int64_t now, const char *outcome,
+int application_store_event_close(struct db_conn *c, int64_t app_id, int64_t now, const char *outcome,
 		    const char *reason, int64_t actor_id, struct gzf_err *err);
 
-/* app_events — the application's timeline, oldest first. */
-int app_events(struct db_conn *c, int64_t app_id, struct app_event **out, int *n,
+/* application_store_events — the application's timeline, oldest first. */
+int application_store_events(struct db_conn *c, int64_t app_id, struct app_event **out, int *n,
 	       struct gzf_err *err);
 
-/* app_events_finished — the city's finished timeline entries since since (for the
+/* application_store_events_finished — the city's finished timeline entries since since (for the
  * processing-time report): each application's together, oldest first; the newest
  * applications first, at most limit entries (*more = 1 when there were more). */
-int app_events_finished(struct db_conn *c, int64_t city_id, int64_t since, int limit,
+int application_store_events_finished(struct db_conn *c, int64_t city_id, int64_t since, int limit,
 			struct app_event **out, int *n, int *more, struct gzf_err *err);
 
 /* Materials: add, list (by code), get one of the application, delete one. */
-int app_material_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *code,
+int application_store_material_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *code,
 		     int64_t media_id, int64_t now, int64_t *id, struct gzf_err *err);
-int app_materials(struct db_conn *c, int64_t app_id, struct app_material **out, int *n,
+int application_store_materials(struct db_conn *c, int64_t app_id, struct app_material **out, int *n,
 		  struct gzf_err *err);
-int app_material_get(struct db_conn *c, int64_t app_id, int64_t id, struct app_material *out,
+int application_store_material_get(struct db_conn *c, int64_t app_id, int64_t id, struct app_material *out,
 		     struct gzf_err *err);
-int app_material_delete(struct db_conn *c, int64_t app_id, int64_t id, struct gzf_err *err);
+int application_store_material_delete(struct db_conn *c, int64_t app_id, int64_t id, struct gzf_err *err);
 
 /* Inbox: add a message for user, list the user's newest (at most 100), mark one read. */
-int app_message_add(struct db_conn *c, int64_t city_id, int64_t user_id, int64_t app_id,
+int application_store_message_add(struct db_conn *c, int64_t city_id, int64_t user_id, int64_t app_id,
 		    const char *kind, const char *title, const char *body, int64_t now,
 		    struct gzf_err *err);
-int app_messages(struct db_conn *c, int64_t user_id, struct app_message **out, int *n,
+int application_store_messages(struct db_conn *c, int64_t user_id, struct app_message **out, int *n,
 		 struct gzf_err *err);
-int app_message_read(struct db_conn *c, int64_t user_id, int64_t id, int64_t now,
+int application_store_message_read(struct db_conn *c, int64_t user_id, int64_t id, int64_t now,
 		     struct gzf_err *err);
 
 /* An objection lodged during publicity. */
@@ -161,15 +161,15 @@ struct app_objection {
 /* Objections: lodge one (only while the application is in publicity, else GZF_ESTATE
  * "illegal_transition"; it bumps the application's version); count the open ones of an
  * application; list them, oldest first (at most 100). */
-int app_objection_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *text,
+int application_store_objection_add(struct db_conn *c, int64_t city_id, int64_t app_id, const char *text,
 		      const char *contact_enc, int64_t now, int64_t *id, struct gzf_err *err);
-int app_objections_open(struct db_conn *c, int64_t app_id, int64_t *n, struct gzf_err *err);
-int app_objections(struct db_conn *c, int64_t app_id, struct app_objection **out, int *n,
+int application_store_objections_open(struct db_conn *c, int64_t app_id, int64_t *n, struct gzf_err *err);
+int application_store_objections(struct db_conn *c, int64_t app_id, struct app_objection **out, int *n,
 		   struct gzf_err *err);
 
 /* The city's review chain (JSON text); GZF_ENOTFOUND when it has none stored. */
-int app_chain_get(struct db_conn *c, int64_t city_id, const char **chain, struct gzf_err *err);
-int app_chain_put(struct db_conn *c, int64_t city_id, const char *chain, int64_t by,
+int application_store_chain_get(struct db_conn *c, int64_t city_id, const char **chain, struct gzf_err *err);
+int application_store_chain_put(struct db_conn *c, int64_t city_id, const char *chain, int64_t by,
 		  int64_t now, struct gzf_err *err);
 
 #endif

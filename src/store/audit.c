@@ -87,7 +87,7 @@ or_empty(const char *s)
 }
 
 int
-store_audit_head_take(struct db_conn *c, int64_t city_id, const char *genesis,
+audit_store_head_take(struct db_conn *c, int64_t city_id, const char *genesis,
 		      int64_t actor_region, int64_t object_region, int64_t *seq,
 		      const char **prev_hash, const char **actor_path, const char **object_path,
 		      struct gzf_err *err)
@@ -122,7 +122,7 @@ store_audit_head_take(struct db_conn *c, int64_t city_id, const char *genesis,
 }
 
 int
-store_audit_insert(struct db_conn *c, const struct audit_row *r, struct gzf_err *err)
+audit_store_insert(struct db_conn *c, const struct audit_row *r, struct gzf_err *err)
 {
 	return db_exec(c,
 		"INSERT INTO audit_log (city_id, seq, at, actor_kind, actor_id, actor_role,"
@@ -140,14 +140,14 @@ store_audit_insert(struct db_conn *c, const struct audit_row *r, struct gzf_err 
 }
 
 int
-store_audit_head_set(struct db_conn *c, int64_t city_id, const char *hash, struct gzf_err *err)
+audit_store_head_set(struct db_conn *c, int64_t city_id, const char *hash, struct gzf_err *err)
 {
 	return db_exec(c, "UPDATE audit_heads SET hash = $2 WHERE city_id = $1",
 		       DB_ARGS(DB_I(city_id), DB_T(hash)), NULL, err);
 }
 
 int
-store_audit_heads(struct db_conn *c, struct audit_head **out, int *n, struct gzf_err *err)
+audit_store_heads(struct db_conn *c, struct audit_head **out, int *n, struct gzf_err *err)
 {
 	struct audit_head *list;
 	struct db_res *r;
@@ -169,7 +169,7 @@ store_audit_heads(struct db_conn *c, struct audit_head **out, int *n, struct gzf
 }
 
 int
-store_audit_head_get(struct db_conn *c, int64_t city_id, struct audit_head *out, int *found,
+audit_store_head_get(struct db_conn *c, int64_t city_id, struct audit_head *out, int *found,
 		     struct gzf_err *err)
 {
 	struct db_res *r;
@@ -189,7 +189,7 @@ store_audit_head_get(struct db_conn *c, int64_t city_id, struct audit_head *out,
 }
 
 int
-store_audit_cities(struct db_conn *c, int64_t **out, int *n, struct gzf_err *err)
+audit_store_cities(struct db_conn *c, int64_t **out, int *n, struct gzf_err *err)
 {
 	struct db_res *r;
 	int64_t *list;
@@ -208,7 +208,7 @@ store_audit_cities(struct db_conn *c, int64_t **out, int *n, struct gzf_err *err
 }
 
 int
-store_audit_page(struct db_conn *c, int64_t city_id, int64_t after_seq, int64_t upto_seq,
+audit_store_page(struct db_conn *c, int64_t city_id, int64_t after_seq, int64_t upto_seq,
 		 int limit, struct audit_row **out, int *n, struct gzf_err *err)
 {
 	struct db_res *r;
@@ -224,7 +224,7 @@ store_audit_page(struct db_conn *c, int64_t city_id, int64_t after_seq, int64_t 
 }
 
 int
-store_audit_max_seq(struct db_conn *c, int64_t city_id, int64_t *out, struct gzf_err *err)
+audit_store_max_seq(struct db_conn *c, int64_t city_id, int64_t *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -237,7 +237,7 @@ store_audit_max_seq(struct db_conn *c, int64_t city_id, int64_t *out, struct gzf
 }
 
 int
-store_audit_search(struct db_conn *c, const struct audit_filter *f, struct audit_row **out,
+audit_store_search(struct db_conn *c, const struct audit_filter *f, struct audit_row **out,
 		   int *n, struct gzf_err *err)
 {
 	/* The leading condition picks the index; SEARCH_FILTERS repeats it harmlessly. */

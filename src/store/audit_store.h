@@ -43,7 +43,7 @@ struct audit_head {
 };
 
 /*
- * store_audit_head_take — advance city_id's head by one inside c's transaction and
+ * audit_store_head_take — advance city_id's head by one inside c's transaction and
  * return the new entry's seq and the previous hash (genesis when the chain is new:
  * seq 1). On PostgreSQL the head row stays locked until the transaction ends, so
  * appends to one city queue while other cities go on. Also returns the current region
@@ -51,35 +51,35 @@ struct audit_head {
  * entry records. GZF_EINTERNAL outside a transaction: the head's lock would end with
  * the statement and two appends could then take the same predecessor.
  */
-int store_audit_head_take(struct db_conn *c, int64_t city_id, const char *genesis,
+int audit_store_head_take(struct db_conn *c, int64_t city_id, const char *genesis,
 			  int64_t actor_region, int64_t object_region, int64_t *seq,
 			  const char **prev_hash, const char **actor_path,
 			  const char **object_path, struct gzf_err *err);
 
-/* store_audit_insert — write r (its id is ignored; the database assigns it). */
-int store_audit_insert(struct db_conn *c, const struct audit_row *r, struct gzf_err *err);
+/* audit_store_insert — write r (its id is ignored; the database assigns it). */
+int audit_store_insert(struct db_conn *c, const struct audit_row *r, struct gzf_err *err);
 
-/* store_audit_head_set — record hash as the hash of city_id's head entry. */
-int store_audit_head_set(struct db_conn *c, int64_t city_id, const char *hash,
+/* audit_store_head_set — record hash as the hash of city_id's head entry. */
+int audit_store_head_set(struct db_conn *c, int64_t city_id, const char *hash,
 			 struct gzf_err *err);
 
-/* store_audit_heads — every head, by city, in an arena array of *n. */
-int store_audit_heads(struct db_conn *c, struct audit_head **out, int *n, struct gzf_err *err);
+/* audit_store_heads — every head, by city, in an arena array of *n. */
+int audit_store_heads(struct db_conn *c, struct audit_head **out, int *n, struct gzf_err *err);
 
-/* store_audit_head_get — city_id's head; *found is 0 (and *out untouched) when none. */
-int store_audit_head_get(struct db_conn *c, int64_t city_id, struct audit_head *out,
+/* audit_store_head_get — city_id's head; *found is 0 (and *out untouched) when none. */
+int audit_store_head_get(struct db_conn *c, int64_t city_id, struct audit_head *out,
 			 int *found, struct gzf_err *err);
 
-/* store_audit_cities — the distinct city_id values of the entries, ascending. */
-int store_audit_cities(struct db_conn *c, int64_t **out, int *n, struct gzf_err *err);
+/* audit_store_cities — the distinct city_id values of the entries, ascending. */
+int audit_store_cities(struct db_conn *c, int64_t **out, int *n, struct gzf_err *err);
 
-/* store_audit_page — up to limit entries of city_id's chain with after_seq < seq <=
+/* audit_store_page — up to limit entries of city_id's chain with after_seq < seq <=
  * upto_seq, in seq order. */
-int store_audit_page(struct db_conn *c, int64_t city_id, int64_t after_seq, int64_t upto_seq,
+int audit_store_page(struct db_conn *c, int64_t city_id, int64_t after_seq, int64_t upto_seq,
 		     int limit, struct audit_row **out, int *n, struct gzf_err *err);
 
-/* store_audit_max_seq — the highest seq stored for city_id (0 when none). */
-int store_audit_max_seq(struct db_conn *c, int64_t city_id, int64_t *out, struct gzf_err *err);
+/* audit_store_max_seq — the highest seq stored for city_id (0 when none). */
+int audit_store_max_seq(struct db_conn *c, int64_t city_id, int64_t *out, struct gzf_err *err);
 
 /*
  * What the staff search asks for (audit_search in src/domain/audit.h); 0 / NULL / ""
@@ -108,11 +108,11 @@ struct audit_filter {
 #define AUDIT_SEARCH_MAX 200
 
 /*
- * store_audit_search — entries matching f, newest (highest id) first, at most f->limit
+ * audit_store_search — entries matching f, newest (highest id) first, at most f->limit
  * (taken as given). The index used follows the most selective criterion given: the
  * object, then the actor, then the city; otherwise the whole log is walked by id.
  */
-int store_audit_search(struct db_conn *c, const struct audit_filter *f, struct audit_row **out,
+int audit_store_search(struct db_conn *c, const struct audit_filter *f, struct audit_row **out,
 		       int *n, struct gzf_err *err);
 
 #endif

@@ -4,8 +4,8 @@
  * parameters, so each combination of filters is its own cached prepared statement and
  * can use the partial "listed" indexes.
  */
-#include "store/housing.h"
-#include "store/text.h"
+#include "store/housing_store.h"
+#include "store/db_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,7 +153,7 @@ units_query(struct db_conn *c, const char *sql, const struct db_val *args, int n
 }
 
 int
-store_estate_save(struct db_conn *c, const struct estate *e, int upsert, int64_t *id,
+housing_store_estate_save(struct db_conn *c, const struct estate *e, int upsert, int64_t *id,
 		  struct gzf_err *err)
 {
 	const char *search = arena_printf(db_arena(c), "%s %s %s %s", e->name,
@@ -196,7 +196,7 @@ store_estate_save(struct db_conn *c, const struct estate *e, int upsert, int64_t
 }
 
 int
-store_estate_update(struct db_conn *c, const struct estate *e, struct gzf_err *err)
+housing_store_estate_update(struct db_conn *c, const struct estate *e, struct gzf_err *err)
 {
 	const char *search = arena_printf(db_arena(c), "%s %s %s %s", e->name, e->address,
 					  e->facilities, e->transport);
@@ -216,7 +216,7 @@ store_estate_update(struct db_conn *c, const struct estate *e, struct gzf_err *e
 }
 
 int
-store_estate_get(struct db_conn *c, int64_t id, struct estate *out, struct gzf_err *err)
+housing_store_estate_get(struct db_conn *c, int64_t id, struct estate *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -232,7 +232,7 @@ store_estate_get(struct db_conn *c, int64_t id, struct estate *out, struct gzf_e
 }
 
 int
-store_estate_list(struct db_conn *c, const char *path, int limit, int64_t after_id,
+housing_store_estate_list(struct db_conn *c, const char *path, int limit, int64_t after_id,
 		  struct estate **out, int *n, struct gzf_err *err)
 {
 	struct db_res *r;
@@ -253,7 +253,7 @@ store_estate_list(struct db_conn *c, const char *path, int limit, int64_t after_
 }
 
 int
-store_building_save(struct db_conn *c, const struct building *b, int upsert, int64_t *id,
+housing_store_building_save(struct db_conn *c, const struct building *b, int upsert, int64_t *id,
 		    struct gzf_err *err)
 {
 	struct db_res *r;
@@ -278,7 +278,7 @@ store_building_save(struct db_conn *c, const struct building *b, int upsert, int
 }
 
 int
-store_building_get(struct db_conn *c, int64_t id, struct building *out, struct gzf_err *err)
+housing_store_building_get(struct db_conn *c, int64_t id, struct building *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -296,7 +296,7 @@ store_building_get(struct db_conn *c, int64_t id, struct building *out, struct g
 }
 
 int
-store_building_list(struct db_conn *c, int64_t estate_id, struct building **out, int *n,
+housing_store_building_list(struct db_conn *c, int64_t estate_id, struct building **out, int *n,
 		    struct gzf_err *err)
 {
 	struct db_res *r;
@@ -317,7 +317,7 @@ store_building_list(struct db_conn *c, int64_t estate_id, struct building **out,
 }
 
 int
-store_unit_save(struct db_conn *c, const struct unit *u, int upsert, int64_t *id,
+housing_store_unit_save(struct db_conn *c, const struct unit *u, int upsert, int64_t *id,
 		struct gzf_err *err)
 {
 	struct db_res *r;
@@ -353,7 +353,7 @@ store_unit_save(struct db_conn *c, const struct unit *u, int upsert, int64_t *id
 }
 
 int
-store_unit_get(struct db_conn *c, int64_t id, struct unit *out, struct gzf_err *err)
+housing_store_unit_get(struct db_conn *c, int64_t id, struct unit *out, struct gzf_err *err)
 {
 	struct unit *list;
 	int rc, n;
@@ -369,7 +369,7 @@ store_unit_get(struct db_conn *c, int64_t id, struct unit *out, struct gzf_err *
 }
 
 int
-store_unit_list(struct db_conn *c, const char *path, int64_t estate_id, int limit,
+housing_store_unit_list(struct db_conn *c, const char *path, int64_t estate_id, int limit,
 		int64_t after_id, struct unit **out, int *n, struct gzf_err *err)
 {
 	if (estate_id != 0)
@@ -384,7 +384,7 @@ store_unit_list(struct db_conn *c, const char *path, int64_t estate_id, int limi
 }
 
 int
-store_unit_set_status(struct db_conn *c, int64_t id, const char *status, int64_t now,
+housing_store_unit_set_status(struct db_conn *c, int64_t id, const char *status, int64_t now,
 		      struct gzf_err *err)
 {
 	int rc = db_exec(c, "UPDATE units SET status = $2, updated_at = $3 WHERE id = $1",
@@ -396,7 +396,7 @@ store_unit_set_status(struct db_conn *c, int64_t id, const char *status, int64_t
 }
 
 int
-store_unit_set_published(struct db_conn *c, int64_t id, int published, int64_t now,
+housing_store_unit_set_published(struct db_conn *c, int64_t id, int published, int64_t now,
 			 struct gzf_err *err)
 {
 	int rc = db_exec(c, "UPDATE units SET published = $2, published_at = $3, updated_at = $4"
@@ -410,7 +410,7 @@ store_unit_set_published(struct db_conn *c, int64_t id, int published, int64_t n
 }
 
 int
-store_estate_publish(struct db_conn *c, int64_t estate_id, int64_t now, int64_t *count,
+housing_store_estate_publish(struct db_conn *c, int64_t estate_id, int64_t now, int64_t *count,
 		     struct gzf_err *err)
 {
 	return db_exec(c, "UPDATE units SET published = 1, published_at = $2, updated_at = $2, listed = 1"
@@ -460,14 +460,14 @@ listing_where(struct db_conn *c, struct sqlb *b, const struct listing_query *q, 
 			sb_add(b, " AND u.estate_id IN (SELECT id FROM estates WHERE");
 		if (db_conn_backend(c) == DB_SQLITE && gzf_utf8_chars(q->text) >= 3)
 			sb_cond(b, " id IN (SELECT rowid FROM estates_fts WHERE estates_fts MATCH ",
-				DB_T(store_text_phrase(a, q->text)), "))");
+				DB_T(db_text_phrase(a, q->text)), "))");
 		else
-			sb_cond(b, " search_text LIKE ", DB_T(store_text_like(a, q->text)), " ESCAPE '\\')");
+			sb_cond(b, " search_text LIKE ", DB_T(db_text_like(a, q->text)), " ESCAPE '\\')");
 	}
 }
 
 int
-store_listing_search(struct db_conn *c, const struct listing_query *q, struct unit **out,
+housing_store_listing_search(struct db_conn *c, const struct listing_query *q, struct unit **out,
 		     int *n, int64_t *total, struct gzf_err *err)
 {
 	/* The page's ids come from the covering index (the inner query); "+ 0" keeps the
@@ -508,7 +508,7 @@ store_listing_search(struct db_conn *c, const struct listing_query *q, struct un
 }
 
 int
-store_listing_groups(struct db_conn *c, const struct listing_query *q,
+housing_store_listing_groups(struct db_conn *c, const struct listing_query *q,
 		     struct listing_group **out, int *n, struct gzf_err *err)
 {
 	struct sqlb *b = arena_alloc(db_arena(c), sizeof(*b));
@@ -537,11 +537,11 @@ store_listing_groups(struct db_conn *c, const struct listing_query *q,
 }
 
 int
-store_listing_text_search(struct db_conn *c, int64_t city_id, const char *text, int limit,
+housing_store_listing_text_search(struct db_conn *c, int64_t city_id, const char *text, int limit,
 			  struct unit **out, int *n, struct gzf_err *err)
 {
 	struct listing_query q = { .city_id = city_id, .text = text, .fitted = -1, .transport = -1,
 				   .sort = LISTING_NEWEST, .limit = limit };
 
-	return store_listing_search(c, &q, out, n, NULL, err);
+	return housing_store_listing_search(c, &q, out, n, NULL, err);
 }

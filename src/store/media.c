@@ -27,7 +27,7 @@ media_from_row(const struct db_res *r, int row, struct media *out)
 }
 
 int
-store_media_create(struct db_conn *c, const struct media *m, int64_t *id, struct gzf_err *err)
+media_store_create(struct db_conn *c, const struct media *m, int64_t *id, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -46,7 +46,7 @@ store_media_create(struct db_conn *c, const struct media *m, int64_t *id, struct
 }
 
 int
-store_media_get(struct db_conn *c, int64_t id, struct media *out, struct gzf_err *err)
+media_store_get(struct db_conn *c, int64_t id, struct media *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -61,14 +61,14 @@ store_media_get(struct db_conn *c, int64_t id, struct media *out, struct gzf_err
 }
 
 int
-store_media_set_public(struct db_conn *c, int64_t id, int public, struct gzf_err *err)
+media_store_set_public(struct db_conn *c, int64_t id, int public, struct gzf_err *err)
 {
 	return db_exec(c, "UPDATE media SET public = $2 WHERE id = $1",
 		       DB_ARGS(DB_I(id), DB_I(public ? 1 : 0)), NULL, err);
 }
 
 int
-store_media_count_since(struct db_conn *c, int64_t owner_id, int64_t since, int64_t *n,
+media_store_count_since(struct db_conn *c, int64_t owner_id, int64_t since, int64_t *n,
 			struct gzf_err *err)
 {
 	struct db_res *r;
@@ -82,7 +82,7 @@ store_media_count_since(struct db_conn *c, int64_t owner_id, int64_t since, int6
 }
 
 int
-store_media_use(struct db_conn *c, int64_t id, struct media_use *out, struct gzf_err *err)
+media_store_use(struct db_conn *c, int64_t id, struct media_use *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -110,7 +110,7 @@ article_publicity(struct db_conn *c, int64_t media_id, struct gzf_err *err)
 }
 
 int
-store_media_article_set(struct db_conn *c, int64_t article_id, const int64_t *ids, int n,
+media_store_article_set(struct db_conn *c, int64_t article_id, const int64_t *ids, int n,
 			struct gzf_err *err)
 {
 	struct db_res *r;
@@ -140,13 +140,13 @@ store_media_article_set(struct db_conn *c, int64_t article_id, const int64_t *id
 }
 
 int
-store_media_sealed(struct db_conn *c, struct db_res **out, struct gzf_err *err)
+media_store_sealed(struct db_conn *c, struct db_res **out, struct gzf_err *err)
 {
 	return db_query(c, "SELECT sha256 FROM media WHERE sealed = 1", DB_NOARGS, out, err);
 }
 
 int
-store_media_sha_known(struct db_conn *c, const char *sha256, int *yes, struct gzf_err *err)
+media_store_sha_known(struct db_conn *c, const char *sha256, int *yes, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc = db_query(c, "SELECT 1 FROM media WHERE sha256 = $1 LIMIT 1", DB_ARGS(DB_T(sha256)), &r, err);

@@ -2,7 +2,11 @@
  * region.c — the regions table: the province → city → district → street → community
  * tree with official codes.
  */
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 #include <stdlib.h>
 
@@ -21,7 +25,7 @@ region_from_row(const struct db_res *r, int row, struct region *out)
 }
 
 int
-store_region_put(struct db_conn *c, const struct region *r, struct gzf_err *err)
+region_store_put(struct db_conn *c, const struct region *r, struct gzf_err *err)
 {
 	struct region parent;
 	const char *path;
@@ -30,7 +34,7 @@ store_region_put(struct db_conn *c, const struct region *r, struct gzf_err *err)
 	if (r->parent_code == 0) {
 		path = arena_printf(db_arena(c), "/%lld/", (long long)r->code);
 	} else {
-		if ((rc = store_region_get(c, r->parent_code, &parent, err)) != GZF_OK)
+		if ((rc = region_store_get(c, r->parent_code, &parent, err)) != GZF_OK)
 			return rc;
 		path = arena_printf(db_arena(c), "%s%lld/", parent.path, (long long)r->code);
 	}
@@ -45,7 +49,7 @@ store_region_put(struct db_conn *c, const struct region *r, struct gzf_err *err)
 }
 
 int
-store_region_get(struct db_conn *c, int64_t code, struct region *out, struct gzf_err *err)
+region_store_get(struct db_conn *c, int64_t code, struct region *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -62,7 +66,7 @@ store_region_get(struct db_conn *c, int64_t code, struct region *out, struct gzf
 }
 
 int
-store_region_children(struct db_conn *c, int64_t parent, struct region **out, int *n,
+region_store_children(struct db_conn *c, int64_t parent, struct region **out, int *n,
 		      struct gzf_err *err)
 {
 	struct db_res *r;

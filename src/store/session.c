@@ -2,10 +2,14 @@
  * session.c — login sessions, found by the keyed hash of their token (the token
  * itself is never stored).
  */
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 int
-store_session_create(struct db_conn *c, const struct user *u, const char *token_hash, int64_t now,
+session_store_create(struct db_conn *c, const struct user *u, const char *token_hash, int64_t now,
 		     int64_t expires_at, const char *client_ip, const char *user_agent,
 		     struct gzf_err *err)
 {
@@ -17,7 +21,7 @@ store_session_create(struct db_conn *c, const struct user *u, const char *token_
 }
 
 int
-store_session_find(struct db_conn *c, const char *token_hash, struct session *s, struct user *u,
+session_store_find(struct db_conn *c, const char *token_hash, struct session *s, struct user *u,
 		   struct gzf_err *err)
 {
 	struct db_res *r;
@@ -36,25 +40,25 @@ store_session_find(struct db_conn *c, const char *token_hash, struct session *s,
 	s->last_seen_at = db_res_int(r, 0, 3);
 	s->expires_at = db_res_int(r, 0, 4);
 	s->revoked_at = db_res_int(r, 0, 5);
-	return store_user_get(c, s->user_id, u, err);
+	return user_store_get(c, s->user_id, u, err);
 }
 
 int
-store_session_touch(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err)
+session_store_touch(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err)
 {
 	return db_exec(c, "UPDATE sessions SET last_seen_at = $1 WHERE id = $2",
 		       DB_ARGS(DB_I(now), DB_I(id)), NULL, err);
 }
 
 int
-store_session_revoke(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err)
+session_store_revoke(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err)
 {
 	return db_exec(c, "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
 		       DB_ARGS(DB_I(now), DB_I(id)), NULL, err);
 }
 
 int
-store_session_revoke_user(struct db_conn *c, int64_t user_id, int64_t now, struct gzf_err *err)
+session_store_revoke_user(struct db_conn *c, int64_t user_id, int64_t now, struct gzf_err *err)
 {
 	return db_exec(c, "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
 		       DB_ARGS(DB_I(now), DB_I(user_id)), NULL, err);

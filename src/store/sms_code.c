@@ -1,10 +1,14 @@
 /*
  * sms_code.c — one-time codes sent by SMS, kept only as keyed hashes.
  */
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 int
-store_code_create(struct db_conn *c, int64_t city_id, const char *phone_hash, const char *purpose,
+sms_code_store_create(struct db_conn *c, int64_t city_id, const char *phone_hash, const char *purpose,
 		  const char *code_hash, int64_t now, int64_t expires_at, struct gzf_err *err)
 {
 	return db_exec(c,
@@ -15,7 +19,7 @@ store_code_create(struct db_conn *c, int64_t city_id, const char *phone_hash, co
 }
 
 int
-store_code_latest(struct db_conn *c, const char *phone_hash, const char *purpose, int64_t now,
+sms_code_store_latest(struct db_conn *c, const char *phone_hash, const char *purpose, int64_t now,
 		  struct sms_code *out, struct gzf_err *err)
 {
 	struct db_res *r;
@@ -38,14 +42,14 @@ store_code_latest(struct db_conn *c, const char *phone_hash, const char *purpose
 }
 
 int
-store_code_attempt(struct db_conn *c, int64_t id, struct gzf_err *err)
+sms_code_store_attempt(struct db_conn *c, int64_t id, struct gzf_err *err)
 {
 	return db_exec(c, "UPDATE sms_codes SET attempts = attempts + 1 WHERE id = $1",
 		       DB_ARGS(DB_I(id)), NULL, err);
 }
 
 int
-store_code_use(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err)
+sms_code_store_use(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err)
 {
 	int64_t changed = 0;
 	int rc = db_exec(c, "UPDATE sms_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL",

@@ -20,16 +20,16 @@ struct region {
 	const char *path;    /* "/100000/230000/230600/": codes from the root down */
 };
 
-/* store_region_put — insert r (its path is derived from the parent's), or update its
+/* region_store_put — insert r (its path is derived from the parent's), or update its
  * names if the code exists. GZF_ENOTFOUND when the parent does not exist. */
-int store_region_put(struct db_conn *c, const struct region *r, struct gzf_err *err);
+int region_store_put(struct db_conn *c, const struct region *r, struct gzf_err *err);
 
-/* store_region_get — the region with code; GZF_ENOTFOUND if none. */
-int store_region_get(struct db_conn *c, int64_t code, struct region *out, struct gzf_err *err);
+/* region_store_get — the region with code; GZF_ENOTFOUND if none. */
+int region_store_get(struct db_conn *c, int64_t code, struct region *out, struct gzf_err *err);
 
-/* store_region_children — the regions under parent (0: the roots), by code, in an
+/* region_store_children — the regions under parent (0: the roots), by code, in an
  * arena array of *n. */
-int store_region_children(struct db_conn *c, int64_t parent, struct region **out, int *n,
+int region_store_children(struct db_conn *c, int64_t parent, struct region **out, int *n,
 			  struct gzf_err *err);
 
 /* ---- accounts (user.c) ---- */
@@ -58,34 +58,34 @@ struct user {
 	int64_t updated_at;
 };
 
-/* store_user_create — insert u (id, path and level ignored); *id gets the new id.
+/* user_store_create — insert u (id, path and level ignored); *id gets the new id.
  * GZF_ECONFLICT when the phone (per kind) or the username is taken. */
-int store_user_create(struct db_conn *c, const struct user *u, int64_t *id, struct gzf_err *err);
+int user_store_create(struct db_conn *c, const struct user *u, int64_t *id, struct gzf_err *err);
 
-/* store_user_get — by id; GZF_ENOTFOUND if none. */
-int store_user_get(struct db_conn *c, int64_t id, struct user *out, struct gzf_err *err);
+/* user_store_get — by id; GZF_ENOTFOUND if none. */
+int user_store_get(struct db_conn *c, int64_t id, struct user *out, struct gzf_err *err);
 
-/* store_user_by_phone — the account of kind with this phone hash; GZF_ENOTFOUND. */
-int store_user_by_phone(struct db_conn *c, const char *kind, const char *phone_hash,
+/* user_store_by_phone — the account of kind with this phone hash; GZF_ENOTFOUND. */
+int user_store_by_phone(struct db_conn *c, const char *kind, const char *phone_hash,
 			struct user *out, struct gzf_err *err);
 
-/* store_user_by_username — the staff account with this username; GZF_ENOTFOUND. */
-int store_user_by_username(struct db_conn *c, const char *username, struct user *out,
+/* user_store_by_username — the staff account with this username; GZF_ENOTFOUND. */
+int user_store_by_username(struct db_conn *c, const char *username, struct user *out,
 			   struct gzf_err *err);
 
-/* store_user_set_password — replace the password hash. */
-int store_user_set_password(struct db_conn *c, int64_t id, const char *hash, int64_t now,
+/* user_store_set_password — replace the password hash. */
+int user_store_set_password(struct db_conn *c, int64_t id, const char *hash, int64_t now,
 			    struct gzf_err *err);
 
-/* store_user_set_real_name — record a passed real-name check. GZF_ECONFLICT when
+/* user_store_set_real_name — record a passed real-name check. GZF_ECONFLICT when
  * another account already holds this ID number (id_hash). */
-int store_user_set_real_name(struct db_conn *c, int64_t id, const char *name_enc,
+int user_store_set_real_name(struct db_conn *c, int64_t id, const char *name_enc,
 			     const char *id_hash, const char *id_enc, int64_t now,
 			     struct gzf_err *err);
 
-/* store_staff_list — staff whose region is inside the subtree at path, optionally of
+/* user_store_staff_list — staff whose region is inside the subtree at path, optionally of
  * one role (NULL: all), ordered by id, at most limit after after_id. */
-int store_staff_list(struct db_conn *c, const char *path, const char *role, int limit,
+int user_store_staff_list(struct db_conn *c, const char *path, const char *role, int limit,
 		     int64_t after_id, struct user **out, int *n, struct gzf_err *err);
 
 /* A staff member's display name still stored in clear, from before names were sealed. */
@@ -94,17 +94,17 @@ struct staff_name {
 	const char *name;
 };
 
-/* store_staff_clear_names — the staff whose display name is stored in clear, in an arena
+/* user_store_staff_clear_names — the staff whose display name is stored in clear, in an arena
  * array of *n. */
-int store_staff_clear_names(struct db_conn *c, struct staff_name **out, int *n,
+int user_store_staff_clear_names(struct db_conn *c, struct staff_name **out, int *n,
 			    struct gzf_err *err);
 
-/* store_staff_seal_name — store id's sealed display name and forget the clear one. */
-int store_staff_seal_name(struct db_conn *c, int64_t id, const char *name_enc,
+/* user_store_staff_seal_name — store id's sealed display name and forget the clear one. */
+int user_store_staff_seal_name(struct db_conn *c, int64_t id, const char *name_enc,
 			  struct gzf_err *err);
 
-/* store_staff_update — set a staff member's region, role, sealed name and status. */
-int store_staff_update(struct db_conn *c, const struct user *u, int64_t now,
+/* user_store_staff_update — set a staff member's region, role, sealed name and status. */
+int user_store_staff_update(struct db_conn *c, const struct user *u, int64_t now,
 		       struct gzf_err *err);
 
 /* ---- sessions (session.c) ---- */
@@ -118,22 +118,22 @@ struct session {
 	int64_t revoked_at;
 };
 
-/* store_session_create — a new session for user, found later by token_hash. */
-int store_session_create(struct db_conn *c, const struct user *u, const char *token_hash,
+/* session_store_create — a new session for user, found later by token_hash. */
+int session_store_create(struct db_conn *c, const struct user *u, const char *token_hash,
 			 int64_t now, int64_t expires_at, const char *client_ip,
 			 const char *user_agent, struct gzf_err *err);
 
-/* store_session_find — the session with token_hash and its account; GZF_ENOTFOUND. */
-int store_session_find(struct db_conn *c, const char *token_hash, struct session *s,
+/* session_store_find — the session with token_hash and its account; GZF_ENOTFOUND. */
+int session_store_find(struct db_conn *c, const char *token_hash, struct session *s,
 		       struct user *u, struct gzf_err *err);
 
-/* store_session_touch — record activity now. */
-int store_session_touch(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err);
+/* session_store_touch — record activity now. */
+int session_store_touch(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err);
 
-/* store_session_revoke — end one session; store_session_revoke_user ends all of a
+/* session_store_revoke — end one session; session_store_revoke_user ends all of a
  * user's sessions (after a password change). */
-int store_session_revoke(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err);
-int store_session_revoke_user(struct db_conn *c, int64_t user_id, int64_t now,
+int session_store_revoke(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err);
+int session_store_revoke_user(struct db_conn *c, int64_t user_id, int64_t now,
 			      struct gzf_err *err);
 
 /* ---- SMS codes (sms_code.c) ---- */
@@ -146,19 +146,19 @@ struct sms_code {
 	int attempts;
 };
 
-/* store_code_create — remember a code sent to phone_hash for purpose. */
-int store_code_create(struct db_conn *c, int64_t city_id, const char *phone_hash,
+/* sms_code_store_create — remember a code sent to phone_hash for purpose. */
+int sms_code_store_create(struct db_conn *c, int64_t city_id, const char *phone_hash,
 		      const char *purpose, const char *code_hash, int64_t now, int64_t expires_at,
 		      struct gzf_err *err);
 
-/* store_code_latest — the newest unused, unexpired code; GZF_ENOTFOUND. */
-int store_code_latest(struct db_conn *c, const char *phone_hash, const char *purpose,
+/* sms_code_store_latest — the newest unused, unexpired code; GZF_ENOTFOUND. */
+int sms_code_store_latest(struct db_conn *c, const char *phone_hash, const char *purpose,
 		      int64_t now, struct sms_code *out, struct gzf_err *err);
 
-/* store_code_attempt — count a wrong try; store_code_use marks it used (once:
+/* sms_code_store_attempt — count a wrong try; sms_code_store_use marks it used (once:
  * GZF_ECONFLICT when it already was). */
-int store_code_attempt(struct db_conn *c, int64_t id, struct gzf_err *err);
-int store_code_use(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err);
+int sms_code_store_attempt(struct db_conn *c, int64_t id, struct gzf_err *err);
+int sms_code_store_use(struct db_conn *c, int64_t id, int64_t now, struct gzf_err *err);
 
 /* ---- attempt throttles (throttle.c) ---- */
 
@@ -168,15 +168,15 @@ struct throttle {
 	int64_t locked_until;
 };
 
-/* store_throttle_get — the state of scope (all zero when none). */
-int store_throttle_get(struct db_conn *c, const char *scope, struct throttle *out,
+/* throttle_store_get — the state of scope (all zero when none). */
+int throttle_store_get(struct db_conn *c, const char *scope, struct throttle *out,
 		       struct gzf_err *err);
 
-/* store_throttle_put — save the state of scope. */
-int store_throttle_put(struct db_conn *c, const char *scope, int64_t city_id,
+/* throttle_store_put — save the state of scope. */
+int throttle_store_put(struct db_conn *c, const char *scope, int64_t city_id,
 		       const struct throttle *t, struct gzf_err *err);
 
-/* store_throttle_clear — forget scope (after a success). */
-int store_throttle_clear(struct db_conn *c, const char *scope, struct gzf_err *err);
+/* throttle_store_clear — forget scope (after a success). */
+int throttle_store_clear(struct db_conn *c, const char *scope, struct gzf_err *err);
 
 #endif

@@ -1,10 +1,14 @@
 /*
  * throttle.c — attempt counters per scope (account, phone, client address).
  */
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 int
-store_throttle_get(struct db_conn *c, const char *scope, struct throttle *out, struct gzf_err *err)
+throttle_store_get(struct db_conn *c, const char *scope, struct throttle *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -23,7 +27,7 @@ store_throttle_get(struct db_conn *c, const char *scope, struct throttle *out, s
 }
 
 int
-store_throttle_put(struct db_conn *c, const char *scope, int64_t city_id, const struct throttle *t,
+throttle_store_put(struct db_conn *c, const char *scope, int64_t city_id, const struct throttle *t,
 		   struct gzf_err *err)
 {
 	return db_exec(c,
@@ -36,7 +40,7 @@ store_throttle_put(struct db_conn *c, const char *scope, int64_t city_id, const 
 }
 
 int
-store_throttle_clear(struct db_conn *c, const char *scope, struct gzf_err *err)
+throttle_store_clear(struct db_conn *c, const char *scope, struct gzf_err *err)
 {
 	return db_exec(c, "DELETE FROM throttles WHERE scope = $1", DB_ARGS(DB_T(scope)), NULL, err);
 }

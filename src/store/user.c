@@ -1,7 +1,11 @@
 /*
  * user.c — the users table: residents' and staff accounts.
  */
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 #define USER_COLUMNS \
 	"u.id, u.kind, u.city_id, COALESCE(u.region_code, 0), r.path, r.level, u.role, u.username," \
@@ -56,7 +60,7 @@ one_user(struct db_conn *c, const char *sql, const struct db_val *args, int narg
 }
 
 int
-store_user_create(struct db_conn *c, const struct user *u, int64_t *id, struct gzf_err *err)
+user_store_create(struct db_conn *c, const struct user *u, int64_t *id, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -78,14 +82,14 @@ store_user_create(struct db_conn *c, const struct user *u, int64_t *id, struct g
 }
 
 int
-store_user_get(struct db_conn *c, int64_t id, struct user *out, struct gzf_err *err)
+user_store_get(struct db_conn *c, int64_t id, struct user *out, struct gzf_err *err)
 {
 	return one_user(c, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = $1",
 			DB_ARGS(DB_I(id)), out, err);
 }
 
 int
-store_user_by_phone(struct db_conn *c, const char *kind, const char *phone_hash,
+user_store_by_phone(struct db_conn *c, const char *kind, const char *phone_hash,
 		    struct user *out, struct gzf_err *err)
 {
 	return one_user(c, "SELECT " USER_COLUMNS USER_FROM " WHERE u.kind = $1 AND u.phone_hash = $2",
@@ -93,7 +97,7 @@ store_user_by_phone(struct db_conn *c, const char *kind, const char *phone_hash,
 }
 
 int
-store_user_by_username(struct db_conn *c, const char *username, struct user *out,
+user_store_by_username(struct db_conn *c, const char *username, struct user *out,
 		       struct gzf_err *err)
 {
 	return one_user(c, "SELECT " USER_COLUMNS USER_FROM " WHERE u.username = $1 AND u.kind = 'staff'",
@@ -101,7 +105,7 @@ store_user_by_username(struct db_conn *c, const char *username, struct user *out
 }
 
 int
-store_user_set_password(struct db_conn *c, int64_t id, const char *hash, int64_t now,
+user_store_set_password(struct db_conn *c, int64_t id, const char *hash, int64_t now,
 			struct gzf_err *err)
 {
 	return db_exec(c, "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
@@ -109,7 +113,7 @@ store_user_set_password(struct db_conn *c, int64_t id, const char *hash, int64_t
 }
 
 int
-store_user_set_real_name(struct db_conn *c, int64_t id, const char *name_enc, const char *id_hash,
+user_store_set_real_name(struct db_conn *c, int64_t id, const char *name_enc, const char *id_hash,
 			 const char *id_enc, int64_t now, struct gzf_err *err)
 {
 	return db_exec(c,
@@ -119,7 +123,7 @@ store_user_set_real_name(struct db_conn *c, int64_t id, const char *name_enc, co
 }
 
 int
-store_staff_list(struct db_conn *c, const char *path, const char *role, int limit,
+user_store_staff_list(struct db_conn *c, const char *path, const char *role, int limit,
 		 int64_t after_id, struct user **out, int *n, struct gzf_err *err)
 {
 	struct db_res *r;
@@ -143,7 +147,7 @@ store_staff_list(struct db_conn *c, const char *path, const char *role, int limi
 }
 
 int
-store_staff_update(struct db_conn *c, const struct user *u, int64_t now, struct gzf_err *err)
+user_store_staff_update(struct db_conn *c, const struct user *u, int64_t now, struct gzf_err *err)
 {
 	return db_exec(c,
 		"UPDATE users SET region_code = $1, city_id = $2, role = $3, display_name_enc = $4,"
@@ -153,7 +157,7 @@ store_staff_update(struct db_conn *c, const struct user *u, int64_t now, struct 
 }
 
 int
-store_staff_clear_names(struct db_conn *c, struct staff_name **out, int *n, struct gzf_err *err)
+user_store_staff_clear_names(struct db_conn *c, struct staff_name **out, int *n, struct gzf_err *err)
 {
 	struct staff_name *list;
 	struct db_res *r;
@@ -175,7 +179,7 @@ store_staff_clear_names(struct db_conn *c, struct staff_name **out, int *n, stru
 }
 
 int
-store_staff_seal_name(struct db_conn *c, int64_t id, const char *name_enc, struct gzf_err *err)
+user_store_staff_seal_name(struct db_conn *c, int64_t id, const char *name_enc, struct gzf_err *err)
 {
 	return db_exec(c, "UPDATE users SET display_name_enc = $1, display_name = NULL WHERE id = $2",
 		       DB_ARGS(DB_T(name_enc), DB_I(id)), NULL, err);

@@ -14,7 +14,11 @@
 #include "domain/audit.h"
 #include "store/audit_store.h"
 #include "store/db.h"
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 #include "unit.h"
 
 #define DAQING 230600
@@ -138,7 +142,7 @@ fresh(int pool)
 	a = arena_create();
 	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
 	for (i = 0; i < sizeof(tree) / sizeof(tree[0]); i++)
-		ck_assert_int_eq(store_region_put(c, &tree[i], &e), GZF_OK);
+		ck_assert_int_eq(region_store_put(c, &tree[i], &e), GZF_OK);
 	db_release(c);
 	arena_destroy(a);
 	return db;

@@ -6,7 +6,11 @@
 #include <unistd.h>
 
 #include "store/db.h"
-#include "store/store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 #include "unit.h"
 
 static char path[64];
@@ -109,14 +113,14 @@ START_TEST(transactions_and_conflicts)
 	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
 	/* Rolled back: nothing stays. */
 	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
-	ck_assert_int_eq(store_region_put(c, &r, &e), GZF_OK);
+	ck_assert_int_eq(region_store_put(c, &r, &e), GZF_OK);
 	ck_assert_int_eq(db_rollback(c), GZF_OK);
-	ck_assert_int_eq(store_region_get(c, 990000, &got, &e), GZF_ENOTFOUND);
+	ck_assert_int_eq(region_store_get(c, 990000, &got, &e), GZF_ENOTFOUND);
 	/* Committed: it stays, and a duplicate key is a conflict. */
 	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
-	ck_assert_int_eq(store_region_put(c, &r, &e), GZF_OK);
+	ck_assert_int_eq(region_store_put(c, &r, &e), GZF_OK);
 	ck_assert_int_eq(db_commit(c, &e), GZF_OK);
-	ck_assert_int_eq(store_region_get(c, 990000, &got, &e), GZF_OK);
+	ck_assert_int_eq(region_store_get(c, 990000, &got, &e), GZF_OK);
 	ck_assert_str_eq(got.name, "测试省");
 	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, level, name, path) VALUES ($1, 'province', 'x', '/x/')",
 				 DB_ARGS(DB_I(990000)), NULL, &e), GZF_ECONFLICT);

@@ -1,13 +1,13 @@
 /*
  * content.c — the articles' SQL (content_store.h).
  */
-#include "store/content_store.h"
+#include "store/article_store.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/arena.h"
-#include "store/text.h"
+#include "store/db_text.h"
 
 #define ARTICLE_COLUMNS \
 	"id, city_id, kind, title, summary, body_html, fields, media, cover_media_id, status," \
@@ -41,7 +41,7 @@ article_from_row(const struct db_res *r, int row, struct article *a)
 }
 
 int
-store_article_create(struct db_conn *c, const struct article *a, int64_t *id, struct gzf_err *err)
+article_store_create(struct db_conn *c, const struct article *a, int64_t *id, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -59,7 +59,7 @@ store_article_create(struct db_conn *c, const struct article *a, int64_t *id, st
 }
 
 int
-store_article_get(struct db_conn *c, int64_t id, struct article *out, struct gzf_err *err)
+article_store_get(struct db_conn *c, int64_t id, struct article *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
@@ -74,7 +74,7 @@ store_article_get(struct db_conn *c, int64_t id, struct article *out, struct gzf
 }
 
 int
-store_article_save(struct db_conn *c, const struct article *a, int expect_version, struct gzf_err *err)
+article_store_save(struct db_conn *c, const struct article *a, int expect_version, struct gzf_err *err)
 {
 	int64_t changed = 0;
 	int rc;
@@ -95,7 +95,7 @@ store_article_save(struct db_conn *c, const struct article *a, int expect_versio
 }
 
 int
-store_article_list(struct db_conn *c, const struct article_query *q, struct article **out, int *n,
+article_store_list(struct db_conn *c, const struct article_query *q, struct article **out, int *n,
 		   int64_t *total, struct gzf_err *err)
 {
 	struct arena *a = db_arena(c);
@@ -112,7 +112,7 @@ store_article_list(struct db_conn *c, const struct article_query *q, struct arti
 	match = !text ? " AND $5 = ''"
 		: fts ? " AND id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH $5)"
 		      : " AND search_text LIKE $5 ESCAPE '\\'";
-	text = !text ? "" : fts ? store_text_phrase(a, text) : store_text_like(a, text);
+	text = !text ? "" : fts ? db_text_phrase(a, text) : db_text_like(a, text);
 	rc = db_query(c, arena_printf(a, "SELECT " LIST_COLUMNS ", COUNT(*) OVER () FROM articles%s%s"
 				      " ORDER BY published_at DESC, updated_at DESC, id DESC LIMIT $6 OFFSET $7",
 				      where, match),

@@ -1,12 +1,12 @@
 /*
  * text.c — the two forms a searched text takes in SQL (text.h).
  */
-#include "store/text.h"
+#include "store/db_text.h"
 
 #include <string.h>
 
 const char *
-store_text_like(struct arena *a, const char *text)
+db_text_like(struct arena *a, const char *text)
 {
 	size_t n = strlen(text), i, o = 0;
 	char *p = arena_alloc(a, 2 * n + 3);
@@ -24,7 +24,7 @@ store_text_like(struct arena *a, const char *text)
 
 /* An FTS5 phrase: the text in double quotes, its own quotes doubled. */
 const char *
-store_text_phrase(struct arena *a, const char *text)
+db_text_phrase(struct arena *a, const char *text)
 {
 	size_t n = strlen(text), i, o = 0;
 	char *p = arena_alloc(a, 2 * n + 3);

@@ -1,10 +1,10 @@
 /*
- * content_store.h — articles (policy documents, news, service guides, FAQ, the operation
+ * article_store.h — articles (policy documents, news, service guides, FAQ, the operation
  * manual) as stored: the sanitised body, the kind's own fields and the images shown, as
  * JSON text; their search by trigrams (store/text.h).
  */
-#ifndef GZF_STORE_CONTENT_STORE_H
-#define GZF_STORE_CONTENT_STORE_H
+#ifndef GZF_STORE_ARTICLE_STORE_H
+#define GZF_STORE_ARTICLE_STORE_H
 
 #include <stdint.h>
 
@@ -41,21 +41,21 @@ struct article_query {
 	int limit, offset;
 };
 
-/* store_article_create — insert a (id, version ignored); *id gets the new id. */
-int store_article_create(struct db_conn *c, const struct article *a, int64_t *id,
+/* article_store_create — insert a (id, version ignored); *id gets the new id. */
+int article_store_create(struct db_conn *c, const struct article *a, int64_t *id,
 			 struct gzf_err *err);
 
-/* store_article_get — by id; GZF_ENOTFOUND "article_not_found". */
-int store_article_get(struct db_conn *c, int64_t id, struct article *out, struct gzf_err *err);
+/* article_store_get — by id; GZF_ENOTFOUND "article_not_found". */
+int article_store_get(struct db_conn *c, int64_t id, struct article *out, struct gzf_err *err);
 
-/* store_article_save — write a back if its version is still expect_version (the version
+/* article_store_save — write a back if its version is still expect_version (the version
  * goes up by one); GZF_ECONFLICT "version_conflict" otherwise. */
-int store_article_save(struct db_conn *c, const struct article *a, int expect_version,
+int article_store_save(struct db_conn *c, const struct article *a, int expect_version,
 		       struct gzf_err *err);
 
-/* store_article_list — the articles q asks for, newest first (published, then changed),
+/* article_store_list — the articles q asks for, newest first (published, then changed),
  * and *total of them. Bodies are left out of lists (body_html is ""). */
-int store_article_list(struct db_conn *c, const struct article_query *q, struct article **out,
+int article_store_list(struct db_conn *c, const struct article_query *q, struct article **out,
 		       int *n, int64_t *total, struct gzf_err *err);
 
 #endif

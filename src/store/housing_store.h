@@ -1,11 +1,11 @@
 /*
- * housing.h — the housing stock (estates, buildings, units) and the public listings
+ * housing_store.h — the housing stock (estates, buildings, units) and the public listings
  * search over it (housing.c). Units: money in fen, areas in hundredths of a square
  * metre (dm²), coordinates in millionths of a degree. Strings live in the connection's
  * arena; callers own the transaction.
  */
-#ifndef GZF_STORE_HOUSING_H
-#define GZF_STORE_HOUSING_H
+#ifndef GZF_STORE_HOUSING_STORE_H
+#define GZF_STORE_HOUSING_STORE_H
 
 #include "store/db.h"
 
@@ -15,7 +15,7 @@ struct estate {
 	int64_t region_code;     /* the district (or a region below it) it stands in */
 	const char *region_path;
 	const char *region_name;
-	int64_t district_code;   /* given to store_estate_save, for its units */
+	int64_t district_code;   /* given to housing_store_estate_save, for its units */
 	const char *name;
 	const char *address;
 	int has_position;        /* lng_e6/lat_e6 are set */
@@ -26,7 +26,7 @@ struct estate {
 	const char *photos;      /* JSON array of media ids, "[]" when none */
 	int64_t created_by;
 	int64_t created_at, updated_at;
-	int64_t units_total;     /* filled by store_estate_list/get */
+	int64_t units_total;     /* filled by housing_store_estate_list/get */
 	int64_t units_listed;
 };
 
@@ -66,60 +66,60 @@ struct unit {
 	const char *district_name;
 };
 
-/* store_estate_save — insert e, or with upsert update the estate of the same city and
+/* housing_store_estate_save — insert e, or with upsert update the estate of the same city and
  * name; *id gets its id. Without upsert a taken name is GZF_ECONFLICT. */
-int store_estate_save(struct db_conn *c, const struct estate *e, int upsert, int64_t *id,
+int housing_store_estate_save(struct db_conn *c, const struct estate *e, int upsert, int64_t *id,
 		      struct gzf_err *err);
 
-/* store_estate_update — replace the address, position, facilities, transport and
+/* housing_store_estate_update — replace the address, position, facilities, transport and
  * photos of estate e->id (its units follow near_transport). */
-int store_estate_update(struct db_conn *c, const struct estate *e, struct gzf_err *err);
+int housing_store_estate_update(struct db_conn *c, const struct estate *e, struct gzf_err *err);
 
-/* store_estate_get — by id with its unit counts; GZF_ENOTFOUND. */
-int store_estate_get(struct db_conn *c, int64_t id, struct estate *out, struct gzf_err *err);
+/* housing_store_estate_get — by id with its unit counts; GZF_ENOTFOUND. */
+int housing_store_estate_get(struct db_conn *c, int64_t id, struct estate *out, struct gzf_err *err);
 
-/* store_estate_list — estates inside the region subtree at path, by id, at most limit
+/* housing_store_estate_list — estates inside the region subtree at path, by id, at most limit
  * after after_id, with their unit counts. */
-int store_estate_list(struct db_conn *c, const char *path, int limit, int64_t after_id,
+int housing_store_estate_list(struct db_conn *c, const char *path, int limit, int64_t after_id,
 		      struct estate **out, int *n, struct gzf_err *err);
 
-/* store_building_save — insert b, or with upsert find the building of the same estate
+/* housing_store_building_save — insert b, or with upsert find the building of the same estate
  * and name (updating its floors); *id gets its id. */
-int store_building_save(struct db_conn *c, const struct building *b, int upsert, int64_t *id,
+int housing_store_building_save(struct db_conn *c, const struct building *b, int upsert, int64_t *id,
 			struct gzf_err *err);
 
-/* store_building_get — by id; GZF_ENOTFOUND. */
-int store_building_get(struct db_conn *c, int64_t id, struct building *out, struct gzf_err *err);
+/* housing_store_building_get — by id; GZF_ENOTFOUND. */
+int housing_store_building_get(struct db_conn *c, int64_t id, struct building *out, struct gzf_err *err);
 
-/* store_building_list — the buildings of an estate, by name. */
-int store_building_list(struct db_conn *c, int64_t estate_id, struct building **out, int *n,
+/* housing_store_building_list — the buildings of an estate, by name. */
+int housing_store_building_list(struct db_conn *c, int64_t estate_id, struct building **out, int *n,
 			struct gzf_err *err);
 
-/* store_unit_save — insert u (status vacant, unpublished), or with upsert update the
+/* housing_store_unit_save — insert u (status vacant, unpublished), or with upsert update the
  * attributes of the unit with the same building and number (status and publication
  * are kept); *id gets its id. Without upsert a taken number is GZF_ECONFLICT. */
-int store_unit_save(struct db_conn *c, const struct unit *u, int upsert, int64_t *id,
+int housing_store_unit_save(struct db_conn *c, const struct unit *u, int upsert, int64_t *id,
 		    struct gzf_err *err);
 
-/* store_unit_get — by id with its estate, building and district names; GZF_ENOTFOUND. */
-int store_unit_get(struct db_conn *c, int64_t id, struct unit *out, struct gzf_err *err);
+/* housing_store_unit_get — by id with its estate, building and district names; GZF_ENOTFOUND. */
+int housing_store_unit_get(struct db_conn *c, int64_t id, struct unit *out, struct gzf_err *err);
 
-/* store_unit_list — the units of estate_id (0: every estate) inside the subtree at
+/* housing_store_unit_list — the units of estate_id (0: every estate) inside the subtree at
  * path, by id, at most limit after after_id. */
-int store_unit_list(struct db_conn *c, const char *path, int64_t estate_id, int limit,
+int housing_store_unit_list(struct db_conn *c, const char *path, int64_t estate_id, int limit,
 		    int64_t after_id, struct unit **out, int *n, struct gzf_err *err);
 
-/* store_unit_set_status — set the status (listed follows). */
-int store_unit_set_status(struct db_conn *c, int64_t id, const char *status, int64_t now,
+/* housing_store_unit_set_status — set the status (listed follows). */
+int housing_store_unit_set_status(struct db_conn *c, int64_t id, const char *status, int64_t now,
 			  struct gzf_err *err);
 
-/* store_unit_set_published — publish (1) or withdraw (0) the listing of a unit. */
-int store_unit_set_published(struct db_conn *c, int64_t id, int published, int64_t now,
+/* housing_store_unit_set_published — publish (1) or withdraw (0) the listing of a unit. */
+int housing_store_unit_set_published(struct db_conn *c, int64_t id, int published, int64_t now,
 			     struct gzf_err *err);
 
-/* store_estate_publish — publish every vacant, unpublished unit of an estate; *count
+/* housing_store_estate_publish — publish every vacant, unpublished unit of an estate; *count
  * gets how many. */
-int store_estate_publish(struct db_conn *c, int64_t estate_id, int64_t now, int64_t *count,
+int housing_store_estate_publish(struct db_conn *c, int64_t estate_id, int64_t now, int64_t *count,
 			 struct gzf_err *err);
 
 /* How the public listings search sorts. */
@@ -152,21 +152,21 @@ struct listing_group {
 	int64_t count;
 };
 
-/* store_listing_search — the listed units matching q, in q's order and page, with
+/* housing_store_listing_search — the listed units matching q, in q's order and page, with
  * *total (when total is not NULL) the number matching across all pages. */
-int store_listing_search(struct db_conn *c, const struct listing_query *q, struct unit **out,
+int housing_store_listing_search(struct db_conn *c, const struct listing_query *q, struct unit **out,
 			 int *n, int64_t *total, struct gzf_err *err);
 
-/* store_listing_groups — the listings matching every filter of q except the four facet
+/* housing_store_listing_groups — the listings matching every filter of q except the four facet
  * filters (district, layout, fitted, transport), counted per combination of the four:
  * one pass over the city's listings, from which every count per filter follows. */
-int store_listing_groups(struct db_conn *c, const struct listing_query *q,
+int housing_store_listing_groups(struct db_conn *c, const struct listing_query *q,
 			 struct listing_group **out, int *n, struct gzf_err *err);
 
-/* store_listing_text_search — listed units of city_id (0: every city) whose estate's
+/* housing_store_listing_text_search — listed units of city_id (0: every city) whose estate's
  * text contains text (Chinese full-text search; LIKE for fewer than three characters),
  * newest first, at most limit. For the unified public search. */
-int store_listing_text_search(struct db_conn *c, int64_t city_id, const char *text, int limit,
+int housing_store_listing_text_search(struct db_conn *c, int64_t city_id, const char *text, int limit,
 			      struct unit **out, int *n, struct gzf_err *err);
 
 #endif
