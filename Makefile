@@ -3,8 +3,8 @@
 #   make            build build/gzf (and the front end when web/ changed)
 #   make run        install what is missing, build, load the demo data and serve on :8080
 #   make test       every test: unit, fuzzing (30 s a target), API on SQLite and PostgreSQL, browser
-#   make bench      the benchmarks under bench/ (HTTP layer, listings search at national scale,
-#                   kill -9 durability)
+#   make bench      the benchmarks under bench/ (lottery draw, HTTP layer, listings search at
+#                   national scale, kill -9 durability)
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each (tests/fuzz/README.md)
 
 CC       ?= gcc
@@ -125,13 +125,20 @@ run: deps all
 	build/gzf demo
 	scripts/run.sh
 
+# The lottery benchmark: a C program on the domain objects, optimised like build/gzf.
+build/bench/lottery: bench/lottery.c $(OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ bench/lottery.c $(OBJ) $(LDLIBS)
+
 test: deps-test build/gzf build/gzf-asan build/unit-tests fuzz-build web
 	tests/run.sh
 
 test-unit: build/unit-tests
 	build/unit-tests
 
-bench: deps-bench deps-test build/gzf
+bench: deps-bench deps-test build/gzf build/bench/lottery
+	build/bench/lottery
 	bench/http
 	bench/listings
 	bench/crash

@@ -1,5 +1,6 @@
 /*
- * main.c — the gzf command line: serve, migrate, demo, sim, partner-check, version, help.
+ * main.c — the gzf command line: serve, migrate, demo, sim, partner-check, lottery,
+ * version, help.
  */
 #include "api/api.h"
 #include "core/config.h"
@@ -10,6 +11,7 @@
 #include "domain/jobs.h"
 #include "domain/pii.h"
 #include "http/server.h"
+#include "partners/lottery_cli.h"
 #include "partners/partner.h"
 #include "sim/sim.h"
 #include "store/db.h"
@@ -51,6 +53,12 @@ usage(FILE *f)
 		"            127.0.0.1:8090 (GZF_SIM_LISTEN); see docs/partners/\n"
 		"  partner-check [--id-number N --name NAME] [--phone P] [--text T]\n"
 		"            call the partner services once and print what they answered\n"
+		"  lottery verify PROOF\n"
+		"            check a lottery proof (a file, - or an http(s) URL) by drawing\n"
+		"            again; exit 0 when it matches, 1 naming the first difference,\n"
+		"            2 when it cannot be read (docs/lottery.md)\n"
+		"  lottery draw --list FILE --randomness DIGITS [--beacon HEX] [--drawn-at T]\n"
+		"            draw a frozen list and print the proof (notaries, rehearsals)\n"
 		"  jobs run  run the background jobs that are due once and exit (for cron)\n"
 		"  jobs retry\n"
 		"            make the jobs waiting for a retry due now, then run them\n"
@@ -393,6 +401,8 @@ main(int argc, char **argv)
 		return sim_main(argc - 2, argv + 2);
 	if (strcmp(cmd, "partner-check") == 0)
 		return partner_check_main(argc - 2, argv + 2);
+	if (strcmp(cmd, "lottery") == 0)
+		return lottery_cli_main(argc - 2, argv + 2);
 	if (strcmp(cmd, "audit") == 0) {
 		if (argc < 3 || strcmp(argv[2], "verify") != 0) {
 			fprintf(stderr, "gzf: usage: gzf audit verify [options]\n");

@@ -21,10 +21,10 @@
 #define BACKOFF_BASE_MS 100    /* first pause between attempts; doubles, plus jitter */
 #define BACKOFF_MAX_MS 1000
 
-/* The reply body, growing up to PARTNER_MAX_REPLY. */
+/* The reply body, growing up to max bytes. */
 struct reply_buf {
 	char *data;
-	size_t len, cap;
+	size_t len, cap, max;
 	int too_large;
 };
 
@@ -156,14 +156,14 @@ on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 	struct reply_buf *b = userdata;
 	size_t n = size * nmemb;
 
-	if (b->len + n > PARTNER_MAX_REPLY) {
+	if (b->len + n > b->max) {
 		b->too_large = 1;
 		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
 	}
 	if (b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
-		if (b->cap > PARTNER_MAX_REPLY + 1)
-			b->cap = PARTNER_MAX_REPLY + 1;
+		if (b->cap > b->max + 1)
+			b->cap = b->max + 1;
 		b->data = gzf_realloc(b->data, b->cap);
 	}
 	memcpy(b->data + b->len, ptr, n);
@@ -252,6 +252,7 @@ attempt_run(const struct partner *p, const char *method, const char *url, const 
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)PARTNER_MAX_REPLY);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "gzf/" GZF_VERSION);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	at->body.max = PARTNER_MAX_REPLY;
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &at->body);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, at->curl_error);
@@ -384,5 +385,64 @@ partner_call(const struct partner *p, struct arena *a, const char *method, const
 	}
 	attempt_reset(&at);
 	free(payload);
+	return rc;
+}
+
+int
+partner_fetch(struct arena *a, const char *url, size_t max, long timeout_ms, char **data,
+	      size_t *len, struct gzf_err *err)
+{
+	struct reply_buf body = { .max = max };
+	char curl_error[CURL_ERROR_SIZE] = "";
+	CURLcode code;
+	long status = 0;
+	CURL *h;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+		return gzf_err_set(err, GZF_EINVAL, "bad_url", "url",
+				   "%.100s is not an http:// or https:// URL", url);
+	if ((h = curl_easy_init()) == NULL)
+		return gzf_err_set(err, GZF_EUNAVAIL, "fetch_failed", "url", "curl_easy_init failed");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			 timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms : (long)CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "gzf/" GZF_VERSION);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_error);
+	code = curl_easy_perform(h);
+	if (code == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	if (body.too_large || code == CURLE_FILESIZE_EXCEEDED)
+		rc = gzf_err_set(err, GZF_ETOOLARGE, "fetch_too_large", "url",
+				 "%.100s is larger than %zu bytes", url, max);
+	else if (code != CURLE_OK)
+		rc = gzf_err_set(err, GZF_EUNAVAIL, "fetch_failed", "url", "%.100s: %s", url,
+				 curl_error[0] ? curl_error : curl_easy_strerror(code));
+	else if (status < 200 || status > 299)
+		rc = gzf_err_set(err, GZF_EUNAVAIL, "fetch_failed", "url",
+				 "%.100s answered with HTTP status %ld", url, status);
+	else
+		rc = GZF_OK;
+	if (rc == GZF_OK) {
+		if (body.data == NULL)
+			body.data = gzf_calloc(1, 1);
+		arena_cleanup_add(a, free, body.data);
+		*data = body.data;
+		*len = body.len;
+	} else {
+		free(body.data);
+	}
 	return rc;
 }

@@ -98,6 +98,17 @@ int partner_call(const struct partner *p, struct arena *a, const char *method, c
 		 json_t *body, json_t **reply, struct gzf_err *err);
 
 /*
+ * partner_fetch — GET a public document (a lottery proof) at url, http:// or https://
+ * (at most 3 redirects, to http(s) only), unsigned, within timeout_ms. On a 2xx reply
+ * *data gets the body with a NUL after it, *len its size, both owned by arena a.
+ * Errors: GZF_EINVAL "bad_url" (not an http(s) URL); GZF_ETOOLARGE "fetch_too_large"
+ * (over max bytes); GZF_EUNAVAIL "fetch_failed" (network error, timeout, or a status
+ * other than 2xx, with curl's words or the status in the message).
+ */
+int partner_fetch(struct arena *a, const char *url, size_t max, long timeout_ms, char **data,
+		  size_t *len, struct gzf_err *err);
+
+/*
  * partner_check_main — `gzf partner-check [options] [--id-number N --name NAME]
  * [--phone P] [--text T]`: call the identity service and/or the SMS gateway once and
  * print what they answered, for operators checking connectivity. argv holds the

@@ -36,5 +36,6 @@ Suite *review_suite(void);
 Suite *fsm_suite(void);
 Suite *sanitize_suite(void);
 Suite *media_suite(void);
+Suite *lottery_suite(void);
 
 #endif
