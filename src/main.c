@@ -330,6 +330,8 @@ cmd_serve(struct config *cfg)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (log_buffer_start() != GZF_OK)
+		log_msg(LOG_WARN, "the access log is not buffered: its thread could not start", NULL);
 
 	if (open_db(cfg, threads + 2, &db) != 0)
 		return 1;
@@ -374,6 +376,7 @@ cmd_serve(struct config *cfg)
 	log_msg(LOG_INFO, "stopping: finishing requests in flight", "signal", strsignal(sig), NULL);
 	jobs_stop();
 	http_server_stop(srv, 10);
+	log_buffer_stop(); /* every request's line is out before "stopped" */
 	router_destroy(routes);
 	db_close(db);
 	sodium_memzero(&secrets, sizeof(secrets));

@@ -2,10 +2,14 @@
 //   web/index.html        -> /        resident app (Vue + Vant, history routing)
 //   web/staff/index.html  -> /staff/  staff console (Vue + Element Plus, hash routing)
 // Hashed bundles go to web/dist/assets/, which the server caches as immutable.
+// Every text file of 1 KiB or more also gets its brotli (.br) and gzip (.gz)
+// forms beside it, which the server sends to clients that accept them.
 // `npm run dev` serves the same pages and forwards /api to a running server
 // (GZF_DEV_API, default http://127.0.0.1:8080).
-import { posix } from 'node:path'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { extname, join, posix } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
@@ -42,12 +46,48 @@ function selfHostedFonts() {
   }
 }
 
+// The smallest forms the libraries make (brotli 11, gzip 9), once per build, so
+// the server compresses nothing per request. Images and fonts are compressed
+// already; a form that saves nothing is not written.
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.txt', '.map', '.webmanifest'])
+const COMPRESS_MIN = 1024
+
+function precompressed() {
+  let outDir
+  return {
+    name: 'gzf-precompressed',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir
+    },
+    closeBundle() {
+      const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)])
+      for (const file of walk(outDir)) {
+        if (!COMPRESSIBLE.has(extname(file))) continue
+        const data = readFileSync(file)
+        if (data.length < COMPRESS_MIN) continue
+        const br = brotliCompressSync(data, {
+          params: {
+            [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+            [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+            [zlib.BROTLI_PARAM_SIZE_HINT]: data.length,
+          },
+        })
+        const gz = gzipSync(data, { level: zlib.Z_BEST_COMPRESSION })
+        if (br.length < data.length) writeFileSync(`${file}.br`, br)
+        if (gz.length < data.length) writeFileSync(`${file}.gz`, gz)
+      }
+    },
+  }
+}
+
 const SHARED = /[\\/]node_modules[\\/](@vue|vue|vue-router)[\\/]|[\\/]web[\\/]src[\\/]shared[\\/]|plugin-vue:export-helper|modulepreload-polyfill/
 
 export default defineConfig({
   root,
   base: '/',
-  plugins: [vue(), selfHostedFonts()],
+  plugins: [vue(), selfHostedFonts(), precompressed()],
   build: {
     outDir: `${root}dist`,
     emptyOutDir: true,

@@ -1,11 +1,19 @@
 /*
- * log.c — JSON lines on stderr, built with jansson so every value is escaped.
+ * log.c — JSON lines on stderr, built with jansson so every value is escaped. While
+ * `gzf serve` runs, access-log lines go through a bounded in-memory buffer that a
+ * flusher thread writes out a few milliseconds after the first line lands in it, when it
+ * fills, before any other log line, at a clean stop, and from a crash signal's handler.
  */
 #include "core/log.h"
 #include "core/gzf.h"
 
+#include <assert.h>
+#include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +22,33 @@
 
 static enum log_level min_level = LOG_INFO;
 static const char *level_names[] = { "debug", "info", "warn", "error" };
+
+/* The signals of a crash: the handler writes the buffer, then the old action runs. */
+static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+#define NCRASH (sizeof(crash_signals) / sizeof(crash_signals[0]))
+
+/*
+ * The buffer. len is atomic so that the crash handler, which may not take the lock,
+ * reads a length that was stored whole (size_t atomics are lock-free here, so reading
+ * one is async-signal-safe). Everything else is under lock.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;      /* the flusher: lines are waiting, or stop */
+	char buf[LOG_BUFFER_SIZE];
+	atomic_size_t len;
+	int buffering;            /* between log_buffer_start() and log_buffer_stop() */
+	int stopping;
+	pthread_t flusher;
+	struct sigaction old[NCRASH];
+} lb = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
+
+static void write_all(const char *p, size_t n);
+static void flush_locked(void);
+static void append_locked(const char *s, size_t n);
+static void emit(const char *json, int now);
+static void *flusher_run(void *arg);
+static void on_crash(int sig, siginfo_t *info, void *uctx);
 
 void
 log_set_level(enum log_level level)
@@ -36,25 +71,163 @@ log_text(const char *s)
 	return v;
 }
 
-void
-log_line(const char *json)
+/* write() until all of it is out or stderr fails; async-signal-safe. */
+static void
+write_all(const char *p, size_t n)
 {
-	size_t n;
-	char *line;
+	while (n > 0) {
+		ssize_t k = write(STDERR_FILENO, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return; /* nowhere left to report a failed log write */
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+/* Write the buffer out; lines stay whole and in order because every write of the log
+ * happens under the lock. */
+static void
+flush_locked(void)
+{
+	size_t n = atomic_load(&lb.len);
+
+	if (n > 0) {
+		write_all(lb.buf, n);
+		atomic_store(&lb.len, 0);
+	}
+}
+
+/* Copy s into the buffer, writing it out each time it is full, so a line longer than
+ * the buffer still goes out whole (in several writes, none of another line between). */
+static void
+append_locked(const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t len = atomic_load(&lb.len);
+		size_t k = n < LOG_BUFFER_SIZE - len ? n : LOG_BUFFER_SIZE - len;
+
+		memcpy(lb.buf + len, s, k);
+		atomic_store(&lb.len, len + k);
+		s += k;
+		n -= k;
+		if (len + k == LOG_BUFFER_SIZE)
+			flush_locked();
+	}
+}
+
+/* One line: into the buffer, written out at once when now (or when nothing buffers),
+ * otherwise left for the flusher, woken when the buffer was empty. */
+static void
+emit(const char *json, int now)
+{
+	int was_empty;
 
 	/* A line that could not be encoded is reported, never dereferenced. */
 	if (json == NULL)
 		json = "{\"level\":\"error\",\"msg\":\"a log line could not be encoded\"}";
-	n = strlen(json);
-	line = gzf_malloc(n + 2);
+	pthread_mutex_lock(&lb.lock);
+	was_empty = atomic_load(&lb.len) == 0;
+	append_locked(json, strlen(json));
+	append_locked("\n", 1);
+	if (now || !lb.buffering)
+		flush_locked();
+	else if (was_empty)
+		pthread_cond_signal(&lb.wake);
+	pthread_mutex_unlock(&lb.lock);
+}
 
-	memcpy(line, json, n);
-	line[n] = '\n';
-	/* One write() per line keeps lines from different threads whole. */
-	if (write(STDERR_FILENO, line, n + 1) < 0) {
-		/* Nowhere left to report a failed log write. */
+void
+log_line(const char *json)
+{
+	emit(json, 0);
+}
+
+/* Wait for a first line, give the others LOG_FLUSH_MS to join it, write them all. */
+static void *
+flusher_run(void *arg)
+{
+	const struct timespec delay = { LOG_FLUSH_MS / 1000, LOG_FLUSH_MS % 1000 * 1000000L };
+
+	(void)arg;
+	pthread_mutex_lock(&lb.lock);
+	while (!lb.stopping) {
+		if (atomic_load(&lb.len) == 0) {
+			pthread_cond_wait(&lb.wake, &lb.lock);
+			continue;
+		}
+		pthread_mutex_unlock(&lb.lock);
+		nanosleep(&delay, NULL);
+		pthread_mutex_lock(&lb.lock);
+		flush_locked();
 	}
-	free(line);
+	pthread_mutex_unlock(&lb.lock);
+	return NULL;
+}
+
+/*
+ * A crash: write what the buffer holds (no lock: the crashing thread may hold it, so
+ * the line being added at that instant may come out cut), then put back the action
+ * that was there before. A fault (SIGSEGV from a bad access, ...) happens again when
+ * the handler returns and meets that action; a signal sent by a process (kill, raise,
+ * abort) is raised again, to be delivered to it on return.
+ */
+static void
+on_crash(int sig, siginfo_t *info, void *uctx)
+{
+	(void)uctx;
+	write_all(lb.buf, atomic_load(&lb.len));
+	atomic_store(&lb.len, 0);
+	for (size_t i = 0; i < NCRASH; i++)
+		if (crash_signals[i] == sig)
+			sigaction(sig, &lb.old[i], NULL);
+	if (info == NULL || info->si_code <= 0)
+		raise(sig);
+}
+
+int
+log_buffer_start(void)
+{
+	struct sigaction sa;
+
+	assert(!lb.buffering);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_crash;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	pthread_mutex_lock(&lb.lock);
+	lb.stopping = 0;
+	if (pthread_create(&lb.flusher, NULL, flusher_run, NULL) != 0) {
+		pthread_mutex_unlock(&lb.lock);
+		return GZF_EINTERNAL;
+	}
+	lb.buffering = 1;
+	for (size_t i = 0; i < NCRASH; i++)
+		sigaction(crash_signals[i], &sa, &lb.old[i]);
+	pthread_mutex_unlock(&lb.lock);
+	return GZF_OK;
+}
+
+void
+log_buffer_stop(void)
+{
+	pthread_mutex_lock(&lb.lock);
+	if (!lb.buffering) {
+		pthread_mutex_unlock(&lb.lock);
+		return;
+	}
+	lb.stopping = 1;
+	pthread_cond_signal(&lb.wake);
+	pthread_mutex_unlock(&lb.lock);
+	pthread_join(lb.flusher, NULL);
+	pthread_mutex_lock(&lb.lock);
+	for (size_t i = 0; i < NCRASH; i++)
+		sigaction(crash_signals[i], &lb.old[i], NULL);
+	lb.buffering = 0;
+	flush_locked();
+	pthread_mutex_unlock(&lb.lock);
 }
 
 void
@@ -84,7 +257,7 @@ log_msg(enum log_level level, const char *msg, ...)
 	}
 	va_end(ap);
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	log_line(s);
+	emit(s, 1);
 	free(s);
 	json_decref(o);
 }

@@ -1,17 +1,21 @@
 /*
  * http.c — the server-independent half of the request API: status mapping, path
- * parameters, JSON bodies and replies, the client behind a trusted proxy.
+ * parameters, JSON bodies and replies, the client behind a trusted proxy, content
+ * codings (Accept-Encoding, gzip).
  */
 #include "http/http.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 static void json_release(void *p);
+static int parse_qvalue(const char *s, const char **end);
 
 int
 http_status_for(int code)
@@ -179,4 +183,136 @@ http_forwarded_client(const char *trusted, const char *peer, const char *xff, ch
 		return 0;
 	memcpy(client, ip, sizeof(ip));
 	return 1;
+}
+
+/* A q-value ("0", "0.5", "1", "1.000": at most three decimals, at most 1) in
+ * thousandths, with *end just after it; -1 when it is malformed. */
+static int
+parse_qvalue(const char *s, const char **end)
+{
+	int q, scale = 100;
+
+	*end = s;
+	if (*s != '0' && *s != '1')
+		return -1;
+	q = (*s++ - '0') * 1000;
+	if (*s == '.')
+		for (s++; scale > 0 && *s >= '0' && *s <= '9'; s++, scale /= 10)
+			q += (*s - '0') * scale;
+	*end = s;
+	if (q > 1000 || (*s >= '0' && *s <= '9'))
+		return -1;
+	return q;
+}
+
+int
+http_coding_q(const char *accept, const char *coding)
+{
+	size_t want = strlen(coding);
+	int named = -1, star = -1;
+
+	if (accept == NULL)
+		return strcmp(coding, "identity") == 0 ? 1000 : 0;
+	for (int entries = 0; entries < HTTP_MAX_CODINGS; entries++) {
+		const char *name;
+		size_t n;
+		int q = 1000;
+
+		accept += strspn(accept, " \t,");
+		if (*accept == '\0')
+			break;
+		name = accept;
+		n = strcspn(accept, " \t;,");
+		accept += n;
+		for (;;) { /* the parameters: only q counts */
+			accept += strspn(accept, " \t");
+			if (*accept != ';')
+				break;
+			accept++;
+			accept += strspn(accept, " \t");
+			if ((*accept == 'q' || *accept == 'Q') && accept[1] == '=') {
+				q = parse_qvalue(accept + 2, &accept);
+				if (q < 0)
+					q = 0;
+			} else {
+				accept += strcspn(accept, ";,");
+			}
+		}
+		if (*accept != ',' && *accept != '\0') { /* something after the entry */
+			q = 0;
+			accept += strcspn(accept, ",");
+		}
+		if (n == want && strncasecmp(name, coding, n) == 0)
+			named = named < 0 || q < named ? q : named;
+		else if (n == 1 && *name == '*')
+			star = star < 0 || q < star ? q : star;
+	}
+	if (named >= 0)
+		return named;
+	if (star >= 0)
+		return star;
+	return strcmp(coding, "identity") == 0 ? 1000 : 0;
+}
+
+int
+http_coding_choose(const char *accept, int offered)
+{
+	int best = HTTP_CODING_IDENTITY, best_q = http_coding_q(accept, "identity"), q;
+
+	if (offered & HTTP_CODING_GZIP) {
+		q = http_coding_q(accept, "gzip");
+		if (q > 0 && q >= best_q) {
+			best = HTTP_CODING_GZIP;
+			best_q = q;
+		}
+	}
+	if (offered & HTTP_CODING_BR) {
+		q = http_coding_q(accept, "br");
+		if (q > 0 && q >= best_q)
+			best = HTTP_CODING_BR;
+	}
+	return best;
+}
+
+int
+http_compressible(const char *content_type)
+{
+	static const char *const prefixes[] = {
+		"text/", "application/json", "application/javascript",
+		"application/manifest+json", "image/svg+xml",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(content_type, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+int
+http_gzip(struct arena *a, const void *data, size_t len, int level, char **out,
+	  size_t *out_len)
+{
+	z_stream z;
+	char *buf;
+	uLong cap;
+	int rc;
+
+	assert(len <= UINT32_MAX);
+	memset(&z, 0, sizeof(z));
+	/* 16 + 15: a gzip header and trailer around the largest window. */
+	if (deflateInit2(&z, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return GZF_EINTERNAL;
+	cap = deflateBound(&z, (uLong)len);
+	buf = arena_alloc(a, cap);
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)buf;
+	z.avail_out = (uInt)cap;
+	rc = deflate(&z, Z_FINISH); /* deflateBound() leaves room to finish in one call */
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END)
+		return GZF_EINTERNAL;
+	*out = buf;
+	return GZF_OK;
 }

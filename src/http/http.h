@@ -124,6 +124,48 @@ int http_trusted_peer(const char *trusted, const char *peer);
  */
 int http_forwarded_client(const char *trusted, const char *peer, const char *xff, char client[48]);
 
+/* Content codings gzf can send, as bits of a set; identity is the empty set. */
+#define HTTP_CODING_IDENTITY 0
+#define HTTP_CODING_GZIP 1
+#define HTTP_CODING_BR 2
+
+/* The most Accept-Encoding entries read; later ones are ignored. */
+#define HTTP_MAX_CODINGS 32
+
+/* Text replies held in memory (JSON, CSV, plain text) of this size or more are
+ * gzipped for a client that accepts it. */
+#define HTTP_COMPRESS_MIN 1024
+
+/*
+ * http_coding_q — the weight the Accept-Encoding header value accept (NULL when the
+ * request has none) gives coding ("br", "gzip", "identity"), in thousandths: 0 (not
+ * acceptable) to 1000. A coding the header does not name takes the weight of its "*"
+ * entry; without one it is not acceptable, except identity, which always is unless
+ * refused. A malformed q-value counts as 0; a coding named twice takes the lower weight.
+ * Only the first HTTP_MAX_CODINGS entries are read.
+ */
+int http_coding_q(const char *accept, const char *coding);
+
+/*
+ * http_coding_choose — of offered (HTTP_CODING_GZIP | HTTP_CODING_BR, or fewer), the
+ * coding accept weighs highest, identity included; ties go to br, then gzip, then
+ * identity. HTTP_CODING_IDENTITY when no offered coding is acceptable.
+ */
+int http_coding_choose(const char *accept, int offered);
+
+/*
+ * http_compressible — is a reply of this Content-Type worth compressing (text, JSON,
+ * JavaScript, SVG)? Images, fonts and archives are compressed already.
+ */
+int http_compressible(const char *content_type);
+
+/*
+ * http_gzip — the gzip stream of data[0..len), allocated from a, at level (1 fastest,
+ * 9 smallest). GZF_OK with *out and *out_len set, or GZF_EINTERNAL when zlib failed.
+ */
+int http_gzip(struct arena *a, const void *data, size_t len, int level, char **out,
+	      size_t *out_len);
+
 /* http_error_body — the error envelope for req->err, as a new JSON value. */
 json_t *http_error_body(const struct http_req *req);
 

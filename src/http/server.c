@@ -31,6 +31,9 @@
 /* The longest request target (path and query) taken; longer ones get 414. */
 #define HTTP_MAX_URI 8192
 
+/* The gzip level of replies made per request: the fastest, as every such reply pays it. */
+#define HTTP_GZIP_LEVEL 1
+
 /* One open connection, for the head deadline. Linked into the server's list from the
  * library's "started" notification to its "closed" one, which comes before the library
  * closes the socket, so the watchdog never touches a descriptor that was reused. */
@@ -71,6 +74,7 @@ static int is_upload(struct MHD_Connection *conn);
 static int has_header(const struct http_req *req, const char *name);
 static void body_append(struct http_req *req, const char *data, size_t n);
 static void dispatch(struct http_server *s, struct http_req *req);
+static void compress_reply(struct http_req *req);
 static enum MHD_Result respond(struct http_req *req);
 static int open_listener(const struct http_server_config *cfg, int *port, struct gzf_err *err);
 static void forwarded_client(const struct http_server *s, struct http_req *req);
@@ -336,6 +340,30 @@ dispatch(struct http_server *s, struct http_req *req)
 	gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such resource: %s", req->path);
 }
 
+/*
+ * A text reply in memory of HTTP_COMPRESS_MIN bytes or more varies by Accept-Encoding:
+ * gzip it for a client that takes gzip. One that zlib failed to compress, or that has
+ * no room left for the two headers, goes out as it is.
+ */
+static void
+compress_reply(struct http_req *req)
+{
+	size_t len;
+	char *gz;
+
+	if (req->reply_fd >= 0 || req->reply_len < HTTP_COMPRESS_MIN || req->content_type == NULL ||
+	    !http_compressible(req->content_type) || has_header(req, "Content-Encoding") ||
+	    req->nheaders > HTTP_MAX_HEADERS - 2)
+		return;
+	http_reply_header(req, "Vary", "Accept-Encoding");
+	if (http_coding_choose(http_header(req, "Accept-Encoding"), HTTP_CODING_GZIP) != HTTP_CODING_GZIP ||
+	    http_gzip(req->arena, req->reply, req->reply_len, HTTP_GZIP_LEVEL, &gz, &len) != GZF_OK)
+		return;
+	req->reply = gz;
+	req->reply_len = len;
+	http_reply_header(req, "Content-Encoding", "gzip");
+}
+
 static enum MHD_Result
 respond(struct http_req *req)
 {
@@ -351,6 +379,7 @@ respond(struct http_req *req)
 				"detail", req->err.message, NULL);
 		http_reply_json(req, http_status_for(req->err.code), body);
 	}
+	compress_reply(req);
 	if (req->reply_fd >= 0) {
 		resp = MHD_create_response_from_fd_at_offset64(req->reply_fd_size, req->reply_fd,
 								req->reply_fd_offset);

@@ -1,5 +1,7 @@
 /*
- * static.c — files from the web root, sent with sendfile by the server library.
+ * static.c — files from the web root, sent with sendfile by the server library. A text
+ * file may have its brotli (FILE.br) and gzip (FILE.gz) forms beside it, made by the web
+ * build; the one the client's Accept-Encoding prefers is sent instead of the file.
  */
 #include "http/static.h"
 
@@ -43,7 +45,19 @@ static const char csp[] =
 
 static const char *mime_for(const char *path);
 static int safe_path(const char *path);
+static int open_variant(struct http_req *req, const char *full, const struct stat *orig,
+			int *fd, struct stat *st);
 static int send_file(struct http_req *req, const char *root, const char *rel);
+
+/* The precompressed forms, best first. */
+static const struct variant {
+	int coding;
+	const char *name;    /* the Content-Encoding */
+	const char *suffix;  /* of the file, and of the ETag */
+} variants[] = {
+	{ HTTP_CODING_BR, "br", ".br" },
+	{ HTTP_CODING_GZIP, "gzip", ".gz" },
+};
 
 static const char *
 mime_for(const char *path)
@@ -76,29 +90,70 @@ safe_path(const char *path)
 	return 1;
 }
 
+/*
+ * Of the forms of full (opened as *fd, orig its status) that exist and are not older
+ * than it, open the one the request's Accept-Encoding prefers; it replaces *fd and
+ * *st. Returns its index in variants, or -1 to send full itself.
+ */
+static int
+open_variant(struct http_req *req, const char *full, const struct stat *orig, int *fd,
+	     struct stat *st)
+{
+	const char *accept = http_header(req, "Accept-Encoding");
+	int offered = HTTP_CODING_BR | HTTP_CODING_GZIP;
+
+	for (;;) {
+		int coding = http_coding_choose(accept, offered), vfd, i;
+		struct stat vst;
+
+		if (coding == HTTP_CODING_IDENTITY)
+			return -1;
+		for (i = 0; variants[i].coding != coding; i++)
+			;
+		vfd = open(arena_printf(req->arena, "%s%s", full, variants[i].suffix),
+			   O_RDONLY | O_CLOEXEC);
+		if (vfd >= 0 && fstat(vfd, &vst) == 0 && S_ISREG(vst.st_mode) &&
+		    vst.st_mtime >= orig->st_mtime) {
+			close(*fd);
+			*fd = vfd;
+			*st = vst;
+			return i;
+		}
+		if (vfd >= 0)
+			close(vfd);
+		offered &= ~coding;
+	}
+}
+
 static int
 send_file(struct http_req *req, const char *root, const char *rel)
 {
 	const char *full = arena_printf(req->arena, "%s%s", root, rel);
 	const char *inm, *etag;
-	struct stat st;
-	int fd;
+	struct stat orig, st;
+	int fd, v = -1;
 
 	fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return GZF_ENOTFOUND;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &orig) != 0 || !S_ISREG(orig.st_mode)) {
 		close(fd);
 		return GZF_ENOTFOUND;
 	}
-	etag = arena_printf(req->arena, "\"%llx-%llx\"", (unsigned long long)st.st_mtime,
-			    (unsigned long long)st.st_size);
+	st = orig;
+	req->content_type = mime_for(rel);
+	/* Caches must keep each form apart, the identity one included. */
+	if (http_compressible(req->content_type)) {
+		http_reply_header(req, "Vary", "Accept-Encoding");
+		v = open_variant(req, full, &orig, &fd, &st);
+	}
+	etag = arena_printf(req->arena, "\"%llx-%llx%s\"", (unsigned long long)st.st_mtime,
+			    (unsigned long long)st.st_size, v >= 0 ? variants[v].suffix : "");
 	http_reply_header(req, "ETag", etag);
 	if (strncmp(rel, "/assets/", 8) == 0)
 		http_reply_header(req, "Cache-Control", "public, max-age=31536000, immutable");
 	else
 		http_reply_header(req, "Cache-Control", "no-cache");
-	req->content_type = mime_for(rel);
 	if (strncmp(req->content_type, "text/html", 9) == 0)
 		http_reply_header(req, "Content-Security-Policy", csp);
 	inm = http_header(req, "If-None-Match");
@@ -108,6 +163,8 @@ send_file(struct http_req *req, const char *root, const char *rel)
 		req->content_type = NULL;
 		return GZF_OK;
 	}
+	if (v >= 0)
+		http_reply_header(req, "Content-Encoding", variants[v].name);
 	req->status = 200;
 	req->reply_fd = fd;
 	req->reply_fd_size = (uint64_t)st.st_size;

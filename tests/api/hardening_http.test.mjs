@@ -78,8 +78,11 @@ test('request bytes that are not UTF-8 get 400 invalid_utf8 and the server keeps
   const r = await send(srv.port, Buffer.concat([Buffer.from(`POST /api/v1/client-errors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Forwarded-For: 198.51.100.77\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]));
   assertEnvelope(r, 400, 'invalid_json');
   await assertServing(srv);
-  // Each of them is in the access log as a line that parses, with the bad bytes replaced.
-  const line = srv.logs.find((l) => l.msg === 'request' && l.status === 400 && l.path === '/x?');
+  // Each of them is in the access log as a line that parses, with the bad bytes replaced
+  // (the access log is written out within milliseconds, not at once).
+  const find = () => srv.logs.find((l) => l.msg === 'request' && l.status === 400 && l.path === '/x?');
+  for (let i = 0; i < 100 && !find(); i++) await new Promise((res) => setTimeout(res, 10));
+  const line = find();
   assert.ok(line, 'the access log has the request to /x%FF');
 });
 

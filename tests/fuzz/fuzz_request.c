@@ -1,8 +1,9 @@
 /*
  * fuzz_request.c — the request path as the server sees it before a handler runs: the
  * method and path matched against gzf's real route table (captures and the Allow list
- * included), the path's UTF-8 check, numeric path parameters, and the client address
- * behind a trusted proxy. Input: METHOD \n PATH \n X-Forwarded-For \n PEER \n TRUSTED.
+ * included), the path's UTF-8 check, numeric path parameters, the client address
+ * behind a trusted proxy, and the content coding Accept-Encoding picks. Input:
+ * METHOD \n PATH \n X-Forwarded-For \n PEER \n TRUSTED \n Accept-Encoding.
  */
 #include "fuzz.h"
 
@@ -18,15 +19,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct arena *a = arena_create();
 	struct http_req *req = arena_alloc(a, sizeof(*req));
-	char *f[5], allowed[64], client[48];
-	int mismatch;
+	static const char *const codings[] = { "br", "gzip", "identity", "*" };
+	char *f[6], allowed[64], client[48];
+	int mismatch, coding;
 	http_handler fn;
 
 	if (routes == NULL) {
 		routes = router_create();
 		api_routes(routes);
 	}
-	fuzz_fields(a, data, size, '\n', f, 5);
+	fuzz_fields(a, data, size, '\n', f, 6);
 	req->arena = a;
 	req->method = f[0];
 	req->path = f[1];
@@ -45,6 +47,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(client, sizeof(client), "%s", f[3]);
 	if (http_forwarded_client(f[4], f[3], f[2], client))
 		assert(strlen(client) < sizeof(client));
+	for (size_t i = 0; i < sizeof(codings) / sizeof(codings[0]); i++) {
+		int q = http_coding_q(f[5], codings[i]);
+
+		assert(q >= 0 && q <= 1000);
+	}
+	coding = http_coding_choose(f[5], HTTP_CODING_BR | HTTP_CODING_GZIP);
+	assert(coding == HTTP_CODING_IDENTITY || coding == HTTP_CODING_GZIP || coding == HTTP_CODING_BR);
+	assert(coding == HTTP_CODING_IDENTITY || http_coding_q(f[5], coding == HTTP_CODING_BR ? "br" : "gzip") > 0);
 	arena_destroy(a);
 	return 0;
 }

@@ -1,5 +1,12 @@
-/* test_core.c — error objects, integer parsing, status mapping, random ids. */
+/* test_core.c — error objects, integer parsing, status mapping, random ids, the log
+ * buffer. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/gzf.h"
 #include "core/log.h"
@@ -130,6 +137,105 @@ START_TEST(utf8_scrub_leaves_only_text)
 }
 END_TEST
 
+/* Send stderr to a new temporary file (its path in path); returns the old stderr. */
+static int
+stderr_to_file(char *path)
+{
+	int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+
+	ck_assert_int_ge(fd, 0);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	return saved;
+}
+
+/* The whole file, NUL-terminated (the caller frees it). */
+static char *
+file_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)n + 1);
+	ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return text;
+}
+
+START_TEST(log_buffer_keeps_lines_whole_and_in_order)
+{
+	char path[] = "/tmp/gzf-log-XXXXXX", line[64], *text, *p;
+	static char big[LOG_BUFFER_SIZE + 100];
+	int saved = stderr_to_file(path);
+	struct timespec pause = { 0, 200 * 1000000L };
+
+	ck_assert_int_eq(log_buffer_start(), GZF_OK);
+	/* One line goes out within LOG_FLUSH_MS, with no more lines and no stop. */
+	log_line("{\"n\":\"first\"}");
+	nanosleep(&pause, NULL);
+	text = file_text(path);
+	ck_assert_str_eq(text, "{\"n\":\"first\"}\n");
+	free(text);
+	/* Many lines fill the buffer several times; one line is longer than it. */
+	for (int i = 0; i < 20000; i++) {
+		snprintf(line, sizeof(line), "{\"n\":%d}", i);
+		log_line(line);
+	}
+	memset(big, 'x', sizeof(big) - 1);
+	memcpy(big, "{\"big\":\"", 8);
+	memcpy(big + sizeof(big) - 3, "\"}", 2);
+	log_line(big);
+	/* Any other line goes out at once, after the buffered ones. */
+	log_msg(LOG_WARN, "after", NULL);
+	log_line("{\"n\":\"last\"}");
+	log_buffer_stop();
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	text = file_text(path);
+	unlink(path);
+	p = text + strlen("{\"n\":\"first\"}\n");
+	for (int i = 0; i < 20000; i++) {
+		snprintf(line, sizeof(line), "{\"n\":%d}\n", i);
+		ck_assert_int_eq(strncmp(p, line, strlen(line)), 0);
+		p += strlen(line);
+	}
+	ck_assert_int_eq(strncmp(p, big, sizeof(big) - 1), 0);
+	p += sizeof(big) - 1;
+	ck_assert_int_eq(*p++, '\n');
+	ck_assert_ptr_nonnull(strstr(p, "\"msg\":\"after\"}\n{\"n\":\"last\"}\n"));
+	free(text);
+}
+END_TEST
+
+START_TEST(log_buffer_is_written_at_a_crash)
+{
+	char path[] = "/tmp/gzf-log-XXXXXX", *text;
+	int saved = stderr_to_file(path), status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		log_buffer_start();
+		log_line("{\"n\":\"before the crash\"}");
+		abort();
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	/* The process still dies of the signal, after writing what it buffered. */
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+	text = file_text(path);
+	unlink(path);
+	ck_assert_ptr_nonnull(strstr(text, "{\"n\":\"before the crash\"}\n"));
+	free(text);
+}
+END_TEST
+
 Suite *
 core_suite(void)
 {
@@ -143,6 +249,8 @@ core_suite(void)
 	tcase_add_test(tc, random_hex_is_hex_and_differs);
 	tcase_add_test(tc, utf8_valid_refuses_malformed_text);
 	tcase_add_test(tc, utf8_scrub_leaves_only_text);
+	tcase_add_test(tc, log_buffer_keeps_lines_whole_and_in_order);
+	tcase_add_test(tc, log_buffer_is_written_at_a_crash);
 	suite_add_tcase(s, tc);
 	return s;
 }

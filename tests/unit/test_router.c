@@ -1,5 +1,7 @@
-/* test_router.c — route matching, parameters and method mismatches. */
+/* test_router.c — route matching, parameters and method mismatches; the request
+ * helpers of http.c: trusted proxies, content codings, gzip. */
 #include <string.h>
+#include <zlib.h>
 
 #include "http/router.h"
 #include "unit.h"
@@ -97,6 +99,92 @@ START_TEST(forwarded_client)
 }
 END_TEST
 
+START_TEST(accept_encoding_weights)
+{
+	/* No header: identity only. An empty one: the same. */
+	ck_assert_int_eq(http_coding_q(NULL, "gzip"), 0);
+	ck_assert_int_eq(http_coding_q(NULL, "identity"), 1000);
+	ck_assert_int_eq(http_coding_q("", "br"), 0);
+	ck_assert_int_eq(http_coding_q("gzip, deflate, br", "br"), 1000);
+	ck_assert_int_eq(http_coding_q("GZIP", "gzip"), 1000);
+	ck_assert_int_eq(http_coding_q("gzip;q=0", "gzip"), 0);
+	ck_assert_int_eq(http_coding_q("gzip ; Q=0.5", "gzip"), 500);
+	ck_assert_int_eq(http_coding_q("gzip;q=0.125, br;q=1.000", "gzip"), 125);
+	ck_assert_int_eq(http_coding_q("br;level=3;q=0.2", "br"), 200);
+	/* Malformed weights refuse: above 1, four decimals, junk, none. */
+	ck_assert_int_eq(http_coding_q("gzip;q=1.5", "gzip"), 0);
+	ck_assert_int_eq(http_coding_q("gzip;q=0.1234", "gzip"), 0);
+	ck_assert_int_eq(http_coding_q("gzip;q=0.5x", "gzip"), 0);
+	ck_assert_int_eq(http_coding_q("gzip;q=", "gzip"), 0);
+	ck_assert_int_eq(http_coding_q("gzip junk, br", "gzip"), 0);
+	ck_assert_int_eq(http_coding_q("gzip junk, br", "br"), 1000);
+	/* Names match whole; "*" covers the rest; named twice, the lower weight. */
+	ck_assert_int_eq(http_coding_q("gzipx, xgzip", "gzip"), 0);
+	ck_assert_int_eq(http_coding_q("*", "br"), 1000);
+	ck_assert_int_eq(http_coding_q("br;q=0, *", "br"), 0);
+	ck_assert_int_eq(http_coding_q("*;q=0", "identity"), 0);
+	ck_assert_int_eq(http_coding_q("*;q=0, identity", "identity"), 1000);
+	ck_assert_int_eq(http_coding_q("gzip, gzip;q=0", "gzip"), 0);
+	/* Only the first HTTP_MAX_CODINGS entries count. */
+	{
+		char many[HTTP_MAX_CODINGS * 3 + 8] = "";
+
+		for (int i = 0; i < HTTP_MAX_CODINGS; i++)
+			strcat(many, "x, ");
+		strcat(many, "br");
+		ck_assert_int_eq(http_coding_q(many, "br"), 0);
+	}
+}
+END_TEST
+
+START_TEST(coding_choice)
+{
+	int both = HTTP_CODING_BR | HTTP_CODING_GZIP;
+
+	ck_assert_int_eq(http_coding_choose("gzip, deflate, br", both), HTTP_CODING_BR);
+	ck_assert_int_eq(http_coding_choose("gzip, deflate, br", HTTP_CODING_GZIP), HTTP_CODING_GZIP);
+	ck_assert_int_eq(http_coding_choose("br;q=0.5, gzip", both), HTTP_CODING_GZIP);
+	ck_assert_int_eq(http_coding_choose("gzip;q=0, br;q=0", both), HTTP_CODING_IDENTITY);
+	ck_assert_int_eq(http_coding_choose("gzip;q=0.5", both), HTTP_CODING_IDENTITY);
+	ck_assert_int_eq(http_coding_choose("gzip;q=0.5, identity;q=0", both), HTTP_CODING_GZIP);
+	ck_assert_int_eq(http_coding_choose(NULL, both), HTTP_CODING_IDENTITY);
+	ck_assert_int_eq(http_coding_choose("br", HTTP_CODING_GZIP), HTTP_CODING_IDENTITY);
+}
+END_TEST
+
+START_TEST(gzip_round_trip)
+{
+	static const char part[] = "{\"id\":1,\"name\":\"公租房\"}";
+	struct arena *a = arena_create();
+	char text[5000], back[6000];
+	z_stream z;
+	size_t len;
+	char *gz;
+
+	for (size_t i = 0; i < sizeof(text); i++)
+		text[i] = part[i % (sizeof(part) - 1)];
+	ck_assert_int_eq(http_gzip(a, text, sizeof(text), 1, &gz, &len), GZF_OK);
+	ck_assert_uint_lt(len, sizeof(text) / 4);
+	ck_assert_int_eq((unsigned char)gz[0], 0x1f); /* the gzip magic */
+	ck_assert_int_eq((unsigned char)gz[1], 0x8b);
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(inflateInit2(&z, 16 + 15), Z_OK);
+	z.next_in = (Bytef *)gz;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)back;
+	z.avail_out = sizeof(back);
+	ck_assert_int_eq(inflate(&z, Z_FINISH), Z_STREAM_END);
+	ck_assert_uint_eq(z.total_out, sizeof(text));
+	ck_assert_mem_eq(back, text, sizeof(text));
+	inflateEnd(&z);
+	ck_assert_int_eq(http_compressible("application/json; charset=utf-8"), 1);
+	ck_assert_int_eq(http_compressible("text/csv; charset=utf-8"), 1);
+	ck_assert_int_eq(http_compressible("image/png"), 0);
+	ck_assert_int_eq(http_compressible("font/woff2"), 0);
+	arena_destroy(a);
+}
+END_TEST
+
 Suite *
 router_suite(void)
 {
@@ -106,6 +194,9 @@ router_suite(void)
 	tcase_add_test(tc, matches_literals_and_captures);
 	tcase_add_test(tc, no_match_and_wrong_method);
 	tcase_add_test(tc, forwarded_client);
+	tcase_add_test(tc, accept_encoding_weights);
+	tcase_add_test(tc, coding_choice);
+	tcase_add_test(tc, gzip_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
