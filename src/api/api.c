@@ -2,6 +2,7 @@
  * api.c — route registration and the helpers shared by the resource files.
  */
 #include "api/api.h"
+#include "store/region_store.h"
 
 #include <string.h>
 

@@ -16,7 +16,6 @@
 #include "store/region_store.h"
 #include "store/user_store.h"
 #include "store/session_store.h"
-#include "store/sms_code_store.h"
 #include "store/throttle_store.h"
 #include "store/media_store.h"
 #include "domain/media.h"

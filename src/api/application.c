@@ -15,6 +15,9 @@
 #include "domain/review.h"
 #include "domain/workflow.h"
 #include "partners/sms.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/sms_code_store.h"
 
 #include <stdlib.h>
 #include <string.h>

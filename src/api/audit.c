@@ -4,6 +4,7 @@
  */
 #include "api/api.h"
 #include "domain/audit.h"
+#include "store/region_store.h"
 
 static int audit_list(struct http_req *req);
 static json_t *row_json(const struct audit_row *r);

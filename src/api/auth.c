@@ -8,6 +8,11 @@
 #include "core/crypto.h"
 #include "domain/pii.h"
 #include "partners/sms.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/sms_code_store.h"
+#include "store/throttle_store.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "domain/calendar.h"
 #include "store/calendar_store.h"
+#include "store/region_store.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -16,6 +16,7 @@
 #include "store/article_store.h"
 #include "store/housing_store.h"
 #include "store/media_store.h"
+#include "store/region_store.h"
 
 #define LIST_MAX 50
 #define SEARCH_MAX 20

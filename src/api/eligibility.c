@@ -8,6 +8,7 @@
 #include "domain/workflow.h"
 #include "partners/dept.h"
 #include "store/eligibility_store.h"
+#include "store/region_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,6 +12,7 @@
 #include "api/housing.h"
 #include "domain/housing.h"
 #include "domain/sheet.h"
+#include "store/region_store.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,6 +8,8 @@
 #include "domain/idcard.h"
 #include "domain/pii.h"
 #include "partners/identity.h"
+#include "store/user_store.h"
+#include "store/throttle_store.h"
 
 #include <string.h>
 

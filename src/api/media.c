@@ -21,6 +21,7 @@
 
 #include "api/application.h"
 #include "store/article_store.h"
+#include "store/region_store.h"
 
 #define RESIDENT_DAILY_FILES 100
 #define STAFF_DAILY_FILES 2000

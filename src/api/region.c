@@ -5,10 +5,6 @@
  */
 #include "api/api.h"
 #include "store/region_store.h"
-#include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 
 static int regions_list(struct http_req *req);
 static int region_get(struct http_req *req);

@@ -3,6 +3,7 @@
  * or phone number only for roles that check identities, and every look is audited.
  */
 #include "api/api.h"
+#include "store/user_store.h"
 
 #include <string.h>
 

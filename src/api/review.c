@@ -15,6 +15,7 @@
 #include "domain/pii.h"
 #include "domain/review.h"
 #include "domain/workflow.h"
+#include "store/region_store.h"
 
 #include <assert.h>
 #include <stdio.h>

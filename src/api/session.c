@@ -13,6 +13,10 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "domain/audit.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
+#include "store/throttle_store.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -6,6 +6,9 @@
 #include "api/api.h"
 #include "core/crypto.h"
 #include "domain/pii.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
+#include "store/session_store.h"
 
 #include <ctype.h>
 #include <string.h>

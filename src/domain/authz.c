@@ -11,6 +11,7 @@
  * them, and GET /api/v1/meta/roles serves them to the web apps.
  */
 #include "domain/authz.h"
+#include "store/user_store.h"
 
 #include <string.h>
 

@@ -11,6 +11,7 @@
 #include "domain/authz.h"
 #include "domain/calendar.h"
 #include "domain/sanitize.h"
+#include "store/user_store.h"
 
 struct kind_fields {
 	const char *kind;

@@ -15,9 +15,6 @@
 #include "store/eligibility_store.h"
 #include "store/region_store.h"
 #include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

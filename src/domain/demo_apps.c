@@ -13,9 +13,6 @@
 #include "store/application_store.h"
 #include "store/region_store.h"
 #include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 
 
 struct demo_household {

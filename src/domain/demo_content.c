@@ -11,11 +11,7 @@
 #include "domain/media.h"
 #include "store/article_store.h"
 #include "store/media_store.h"
-#include "store/region_store.h"
 #include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 
 #define DEMO_CITY 230600
 

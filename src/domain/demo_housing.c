@@ -6,10 +6,6 @@
 #include "domain/housing.h"
 #include "store/housing_store.h"
 #include "store/region_store.h"
-#include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 
 struct demo_estate {
 	const char *name;

@@ -1,6 +1,6 @@
 /*
- * housing.c — what one unit may hold, status transitions and the parsing of housing
- * figures.
+ * housing.c — what one unit may hold, its status as a state machine and the parsing of
+ * housing figures.
  */
 #include "domain/housing.h"
 
@@ -8,42 +8,74 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const statuses[] = {
-	"vacant", "reserved", "allocated", "occupied", "under_repair", "withdrawn",
+static const char *const statuses[UNIT_NSTATES] = {
+	[UNIT_VACANT] = "vacant", [UNIT_RESERVED] = "reserved", [UNIT_ALLOCATED] = "allocated",
+	[UNIT_OCCUPIED] = "occupied", [UNIT_UNDER_REPAIR] = "under_repair",
+	[UNIT_WITHDRAWN] = "withdrawn",
 };
 
-/* from → the statuses it may go to, space-separated. */
-static const struct {
-	const char *from;
-	const char *to;
-} transitions[] = {
-	{ "vacant", "reserved under_repair withdrawn" },
-	{ "reserved", "vacant allocated" },
-	{ "allocated", "occupied vacant" },
-	{ "occupied", "vacant under_repair" },
-	{ "under_repair", "vacant withdrawn" },
-	{ "withdrawn", "vacant under_repair" },
+static int vacant(void *ctx, struct gzf_err *err);
+static int fx_status(void *ctx, struct gzf_err *err);
+static int fx_published(void *ctx, struct gzf_err *err);
+
+static const char *const unit_events[UNIT_NEVENTS] = {
+	[UNIT_TO_VACANT] = "vacant", [UNIT_TO_RESERVED] = "reserved",
+	[UNIT_TO_ALLOCATED] = "allocated", [UNIT_TO_OCCUPIED] = "occupied",
+	[UNIT_TO_UNDER_REPAIR] = "under_repair", [UNIT_TO_WITHDRAWN] = "withdrawn",
+	[UNIT_PUBLISH] = "publish", [UNIT_UNPUBLISH] = "unpublish",
 };
 
-static int word_in(const char *words, const char *w);
+#define M FSM_DECIDER /* the housing manager */
+#define ANY_STATE(ev, guard, fx) \
+	{ UNIT_VACANT, ev, M, guard, UNIT_VACANT, FX_RECORD, fx }, \
+	{ UNIT_RESERVED, ev, M, guard, UNIT_RESERVED, FX_RECORD, fx }, \
+	{ UNIT_ALLOCATED, ev, M, guard, UNIT_ALLOCATED, FX_RECORD, fx }, \
+	{ UNIT_OCCUPIED, ev, M, guard, UNIT_OCCUPIED, FX_RECORD, fx }, \
+	{ UNIT_UNDER_REPAIR, ev, M, guard, UNIT_UNDER_REPAIR, FX_RECORD, fx }, \
+	{ UNIT_WITHDRAWN, ev, M, guard, UNIT_WITHDRAWN, FX_RECORD, fx }
+
+/* A unit's life (docs/housing.md). Publishing asks for a vacant unit (the guard says so,
+ * rather than "illegal", in every state); unpublishing is always possible. */
+static const struct fsm_transition unit_flow[] = {
+	/* from               event                 who guard   to                 effects    effect */
+	{ UNIT_VACANT,        UNIT_TO_RESERVED,     M,  NULL,   UNIT_RESERVED,     FX_RECORD, fx_status },
+	{ UNIT_VACANT,        UNIT_TO_UNDER_REPAIR, M,  NULL,   UNIT_UNDER_REPAIR, FX_RECORD, fx_status },
+	{ UNIT_VACANT,        UNIT_TO_WITHDRAWN,    M,  NULL,   UNIT_WITHDRAWN,    FX_RECORD, fx_status },
+	{ UNIT_RESERVED,      UNIT_TO_VACANT,       M,  NULL,   UNIT_VACANT,       FX_RECORD, fx_status },
+	{ UNIT_RESERVED,      UNIT_TO_ALLOCATED,    M,  NULL,   UNIT_ALLOCATED,    FX_RECORD, fx_status },
+	{ UNIT_ALLOCATED,     UNIT_TO_OCCUPIED,     M,  NULL,   UNIT_OCCUPIED,     FX_RECORD, fx_status },
+	{ UNIT_ALLOCATED,     UNIT_TO_VACANT,       M,  NULL,   UNIT_VACANT,       FX_RECORD, fx_status },
+	{ UNIT_OCCUPIED,      UNIT_TO_VACANT,       M,  NULL,   UNIT_VACANT,       FX_RECORD, fx_status },
+	{ UNIT_OCCUPIED,      UNIT_TO_UNDER_REPAIR, M,  NULL,   UNIT_UNDER_REPAIR, FX_RECORD, fx_status },
+	{ UNIT_UNDER_REPAIR,  UNIT_TO_VACANT,       M,  NULL,   UNIT_VACANT,       FX_RECORD, fx_status },
+	{ UNIT_UNDER_REPAIR,  UNIT_TO_WITHDRAWN,    M,  NULL,   UNIT_WITHDRAWN,    FX_RECORD, fx_status },
+	{ UNIT_WITHDRAWN,     UNIT_TO_VACANT,       M,  NULL,   UNIT_VACANT,       FX_RECORD, fx_status },
+	{ UNIT_WITHDRAWN,     UNIT_TO_UNDER_REPAIR, M,  NULL,   UNIT_UNDER_REPAIR, FX_RECORD, fx_status },
+	ANY_STATE(UNIT_PUBLISH, vacant, fx_published),
+	ANY_STATE(UNIT_UNPUBLISH, NULL, fx_published),
+};
+
+#undef ANY_STATE
+#undef M
+
+const struct fsm unit_fsm = {
+	.name = "unit", .states = statuses, .n_states = UNIT_NSTATES, .events = unit_events,
+	.n_events = UNIT_NEVENTS, .table = unit_flow,
+	.n = (int)(sizeof(unit_flow) / sizeof(unit_flow[0])),
+};
+
+/* One firing. */
+struct run {
+	struct db_conn *c;
+	struct unit *u;
+	int event;
+	int64_t now;
+};
+
 static void text_rule(struct gzf_err *why, const char *field, const char *s, int required,
 		      size_t max_chars);
 static void figure_rule(struct gzf_err *why, const char *field, int64_t v, int64_t min,
 			int64_t max);
-
-static int
-word_in(const char *words, const char *w)
-{
-	size_t n = strlen(w);
-	const char *p;
-
-	if (n == 0)
-		return 0;
-	for (p = strstr(words, w); p != NULL; p = strstr(p + 1, w))
-		if ((p == words || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
-			return 1;
-	return 0;
-}
 
 int
 housing_status_valid(const char *s)
@@ -56,17 +88,60 @@ housing_status_valid(const char *s)
 	return 0;
 }
 
-int
-housing_transition_ok(const char *from, const char *to)
+enum unit_state
+housing_unit_state(const struct unit *u)
 {
-	size_t i;
+	int i;
 
-	if (!housing_status_valid(from) || !housing_status_valid(to))
-		return 0;
-	for (i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
-		if (strcmp(transitions[i].from, from) == 0)
-			return word_in(transitions[i].to, to);
-	return 0;
+	for (i = 0; i < UNIT_NSTATES; i++)
+		if (strcmp(u->status, statuses[i]) == 0)
+			return (enum unit_state)i;
+	assert(0 && "the database allows no other unit status");
+	return UNIT_WITHDRAWN;
+}
+
+static int
+vacant(void *ctx, struct gzf_err *err)
+{
+	const struct run *r = ctx;
+
+	if (strcmp(r->u->status, "vacant") == 0)
+		return GZF_OK;
+	return gzf_err_set(err, GZF_ESTATE, "unit_not_vacant", NULL,
+			   "only a vacant unit can be published (this one is %s)", r->u->status);
+}
+
+static int
+fx_status(void *ctx, struct gzf_err *err)
+{
+	struct run *r = ctx;
+
+	assert(r->event >= UNIT_TO_VACANT && r->event <= UNIT_TO_WITHDRAWN);
+	r->u->status = statuses[r->event]; /* each status event is named by its status */
+	return housing_store_unit_set_status(r->c, r->u->id, r->u->status, r->now, err);
+}
+
+static int
+fx_published(void *ctx, struct gzf_err *err)
+{
+	struct run *r = ctx;
+
+	r->u->published = r->event == UNIT_PUBLISH;
+	return housing_store_unit_set_published(r->c, r->u->id, r->u->published, r->now, err);
+}
+
+int
+housing_unit_fire(struct db_conn *c, struct unit *u, enum unit_event event, unsigned party,
+		  int64_t now, struct gzf_err *err)
+{
+	struct run run = { .c = c, .u = u, .event = event, .now = now };
+	const struct fsm_transition *t;
+	int rc;
+
+	assert(u->id > 0 && now > 0);
+	if ((rc = fsm_find(&unit_fsm, housing_unit_state(u), event, party, &run, &t, err)) != GZF_OK)
+		return rc;
+	return t->effect(&run, err);
 }
 
 int

@@ -1,6 +1,6 @@
 /*
- * housing.h — the rules of the housing stock: what one unit may hold, which status
- * changes are legal, and how the numbers people type ("45.5" m², "650.00" yuan, "是")
+ * housing.h — the rules of the housing stock: what one unit may hold, its status as a
+ * state machine (fsm.h), and how the numbers people type ("45.5" m², "650.00" yuan, "是")
  * become the integers gzf keeps (hundredths of a square metre, fen, 0/1). No I/O.
  */
 #ifndef GZF_DOMAIN_HOUSING_H
@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/gzf.h"
+#include "domain/fsm.h"
 #include "store/housing_store.h"
 
 /* What one unit may hold: text lengths in characters, figures inclusive. */
@@ -47,17 +48,39 @@ enum unit_field {
  */
 int housing_unit_check(const struct unit *u, unsigned *bad, struct gzf_err *err);
 
+/* A unit's status: its state. */
+enum unit_state {
+	UNIT_VACANT, UNIT_RESERVED, UNIT_ALLOCATED, UNIT_OCCUPIED, UNIT_UNDER_REPAIR,
+	UNIT_WITHDRAWN, UNIT_NSTATES
+};
+
+/* What can happen to a unit: becoming each status (the event has the status's name:
+ * "vacant", "reserved", ...), being published and unpublished (listed while vacant). */
+enum unit_event {
+	UNIT_TO_VACANT, UNIT_TO_RESERVED, UNIT_TO_ALLOCATED, UNIT_TO_OCCUPIED,
+	UNIT_TO_UNDER_REPAIR, UNIT_TO_WITHDRAWN, UNIT_PUBLISH, UNIT_UNPUBLISH, UNIT_NEVENTS
+};
+
+/* The unit's machine: names and table (housing.c), for the docs and the tests. */
+extern const struct fsm unit_fsm;
+
 /* housing_status_valid — 1 when s names a unit status: vacant, reserved, allocated,
  * occupied, under_repair, withdrawn. */
 int housing_status_valid(const char *s);
 
+/* housing_unit_state — the state of u (its status). */
+enum unit_state housing_unit_state(const struct unit *u);
+
 /*
- * housing_transition_ok — 1 when a unit may go from status from to status to:
- * vacant → reserved, under_repair, withdrawn; reserved → vacant, allocated;
- * allocated → occupied, vacant; occupied → vacant, under_repair;
- * under_repair → vacant, withdrawn; withdrawn → vacant, under_repair.
+ * housing_unit_fire — take event on u by party at now, in the caller's transaction:
+ * GZF_ESTATE "illegal_transition" unless the table allows it (vacant → reserved,
+ * under_repair, withdrawn; reserved → vacant, allocated; allocated → occupied, vacant;
+ * occupied → vacant, under_repair; under_repair → vacant, withdrawn; withdrawn → vacant,
+ * under_repair), "unit_not_vacant" when publishing a unit that is not vacant; then the
+ * change stored (a unit is listed while published and vacant). u is changed in memory.
  */
-int housing_transition_ok(const char *from, const char *to);
+int housing_unit_fire(struct db_conn *c, struct unit *u, enum unit_event event, unsigned party,
+		      int64_t now, struct gzf_err *err);
 
 /*
  * housing_parse_hundredths — a decimal with at most two places ("45", "45.5", "45.50")

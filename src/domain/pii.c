@@ -6,11 +6,7 @@
  */
 #include "domain/pii.h"
 #include "core/crypto.h"
-#include "store/region_store.h"
 #include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 
 #include <stdint.h>
 #include <string.h>

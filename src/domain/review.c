@@ -11,11 +11,7 @@
 #include "domain/calendar.h"
 #include "domain/jobs.h"
 #include "domain/workflow.h"
-#include "store/region_store.h"
 #include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 
 /* The working days the city approver has to decide objections. */
 #define OBJECTION_DAYS 3

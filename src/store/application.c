@@ -4,6 +4,7 @@
  */
 #include "store/application_store.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define APP_COLUMNS "id, city_id, owner_id, region_code, region_path, kind, status, step," \
@@ -81,6 +82,7 @@ application_store_create(struct db_conn *c, const struct application *a, int64_t
 	struct db_res *r;
 	int rc;
 
+	assert(a->city_id > 0 && a->owner_id >= 0 && a->status != NULL); /* a tenant row, in a state */
 	rc = db_query(c,
 		"INSERT INTO applications (city_id, owner_id, region_code, region_path, kind, status,"
 		" draft_step, applicant_name_enc, applicant_id_hash, household_enc, persons,"
@@ -122,6 +124,7 @@ application_store_save(struct db_conn *c, const struct application *a, int expec
 	int64_t changed = 0;
 	int rc;
 
+	assert(a->id > 0 && expect_version >= 1); /* saved only after it was read */
 	rc = db_exec(c,
 		"UPDATE applications SET region_code = $3, region_path = $4, kind = $5, status = $6,"
 		" step = $7, step_index = $8, step_started_at = $9, step_deadline = $10, draft_step = $11,"
@@ -199,6 +202,7 @@ application_store_event_open(struct db_conn *c, int64_t city_id, int64_t app_id,
 	       int64_t office_code, int limit_days, int64_t arrived_at, int64_t deadline,
 	       struct gzf_err *err)
 {
+	assert(city_id > 0 && app_id > 0 && deadline >= arrived_at);
 	return db_exec(c, "INSERT INTO application_events (city_id, application_id, step,"
 		       " office_code, limit_days, arrived_at, deadline) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 		       DB_ARGS(DB_I(city_id), DB_I(app_id), DB_T(step), DB_I(office_code),
@@ -343,6 +347,7 @@ application_store_message_add(struct db_conn *c, int64_t city_id, int64_t user_i
 		const char *kind, const char *title, const char *body, int64_t now,
 		struct gzf_err *err)
 {
+	assert(city_id > 0 && kind != NULL && title != NULL && body != NULL);
 	if (user_id <= 0)
 		return GZF_OK;
 	return db_exec(c, "INSERT INTO messages (city_id, user_id, application_id, kind, title, body,"
@@ -397,6 +402,7 @@ application_store_objection_add(struct db_conn *c, int64_t city_id, int64_t app_
 	int64_t changed = 0;
 	int rc;
 
+	assert(city_id > 0 && app_id > 0 && text != NULL);
 	/* The application changes with it: whoever read it before (the job that ends the
 	 * period, a reviewer) saves against a stale version and must look again. */
 	rc = db_exec(c, "UPDATE applications SET version = version + 1, updated_at = $2"

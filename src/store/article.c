@@ -3,6 +3,7 @@
  */
 #include "store/article_store.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,6 +80,7 @@ article_store_save(struct db_conn *c, const struct article *a, int expect_versio
 	int64_t changed = 0;
 	int rc;
 
+	assert(a->id > 0 && expect_version >= 1);
 	rc = db_exec(c, "UPDATE articles SET city_id = $3, kind = $4, title = $5, summary = $6,"
 		     " body_html = $7, fields = $8, media = $9, cover_media_id = $10, status = $11,"
 		     " published_at = $12, search_text = $13, updated_at = $14, version = version + 1"

@@ -3,6 +3,9 @@
  * (migrations/002_audit.sql). Appending, reading chains in order, searching.
  */
 #include "store/audit_store.h"
+
+#include <assert.h>
+
 #include "store/db_int.h" /* in_txn: appending outside a transaction would fork a chain */
 
 #define AUDIT_COLUMNS "id, city_id, seq, at, actor_kind, actor_id, actor_role, actor_region," \
@@ -124,6 +127,7 @@ audit_store_head_take(struct db_conn *c, int64_t city_id, const char *genesis,
 int
 audit_store_insert(struct db_conn *c, const struct audit_row *r, struct gzf_err *err)
 {
+	assert(r->seq > 0); /* the chain has no hole at 0 */
 	return db_exec(c,
 		"INSERT INTO audit_log (city_id, seq, at, actor_kind, actor_id, actor_role,"
 		" actor_region, actor_path, action, object_type, object_id, object_region,"

@@ -7,6 +7,7 @@
 #include "store/housing_store.h"
 #include "store/db_text.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +324,7 @@ housing_store_unit_save(struct db_conn *c, const struct unit *u, int upsert, int
 	struct db_res *r;
 	int rc;
 
+	assert(u->city_id > 0 && u->estate_id > 0 && u->building_id > 0);
 	rc = db_query(c, upsert ?
 		"INSERT INTO units (city_id, estate_id, building_id, district_code, region_path, unit_no,"
 		" layout, floor_area_dm2, usable_area_dm2, floor, orientation, fitted, rent_fen,"
@@ -390,6 +392,7 @@ housing_store_unit_set_status(struct db_conn *c, int64_t id, const char *status,
 	int rc = db_exec(c, "UPDATE units SET status = $2, updated_at = $3 WHERE id = $1",
 			 DB_ARGS(DB_I(id), DB_T(status), DB_I(now)), NULL, err);
 
+	assert(id > 0 && status != NULL);
 	if (rc == GZF_OK)
 		rc = db_exec(c, "UPDATE units SET" LISTED_SET " WHERE id = $1", DB_ARGS(DB_I(id)), NULL, err);
 	return rc;

@@ -3,6 +3,8 @@
  */
 #include "store/job_store.h"
 
+#include <assert.h>
+
 #define JOB_COLUMNS "id, city_id, kind, ref, payload, status, attempts, run_at, lease_until," \
 	" last_error, created_at, updated_at"
 
@@ -33,6 +35,7 @@ job_store_insert(struct db_conn *c, int64_t city_id, const char *kind, const cha
 	struct db_res *r;
 	int rc;
 
+	assert(city_id >= 0 && kind != NULL && ref != NULL);
 	rc = db_query(c, "INSERT INTO jobs (city_id, kind, ref, payload, status, attempts, run_at,"
 		      " lease_until, created_at, updated_at)"
 		      " VALUES ($1, $2, $3, $4, 'queued', 0, $5, 0, $6, $6) RETURNING id",

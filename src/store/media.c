@@ -4,6 +4,8 @@
  */
 #include "store/media_store.h"
 
+#include <assert.h>
+
 #define MEDIA_COLUMNS "id, city_id, owner_id, region_path, purpose, name, mime, size, sha256," \
 		      " width, height, public, created_at, sealed"
 
@@ -32,6 +34,7 @@ media_store_create(struct db_conn *c, const struct media *m, int64_t *id, struct
 	struct db_res *r;
 	int rc;
 
+	assert(m->purpose != NULL && m->sha256 != NULL && m->size >= 0);
 	rc = db_query(c,
 		"INSERT INTO media (city_id, owner_id, region_path, purpose, name, mime, size, sha256,"
 		" width, height, public, created_at, sealed)"

@@ -3,10 +3,6 @@
  * tree with official codes.
  */
 #include "store/region_store.h"
-#include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 
 #include <stdlib.h>
 

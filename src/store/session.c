@@ -2,17 +2,16 @@
  * session.c — login sessions, found by the keyed hash of their token (the token
  * itself is never stored).
  */
-#include "store/region_store.h"
-#include "store/user_store.h"
 #include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
+
+#include <assert.h>
 
 int
 session_store_create(struct db_conn *c, const struct user *u, const char *token_hash, int64_t now,
 		     int64_t expires_at, const char *client_ip, const char *user_agent,
 		     struct gzf_err *err)
 {
+	assert(u->id > 0 && token_hash != NULL);
 	return db_exec(c,
 		"INSERT INTO sessions (city_id, user_id, token_hash, created_at, last_seen_at,"
 		" expires_at, client_ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",

@@ -1,11 +1,7 @@
 /*
  * sms_code.c — one-time codes sent by SMS, kept only as keyed hashes.
  */
-#include "store/region_store.h"
-#include "store/user_store.h"
-#include "store/session_store.h"
 #include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 
 int
 sms_code_store_create(struct db_conn *c, int64_t city_id, const char *phone_hash, const char *purpose,

@@ -1,10 +1,6 @@
 /*
  * throttle.c — attempt counters per scope (account, phone, client address).
  */
-#include "store/region_store.h"
-#include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
 #include "store/throttle_store.h"
 
 int

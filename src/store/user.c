@@ -1,11 +1,9 @@
 /*
  * user.c — the users table: residents' and staff accounts.
  */
-#include "store/region_store.h"
 #include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
+
+#include <assert.h>
 
 #define USER_COLUMNS \
 	"u.id, u.kind, u.city_id, COALESCE(u.region_code, 0), r.path, r.level, u.role, u.username," \
@@ -65,6 +63,7 @@ user_store_create(struct db_conn *c, const struct user *u, int64_t *id, struct g
 	struct db_res *r;
 	int rc;
 
+	assert(u->kind != NULL && u->password_hash != NULL);
 	rc = db_query(c,
 		"INSERT INTO users (kind, city_id, region_code, role, username, display_name_enc,"
 		" phone_hash, phone_enc, password_hash, status, created_by, created_at, updated_at)"

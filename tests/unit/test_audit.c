@@ -15,10 +15,6 @@
 #include "store/audit_store.h"
 #include "store/db.h"
 #include "store/region_store.h"
-#include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 #include "unit.h"
 
 #define DAQING 230600

@@ -1,4 +1,4 @@
-/* test_housing.c — the housing rules (what one unit may hold, status transitions, figures
+/* test_housing.c — the housing rules (what one unit may hold, its status machine, figures
  * as people type them) and the spreadsheet readers (CSV, and XLSX built here as a stored
  * zip). */
 #include "unit.h"
@@ -8,22 +8,98 @@
 
 #include "domain/housing.h"
 #include "domain/sheet.h"
+#include "store/region_store.h"
 
-START_TEST(transitions)
+static struct unit_db udb;
+static int on_pg;
+
+static void use_sqlite(void) { on_pg = 0; }
+static void use_pg(void) { on_pg = 1; }
+
+/* The unit's life as this test expects it, per state and status event: the status it
+ * leads to, or -1 where it is illegal. Publishing: only a vacant unit. */
+static const int unit_to[UNIT_NSTATES][UNIT_TO_WITHDRAWN + 1] = {
+	/*                    vacant        reserved        allocated        occupied        under_repair        withdrawn */
+	[UNIT_VACANT] = { -1, UNIT_RESERVED, -1, -1, UNIT_UNDER_REPAIR, UNIT_WITHDRAWN },
+	[UNIT_RESERVED] = { UNIT_VACANT, -1, UNIT_ALLOCATED, -1, -1, -1 },
+	[UNIT_ALLOCATED] = { UNIT_VACANT, -1, -1, UNIT_OCCUPIED, -1, -1 },
+	[UNIT_OCCUPIED] = { UNIT_VACANT, -1, -1, -1, UNIT_UNDER_REPAIR, -1 },
+	[UNIT_UNDER_REPAIR] = { UNIT_VACANT, -1, -1, -1, -1, UNIT_WITHDRAWN },
+	[UNIT_WITHDRAWN] = { UNIT_VACANT, -1, -1, -1, UNIT_UNDER_REPAIR, -1 },
+};
+
+static void
+ok(int rc, const struct gzf_err *e)
 {
-	ck_assert(housing_transition_ok("vacant", "reserved"));
-	ck_assert(housing_transition_ok("reserved", "allocated"));
-	ck_assert(housing_transition_ok("allocated", "occupied"));
-	ck_assert(housing_transition_ok("occupied", "vacant"));
-	ck_assert(housing_transition_ok("under_repair", "vacant"));
-	ck_assert(!housing_transition_ok("vacant", "occupied"));
-	ck_assert(!housing_transition_ok("vacant", "allocated"));
-	ck_assert(!housing_transition_ok("vacant", "vacant"));
-	ck_assert(!housing_transition_ok("withdrawn", "occupied"));
-	ck_assert(!housing_transition_ok("vacant", "sold"));
-	ck_assert(!housing_transition_ok("vacan", "reserved"));
-	ck_assert(!housing_transition_ok("vacant", "reserve"));
+	ck_assert_msg(rc == GZF_OK, "%d %s: %s", rc, e->name, e->message);
+}
+
+START_TEST(unit_every_state_and_event)
+{
+	static const struct region regions[] = {
+		{ .code = 100000, .level = "nation", .name = "中国" },
+		{ .code = 230000, .parent_code = 100000, .level = "province", .name = "黑龙江省" },
+		{ .code = 230600, .parent_code = 230000, .level = "city", .name = "大庆市", .city_id = 230600 },
+		{ .code = 230602, .parent_code = 230600, .level = "district", .name = "萨尔图区", .city_id = 230600 },
+	};
+	struct arena *ar = arena_create();
+	struct db *db = unit_db_fresh(&udb, on_pg, 1);
+	struct estate e = { .city_id = 230600, .region_code = 230602, .district_code = 230602,
+			    .region_path = "/100000/230000/230600/230602/",
+			    .name = "测试小区", .address = "测试路1号", .facilities = "", .transport = "",
+			    .photos = "[]", .created_by = 1, .created_at = 1, .updated_at = 1 };
+	struct building b = { .city_id = 230600, .name = "1号楼", .floors = 6 };
+	struct unit u = { .city_id = 230600, .district_code = 230602, .unit_no = "101",
+			  .region_path = "/100000/230000/230600/230602/",
+			  .layout = "一室一厅", .floor_area_dm2 = 4000, .usable_area_dm2 = 3000, .floor = 1,
+			  .orientation = "南", .rent_fen = 30000, .status = "vacant", .created_at = 1,
+			  .updated_at = 1 };
+	struct gzf_err err = { 0 };
+	struct db_conn *c;
+	struct unit now;
+	size_t i;
+	int s, ev, rc, want;
+
+	ok(db_acquire(db, ar, &c, &err), &err);
+	for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+		ok(region_store_put(c, &regions[i], &err), &err);
+	ok(housing_store_estate_save(c, &e, 0, &e.id, &err), &err);
+	b.estate_id = u.estate_id = e.id;
+	ok(housing_store_building_save(c, &b, 0, &b.id, &err), &err);
+	u.building_id = b.id;
+	ok(housing_store_unit_save(c, &u, 0, &u.id, &err), &err);
+	for (s = 0; s < UNIT_NSTATES; s++)
+		for (ev = 0; ev < UNIT_NEVENTS; ev++) {
+			ok(db_exec(c, "UPDATE units SET status = $2, published = 0 WHERE id = $1",
+				   DB_ARGS(DB_I(u.id), DB_T(unit_fsm.states[s])), NULL, &err), &err);
+			ok(housing_store_unit_get(c, u.id, &now, &err), &err);
+			ok(db_begin(c, &err), &err);
+			rc = housing_unit_fire(c, &now, ev, FSM_DECIDER, 1780000000000LL, &err);
+			if (rc == GZF_OK)
+				ok(db_commit(c, &err), &err);
+			else
+				db_rollback(c);
+			want = ev <= UNIT_TO_WITHDRAWN ? unit_to[s][ev]
+			       : ev == UNIT_PUBLISH ? (s == UNIT_VACANT ? s : -1) : s;
+			ck_assert_msg((rc == GZF_OK) == (want >= 0), "%s + %s: %d %s", unit_fsm.states[s],
+				      unit_fsm.events[ev], rc, err.name);
+			if (rc != GZF_OK)
+				ck_assert_str_eq(err.name, ev == UNIT_PUBLISH ? "unit_not_vacant" : "illegal_transition");
+			ok(housing_store_unit_get(c, u.id, &now, &err), &err);
+			ck_assert_str_eq(now.status, unit_fsm.states[want >= 0 ? want : s]);
+			ck_assert_int_eq(now.published, ev == UNIT_PUBLISH && want >= 0);
+			ck_assert_int_eq(now.listed, ev == UNIT_PUBLISH && want >= 0);
+			/* Someone other than the housing manager changes nothing. */
+			if (rc == GZF_OK)
+				continue;
+			ck_assert_int_ne(housing_unit_fire(c, &now, ev, FSM_OWNER, 1780000000000LL, &err), GZF_OK);
+		}
 	ck_assert(!housing_status_valid(NULL));
+	ck_assert(!housing_status_valid("vacan"));
+	ck_assert_int_eq(fsm_event_find(&unit_fsm, "reserve"), -1);
+	db_release(c);
+	arena_destroy(ar);
+	unit_db_done(&udb, db);
 }
 END_TEST
 
@@ -277,11 +353,20 @@ housing_suite(void)
 	Suite *s = suite_create("housing");
 	TCase *tc = tcase_create("housing");
 
-	tcase_add_test(tc, transitions);
 	tcase_add_test(tc, figures);
 	tcase_add_test(tc, unit_rules);
 	tcase_add_test(tc, csv);
 	tcase_add_test(tc, xlsx);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("unit-sqlite");
+	tcase_add_checked_fixture(tc, use_sqlite, NULL);
+	tcase_add_test(tc, unit_every_state_and_event);
+	suite_add_tcase(s, tc);
+	if (unit_pg_wanted(s)) {
+		tc = tcase_create("unit-pgsql");
+		tcase_add_checked_fixture(tc, use_pg, NULL);
+		tcase_add_test(tc, unit_every_state_and_event);
+		suite_add_tcase(s, tc);
+	}
 	return s;
 }

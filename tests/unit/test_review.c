@@ -12,9 +12,6 @@
 #include "store/media_store.h"
 #include "store/region_store.h"
 #include "store/user_store.h"
-#include "store/session_store.h"
-#include "store/sms_code_store.h"
-#include "store/throttle_store.h"
 #include "unit.h"
 
 static struct unit_db udb;
