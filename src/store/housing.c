@@ -519,12 +519,23 @@ housing_store_listing_groups(struct db_conn *c, const struct listing_query *q,
 	struct db_res *r;
 	int rc, i;
 
-	sb_add(b, "SELECT g.district_code, d.name, g.layout, g.fitted, g.near_transport, g.n FROM"
-	       " (SELECT u.district_code, u.layout, u.fitted, u.near_transport, COUNT(*) AS n"
-	       " FROM units u");
-	listing_where(c, b, q, 0);
-	sb_add(b, " GROUP BY u.district_code, u.layout, u.fitted, u.near_transport) g"
-	       " LEFT JOIN regions d ON d.code = g.district_code");
+	/* Only the four facets (and the city): the counts the database keeps. Any other
+	 * filter: counted from the units. The groups come in the same order either way. */
+	if (q->area_min_dm2 <= 0 && q->area_max_dm2 <= 0 && q->rent_min_fen <= 0 &&
+	    q->rent_max_fen <= 0 && q->estate_id == 0 && q->exclude_id == 0 &&
+	    (q->text == NULL || *q->text == '\0') && q->city_id != 0) {
+		sb_cond(b, "SELECT g.district_code, d.name, g.layout, g.fitted, g.near_transport, g.n"
+			" FROM listing_counts g LEFT JOIN regions d ON d.code = g.district_code"
+			" WHERE g.city_id = ", DB_I(q->city_id), " AND g.n > 0");
+	} else {
+		sb_add(b, "SELECT g.district_code, d.name, g.layout, g.fitted, g.near_transport, g.n FROM"
+		       " (SELECT u.district_code, u.layout, u.fitted, u.near_transport, COUNT(*) AS n"
+		       " FROM units u");
+		listing_where(c, b, q, 0);
+		sb_add(b, " GROUP BY u.district_code, u.layout, u.fitted, u.near_transport) g"
+		       " LEFT JOIN regions d ON d.code = g.district_code");
+	}
+	sb_add(b, " ORDER BY g.district_code, g.layout, g.fitted, g.near_transport");
 	if ((rc = db_query(c, b->sql, b->args, b->nargs, &r, err)) != GZF_OK)
 		return rc;
 	list = arena_alloc(db_arena(c), sizeof(*list) * (size_t)(r->nrows + 1));

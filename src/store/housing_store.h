@@ -158,8 +158,10 @@ int housing_store_listing_search(struct db_conn *c, const struct listing_query *
 			 int *n, int64_t *total, struct gzf_err *err);
 
 /* housing_store_listing_groups — the listings matching every filter of q except the four facet
- * filters (district, layout, fitted, transport), counted per combination of the four:
- * one pass over the city's listings, from which every count per filter follows. */
+ * filters (district, layout, fitted, transport), counted per combination of the four, in
+ * the order of the four: from which every count per filter follows. With no other filter
+ * than the city they are the counts the database keeps as units change (table
+ * listing_counts, migration 043); otherwise one pass over the city's listings. */
 int housing_store_listing_groups(struct db_conn *c, const struct listing_query *q,
 			 struct listing_group **out, int *n, struct gzf_err *err);
 

@@ -145,11 +145,13 @@ fsm_suite(void)
 
 	tcase_add_test(tc, rows_and_errors);
 	suite_add_tcase(s, tc);
+	tcase_set_timeout(sq, 120);
 	tcase_add_checked_fixture(sq, use_sqlite, NULL);
 	tcase_add_test(sq, article_every_state_and_event);
 	suite_add_tcase(s, sq);
 	if (unit_pg_wanted(s)) {
 		pg = tcase_create("article-pgsql");
+		tcase_set_timeout(pg, 120);
 		tcase_add_checked_fixture(pg, use_pg, NULL);
 		tcase_add_test(pg, article_every_state_and_event);
 		suite_add_tcase(s, pg);

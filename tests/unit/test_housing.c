@@ -103,6 +103,111 @@ START_TEST(unit_every_state_and_event)
 }
 END_TEST
 
+/* The listed units counted from scratch, and as the database keeps them: the same rows. */
+static void
+counts_agree(struct db_conn *c)
+{
+	static const char *const kept =
+		"SELECT district_code, layout, fitted, near_transport, n FROM listing_counts"
+		" WHERE n > 0 ORDER BY 1, 2, 3, 4";
+	static const char *const counted =
+		"SELECT district_code, layout, fitted, near_transport, COUNT(*) FROM units"
+		" WHERE listed = 1 GROUP BY district_code, layout, fitted, near_transport ORDER BY 1, 2, 3, 4";
+	struct db_res *a, *b;
+	struct gzf_err err;
+	int i, k;
+
+	ok(db_query(c, kept, DB_NOARGS, &a, &err), &err);
+	ok(db_query(c, counted, DB_NOARGS, &b, &err), &err);
+	ck_assert_int_eq(a->nrows, b->nrows);
+	for (i = 0; i < a->nrows; i++)
+		for (k = 0; k < 5; k++)
+			ck_assert_str_eq(db_res_text(a, i, k), db_res_text(b, i, k));
+}
+
+/* Units created, changed in every way the store changes them, published and withdrawn at
+ * random: after each round the counts the database keeps equal a fresh count. */
+START_TEST(listing_counts_follow_units)
+{
+	static const char *const layouts[] = { "一室一厅", "两室一厅", "三室一厅" };
+	static const char *const statuses[] = { "vacant", "reserved", "occupied", "withdrawn" };
+	struct arena *ar = arena_create();
+	struct db *db = unit_db_fresh(&udb, on_pg, 1);
+	static const struct region regions[] = {
+		{ .code = 100000, .level = "nation", .name = "中国" },
+		{ .code = 230000, .parent_code = 100000, .level = "province", .name = "黑龙江省" },
+		{ .code = 230600, .parent_code = 230000, .level = "city", .name = "大庆市", .city_id = 230600 },
+	};
+	struct estate e = { .city_id = 230600, .region_code = 230600, .district_code = 230602,
+			    .region_path = "/100000/230000/230600/", .address = "路1号", .facilities = "",
+			    .transport = "", .photos = "[]", .created_by = 1, .created_at = 1,
+			    .updated_at = 1 };
+	struct building b = { .city_id = 230600, .name = "1号楼", .floors = 30 };
+	struct unit u = { .city_id = 230600, .region_path = "/100000/230000/230600/",
+			  .floor_area_dm2 = 4000, .usable_area_dm2 = 3000, .floor = 1,
+			  .orientation = "南", .rent_fen = 30000, .created_at = 1, .updated_at = 1 };
+	int64_t ids[120], id;
+	unsigned x = 12345;
+	struct gzf_err err;
+	struct db_conn *c;
+	int i, round, estate;
+
+	ok(db_acquire(db, ar, &c, &err), &err);
+	for (i = 0; i < 3; i++)
+		ok(region_store_put(c, &regions[i], &err), &err);
+	for (estate = 0; estate < 2; estate++) {
+		e.name = estate ? "乙小区" : "甲小区";
+		e.district_code = 230602 + estate;
+		e.near_transport = estate;
+		ok(housing_store_estate_save(c, &e, 0, &e.id, &err), &err);
+		b.estate_id = e.id;
+		ok(housing_store_building_save(c, &b, 0, &b.id, &err), &err);
+		for (i = estate * 60; i < estate * 60 + 60; i++) {
+			u.estate_id = e.id;
+			u.building_id = b.id;
+			u.district_code = e.district_code;
+			u.near_transport = e.near_transport;
+			u.unit_no = arena_printf(ar, "%d", i);
+			u.layout = layouts[i % 3];
+			u.fitted = i % 2;
+			ok(housing_store_unit_save(c, &u, 0, &ids[i], &err), &err);
+		}
+	}
+	counts_agree(c);
+	for (round = 0; round < 20; round++) {
+		ok(db_begin(c, &err), &err);
+		for (i = 0; i < 30; i++) {
+			x = x * 1103515245u + 12345u;
+			id = ids[(x >> 8) % 120];
+			switch ((x >> 4) % 4) {
+			case 0:
+				ok(housing_store_unit_set_published(c, id, (x >> 20) & 1, 2, &err), &err);
+				break;
+			case 1:
+				ok(housing_store_unit_set_status(c, id, statuses[(x >> 20) % 4], 2, &err), &err);
+				break;
+			case 2: /* new attributes through the upsert */
+				ok(housing_store_unit_get(c, id, &u, &err), &err);
+				u.layout = layouts[(x >> 20) % 3];
+				u.fitted = (x >> 24) & 1;
+				ok(housing_store_unit_save(c, &u, 1, &id, &err), &err);
+				break;
+			default: /* a whole estate published at once */
+				ok(housing_store_estate_publish(c, u.estate_id, 2, &id, &err), &err);
+			}
+		}
+		if (round % 5 == 4)
+			db_rollback(c); /* what is rolled back is not counted either */
+		else
+			ok(db_commit(c, &err), &err);
+		counts_agree(c);
+	}
+	db_release(c);
+	arena_destroy(ar);
+	unit_db_done(&udb, db);
+}
+END_TEST
+
 START_TEST(figures)
 {
 	int64_t v;
@@ -359,13 +464,17 @@ housing_suite(void)
 	tcase_add_test(tc, xlsx);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("unit-sqlite");
+	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, use_sqlite, NULL);
 	tcase_add_test(tc, unit_every_state_and_event);
+	tcase_add_test(tc, listing_counts_follow_units);
 	suite_add_tcase(s, tc);
 	if (unit_pg_wanted(s)) {
 		tc = tcase_create("unit-pgsql");
+		tcase_set_timeout(tc, 120);
 		tcase_add_checked_fixture(tc, use_pg, NULL);
 		tcase_add_test(tc, unit_every_state_and_event);
+	tcase_add_test(tc, listing_counts_follow_units);
 		suite_add_tcase(s, tc);
 	}
 	return s;
