@@ -140,6 +140,13 @@ test('one household from registration to qualified, another refused with the cri
     await page.getByText('请填写此项').first().waitFor()
     assert.equal(await page.getByText('请填写此项').count(), 2)
     assert.ok(!(await page.locator('.apply').innerText()).includes('housing.area_m2'))
+    // Going back leaves no stale error behind.
+    await page.getByRole('button', { name: '上一步' }).click()
+    await page.getByRole('heading', { name: '家庭成员' }).last().waitFor()
+    assert.equal(await page.getByRole('alert').count(), 0)
+    await page.locator('[data-test=next]').click()
+    await page.getByRole('heading', { name: '住房与资产' }).last().waitFor()
+    assert.equal(await page.getByText('请填写此项').count(), 0)
     await page.getByLabel('现住房面积（平方米）').fill(String(good.declare.housing_area_m2_per_person))
     await page.getByLabel('本市居住年限').fill(String(good.declare.residence_years))
     await page.locator('[data-test=next]').click()
