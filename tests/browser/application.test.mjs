@@ -346,7 +346,7 @@ test('a counter application sends the assets entered and the declaration the app
 })
 
 test('leaving the wizard with unsaved input asks first; a household withdraws its application from its progress page', { timeout: TIMEOUT }, async () => {
-  const who = await person(2, 3)
+  const who = await person(3, 4)
   const res = await registerResident(srv, sim)
   let r = await res.s.request('POST', '/api/v1/me/real-name', { json: { name: who.name, id_number: who.id_number } })
   assert.equal(r.status, 200, r.text)
