@@ -555,6 +555,9 @@ test('a household withdraws its application before a decision, with a reason; au
   const stranger = await registerResident(srv, sim);
   assert.equal((await withdraw(stranger.s, { reason: 'x', version: a.version })).status, 404);
   assert.equal((await get(res.s, id)).status, 'review');
+  const handled = async () => (await approver.request('GET', '/api/v1/cities/230600/processing-report')).json.steps
+    .find((x) => x.step === 'acceptance').count;
+  const before = await handled();
   r = await withdraw(res.s, { reason: '已购房，不再需要', version: a.version });
   assert.equal(r.status, 200, r.text);
   a = r.json.application;
@@ -568,6 +571,8 @@ test('a household withdraws its application before a decision, with a reason; au
   assert.ok(log.json.items.some((e) => e.object_id === String(id) && e.result === 'ok'), log.text);
   const w = await clerk.request('GET', '/api/v1/worklist');
   assert.ok(!w.json.items.some((x) => x.id === id));
+  // A step withdrawn from was not handled: the processing report does not count it.
+  assert.equal(await handled(), before);
   // Withdrawn is final.
   r = await withdraw(res.s, { reason: '再撤一次', version: a.version });
   assert.equal(r.status, 422, r.text);

@@ -101,7 +101,7 @@ export default {
     failedCriterion: 'Criterion not met: {name}.',
     qualified: 'Your household qualifies for public rental housing. Watch for the allocation notice.',
     timeline: 'Progress',
-    outcome: { accepted: 'accepted', approved: 'approved', correction: 'corrections asked', refused: 'refused', checked: 'checked', completed: 'publicity ended', objections: 'objections: to the city for review' },
+    outcome: { accepted: 'accepted', approved: 'approved', correction: 'corrections asked', refused: 'refused', checked: 'checked', completed: 'publicity ended', objections: 'objections: to the city for review', withdrawn: 'withdrawn by the applicant' },
     messages: 'Messages',
   },
   publicity: {

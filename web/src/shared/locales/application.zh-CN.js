@@ -101,7 +101,7 @@ export default {
     failedCriterion: '不符合条件：{name}。',
     qualified: '恭喜，您家已取得公租房保障资格，请留意后续配租通知。',
     timeline: '办理进度',
-    outcome: { accepted: '已受理', approved: '审核通过', correction: '要求补正', refused: '不予通过', checked: '联审完成', completed: '公示期满', objections: '有异议，转市级复核' },
+    outcome: { accepted: '已受理', approved: '审核通过', correction: '要求补正', refused: '不予通过', checked: '联审完成', completed: '公示期满', objections: '有异议，转市级复核', withdrawn: '申请人撤回' },
     messages: '我的消息',
   },
   publicity: {
