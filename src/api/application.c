@@ -32,6 +32,7 @@ static int app_get(struct http_req *req);
 static int app_put(struct http_req *req);
 static int app_reveal(struct http_req *req);
 static int app_submit(struct http_req *req);
+static int app_withdraw(struct http_req *req);
 static int material_upload(struct http_req *req);
 static int material_get(struct http_req *req);
 static int material_delete(struct http_req *req);
@@ -54,6 +55,7 @@ api_application_routes(struct router *r)
 	router_add(r, "POST", "/api/v1/applications/:id/reveal", app_reveal);
 	router_add(r, "PUT", "/api/v1/applications/:id", app_put);
 	router_add(r, "POST", "/api/v1/applications/:id/submit", app_submit);
+	router_add(r, "POST", "/api/v1/applications/:id/withdraw", app_withdraw);
 	router_add(r, "POST", "/api/v1/applications/:id/materials", material_upload);
 	router_add(r, "GET", "/api/v1/applications/:id/materials/:mid", material_get);
 	router_add(r, "DELETE", "/api/v1/applications/:id/materials/:mid", material_delete);
@@ -159,6 +161,7 @@ api_app_json(struct http_req *req, struct db_conn *c, const struct application *
 		      "publicity_until", (json_int_t)a->publicity_until,
 		      "decided_at", (json_int_t)a->decided_at, "counter", a->counter_clerk_id != 0,
 		      "created_at", (json_int_t)a->created_at, "updated_at", (json_int_t)a->updated_at);
+	json_object_set_new(o, "reference", a->reference ? json_string(a->reference) : json_null());
 	json_object_set_new(o, "applicant_name",
 			    json_string(name == NULL ? "" : masked ? pii_mask_name(req->arena, name) : name));
 	if (a->overall != NULL)
@@ -292,7 +295,40 @@ check_version(struct http_req *req, json_t *body, const struct application *a)
 	return GZF_OK;
 }
 
-/* POST /api/v1/applications {"household"?, "draft_step"?, "community_code"?} -> 201 draft */
+/* The applicant of a resident's new draft is the account holder: the name and ID number
+ * real-name authentication verified fill in what body's household leaves out, so nobody
+ * types them twice. */
+static int
+prefill_applicant(struct http_req *req, struct db_conn *c, const struct caller *who, json_t *body)
+{
+	json_t *h = json_object_get(body, "household"), *p;
+	const char *name, *id;
+	struct user u;
+	int rc;
+
+	if ((rc = user_store_get(c, who->actor.user_id, &u, &req->err)) != GZF_OK)
+		return rc;
+	name = api_unseal(req, u.real_name_enc);
+	id = api_unseal(req, u.id_enc);
+	if (u.real_name_at == 0 || name == NULL || id == NULL)
+		return GZF_OK;
+	if (h == NULL)
+		json_object_set_new(body, "household", h = json_object());
+	if (!json_is_object(h))
+		return GZF_OK; /* apply_fields refuses it */
+	if ((p = json_object_get(h, "applicant")) == NULL)
+		json_object_set_new(h, "applicant", p = json_object());
+	if (!json_is_object(p))
+		return GZF_OK;
+	if (json_object_get(p, "name") == NULL)
+		json_object_set_new(p, "name", json_string(name));
+	if (json_object_get(p, "id_number") == NULL)
+		json_object_set_new(p, "id_number", json_string(id));
+	return GZF_OK;
+}
+
+/* POST /api/v1/applications {"household"?, "draft_step"?, "community_code"?} -> 201 draft,
+ * the applicant's verified name and ID number filled in when the household leaves them out */
 static int
 app_create(struct http_req *req)
 {
@@ -310,7 +346,8 @@ app_create(struct http_req *req)
 	if (who->actor.kind != ACTOR_RESIDENT)
 		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "forbidden", NULL,
 				   "staff enter applications for others at the counter (/api/v1/counter/applications)");
-	if ((rc = api_authorize(req, c, who, ACT_APP_EDIT, &obj, "application.create", "application", 0)) != GZF_OK)
+	if ((rc = api_authorize(req, c, who, ACT_APP_EDIT, &obj, "application.create", "application", 0)) != GZF_OK ||
+	    (rc = prefill_applicant(req, c, who, body)) != GZF_OK)
 		return rc;
 	a = (struct application){
 		.city_id = who->actor.city_id, .owner_id = who->actor.user_id,
@@ -484,6 +521,43 @@ app_submit(struct http_req *req)
 	    (rc = api_audit(req, c, who, strcmp(outcome, "resubmitted") == 0 ? "application.resubmit"
 									  : "application.submit",
 			    "application", a.id, a.region_code, "ok", NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK ||
+	    (rc = application_store_get(c, a.id, &a, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:o}", "application",
+						   api_app_json(req, c, &a, chain, 1, 0)));
+}
+
+/* POST /api/v1/applications/:id/withdraw {"reason","version"} — the applicant (or the
+ * counter clerks of a counter application) withdraws it before a decision. */
+static int
+app_withdraw(struct http_req *req)
+{
+	struct review_input in = { .party = FSM_OWNER, .now = gzf_now_ms() };
+	struct application a;
+	struct caller *who;
+	struct db_conn *c;
+	json_t *body, *chain;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "reason", 1, 500, &in.reason)) != GZF_OK)
+		return rc;
+	if (!json_is_integer(json_object_get(body, "version")))
+		return gzf_err_set(&req->err, GZF_EINVAL, "required", "version",
+				   "version (of the application as you saw it) is required");
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
+	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
+	    (rc = check_version(req, body, &a)) != GZF_OK ||
+	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	in.actor_id = who->actor.user_id;
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = review_fire(c, &a, chain, REVIEW_WITHDRAW, &in, NULL, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "application.withdraw", "application", a.id, a.region_code,
+			    "ok", NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
 	    (rc = application_store_get(c, a.id, &a, &req->err)) != GZF_OK)
 		return rc;

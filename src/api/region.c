@@ -22,8 +22,9 @@ api_region_routes(struct router *r)
 static json_t *
 region_json(const struct region *r)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "code", (json_int_t)r->code,
-			      "level", r->level, "name", r->name, "name_en", r->name_en);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "code", (json_int_t)r->code,
+			      "level", r->level, "name", r->name, "name_en", r->name_en,
+			      "office_address", r->office_address, "office_phone", r->office_phone);
 
 	json_object_set_new(o, "parent_code", r->parent_code ? json_integer(r->parent_code) : json_null());
 	json_object_set_new(o, "city_id", r->city_id ? json_integer(r->city_id) : json_null());

@@ -329,7 +329,9 @@ report(struct http_req *req)
 			continue;
 		limit = (int)json_integer_value(json_object_get(s, "days"));
 		for (i = 0, m = 0, within = 0; i < n; i++) {
-			if (strcmp(ev[i].step, workflow_step_str(s, "code")) != 0)
+			/* A step the applicant withdrew from was stopped, not handled. */
+			if (strcmp(ev[i].step, workflow_step_str(s, "code")) != 0 ||
+			    strcmp(ev[i].outcome, "withdrawn") == 0)
 				continue;
 			per[m++] = took[i];
 			within += ev[i].finished_at <= ev[i].deadline;

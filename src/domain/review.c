@@ -43,19 +43,21 @@ static int fx_checked(void *ctx, struct gzf_err *err);
 static int fx_object(void *ctx, struct gzf_err *err);
 static int fx_qualify(void *ctx, struct gzf_err *err);
 static int fx_to_approver(void *ctx, struct gzf_err *err);
+static int fx_withdraw(void *ctx, struct gzf_err *err);
 
 static const char *const state_names[REVIEW_NSTATES] = {
 	[REVIEW_DRAFT] = "draft", [REVIEW_CORRECTION] = "correction",
 	[REVIEW_ACCEPTANCE] = "acceptance", [REVIEW_STEP] = "review", [REVIEW_DEPT] = "dept_check",
 	[REVIEW_PUBLICITY] = "publicity", [REVIEW_OBJECTION] = "objections",
 	[REVIEW_QUALIFIED] = "qualified", [REVIEW_REFUSED] = "refused",
+	[REVIEW_WITHDRAWN] = "withdrawn",
 };
 
 static const char *const event_names[REVIEW_NEVENTS] = {
 	[REVIEW_EDIT] = "edit", [REVIEW_SUBMIT] = "submit", [REVIEW_ACCEPT] = "accept",
 	[REVIEW_APPROVE] = "approve", [REVIEW_CORRECT] = "correct", [REVIEW_REFUSE] = "refuse",
 	[REVIEW_DELAY] = "delay", [REVIEW_CHECKED] = "checked", [REVIEW_OBJECT] = "object",
-	[REVIEW_PUBLICITY_END] = "publicity_end",
+	[REVIEW_PUBLICITY_END] = "publicity_end", [REVIEW_WITHDRAW] = "withdraw",
 };
 
 #define NEXT FSM_COMPUTED /* the next step of the chain (qualified past the last) */
@@ -80,6 +82,13 @@ static const struct fsm_transition review_flow[] = {
 	{ REVIEW_PUBLICITY,   REVIEW_PUBLICITY_END, FSM_SYSTEM,  objections_lodged,   REVIEW_OBJECTION,  FX_TIMELINE,                    fx_to_approver },
 	{ REVIEW_OBJECTION,   REVIEW_APPROVE,       FSM_DECIDER, NULL,                NEXT,              FX_TIMELINE | FX_MESSAGE,       fx_approve },
 	{ REVIEW_OBJECTION,   REVIEW_REFUSE,        FSM_DECIDER, reason_given,        REVIEW_REFUSED,    FX_TIMELINE | FX_MESSAGE,       fx_refuse },
+	/* Withdrawn by the applicant until a step approves it for publicity: not once the
+	 * approval is public (publicity, objections) nor after the final decision. */
+	{ REVIEW_DRAFT,       REVIEW_WITHDRAW,      FSM_OWNER,   reason_given,        REVIEW_WITHDRAWN,  FX_TIMELINE | FX_MESSAGE,       fx_withdraw },
+	{ REVIEW_CORRECTION,  REVIEW_WITHDRAW,      FSM_OWNER,   reason_given,        REVIEW_WITHDRAWN,  FX_TIMELINE | FX_MESSAGE,       fx_withdraw },
+	{ REVIEW_ACCEPTANCE,  REVIEW_WITHDRAW,      FSM_OWNER,   reason_given,        REVIEW_WITHDRAWN,  FX_TIMELINE | FX_MESSAGE,       fx_withdraw },
+	{ REVIEW_STEP,        REVIEW_WITHDRAW,      FSM_OWNER,   reason_given,        REVIEW_WITHDRAWN,  FX_TIMELINE | FX_MESSAGE,       fx_withdraw },
+	{ REVIEW_DEPT,        REVIEW_WITHDRAW,      FSM_OWNER,   reason_given,        REVIEW_WITHDRAWN,  FX_TIMELINE | FX_MESSAGE,       fx_withdraw },
 };
 
 const struct fsm review_fsm = {
@@ -103,6 +112,8 @@ review_state_of(const struct application *a, const json_t *chain)
 		return REVIEW_QUALIFIED;
 	if (strcmp(a->status, "refused") == 0)
 		return REVIEW_REFUSED;
+	if (strcmp(a->status, "withdrawn") == 0)
+		return REVIEW_WITHDRAWN;
 	assert(strcmp(a->status, "review") == 0); /* the database allows no other status */
 	kind = workflow_step_str(workflow_step(chain, a->step_index), "kind");
 	if (strcmp(kind, "acceptance") == 0)
@@ -296,6 +307,8 @@ fx_submit(void *ctx, struct gzf_err *err)
 	int rc;
 
 	a->submitted_at = r->in->now;
+	a->reference = arena_printf(db_arena(r->c), "%lld-%04d-%06lld", (long long)a->city_id,
+				    calendar_local_date(r->in->now) / 10000, (long long)a->id);
 	a->correction_reason = NULL;
 	if ((rc = calendar_add_working_days(r->c, a->city_id, r->in->now,
 		(int)json_integer_value(json_object_get(r->chain, "total_days")),
@@ -304,7 +317,7 @@ fx_submit(void *ctx, struct gzf_err *err)
 	    (rc = save(r, err)) != GZF_OK)
 		return rc;
 	return tell(r, "submitted", "申请已提交",
-		    arena_printf(db_arena(r->c), "您的申请（编号%lld）已提交，正在%s。", (long long)a->id,
+		    arena_printf(db_arena(r->c), "您的申请（编号%s）已提交，正在%s。", a->reference,
 				 workflow_step_str(workflow_step(r->chain, a->step_index), "name")), err);
 }
 
@@ -316,12 +329,13 @@ fx_resubmit(void *ctx, struct gzf_err *err)
 	struct application *a = r->a;
 	int rc;
 
+	assert(a->reference != NULL); /* given at the first submission */
 	a->correction_reason = NULL;
 	if ((rc = review_enter_step(r->c, a, r->chain, a->step_index, r->in->now, err)) != GZF_OK ||
 	    (rc = save(r, err)) != GZF_OK)
 		return rc;
 	return tell(r, "resubmitted", "补正材料已提交",
-		    arena_printf(db_arena(r->c), "您的申请（编号%lld）已提交，正在%s。", (long long)a->id,
+		    arena_printf(db_arena(r->c), "您的申请（编号%s）已提交，正在%s。", a->reference,
 				 workflow_step_str(workflow_step(r->chain, a->step_index), "name")), err);
 }
 
@@ -380,6 +394,23 @@ fx_refuse(void *ctx, struct gzf_err *err)
 	if ((rc = close_step(r, "refused", err)) != GZF_OK || (rc = save(r, err)) != GZF_OK)
 		return rc;
 	return tell(r, "refused", "申请未通过", r->in->reason, err);
+}
+
+/* The applicant's withdrawal: the open step (if any) closed, the decision reason theirs. */
+static int
+fx_withdraw(void *ctx, struct gzf_err *err)
+{
+	struct run *r = ctx;
+	int rc;
+
+	r->a->status = "withdrawn";
+	r->a->decision_reason = r->in->reason;
+	r->a->decided_at = r->in->now;
+	r->a->step_deadline = 0;
+	r->a->delay_reason = NULL;
+	if ((rc = close_step(r, "withdrawn", err)) != GZF_OK || (rc = save(r, err)) != GZF_OK)
+		return rc;
+	return tell(r, "withdrawn", "申请已撤回", r->in->reason, err);
 }
 
 /* The step waits, with the reason visible; the applicant is told the first time. */

@@ -32,6 +32,7 @@ enum review_state {
 	REVIEW_OBJECTION,  /* status review at the publicity step: objections to decide */
 	REVIEW_QUALIFIED,  /* final: qualified (取得保障资格) */
 	REVIEW_REFUSED,    /* final: refused */
+	REVIEW_WITHDRAWN,  /* final: withdrawn by the applicant before a decision */
 	REVIEW_NSTATES
 };
 
@@ -46,6 +47,7 @@ enum review_event {
 	REVIEW_CHECKED,       /* the department check has its evidence */
 	REVIEW_OBJECT,        /* someone objects during publicity */
 	REVIEW_PUBLICITY_END, /* the publicity period is over */
+	REVIEW_WITHDRAW,      /* the applicant withdraws it, with the reason, before a decision */
 	REVIEW_NEVENTS
 };
 
@@ -58,7 +60,7 @@ struct review_input {
 	unsigned party;               /* enum fsm_party: who fires it */
 	int64_t actor_id;             /* the user acting (0: the system or the public) */
 	int64_t now;                  /* ms */
-	const char *reason;           /* correct, refuse (required); accept, approve, checked */
+	const char *reason;           /* correct, refuse, withdraw (required); accept, approve, checked */
 	const char *failed_criterion; /* refuse (may be NULL) */
 	const json_t *household;      /* submit: the declared household */
 	const char *delay_reason;     /* delay */

@@ -12,7 +12,7 @@
 	" applicant_id_hash, household_enc, persons, evidence_enc, criteria, overall," \
 	" delay_reason, correction_reason, decision_reason, failed_criterion, counter_clerk_id," \
 	" consent_media_id, consent_phone_enc, consent_at, publicity_until, submitted_at," \
-	" total_deadline, decided_at, version, created_at, updated_at"
+	" total_deadline, decided_at, version, created_at, updated_at, reference"
 #define EVENT_COLUMNS "id, application_id, step, office_code, limit_days, arrived_at, deadline," \
 	" finished_at, outcome, reason, actor_id"
 
@@ -62,6 +62,7 @@ app_from_row(const struct db_res *r, int row, struct application *a)
 	a->version = (int)db_res_int(r, row, k++);
 	a->created_at = db_res_int(r, row, k++);
 	a->updated_at = db_res_int(r, row, k++);
+	a->reference = db_res_text(r, row, k++);
 }
 
 static int
@@ -132,7 +133,7 @@ application_store_save(struct db_conn *c, const struct application *a, int expec
 		" evidence_enc = $16, criteria = $17, overall = $18, delay_reason = $19,"
 		" correction_reason = $20, decision_reason = $21, failed_criterion = $22,"
 		" publicity_until = $23, submitted_at = $24, total_deadline = $25, decided_at = $26,"
-		" updated_at = $27, version = version + 1"
+		" updated_at = $27, reference = $28, version = version + 1"
 		" WHERE id = $1 AND version = $2",
 		DB_ARGS(DB_I(a->id), DB_I(expect_version), DB_I(a->region_code), DB_T(a->region_path),
 			DB_T(a->kind), DB_T(a->status), DB_T(a->step), DB_I(a->step_index),
@@ -141,9 +142,11 @@ application_store_save(struct db_conn *c, const struct application *a, int expec
 			DB_I(a->persons), DB_T(a->evidence_enc), DB_T(a->criteria), DB_T(a->overall),
 			DB_T(a->delay_reason), DB_T(a->correction_reason), DB_T(a->decision_reason),
 			DB_T(a->failed_criterion), DB_I(a->publicity_until), DB_I(a->submitted_at),
-			DB_I(a->total_deadline), DB_I(a->decided_at), DB_I(a->updated_at)),
+			DB_I(a->total_deadline), DB_I(a->decided_at), DB_I(a->updated_at),
+			DB_T(a->reference)),
 		&changed, err);
-	/* The one unique index of applications: one open application per applicant. */
+	/* The unique indexes of applications: one open application per applicant, and the
+	 * reference (which holds the unique id, so only the first can be violated). */
 	if (db_is_duplicate(rc, err))
 		return gzf_err_set(err, GZF_ECONFLICT, "application_open", NULL,
 				   "this person already has an application under way or granted");

@@ -12,12 +12,13 @@
 /* One application. Strings live in the connection's arena; *_enc are sealed. */
 struct application {
 	int64_t id;
+	const char *reference;     /* "230600-2026-000123": city, year, id; NULL until submitted */
 	int64_t city_id;
 	int64_t owner_id;          /* the resident (0: a counter applicant without an account) */
 	int64_t region_code;       /* the community it is filed in */
 	const char *region_path;
 	const char *kind;          /* "rental" | "subsidy" */
-	const char *status;        /* draft, review, correction, publicity, qualified, refused */
+	const char *status;        /* draft, review, correction, publicity, qualified, refused, withdrawn */
 	const char *step;          /* the chain step it is at ("" for a draft) */
 	int step_index;
 	int64_t step_started_at;

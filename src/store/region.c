@@ -6,7 +6,8 @@
 
 #include <stdlib.h>
 
-#define REGION_COLUMNS "code, COALESCE(parent_code, 0), level, name, name_en, COALESCE(city_id, 0), path"
+#define REGION_COLUMNS "code, COALESCE(parent_code, 0), level, name, name_en, COALESCE(city_id, 0), path," \
+	" office_address, office_phone"
 
 static void
 region_from_row(const struct db_res *r, int row, struct region *out)
@@ -18,6 +19,8 @@ region_from_row(const struct db_res *r, int row, struct region *out)
 	out->name_en = db_res_text(r, row, 4);
 	out->city_id = db_res_int(r, row, 5);
 	out->path = db_res_text(r, row, 6);
+	out->office_address = db_res_text(r, row, 7);
+	out->office_phone = db_res_text(r, row, 8);
 }
 
 int
@@ -35,12 +38,18 @@ region_store_put(struct db_conn *c, const struct region *r, struct gzf_err *err)
 		path = arena_printf(db_arena(c), "%s%lld/", parent.path, (long long)r->code);
 	}
 	return db_exec(c,
-		"INSERT INTO regions (code, parent_code, level, name, name_en, city_id, path)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7)"
-		" ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en",
+		"INSERT INTO regions (code, parent_code, level, name, name_en, city_id, path,"
+		" office_address, office_phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+		" ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,"
+		" office_address = CASE WHEN excluded.office_address = '' THEN regions.office_address"
+		" ELSE excluded.office_address END,"
+		" office_phone = CASE WHEN excluded.office_phone = '' THEN regions.office_phone"
+		" ELSE excluded.office_phone END",
 		DB_ARGS(DB_I(r->code), r->parent_code ? DB_I(r->parent_code) : DB_NULLV,
 			DB_T(r->level), DB_T(r->name), DB_T(r->name_en ? r->name_en : ""),
-			r->city_id ? DB_I(r->city_id) : DB_NULLV, DB_T(path)),
+			r->city_id ? DB_I(r->city_id) : DB_NULLV, DB_T(path),
+			DB_T(r->office_address ? r->office_address : ""),
+			DB_T(r->office_phone ? r->office_phone : "")),
 		NULL, err);
 }
 

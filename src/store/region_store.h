@@ -14,10 +14,12 @@ struct region {
 	const char *name_en;
 	int64_t city_id;     /* 0 above city level */
 	const char *path;    /* "/100000/230000/230600/": codes from the root down */
+	const char *office_address; /* where its office receives the public ("" unknown) */
+	const char *office_phone;   /* the office's phone ("" unknown) */
 };
 
 /* region_store_put — insert r (its path is derived from the parent's), or update its
- * names if the code exists. GZF_ENOTFOUND when the parent does not exist. */
+ * names (and its office's address and phone, those r gives) if the code exists. GZF_ENOTFOUND when the parent does not exist. */
 int region_store_put(struct db_conn *c, const struct region *r, struct gzf_err *err);
 
 /* region_store_get — the region with code; GZF_ENOTFOUND if none. */

@@ -524,3 +524,107 @@ test('counter application (代办): consent by a signed form and an SMS code; th
   r = await street.request('PUT', `/api/v1/applications/${a.id}`, { json: { draft_step: 1 } });
   assert.equal(r.status, 403);
 });
+
+test('an application carries a human reference from its submission: city, year, sequence', async () => {
+  const { res, id, app } = await submitted(0);
+  assert.match(app.reference, /^230600-20\d\d-\d{6}$/);
+  assert.equal(app.reference, `230600-${new Date().getFullYear()}-${String(id).padStart(6, '0')}`);
+  const mine = await res.s.request('GET', '/api/v1/applications');
+  assert.equal(mine.json.items.find((a) => a.id === id).reference, app.reference);
+  const inbox = await res.s.request('GET', '/api/v1/me/messages');
+  assert.ok(inbox.json.items.some((m) => m.application_id === id && m.body.includes(app.reference)), inbox.text);
+  const w = await clerk.request('GET', '/api/v1/worklist');
+  assert.equal(w.json.items.find((a) => a.id === id).reference, app.reference);
+  // A draft has none yet.
+  const { res: other, h } = await applicant(1);
+  const draft = await other.s.request('POST', '/api/v1/applications', { json: { household: h } });
+  assert.equal(draft.json.application.reference, null);
+});
+
+test('a household withdraws its application before a decision, with a reason; audited, off the worklists, and it may apply again', async () => {
+  const { res, id, h } = await submitted(0);
+  let a = await get(res.s, id);
+  const withdraw = (s, json) => s.request('POST', `/api/v1/applications/${id}/withdraw`, { json });
+  // A reason and the version are required; a stale version conflicts; nothing changes.
+  let r = await withdraw(res.s, { version: a.version });
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.json.error.field, 'reason');
+  r = await withdraw(res.s, { reason: '已购房，不再需要', version: a.version - 1 });
+  assert.equal(r.status, 409, r.text);
+  // Not someone else's.
+  const stranger = await registerResident(srv, sim);
+  assert.equal((await withdraw(stranger.s, { reason: 'x', version: a.version })).status, 404);
+  assert.equal((await get(res.s, id)).status, 'review');
+  const handled = async () => (await approver.request('GET', '/api/v1/cities/230600/processing-report')).json.steps
+    .find((x) => x.step === 'acceptance').count;
+  const before = await handled();
+  r = await withdraw(res.s, { reason: '已购房，不再需要', version: a.version });
+  assert.equal(r.status, 200, r.text);
+  a = r.json.application;
+  assert.equal(a.status, 'withdrawn');
+  assert.equal(a.decision_reason, '已购房，不再需要');
+  assert.equal(a.timeline.at(-1).outcome, 'withdrawn');
+  assert.ok(a.timeline.at(-1).finished_at > 0);
+  const inbox = await res.s.request('GET', '/api/v1/me/messages');
+  assert.ok(inbox.json.items.some((m) => m.application_id === id && m.kind === 'withdrawn'), inbox.text);
+  const log = await admin.request('GET', '/api/v1/audit?action=application.withdraw');
+  assert.ok(log.json.items.some((e) => e.object_id === String(id) && e.result === 'ok'), log.text);
+  const w = await clerk.request('GET', '/api/v1/worklist');
+  assert.ok(!w.json.items.some((x) => x.id === id));
+  // A step withdrawn from was not handled: the processing report does not count it.
+  assert.equal(await handled(), before);
+  // Withdrawn is final.
+  r = await withdraw(res.s, { reason: '再撤一次', version: a.version });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.code, 'illegal_transition');
+  // The person is free to apply again.
+  r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: h } });
+  assert.equal(r.status, 201, r.text);
+  const again = r.json.application.id;
+  assert.equal((await upload(res.s, again, 'id_card', pdf('id'), 'id.pdf')).status, 201);
+  assert.equal((await upload(res.s, again, 'hukou_book', png(8, 8), 'hukou.png')).status, 201);
+  r = await res.s.request('POST', `/api/v1/applications/${again}/submit`, { json: {} });
+  assert.equal(r.status, 200, r.text);
+  assert.notEqual(r.json.application.reference, a.reference);
+});
+
+test('a department check that finds the application withdrawn does nothing', async () => {
+  const { res, id } = await submitted(0);
+  await sim.deptOutage('tax', 'down');
+  try {
+    await toDept(id);
+    await until(async () => (await get(res.s, id)).delay_reason, 'the delay');
+    const a = await get(res.s, id);
+    const r = await res.s.request('POST', `/api/v1/applications/${id}/withdraw`, { json: { reason: '搬离本市', version: a.version } });
+    assert.equal(r.status, 200, r.text);
+  } finally {
+    await sim.deptOutage('tax', 'ok');
+  }
+  retryJobs();
+  await new Promise((done) => setTimeout(done, 1000));
+  const a = await get(res.s, id);
+  assert.equal(a.status, 'withdrawn');
+  assert.equal(a.criteria, undefined);
+  assert.equal(a.timeline.at(-1).outcome, 'withdrawn');
+});
+
+test('a new draft has the applicant real-name authentication verified: name and ID number not asked twice', async () => {
+  const { res, h } = await applicant(1);
+  const r = await res.s.request('POST', '/api/v1/applications', { json: { household: { kind: 'rental' } } });
+  assert.equal(r.status, 201, r.text);
+  const mine = r.json.application.household.applicant;
+  assert.equal(mine.name, h.applicant.name);
+  assert.equal(mine.id_number, h.applicant.id_number);
+  // What the resident typed is kept.
+  const { res: other } = await applicant(2);
+  const typed = await other.s.request('POST', '/api/v1/applications', { json: { household: { applicant: { name: '李四', relation: 'self' } } } });
+  assert.equal(typed.status, 201, typed.text);
+  assert.equal(typed.json.application.household.applicant.name, '李四');
+});
+
+test('a region shows its office address and phone', async () => {
+  const r = await srv.request('GET', `/api/v1/regions/${COMMUNITY}`);
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.json.office_phone, /^0459-\d{7}$/);
+  assert.ok(r.json.office_address.includes('社区服务站'), r.text);
+});

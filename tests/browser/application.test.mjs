@@ -92,6 +92,7 @@ test('one household from registration to qualified, another refused with the cri
   const resident = await openPage(browser, PHONE)
   const phone = newPhone()
   let id
+  let reference
   try {
     const { page } = resident
     // Register and pass real-name authentication.
@@ -119,8 +120,10 @@ test('one household from registration to qualified, another refused with the cri
     await page.locator('[data-test=next]').click()
 
     await page.getByRole('heading', { name: '申请人' }).last().waitFor()
-    await page.getByLabel('姓名').fill(good.name)
-    await page.getByLabel('身份证号').fill(good.id_number)
+    // Filled in from real-name authentication, not typed again.
+    await page.locator('[data-test=verified]').waitFor()
+    assert.equal(await page.getByLabel('姓名').inputValue(), good.name)
+    assert.equal(await page.getByLabel('身份证号').inputValue(), good.id_number)
     await page.getByLabel('职业').fill('环卫工人')
     await page.getByLabel('月收入（元）').fill(String(good.declare.income_fen_month / 100))
     await page.locator('[data-test=next]').click()
@@ -132,6 +135,18 @@ test('one household from registration to qualified, another refused with the cri
     await page.locator('[data-test=next]').click()
 
     await page.getByRole('heading', { name: '住房与资产' }).last().waitFor()
+    // Checked before leaving the page: each wrong field marked in place, in words.
+    await page.locator('[data-test=next]').click()
+    await page.getByText('请填写此项').first().waitFor()
+    assert.equal(await page.getByText('请填写此项').count(), 2)
+    assert.ok(!(await page.locator('.apply').innerText()).includes('housing.area_m2'))
+    // Going back leaves no stale error behind.
+    await page.getByRole('button', { name: '上一步' }).click()
+    await page.getByRole('heading', { name: '家庭成员' }).last().waitFor()
+    assert.equal(await page.getByRole('alert').count(), 0)
+    await page.locator('[data-test=next]').click()
+    await page.getByRole('heading', { name: '住房与资产' }).last().waitFor()
+    assert.equal(await page.getByText('请填写此项').count(), 0)
     await page.getByLabel('现住房面积（平方米）').fill(String(good.declare.housing_area_m2_per_person))
     await page.getByLabel('本市居住年限').fill(String(good.declare.residence_years))
     await page.locator('[data-test=next]').click()
@@ -146,12 +161,16 @@ test('one household from registration to qualified, another refused with the cri
     await page.locator('[data-test=material-hukou_book]').getByText('户口簿.png').waitFor()
     await page.locator('[data-test=next]').click()
 
+    // A summary to review; the declaration is not ticked in advance.
+    assert.ok((await page.locator('[data-test=summary]').innerText()).includes(good.id_number))
+    assert.equal(await page.locator('[data-test=declaration]').getAttribute('aria-checked'), 'false')
     await page.locator('[data-test=declaration]').click()
     await page.locator('[data-test=submit]').click()
     await page.locator('[data-test=application]').waitFor()
     assert.equal(await page.locator('[data-test=status]').innerText(), '办理中')
     assert.match(await page.locator('[data-test=timeline]').innerText(), /社区受理 · 萨尔图社区/)
-    id = Number((await page.locator('.progress__title').innerText()).match(/编号 (\d+)/)[1])
+    reference = (await page.locator('[data-test=reference]').innerText()).match(/编号 (230600-\d{4}-\d{6})/)[1]
+    id = Number(reference.slice(-6))
     // The refused .pdf upload (415) was expected.
     await assertPageHealthy(page, resident.problems.filter((p) => !/status of 415/.test(p)))
   } finally {
@@ -182,7 +201,7 @@ test('one household from registration to qualified, another refused with the cri
   for (const [username, section, action] of [['sz_clerk', '/acceptance', '受理'], ['sartu_street', '/review', '通过'], ['sartu_reviewer', '/review', '通过']]) {
     const staff = await staffConsole(username, section)
     try {
-      const link = staff.page.locator('[data-test=worklist]').getByRole('link', { name: String(id), exact: true })
+      const link = staff.page.locator('[data-test=worklist]').getByRole('link', { name: reference, exact: true })
       await link.waitFor()
       await link.click()
       await staff.page.locator('[data-test=materials]').getByText('身份证', { exact: true }).waitFor()
@@ -278,6 +297,7 @@ test('a counter application sends the assets entered and the declaration the app
   const phone = newPhone()
   const clerk = await staffConsole('sz_clerk', '/acceptance/counter')
   let id
+  let reference
   try {
     const { page } = clerk
     // Consent: the signed form and the code the person received.
@@ -324,3 +344,60 @@ test('a counter application sends the assets entered and the declaration the app
   assert.deepEqual(a.household.assets, { properties: 1, vehicles: 1, vehicle_value_fen: 5234567, business_value_fen: 29 })
   assert.equal(a.household.declaration_signed, true)
 })
+
+test('leaving the wizard with unsaved input asks first; a household withdraws its application from its progress page', { timeout: TIMEOUT }, async () => {
+  const who = await person(3, 4)
+  const res = await registerResident(srv, sim)
+  let r = await res.s.request('POST', '/api/v1/me/real-name', { json: { name: who.name, id_number: who.id_number } })
+  assert.equal(r.status, 200, r.text)
+  const opened = await openPage(browser, PHONE)
+  try {
+    const { page } = opened
+    await page.goto(`${srv.url}/login`)
+    await page.getByLabel('手机号').fill(res.phone)
+    await page.getByLabel('密码').fill(res.password)
+    await page.getByRole('button', { name: '登录' }).click()
+    await page.locator('[data-test=account]').waitFor()
+    await page.getByRole('tab', { name: '办事' }).click()
+    await page.getByText('资格申请', { exact: true }).click()
+    await page.getByRole('heading', { name: '申请类型' }).last().waitFor()
+    // Nothing typed: Back leaves without a question. Something typed: it asks, and stays when told to.
+    await page.locator('[data-test=kind]').getByText('租赁补贴（按月发放）').click()
+    const asked = []
+    page.once('dialog', (d) => { asked.push(d.message()); d.dismiss() })
+    await page.locator('.van-nav-bar__left').click()
+    await page.waitForTimeout(300)
+    assert.deepEqual(asked, ['您填写的内容还没有保存，确定离开吗？'])
+    assert.match(page.url(), /\/services\/apply$/)
+    page.once('dialog', (d) => d.accept())
+    await page.locator('.van-nav-bar__left').click()
+    await page.waitForURL(`${srv.url}/services`)
+
+    // An application submitted (through the API), then withdrawn on the phone.
+    r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: 230602001001, household: {
+      kind: 'rental', applicant: { relation: 'self', occupation: '司机', income_fen_month: who.declare.income_fen_month, groups: [] },
+      members: [], housing: { area_m2: who.declare.housing_area_m2_per_person, tenure: 'rented' },
+      assets: { properties: 0, vehicles: 0, vehicle_value_fen: 0, business_value_fen: 0 },
+      residence_years: who.declare.residence_years, declaration_signed: true } } })
+    assert.equal(r.status, 201, r.text)
+    const id = r.json.application.id
+    for (const [code, body, name] of [['id_card', pdf('id'), 'id.pdf'], ['hukou_book', png(8, 8), 'hukou.png']])
+      assert.equal((await res.s.request('POST', `/api/v1/applications/${id}/materials?code=${code}&name=${name}`, { body, headers: { 'content-type': 'application/octet-stream' } })).status, 201)
+    r = await res.s.request('POST', `/api/v1/applications/${id}/submit`, { json: {} })
+    assert.equal(r.status, 200, r.text)
+    await page.goto(`${srv.url}/services/progress`)
+    assert.equal(await page.locator('[data-test=reference]').innerText(), `编号 ${r.json.application.reference}`)
+    await page.locator('[data-test=withdraw]').getByRole('button', { name: '撤回申请' }).click()
+    await page.locator('[data-test=withdraw-confirm]').click()
+    await page.locator('[data-test=withdraw]').getByText('请填写此项').waitFor()
+    await page.locator('[data-test=withdraw-reason] textarea').fill('已在外地购房')
+    await page.locator('[data-test=withdraw-confirm]').click()
+    await page.locator('[data-test=withdrawn]').getByText('已在外地购房').waitFor()
+    assert.equal(await page.locator('[data-test=status]').innerText(), '已撤回')
+    assert.equal(await page.locator('[data-test=withdraw]').count(), 0)
+    await assertPageHealthy(page, opened.problems)
+  } finally {
+    await opened.context.close()
+  }
+})
+

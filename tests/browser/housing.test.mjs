@@ -124,8 +124,17 @@ test('import with a bad row, fix, import, publish, find it in the public search'
     const detail = phone.locator('[data-test=listing-detail]')
     await detail.getByText('本小区其他可租房源').waitFor()
     assert.match(await detail.innerText(), /地铁2号线/)
-    assert.match(await detail.innerText(), /125\.103784, 46\.589309/)
+    // Where it is in words (address, transport), never as raw coordinates.
+    await detail.locator('[data-test=address]').waitFor()
+    assert.doesNotMatch(await detail.innerText(), /125\.103784|46\.589309/)
     assert.equal(await detail.locator('.others .van-cell').count(), 2)
+    // Back finds the search as it was: the words are in the address.
+    await phone.locator('.van-nav-bar__left').click()
+    await phone.locator('[data-test=listings-total]').getByText('共 3 套').waitFor()
+    assert.equal(await phone.getByRole('searchbox').inputValue(), '浏览器测试')
+    assert.match(phone.url(), /q=%E6%B5%8F/)
+    await phone.getByRole('link', { name: new RegExp(`${ESTATE} · 1号楼 101`) }).click()
+    await detail.getByText('本小区其他可租房源').waitFor()
     const photo = detail.locator('.photos__img').first()
     await photo.waitFor()
     await phone.waitForFunction(() => document.querySelector('.photos__img')?.complete)

@@ -102,6 +102,10 @@ describe('resident app', () => {
       await quick.filter({ hasText: '报修' }).click()
       await page.waitForURL(`${srv.url}/services/repair`)
       await page.getByRole('heading', { name: '即将上线' }).waitFor()
+      // Where to go instead: the office, its address and phone (the city's, signed out).
+      const office = page.locator('[data-test=office]')
+      await office.getByRole('link', { name: '0459-4661234' }).waitFor()
+      assert.match(await office.innerText(), /大庆市.*住房保障服务中心/s)
       await page.getByRole('tab', { name: '首页' }).waitFor({ state: 'detached' })
     }))
 

@@ -71,3 +71,32 @@ test('a saved household fills the form back to the same body', () => {
   assert.equal(again.members[0].relation, 'child')
   assert.deepEqual(householdBody(again), body)
 })
+
+test('an ID number is checked as the server checks it: length, digits, birth date, check character', async () => {
+  const { idNumberProblem } = await import('../../web/src/shared/household.js')
+  assert.equal(idNumberProblem('11010519491231002X'), '')
+  assert.equal(idNumberProblem('11010519491231002x'), '')
+  assert.equal(idNumberProblem('110105194912310021'), 'id_check_digit')
+  assert.equal(idNumberProblem('1101051949123100'), 'id_length')
+  assert.equal(idNumberProblem('11010519491231002Y'), 'id_format')
+  assert.equal(idNumberProblem('110105194902300021'), 'id_birth_date')
+})
+
+test('each wizard page is checked before it is left: every wrong field named the API way, with the server code', async () => {
+  const { householdProblems, formField } = await import('../../web/src/shared/household.js')
+  const f = emptyHousehold()
+  assert.deepEqual(householdProblems(f, 'kind', {}), { community_code: 'required' })
+  assert.deepEqual(householdProblems(f, 'kind', { community: '230602001001' }), {})
+  assert.deepEqual(householdProblems(f, 'applicant'), { 'applicant.name': 'required', 'applicant.id_number': 'required' })
+  Object.assign(f.applicant, { name: '张三', id_number: '110105194912310021', income: '12.345' })
+  assert.deepEqual(householdProblems(f, 'applicant'), { 'applicant.id_number': 'id_check_digit', 'applicant.income_fen_month': 'invalid_value' })
+  f.members.push({ ...emptyPerson('child'), id_number: '11010519491231002X' })
+  assert.deepEqual(householdProblems(f, 'members'), { 'members[0].name': 'required' })
+  assert.deepEqual(householdProblems(f, 'housing'), { 'housing.area_m2': 'required', residence_years: 'required' })
+  Object.assign(f, { area: '20000', employmentYears: '3' })
+  assert.deepEqual(householdProblems(f, 'housing'), { 'housing.area_m2': 'invalid_value' })
+  f.kind = 'subsidy'
+  assert.deepEqual(householdProblems(f, 'bank'), { bank: 'required' })
+  assert.deepEqual(householdProblems(f, 'declaration'), { declaration_signed: 'declaration_unsigned' })
+  assert.equal(formField('household.applicant.id_number'), 'applicant.id_number')
+})

@@ -93,14 +93,14 @@ static struct db *
 fresh(int pool)
 {
 	static const struct region tree[] = {
-		{ 100000, 0, "nation", "中华人民共和国", "China", 0, NULL },
-		{ 230000, 100000, "province", "黑龙江省", "Heilongjiang", 0, NULL },
-		{ DAQING, 230000, "city", "大庆市", "Daqing", DAQING, NULL },
-		{ SAERTU, DAQING, "district", "萨尔图区", "Saertu", DAQING, NULL },
-		{ SAERTU_STREET, SAERTU, "street", "萨尔图街道", "Saertu Street", DAQING, NULL },
-		{ 230603, DAQING, "district", "龙凤区", "Longfeng", DAQING, NULL },
-		{ 110000, 100000, "province", "北京市", "Beijing", 0, NULL },
-		{ BEIJING, 110000, "city", "北京市", "Beijing", BEIJING, NULL },
+		{ 100000, 0, "nation", "中华人民共和国", "China", 0, NULL, NULL, NULL },
+		{ 230000, 100000, "province", "黑龙江省", "Heilongjiang", 0, NULL, NULL, NULL },
+		{ DAQING, 230000, "city", "大庆市", "Daqing", DAQING, NULL, NULL, NULL },
+		{ SAERTU, DAQING, "district", "萨尔图区", "Saertu", DAQING, NULL, NULL, NULL },
+		{ SAERTU_STREET, SAERTU, "street", "萨尔图街道", "Saertu Street", DAQING, NULL, NULL, NULL },
+		{ 230603, DAQING, "district", "龙凤区", "Longfeng", DAQING, NULL, NULL, NULL },
+		{ 110000, 100000, "province", "北京市", "Beijing", 0, NULL, NULL, NULL },
+		{ BEIJING, 110000, "city", "北京市", "Beijing", BEIJING, NULL, NULL, NULL },
 	};
 	struct secrets s;
 	struct arena *a;

@@ -99,7 +99,7 @@ START_TEST(transactions_and_conflicts)
 {
 	struct db *db = fresh(2);
 	struct arena *a = arena_create();
-	struct region r = { 990000, 0, "province", "测试省", "Test", 0, NULL }, got;
+	struct region r = { 990000, 0, "province", "测试省", "Test", 0, NULL, NULL, NULL }, got;
 	struct db_conn *c;
 	struct db_res *res;
 	struct gzf_err e;

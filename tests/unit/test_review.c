@@ -61,6 +61,12 @@ static const struct expect flow[] = {
 	{ REVIEW_PUBLICITY, REVIEW_PUBLICITY_END, FSM_SYSTEM, REVIEW_QUALIFIED, 0, 1, 0, 0 },
 	{ REVIEW_OBJECTION, REVIEW_APPROVE, FSM_DECIDER, REVIEW_QUALIFIED, 0, 1, 0, 0 },
 	{ REVIEW_OBJECTION, REVIEW_REFUSE, FSM_DECIDER, REVIEW_REFUSED, 0, 1, 0, 0 },
+	/* the applicant withdraws until a step approves it for publicity */
+	{ REVIEW_DRAFT, REVIEW_WITHDRAW, FSM_OWNER, REVIEW_WITHDRAWN, 0, 1, 0, 0 },
+	{ REVIEW_CORRECTION, REVIEW_WITHDRAW, FSM_OWNER, REVIEW_WITHDRAWN, 0, 1, 0, 0 },
+	{ REVIEW_ACCEPTANCE, REVIEW_WITHDRAW, FSM_OWNER, REVIEW_WITHDRAWN, 0, 1, 0, 0 },
+	{ REVIEW_STEP, REVIEW_WITHDRAW, FSM_OWNER, REVIEW_WITHDRAWN, 0, 1, 0, 0 },
+	{ REVIEW_DEPT, REVIEW_WITHDRAW, FSM_OWNER, REVIEW_WITHDRAWN, 0, 1, 0, 0 },
 };
 
 static const unsigned parties[] = { FSM_OWNER, FSM_DECIDER, FSM_SYSTEM, FSM_ANYONE };
@@ -180,7 +186,11 @@ make(int state, struct application *a)
 	case REVIEW_REFUSED:
 		a->status = "refused";
 		break;
+	case REVIEW_WITHDRAWN:
+		a->status = "withdrawn";
+		break;
 	}
+	a->reference = arena_printf(ar, "%lld-2026-%06lld", (long long)CITY, (long long)a->id); /* submitted */
 	ok(application_store_save(conn, a, version, &e), &e);
 	ok(application_store_get(conn, a->id, a, &e), &e);
 	ck_assert_int_eq((int)review_state_of(a, chain), state);
@@ -318,6 +328,10 @@ START_TEST(guards)
 	ck_assert_int_eq(try_fire(&a, REVIEW_CORRECT, &in, &e), GZF_EINVAL);
 	ck_assert_str_eq(e.field, "reason");
 	ck_assert_int_eq(try_fire(&a, REVIEW_REFUSE, &in, &e), GZF_EINVAL);
+	/* So does a withdrawal: the offices read it. */
+	in.party = FSM_OWNER;
+	ck_assert_int_eq(try_fire(&a, REVIEW_WITHDRAW, &in, &e), GZF_EINVAL);
+	ck_assert_str_eq(e.field, "reason");
 	/* Acceptance needs every required material. */
 	make(REVIEW_ACCEPTANCE, &a);
 	ck_assert_int_eq(db_exec(conn, "DELETE FROM application_materials WHERE application_id = $1",

@@ -104,3 +104,71 @@ export function householdBody(form) {
     declaration_signed: form.declaration === true,
   }
 }
+
+// The ID number's check character (GB 11643), as src/domain/idcard.c computes it.
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+const ID_CHECK = '10X98765432'
+
+/**
+ * Why an ID number as typed is not one (the server's codes: id_length, id_format,
+ * id_birth_date, id_check_digit), or '' when it is: 18 characters, 17 digits and the
+ * check character, a real birth date.
+ */
+export function idNumberProblem(typedId) {
+  const id = String(typedId ?? '').trim().toUpperCase()
+  if (id.length !== 18) return 'id_length'
+  if (!/^\d{17}[\dX]$/.test(id)) return 'id_format'
+  const [y, m, d] = [id.slice(6, 10), id.slice(10, 12), id.slice(12, 14)].map(Number)
+  const born = new Date(Date.UTC(y, m - 1, d))
+  if (y < 1900 || born.getUTCMonth() !== m - 1 || born.getUTCDate() !== d || born > new Date()) return 'id_birth_date'
+  const sum = ID_WEIGHTS.reduce((s, w, i) => s + w * Number(id[i]), 0)
+  return ID_CHECK[sum % 11] === id[17] ? '' : 'id_check_digit'
+}
+
+// The problems of one person at path ("applicant.", "members[0]."), into out.
+function personProblems(p, path, out) {
+  if (!typed(p.name)) out[`${path}name`] = 'required'
+  const id = idNumberProblem(p.id_number)
+  if (id) out[`${path}id_number`] = typed(p.id_number) ? id : 'required'
+  if (typed(p.income) !== undefined && yuanToFen(typed(p.income)) === null) out[`${path}income_fen_month`] = 'invalid_value'
+}
+
+/**
+ * What is wrong on wizard page `page` of `form` (kind, applicant, members, housing,
+ * bank, declaration; other pages have nothing to check here), as the server would find
+ * it on submission (src/domain/workflow.c workflow_household_check): {field: code},
+ * the fields named as the API names them ("applicant.id_number", "members[0].name"),
+ * the codes the server's ("required", "invalid_value", "id_check_digit"...). Empty
+ * when the page may be left.
+ */
+export function householdProblems(form, page, place = {}) {
+  const out = {}
+  const number = (v, field, read, max) => {
+    const s = typed(v)
+    if (s === undefined) return
+    const n = read(s)
+    if (n === null || n > max) out[field] = 'invalid_value'
+  }
+  if (page === 'kind' && !place.community) out.community_code = 'required'
+  if (page === 'applicant') personProblems(form.applicant, 'applicant.', out)
+  if (page === 'members') form.members.forEach((m, i) => personProblems(m, `members[${i}].`, out))
+  if (page === 'housing') {
+    if (typed(form.area) === undefined) out['housing.area_m2'] = 'required'
+    number(form.area, 'housing.area_m2', decimal, 10000)
+    number(form.properties, 'assets.properties', count, 100)
+    number(form.vehicles, 'assets.vehicles', count, 100)
+    number(form.vehicleValue, 'assets.vehicle_value_fen', yuanToFen, 100000000000)
+    number(form.businessValue, 'assets.business_value_fen', yuanToFen, 100000000000)
+    number(form.residenceYears, 'residence_years', count, 150)
+    number(form.employmentYears, 'employment_years', count, 150)
+    if (typed(form.residenceYears) === undefined && typed(form.employmentYears) === undefined) out.residence_years = 'required'
+  }
+  if (page === 'bank' && form.kind === 'subsidy' && !typed(form.bankAccount)) out.bank = 'required'
+  if (page === 'declaration' && form.declaration !== true) out.declaration_signed = 'declaration_unsigned'
+  return out
+}
+
+/** The form field a server error's `field` names ("household.applicant.name" → "applicant.name"). */
+export function formField(field) {
+  return String(field ?? '').replace(/^household\./, '')
+}

@@ -55,6 +55,9 @@ export default {
   soon: {
     title: 'Coming soon',
     body: '“{name}” is not available online yet. Please contact your community or street office.',
+    office: 'Where to go',
+    officeAddress: 'Address: {address}',
+    officePhone: 'Phone: ',
   },
   notFound: {
     title: 'Page not found',

@@ -55,6 +55,9 @@ export default {
   soon: {
     title: '即将上线',
     body: '“{name}”功能正在建设中，暂不能在线办理。如需办理，请联系所在社区或街道。',
+    office: '办理地点',
+    officeAddress: '地址：{address}',
+    officePhone: '电话：',
   },
   notFound: {
     title: '页面不存在',
