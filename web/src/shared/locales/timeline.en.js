@@ -1,6 +1,8 @@
 // The application's timeline and messages worded from the codes the server writes
 // (shared/timeline.js).
 export default {
+  common: { listSeparator: ', ', clauseSeparator: ', ' },
+  review: { objectionDate: ' ({date})' },
   progress: {
     withReason: '{outcome}: {reason}',
     objectionCount: 'objections lodged ({n}): to the city for review',

@@ -1,5 +1,7 @@
 // 由服务器写入的代码生成的申请进度与消息文字（shared/timeline.js）。
 export default {
+  common: { listSeparator: '、', clauseSeparator: '，' },
+  review: { objectionDate: '（{date}）' },
   progress: {
     withReason: '{outcome}：{reason}',
     objectionCount: '收到异议 {n} 条，转市级复核',
