@@ -273,7 +273,7 @@ tell_kind(struct run *r, const char *kind, const char *title, const char *body, 
 }
 
 /* The applicant's message about the transition, of kind outcome. The apps show a message
- * in the reader's language from its kind (docs/api/review.md lists them) and the
+ * in the reader's language from its kind (docs/api/applications.md lists them) and the
  * application's number; title and body are the Chinese text kept for older clients. A
  * body that is the staff's reason is shown as written; one equal to the title says there
  * was none. */
