@@ -186,6 +186,22 @@ test('the most common passwords are refused at registration, reset and staff cre
   assert.equal(staff.json?.error?.code, 'password_common', staff.text);
 });
 
+test('without the password list file the server starts, says so, and refuses its built-in list', async () => {
+  assert.ok(srv.logs.some((l) => l.msg === 'common password list loaded' && Number(l.words) > 3000), 'the list was loaded');
+  const bare = await startGzf({ demo: true, sim, args: ['--password-list', '/nonexistent/password.lst'] });
+  try {
+    assert.ok(bare.logs.some((l) => l.level === 'warn' && /common password list was not loaded/.test(l.msg)));
+    const s = session(bare);
+    const phone = newPhone();
+    await s.request('POST', '/api/v1/auth/sms-codes', { json: { phone, purpose: 'register' } });
+    const code = await codeFor(sim, phone);
+    const r = await s.request('POST', '/api/v1/auth/register', { json: { phone, code, password: 'password1', city_code: 230600 } });
+    assert.equal(r.json?.error?.code, 'password_common', r.text);
+  } finally {
+    await bare.stop();
+  }
+});
+
 test('real-name: each way an ID number is wrong has its own message', async () => {
   const res = await registerResident(srv, sim);
   const cases = [
