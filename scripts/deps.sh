@@ -6,8 +6,10 @@
 #   deps.sh bench    also what the benchmarks use (nginx, wrk)
 set -euo pipefail
 
+# john-data (1.9.0-2 in Debian 12) ships Openwall's list of common passwords,
+# /usr/share/john/password.lst, which the server refuses (GZF_PASSWORD_LIST).
 run_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
-	libsodium-dev libcurl4-openssl-dev libexpat1-dev zlib1g-dev libgd-dev)
+	libsodium-dev libcurl4-openssl-dev libexpat1-dev zlib1g-dev libgd-dev john-data)
 test_pkgs=(check postgresql postgresql-contrib chromium sqlite3 clang libclang-rt-14-dev)
 bench_pkgs=(nginx-light wrk curl)
 

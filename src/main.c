@@ -9,6 +9,7 @@
 #include "domain/audit.h"
 #include "domain/demo.h"
 #include "domain/jobs.h"
+#include "domain/password_list.h"
 #include "domain/pii.h"
 #include "http/server.h"
 #include "partners/lottery_cli.h"
@@ -34,6 +35,7 @@ static int cmd_jobs(struct config *cfg, int retry_now);
 static int open_db(const struct config *cfg, int pool, struct db **out);
 static int fail(const struct gzf_err *err);
 static void sweep_media(const struct config *cfg, struct db *db, const unsigned char *key);
+static void load_password_list(const struct config *cfg);
 static int media_known(void *ctx, const char *name, int *yes);
 
 static void
@@ -183,6 +185,25 @@ sweep_media(const struct config *cfg, struct db *db, const unsigned char *key)
 	if (removed > 0)
 		log_msg(LOG_INFO, "removed unclaimed media files", "files", n, NULL);
 	arena_destroy(a);
+}
+
+/* The common passwords refused at registration and password changes. Without the file
+ * the server still starts: the built-in short list is checked, and the log says so. */
+static void
+load_password_list(const struct config *cfg)
+{
+	struct gzf_err err;
+	char n[24];
+	size_t count;
+
+	gzf_err_clear(&err);
+	if (password_list_load(cfg->password_list, &count, &err) != GZF_OK) {
+		log_msg(LOG_WARN, "the common password list was not loaded: only the built-in "
+			"short list is refused", "detail", err.message, NULL);
+		return;
+	}
+	snprintf(n, sizeof(n), "%zu", count);
+	log_msg(LOG_INFO, "common password list loaded", "path", cfg->password_list, "words", n, NULL);
 }
 
 static int
@@ -345,6 +366,7 @@ cmd_serve(struct config *cfg)
 		log_msg(LOG_INFO, "staff names sealed", "count", count, NULL);
 	}
 	sweep_media(cfg, db, secrets.data_key);
+	load_password_list(cfg);
 	svc = (struct service){ .db = db, .cfg = cfg, .secrets = &secrets, .started_ms = gzf_now_ms() };
 	audit_key(&secrets, svc.audit_key);
 	partners_init(&svc.partners, cfg, &secrets);
@@ -379,6 +401,7 @@ cmd_serve(struct config *cfg)
 	log_buffer_stop(); /* every request's line is out before "stopped" */
 	router_destroy(routes);
 	db_close(db);
+	password_list_free();
 	sodium_memzero(&secrets, sizeof(secrets));
 	log_msg(LOG_INFO, "stopped", NULL);
 	return 0;

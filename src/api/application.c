@@ -142,13 +142,14 @@ api_app_json(struct http_req *req, struct db_conn *c, const struct application *
 	json_t *o, *arr, *crit;
 	int n, i;
 
-	o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s?, s:s, s:I, s:I, s:b, s:i, s:i, s:i,"
+	o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s?, s:s, s:s?, s:I, s:I, s:b, s:i, s:i, s:i,"
 		      " s:s*, s:s*, s:s*, s:s*, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
 		      "id", (json_int_t)a->id, "city_id", (json_int_t)a->city_id,
 		      "community_code", (json_int_t)a->region_code, "kind", a->kind,
 		      "status", a->status, "step", a->step, "step_kind",
 		      step ? workflow_step_str(step, "kind") : NULL,
 		      "step_name", step ? workflow_step_str(step, "name") : "",
+		      "step_name_en", step ? json_string_value(json_object_get(step, "name_en")) : NULL,
 		      "step_started_at", (json_int_t)a->step_started_at,
 		      "deadline", (json_int_t)a->step_deadline,
 		      "overdue", a->step_deadline > 0 && a->step_deadline < now &&
@@ -197,8 +198,9 @@ api_app_json(struct http_req *req, struct db_conn *c, const struct application *
 			if (region_store_get(c, ev[i].office_code, &office, &req->err) != GZF_OK)
 				office = (struct region){ .name = "", .name_en = "" };
 			json_array_append_new(arr, json_pack(
-				"{s:s, s:s, s:I, s:s, s:s?, s:i, s:I, s:I, s:I, s:s, s:s?, s:b}",
+				"{s:s, s:s, s:s?, s:I, s:s, s:s?, s:i, s:I, s:I, s:I, s:s, s:s?, s:b}",
 				"step", ev[i].step, "step_name", s ? workflow_step_str(s, "name") : ev[i].step,
+				"step_name_en", s ? json_string_value(json_object_get(s, "name_en")) : NULL,
 				"office_code", (json_int_t)ev[i].office_code, "office", office.name,
 				"office_en", office.name_en, "limit_days", ev[i].limit_days,
 				"arrived_at", (json_int_t)ev[i].arrived_at, "deadline", (json_int_t)ev[i].deadline,

@@ -39,6 +39,7 @@ static const struct option_def options[] = {
 	{ "--max-per-ip", "GZF_MAX_PER_IP", "open connections from one peer address, 0 for no limit (default 64)" },
 	{ "--cookie-secure", "GZF_COOKIE_SECURE", "always mark cookies Secure (they are when a trusted proxy says https)" },
 	{ "--metrics-token", "GZF_METRICS_TOKEN", "Bearer token that opens /metrics to clients beyond loopback" },
+	{ "--password-list", "GZF_PASSWORD_LIST", "common passwords refused, one a line (default /usr/share/john/password.lst)" },
 	{ "--media-sweep-age", "GZF_MEDIA_SWEEP_AGE", "at start, remove unclaimed media files older than this many seconds (default 600)" },
 };
 
@@ -113,6 +114,8 @@ set_option(struct config *c, const char *flag, const char *value, struct gzf_err
 		return copy_value(c->data_dir, sizeof(c->data_dir), flag, value, err);
 	if (strcmp(flag, "--web-dir") == 0)
 		return copy_value(c->web_dir, sizeof(c->web_dir), flag, value, err);
+	if (strcmp(flag, "--password-list") == 0)
+		return copy_value(c->password_list, sizeof(c->password_list), flag, value, err);
 	if (strcmp(flag, "--secrets") == 0)
 		return copy_value(c->secrets_path, sizeof(c->secrets_path), flag, value, err);
 	if (strcmp(flag, "--listen") == 0) {
@@ -232,6 +235,7 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 	strcpy(c->partner_key_id, "gzf");
 	c->partner_timeout_ms = 3000;
 	c->media_sweep_age_s = 600;
+	strcpy(c->password_list, "/usr/share/john/password.lst");
 
 	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		const char *v = getenv(options[i].env);

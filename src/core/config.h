@@ -36,6 +36,7 @@ struct config {
 	char dept_url[512];     /* GZF_DEPT_URL, --dept-url: department data services base URL */
 	char partner_key_id[64]; /* GZF_PARTNER_KEY_ID, --partner-key-id: sent as X-Gzf-Key-Id */
 	int partner_timeout_ms; /* GZF_PARTNER_TIMEOUT_MS, --partner-timeout-ms: per call, retries included */
+	char password_list[512]; /* GZF_PASSWORD_LIST, --password-list: common passwords refused */
 	int64_t media_sweep_age_s; /* GZF_MEDIA_SWEEP_AGE, --media-sweep-age: spare younger unclaimed files */
 };
 

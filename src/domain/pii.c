@@ -5,6 +5,7 @@
  * clear by earlier versions.
  */
 #include "domain/pii.h"
+#include "domain/password_list.h"
 #include "core/crypto.h"
 #include "store/user_store.h"
 
@@ -202,6 +203,10 @@ pii_check_password(const char *password, struct gzf_err *err)
 
 	if (password == NULL)
 		goto weak;
+	if (password_list_has(password))
+		return gzf_err_set(err, GZF_EINVAL, "password_common", "password",
+				   "this password is one of the most common ones and is guessed "
+				   "first; please choose another");
 	for (; *password; password += len) {
 		if ((len = utf8_decode(password, &cp)) < 0)
 			goto weak;

@@ -55,8 +55,9 @@ int pii_seal_staff_names(struct db *db, const unsigned char key[32], int *sealed
 			 struct gzf_err *err);
 
 /* pii_check_password — 0 for a password of 8 to 64 characters with at least one letter
- * and one digit, not one character repeated; otherwise GZF_EINVAL with err->name
- * "weak_password", field "password", and the rule in the message. */
+ * and one digit, not one character repeated, and not one of the most common passwords
+ * (password_list_has()); otherwise GZF_EINVAL with err->name "password_common" (on the
+ * list) or "weak_password", field "password", and the rule in the message. */
 int pii_check_password(const char *password, struct gzf_err *err);
 
 #endif

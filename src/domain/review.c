@@ -271,13 +271,24 @@ save(struct run *r, struct gzf_err *err)
 	return application_store_save(r->c, r->a, r->version, err);
 }
 
-/* The applicant's message about the transition, of kind outcome. */
+/* The applicant's message of kind (see tell()). */
+static int
+tell_kind(struct run *r, const char *kind, const char *title, const char *body, struct gzf_err *err)
+{
+	return application_store_message_add(r->c, r->a->city_id, r->a->owner_id, r->a->id, kind, title,
+			       body, r->in->now, err);
+}
+
+/* The applicant's message about the transition, of kind outcome. The apps show a message
+ * in the reader's language from its kind (docs/api/applications.md lists them) and the
+ * application's number; title and body are the Chinese text kept for older clients. A
+ * body that is the staff's reason is shown as written; one equal to the title says there
+ * was none. */
 static int
 tell(struct run *r, const char *outcome, const char *title, const char *body, struct gzf_err *err)
 {
 	r->outcome = outcome;
-	return application_store_message_add(r->c, r->a->city_id, r->a->owner_id, r->a->id, outcome, title,
-			       body, r->in->now, err);
+	return tell_kind(r, outcome, title, body, err);
 }
 
 /* Close the step's timeline entry with outcome (by the actor, with the input's reason). */
@@ -344,16 +355,20 @@ static int
 advance(struct run *r, const char *outcome, struct gzf_err *err)
 {
 	struct application *a = r->a;
-	const char *title;
+	const char *title, *kind;
 	int rc;
 
 	if ((rc = close_step(r, outcome, err)) != GZF_OK ||
 	    (rc = review_enter_step(r->c, a, r->chain, a->step_index + 1, r->in->now, err)) != GZF_OK ||
 	    (rc = save(r, err)) != GZF_OK)
 		return rc;
-	title = strcmp(a->status, "qualified") == 0 ? "资格审核通过"
-		: strcmp(a->status, "publicity") == 0 ? "审批通过，进入公示" : "申请进入下一环节";
-	return tell(r, outcome, title, r->in->reason ? r->in->reason : title, err);
+	if (strcmp(a->status, "qualified") == 0)
+		kind = "approved_qualified", title = "资格审核通过";
+	else if (strcmp(a->status, "publicity") == 0)
+		kind = "approved_publicity", title = "审批通过，进入公示";
+	else
+		kind = outcome, title = "申请进入下一环节";
+	return tell_kind(r, kind, title, r->in->reason ? r->in->reason : title, err);
 }
 
 static int
@@ -483,8 +498,10 @@ fx_to_approver(void *ctx, struct gzf_err *err)
 					    err)) != GZF_OK)
 		return rc;
 	r->outcome = "objections";
+	/* The reason of this system entry is its parameter, the number of objections, which
+	 * the apps put into words. */
 	if ((rc = application_store_event_close(r->c, a->id, r->in->now, "objections",
-				  arena_printf(db_arena(r->c), "%lld objection(s)", (long long)n), 0,
+				  arena_printf(db_arena(r->c), "%lld", (long long)n), 0,
 				  err)) != GZF_OK ||
 	    (rc = application_store_event_open(r->c, a->city_id, a->id, a->step,
 				 workflow_office(a->region_path, "city"), OBJECTION_DAYS, r->in->now,

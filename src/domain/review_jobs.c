@@ -131,7 +131,7 @@ job_dept_check(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const ch
 	a.criteria = arena_strdup(ar, text);
 	free(text);
 	a.overall = overall;
-	in.reason = arena_printf(ar, "rules: %s", overall);
+	in.reason = overall; /* the entry's parameter: the rules' verdict, a code the apps word */
 	if ((rc = review_fire(c, &a, chain, REVIEW_CHECKED, &in, NULL, err)) != GZF_OK ||
 	    (rc = job_audit(ctx, c, &a, "application.dept_checked",
 			    arena_printf(ar, "{\"overall\":\"%s\"}", overall), err)) != GZF_OK ||

@@ -27,25 +27,25 @@ static const char *const groups[] = { "elderly", "disabled", "dibao", "tekun", "
 /* The demo city's chain: 15 working days from acceptance to the city's approval. */
 static const char default_chain[] =
 	"{\"total_days\":15,\"steps\":["
-	"{\"code\":\"acceptance\",\"name\":\"社区受理\",\"kind\":\"acceptance\","
+	"{\"code\":\"acceptance\",\"name\":\"社区受理\",\"name_en\":\"Community acceptance\",\"kind\":\"acceptance\","
 	"\"role\":\"community_clerk\",\"level\":\"community\",\"days\":3},"
-	"{\"code\":\"street\",\"name\":\"街道审核\",\"kind\":\"review\","
+	"{\"code\":\"street\",\"name\":\"街道审核\",\"name_en\":\"Street review\",\"kind\":\"review\","
 	"\"role\":\"street_reviewer\",\"level\":\"street\",\"days\":3},"
-	"{\"code\":\"district\",\"name\":\"区级审核\",\"kind\":\"review\","
+	"{\"code\":\"district\",\"name\":\"区级审核\",\"name_en\":\"District review\",\"kind\":\"review\","
 	"\"role\":\"district_reviewer\",\"level\":\"district\",\"days\":3},"
-	"{\"code\":\"dept_check\",\"name\":\"部门联审\",\"kind\":\"dept\","
+	"{\"code\":\"dept_check\",\"name\":\"部门联审\",\"name_en\":\"Department checks\",\"kind\":\"dept\","
 	"\"level\":\"city\",\"days\":2},"
-	"{\"code\":\"city\",\"name\":\"市级审批\",\"kind\":\"review\","
+	"{\"code\":\"city\",\"name\":\"市级审批\",\"name_en\":\"City approval\",\"kind\":\"review\","
 	"\"role\":\"city_approver\",\"level\":\"city\",\"days\":3},"
-	"{\"code\":\"publicity\",\"name\":\"公示\",\"kind\":\"publicity\","
+	"{\"code\":\"publicity\",\"name\":\"公示\",\"name_en\":\"Publicity\",\"kind\":\"publicity\","
 	"\"level\":\"city\",\"days\":7}],"
 	"\"materials\":["
-	"{\"code\":\"id_card\",\"name\":\"身份证\",\"required\":true},"
-	"{\"code\":\"hukou_book\",\"name\":\"户口簿\",\"required\":true},"
-	"{\"code\":\"marriage\",\"name\":\"婚姻证明\",\"required\":false},"
-	"{\"code\":\"income\",\"name\":\"收入证明\",\"required\":false},"
-	"{\"code\":\"lease\",\"name\":\"租赁合同\",\"required\":false},"
-	"{\"code\":\"special_group\",\"name\":\"特殊群体证明\",\"required\":false}]}";
+	"{\"code\":\"id_card\",\"name\":\"身份证\",\"name_en\":\"ID card\",\"required\":true},"
+	"{\"code\":\"hukou_book\",\"name\":\"户口簿\",\"name_en\":\"Household register\",\"required\":true},"
+	"{\"code\":\"marriage\",\"name\":\"婚姻证明\",\"name_en\":\"Marriage certificate\",\"required\":false},"
+	"{\"code\":\"income\",\"name\":\"收入证明\",\"name_en\":\"Proof of income\",\"required\":false},"
+	"{\"code\":\"lease\",\"name\":\"租赁合同\",\"name_en\":\"Lease\",\"required\":false},"
+	"{\"code\":\"special_group\",\"name\":\"特殊群体证明\",\"name_en\":\"Proof of special group\",\"required\":false}]}";
 
 json_t *
 workflow_chain_default(void)
@@ -64,6 +64,15 @@ code_ok(const char *s)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' || (s[i] >= '0' && s[i] <= '9')))
 			return 0;
 	return 1;
+}
+
+/* An item's optional English name: absent, or text of at most WORKFLOW_NAME_MAX characters. */
+static int
+name_en_ok(const json_t *item)
+{
+	const json_t *v = json_object_get(item, "name_en");
+
+	return v == NULL || (json_is_string(v) && gzf_utf8_chars(json_string_value(v)) <= WORKFLOW_NAME_MAX);
 }
 
 static int
@@ -99,6 +108,10 @@ workflow_chain_check(const json_t *chain, struct gzf_err *err)
 		if (!code_ok(code) || !json_is_string(json_object_get(s, "name")))
 			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
 					   "step %zu needs a code (a-z, 0-9, _) and a name", i + 1);
+		if (!name_en_ok(s))
+			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
+					   "step %s: name_en, the English name, is text of at most %d characters",
+					   code, WORKFLOW_NAME_MAX);
 		for (j = 0; j < i; j++)
 			if (strcmp(code, workflow_step_str(json_array_get(steps, j), "code")) == 0)
 				return gzf_err_set(err, GZF_EINVAL, "invalid_value", "steps",
@@ -130,9 +143,11 @@ workflow_chain_check(const json_t *chain, struct gzf_err *err)
 				   "materials must list at most %d kinds", WORKFLOW_MAX_MATERIALS);
 	json_array_foreach(mats, i, m)
 		if (!code_ok(workflow_step_str(m, "code")) || !json_is_string(json_object_get(m, "name")) ||
-		    !json_is_boolean(json_object_get(m, "required")))
+		    !json_is_boolean(json_object_get(m, "required")) || !name_en_ok(m))
 			return gzf_err_set(err, GZF_EINVAL, "invalid_value", "materials",
-					   "material %zu needs a code, a name and required (true/false)", i + 1);
+					   "material %zu needs a code, a name and required (true/false); "
+					   "name_en, if given, is text of at most %d characters", i + 1,
+					   WORKFLOW_NAME_MAX);
 	return GZF_OK;
 }
 

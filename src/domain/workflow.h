@@ -5,7 +5,8 @@
  *
  * Chain JSON (domain default: workflow_chain_default):
  *   {"total_days":15,
- *    "steps":[{"code":"acceptance","name":"社区受理","kind":"acceptance",
+ *    "steps":[{"code":"acceptance","name":"社区受理","name_en":"Community acceptance",
+ *              "kind":"acceptance",
  *              "role":"community_clerk","level":"community","days":3}, ...,
  *             {"code":"dept_check","name":"部门联审","kind":"dept","days":2},
  *             {"code":"publicity","name":"公示","kind":"publicity","days":7}],
@@ -14,6 +15,8 @@
  * (approve/correct/refuse), dept (the department data check, run as a job), publicity
  * (public for `days` calendar days; objections go to the city approver). Review steps'
  * `days` are working days (domain/calendar.h); total_days limits the whole review.
+ * name_en (optional, at most WORKFLOW_NAME_MAX characters) is a step's or a material's name
+ * in the apps' English mode; without it they show name.
  */
 #ifndef GZF_DOMAIN_WORKFLOW_H
 #define GZF_DOMAIN_WORKFLOW_H
@@ -27,6 +30,7 @@
 #define WORKFLOW_MAX_STEPS 12
 #define WORKFLOW_MAX_MATERIALS 10
 #define WORKFLOW_MAX_MEMBERS 12
+#define WORKFLOW_NAME_MAX 60
 
 /* workflow_chain_default — the built-in chain (the demo city's), a new reference. */
 json_t *workflow_chain_default(void);

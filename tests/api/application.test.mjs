@@ -428,8 +428,16 @@ test('one household to qualified through publicity (masked, with an objection); 
   }
   assert.equal(a.timeline[0].office, '萨尔图社区');
   assert.equal(a.timeline[1].office, '萨尔图街道');
+  // What the server writes itself is codes the apps word: the rules' verdict, the number
+  // of objections, the message kinds; the chain gives each step its English name.
+  assert.deepEqual(a.timeline.filter((e) => e.outcome === 'checked' || e.outcome === 'objections').map((e) => [e.outcome, e.reason]),
+    [['checked', 'pass'], ['objections', '7']]);
+  assert.equal(a.timeline[0].step_name_en, 'Community acceptance');
   const inbox = await good.res.s.request('GET', '/api/v1/me/messages');
   assert.ok(inbox.json.items.some((m) => m.title === '资格审核通过'));
+  const kinds = inbox.json.items.map((m) => m.kind);
+  for (const kind of ['submitted', 'accepted', 'approved', 'approved_publicity', 'approved_qualified'])
+    assert.ok(kinds.includes(kind), `${kind} in ${kinds}`);
   r = await good.res.s.request('POST', `/api/v1/me/messages/${inbox.json.items[0].id}/read`);
   assert.equal(r.status, 204);
 

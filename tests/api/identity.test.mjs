@@ -7,7 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { startGzf, runGzf, backend } from '../lib/gzf.mjs';
 import { startSim } from '../lib/sim.mjs';
-import { newPhone, session, codeFor, registerResident, personFor } from '../lib/accounts.mjs';
+import { newPhone, session, codeFor, registerResident, personFor, staffLogin } from '../lib/accounts.mjs';
 
 let sim;
 let srv;
@@ -147,6 +147,59 @@ test('password reset by SMS code ends every session', async () => {
   const nobody = newPhone();
   assert.equal((await s.request('POST', '/api/v1/auth/sms-codes', { json: { phone: nobody, purpose: 'reset_password' } })).status, 202);
   assert.deepEqual(await sim.messages(nobody), []);
+});
+
+test('the most common passwords are refused at registration, reset and staff creation', async () => {
+  // "trustno1" is only on the loaded list (Openwall's password.lst), not the built-in one.
+  const common = ['password1', '12345678', 'qwerty123', 'Trustno1'];
+  const good = 'harbour lantern 7 quietly';
+  const s = session(srv);
+  const phone = newPhone();
+  await s.request('POST', '/api/v1/auth/sms-codes', { json: { phone, purpose: 'register' } });
+  const code = await codeFor(sim, phone);
+  for (const password of common) {
+    const r = await s.request('POST', '/api/v1/auth/register', { json: { phone, code, password, city_code: 230600 } });
+    assert.equal(r.status, 400, `${password}: ${r.text}`);
+    assert.equal(r.json.error.code, 'password_common', password);
+    assert.equal(r.json.error.field, 'password');
+  }
+  const ok = await s.request('POST', '/api/v1/auth/register', { json: { phone, code, password: good, city_code: 230600 } });
+  assert.equal(ok.status, 201, ok.text);
+
+  const res = await registerResident(srv, sim);
+  const t = session(srv);
+  await t.request('POST', '/api/v1/auth/sms-codes', { json: { phone: res.phone, purpose: 'reset_password' } });
+  const resetCode = await codeFor(sim, res.phone);
+  for (const password of common) {
+    const r = await t.request('POST', '/api/v1/auth/password-reset', { json: { phone: res.phone, code: resetCode, password } });
+    assert.equal(r.json?.error?.code, 'password_common', `${password}: ${r.text}`);
+  }
+  assert.equal((await res.s.request('GET', '/api/v1/me')).status, 200, 'a refused reset changes nothing');
+  const reset = await t.request('POST', '/api/v1/auth/password-reset', { json: { phone: res.phone, code: resetCode, password: good } });
+  assert.equal(reset.status, 200, reset.text);
+  assert.equal((await t.request('POST', '/api/v1/auth/login', { json: { phone: res.phone, password: good } })).status, 200);
+
+  const admin = await staffLogin(srv, 'dq_admin', 'Gzf-demo-2026');
+  const staff = await admin.request('POST', '/api/v1/staff', { json: {
+    username: 'common_pw_clerk', display_name: '办事员', phone: newPhone(), password: 'password1',
+    role: 'community_clerk', region_code: 230602001001 } });
+  assert.equal(staff.json?.error?.code, 'password_common', staff.text);
+});
+
+test('without the password list file the server starts, says so, and refuses its built-in list', async () => {
+  assert.ok(srv.logs.some((l) => l.msg === 'common password list loaded' && Number(l.words) > 3000), 'the list was loaded');
+  const bare = await startGzf({ demo: true, sim, args: ['--password-list', '/nonexistent/password.lst'] });
+  try {
+    assert.ok(bare.logs.some((l) => l.level === 'warn' && /common password list was not loaded/.test(l.msg)));
+    const s = session(bare);
+    const phone = newPhone();
+    await s.request('POST', '/api/v1/auth/sms-codes', { json: { phone, purpose: 'register' } });
+    const code = await codeFor(sim, phone);
+    const r = await s.request('POST', '/api/v1/auth/register', { json: { phone, code, password: 'password1', city_code: 230600 } });
+    assert.equal(r.json?.error?.code, 'password_common', r.text);
+  } finally {
+    await bare.stop();
+  }
 });
 
 test('real-name: each way an ID number is wrong has its own message', async () => {

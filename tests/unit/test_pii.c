@@ -1,7 +1,12 @@
-/* test_pii.c — masks of ID numbers, phones and names; phone, name and password rules. */
+/* test_pii.c — masks of ID numbers, phones and names; phone, name and password rules;
+ * the common-password list. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
+#include "domain/password_list.h"
 #include "domain/pii.h"
 #include "unit.h"
 
@@ -63,6 +68,17 @@ password_bad(const char *pw)
 	ck_assert(strstr(e.message, "8 to 64") != NULL);
 	ck_assert(strstr(e.message, "letter") != NULL);
 	ck_assert(strstr(e.message, "digit") != NULL);
+}
+
+static void
+password_common(const char *pw)
+{
+	struct gzf_err e;
+
+	gzf_err_clear(&e);
+	ck_assert_msg(pii_check_password(pw, &e) == GZF_EINVAL, "%s accepted", pw);
+	ck_assert_str_eq(e.name, "password_common");
+	ck_assert_str_eq(e.field, "password");
 }
 
 static int
@@ -241,7 +257,7 @@ START_TEST(password_rules)
 {
 	struct arena *a = arena_create();
 
-	password_ok("abcd1234");
+	password_ok("abcd1x34");
 	password_ok("a1a1a1a1");
 	password_ok("1234567z");
 	password_ok("Correct horse battery staple 9");
@@ -252,15 +268,61 @@ START_TEST(password_rules)
 	password_bad(arena_printf(a, "%s12", repeat(a, "a", 63))); /* 65 */
 	password_bad("abc1234"); /* 7 */
 	password_bad("密码12345"); /* 7 characters though 11 bytes */
-	password_bad("12345678");
+	password_bad("1357924680");
 	password_bad("abcdefgh");
 	password_bad("!!!!????");
 	password_bad("aaaaaaaa");
-	password_bad("11111111");
+	password_bad("22222222");
 	password_bad("");
 	password_bad(NULL);
 	password_bad("abcd123\xff");
 	arena_destroy(a);
+}
+END_TEST
+
+/* The built-in list holds without a file; a loaded file adds its words, case folded, and
+ * a listed word with digits or signs around it is caught too. */
+START_TEST(password_common_list)
+{
+	char path[] = "/tmp/gzf-pwlist-XXXXXX";
+	struct gzf_err e;
+	size_t count;
+	int fd;
+	FILE *f;
+
+	password_list_free();
+	password_common("password1");
+	password_common("PASSWORD1");
+	password_common("12345678");
+	password_common("Woaini1314");
+	password_common("qwerty123"); /* "qwerty" with digits after it */
+	password_common("!!Monkey2024");
+	password_ok("sunshine-harbour-7");
+	password_ok("Dragonfly-garden-9");
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("#!comment: a test list\nSunshine\r\nsunshine\n\ncorrecthorse\n", f);
+	fclose(f);
+	gzf_err_clear(&e);
+	ck_assert_int_eq(password_list_load(path, &count, &e), GZF_OK);
+	ck_assert_uint_eq(count, 2); /* Sunshine and sunshine are one word */
+	password_common("sunshine1");
+	password_common("2024SUNSHINE!");
+	password_common("CorrectHorse99");
+	password_common("password1"); /* the built-in list stays */
+	password_ok("sunshine-harbour-7");
+	password_ok("correct horse 7x");
+	ck_assert_int_eq(password_list_has("sun1"), 0); /* too short a stem */
+	unlink(path);
+
+	/* A missing file keeps the built-in list and says so. */
+	gzf_err_clear(&e);
+	ck_assert_int_eq(password_list_load(path, &count, &e), GZF_EUNAVAIL);
+	ck_assert_uint_eq(count, 0);
+	password_common("password1");
+	password_list_free();
 }
 END_TEST
 
@@ -277,6 +339,7 @@ pii_suite(void)
 	tcase_add_test(tc, names_accepted);
 	tcase_add_test(tc, names_refused);
 	tcase_add_test(tc, password_rules);
+	tcase_add_test(tc, password_common_list);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -42,6 +42,10 @@ START_TEST(default_chain_is_valid)
 	ck_assert_str_eq(workflow_step_str(workflow_step(chain, 5), "kind"), "publicity");
 	ck_assert_ptr_null(workflow_step(chain, 6));
 	ck_assert_str_eq(workflow_step_str(NULL, "kind"), "");
+	/* Every step has its English name. */
+	for (int i = 0; workflow_step(chain, i) != NULL; i++)
+		ck_assert_str_ne(workflow_step_str(workflow_step(chain, i), "name_en"), "");
+	ck_assert_str_eq(workflow_step_str(workflow_step(chain, 3), "name_en"), "Department checks");
 	/* The demo city asks for at most six materials. */
 	ck_assert_uint_le(json_array_size(json_object_get(chain, "materials")), 6);
 	json_decref(chain);
@@ -77,6 +81,18 @@ START_TEST(broken_chains_are_refused)
 	/* Not the acceptance first. */
 	chain = chain_with("kind", 0, json_string("review"));
 	ck_assert_int_eq(workflow_chain_check(chain, &err), GZF_EINVAL);
+	json_decref(chain);
+	/* An English name that is not text, or too long; none at all is fine. */
+	chain = chain_with("name_en", 1, json_integer(1));
+	ck_assert_int_eq(workflow_chain_check(chain, &err), GZF_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.message, "name_en"));
+	json_decref(chain);
+	chain = chain_with("name_en", 1, json_string("Street review, with a name that is far longer than sixty characters"));
+	ck_assert_int_eq(workflow_chain_check(chain, &err), GZF_EINVAL);
+	json_decref(chain);
+	chain = workflow_chain_default();
+	json_object_del(json_array_get(json_object_get(chain, "steps"), 1), "name_en");
+	ck_assert_int_eq(workflow_chain_check(chain, &err), GZF_OK);
 	json_decref(chain);
 	/* total_days missing. */
 	chain = workflow_chain_default();

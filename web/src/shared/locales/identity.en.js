@@ -12,7 +12,7 @@ export default {
     passwordPlaceholder: 'Your password',
     newPassword: 'New password',
     newPasswordPlaceholder: 'Choose a password',
-    passwordRule: 'A password has 8 to 64 characters with at least one letter and one digit',
+    passwordRule: 'A password has 8 to 64 characters with at least one letter and one digit, and is not a common one such as password1',
     code: 'Code',
     codePlaceholder: 'SMS code',
     getCode: 'Get code',

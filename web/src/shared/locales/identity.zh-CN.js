@@ -12,7 +12,7 @@ export default {
     passwordPlaceholder: '请输入密码',
     newPassword: '新密码',
     newPasswordPlaceholder: '设置登录密码',
-    passwordRule: '密码为8至64位，至少包含一个字母和一个数字',
+    passwordRule: '密码为8至64位，至少包含一个字母和一个数字，且不能是 password1 这类常见密码',
     code: '验证码',
     codePlaceholder: '短信验证码',
     getCode: '获取验证码',
