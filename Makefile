@@ -14,7 +14,7 @@ CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
             -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing -Isrc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS   += $(PKG_LIBS) -lpthread
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 SRC      := $(sort $(wildcard src/core/*.c src/http/*.c src/store/*.c src/domain/*.c \
                              src/api/*.c src/partners/*.c src/sim/*.c))
