@@ -473,6 +473,17 @@ queue_fire(struct db_conn *c, struct queue_entry *e, enum queue_event event, str
 	assert(in->now > 0);
 	if ((rc = fsm_find(&queue_fsm, queue_state_of(e), event, in->party, &run, &t, err)) != GZF_OK)
 		return rc;
+	/* Positions move with every change of the list, without the entry's version: the
+	 * figures of e are the stored ones, whenever e was read. */
+	if (e->id != 0) {
+		struct queue_entry now;
+
+		if ((rc = queue_store_get(c, e->id, &now, err)) != GZF_OK)
+			return rc;
+		e->position = now.position;
+		e->group_position = now.group_position;
+		e->ahead_competing = now.ahead_competing;
+	}
 	if ((rc = queue_rules_get(c, event == QUEUE_JOIN ? in->app->city_id : e->city_id, &run.rules,
 				  err)) != GZF_OK)
 		return rc;
@@ -534,8 +545,8 @@ leave(struct run *r, const char *state, const char *own, const char *others, con
 
 	r->e->state = state;
 	r->e->state_reason = r->in->reason;
-	r->e->position = r->e->group_position = r->e->ahead_competing = 0;
-	if ((rc = queue_store_change_add(r->c, r->e->city_id, &ch, err)) != GZF_OK)
+	if ((rc = queue_store_change_add(r->c, r->e->city_id, &ch, err)) != GZF_OK ||
+	    (rc = queue_store_position_set(r->c, r->e->id, 0, 0, 0, err)) != GZF_OK)
 		return rc;
 	return save_and_order(r, &cause, err);
 }
@@ -595,7 +606,6 @@ fx_recheck(void *ctx, struct gzf_err *err)
 	moved = strcmp(code, was) != 0;
 	cause.group_from = was;
 	cause.group_to = code;
-	cause.position_from = e->position;
 	cause.subject_detail = moved
 		? arena_printf(ar, "复核：由%s调整为%s（%s）", was_name, name, reason)
 		: arena_printf(ar, "复核：仍为%s（%s）", name, reason);
@@ -818,7 +828,7 @@ queue_recompute(struct db_conn *c, int64_t city_id, const char *kind, const stru
 		ch = (struct queue_change){ .entry_id = q->id, .at = now,
 			.cause = subject ? cause->subject_cause : other_cause(cause, q->rank),
 			.detail = subject ? cause->subject_detail : cause->other_detail,
-			.position_from = subject ? cause->position_from : d->position,
+			.position_from = d->position,
 			.position_to = q->position,
 			.group_from = subject ? cause->group_from : NULL,
 			.group_to = subject ? cause->group_to : NULL };

@@ -186,7 +186,6 @@ struct queue_cause {
 	const char *other_cause;   /* joined_ahead, ahead_housed, ahead_left, ... */
 	const char *other_detail;
 	const char *group_from, *group_to; /* the subject's */
-	int position_from;         /* the subject's before (0: none) */
 };
 int queue_recompute(struct db_conn *c, int64_t city_id, const char *kind,
 		    const struct queue_cause *cause, int64_t now, int *changed, struct gzf_err *err);

@@ -128,12 +128,11 @@ queue_store_save(struct db_conn *c, const struct queue_entry *e, int expect_vers
 	rc = db_exec(c,
 		"UPDATE queue_entries SET state = $3, group_code = $4, group_rank = $5,"
 		" group_reason = $6, persons = $7, layouts = $8, max_area_dm2 = $9, points = $10,"
-		" position = $11, group_position = $12, ahead_competing = $13, state_reason = $14,"
-		" updated_at = $15, version = version + 1 WHERE id = $1 AND version = $2",
+		" state_reason = $11, updated_at = $12, version = version + 1"
+		" WHERE id = $1 AND version = $2",
 		DB_ARGS(DB_I(e->id), DB_I(expect_version), DB_T(e->state), DB_T(e->group_code),
 			DB_I(e->group_rank), DB_T(e->group_reason), DB_I(e->persons), DB_T(e->layouts),
-			DB_I(e->max_area_dm2), DB_I(e->points), DB_I(e->position),
-			DB_I(e->group_position), DB_I(e->ahead_competing),
+			DB_I(e->max_area_dm2), DB_I(e->points),
 			DB_T(e->state_reason ? e->state_reason : ""), DB_I(e->updated_at)),
 		&changed, err);
 	if (rc == GZF_OK && changed == 0)

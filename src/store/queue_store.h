@@ -76,7 +76,8 @@ int queue_store_by_owner(struct db_conn *c, int64_t owner_id, struct queue_entry
 			 struct gzf_err *err);
 
 /* queue_store_save — write the state, group, figures and reason of e and bump its
- * version, if it is still expect_version (GZF_ECONFLICT "version_conflict"). */
+ * version, if it is still expect_version (GZF_ECONFLICT "version_conflict"). Not its
+ * position: that is the recomputation's (queue_store_position_set). */
 int queue_store_save(struct db_conn *c, const struct queue_entry *e, int expect_version,
 		     struct gzf_err *err);
 
