@@ -47,7 +47,7 @@ queue_store_rules_get(struct db_conn *c, int64_t city_id, const char **text, str
 			   DB_ARGS(DB_I(city_id)), &r, err)) != GZF_OK)
 		return rc;
 	if (r->nrows == 0)
-		return gzf_err_set(err, GZF_ENOTFOUND, "no_rules", NULL, "the city has no rules of its own");
+		return GZF_ENOTFOUND; /* not an error: the default applies */
 	*text = db_res_text(r, 0, 0);
 	return GZF_OK;
 }

@@ -57,8 +57,8 @@ struct queue_change {
 	const char *group_from, *group_to;
 };
 
-/* queue_store_rules_get — the city's stored rules (JSON text); GZF_ENOTFOUND when it has
- * none of its own. queue_store_rules_put — store them. */
+/* queue_store_rules_get — the city's stored rules (JSON text); GZF_ENOTFOUND, err left
+ * untouched, when it has none of its own. queue_store_rules_put — store them. */
 int queue_store_rules_get(struct db_conn *c, int64_t city_id, const char **text, struct gzf_err *err);
 int queue_store_rules_put(struct db_conn *c, int64_t city_id, const char *text, int64_t by,
 			  int64_t at, struct gzf_err *err);
