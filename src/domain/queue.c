@@ -825,9 +825,13 @@ queue_recompute(struct db_conn *c, int64_t city_id, const char *kind, const stru
 			continue;
 		if (subject && cause->subject_cause == NULL)
 			continue;
+		/* A waiting entry without a position is new on the list (entries stored
+		 * together, then ordered once): it joined. */
 		ch = (struct queue_change){ .entry_id = q->id, .at = now,
-			.cause = subject ? cause->subject_cause : other_cause(cause, q->rank),
-			.detail = subject ? cause->subject_detail : cause->other_detail,
+			.cause = subject ? cause->subject_cause : d->position == 0 ? "joined"
+				 : other_cause(cause, q->rank),
+			.detail = subject ? cause->subject_detail : d->position == 0 ? "进入轮候"
+				  : cause->other_detail,
 			.position_from = d->position,
 			.position_to = q->position,
 			.group_from = subject ? cause->group_from : NULL,
