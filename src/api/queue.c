@@ -92,7 +92,8 @@ estimate_json(struct http_req *req, struct db_conn *c, const struct queue_entry 
 	return GZF_OK;
 }
 
-/* GET /api/v1/me/queue — the resident's entry, estimate and history; 404 not_on_list. */
+/* GET /api/v1/me/queue — the resident's entry, estimate and history; {"entry": null} for a
+ * household not on any list. */
 static int
 me_queue(struct http_req *req)
 {
@@ -104,8 +105,14 @@ me_queue(struct http_req *req)
 	json_t *rules, *history, *estimate;
 	int rc, n, i, total, in_group;
 
-	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = queue_store_by_owner(c, who->actor.user_id, &e, &req->err)) != GZF_OK)
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
+		return rc;
+	rc = queue_store_by_owner(c, who->actor.user_id, &e, &req->err);
+	if (rc == GZF_ENOTFOUND) {
+		gzf_err_clear(&req->err);
+		return http_reply_json(req, 200, json_pack("{s:n}", "entry"));
+	}
+	if (rc != GZF_OK)
 		return rc;
 	obj = (struct object){ .owner_id = e.owner_id };
 	if ((rc = api_authorize(req, c, who, ACT_QUEUE_READ, &obj, "queue.read", "queue_entry",
