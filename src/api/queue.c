@@ -6,7 +6,6 @@
  * How an entry moves is its state machine, domain/queue.c.
  */
 #include "api/api.h"
-#include "core/crypto.h"
 #include "domain/calendar.h"
 #include "domain/pii.h"
 #include "domain/queue.h"

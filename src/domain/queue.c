@@ -18,7 +18,6 @@
 
 #define GENERAL "general"
 #define GENERAL_NAME "一般家庭"
-#define YEAR_MS (365LL * DAY_MS)
 #define LOCAL_OFFSET_MS (8LL * 3600 * 1000) /* China Standard Time: the day qualified */
 
 /* One firing: what guards and effects see. */
@@ -304,8 +303,12 @@ in_group(struct arena *ar, const json_t *g, const struct queue_facts *f, const c
 		*why = arena_printf(ar, "残联：家庭成员残疾等级%d级", f->disability_level);
 		return f->disability_level >= min;
 	}
-	*why = f->dibao ? "民政：享受低保" : "民政：特困供养";
-	return (strcmp(d, "dibao") != 0 && f->tekun) || (strcmp(d, "tekun") != 0 && f->dibao);
+	if (strcmp(d, "tekun") != 0 && f->dibao) {
+		*why = "民政：享受低保";
+		return 1;
+	}
+	*why = "民政：特困供养";
+	return strcmp(d, "dibao") != 0 && f->tekun;
 }
 
 void
