@@ -14,7 +14,12 @@ export default {
     ahead: '排在前面、竞争同类户型的家庭',
     qualified: '取得资格日期',
     group: { title: '优先组' },
-    groupName: {},
+    groupName: {
+      dibao_tekun: '低保/特困家庭',
+      elderly: '有60岁以上老人的家庭',
+      disabled: '有残疾人的家庭',
+      general: '一般家庭',
+    },
     state: { waiting: '轮候中', suspended: '暂停轮候', housed: '已获配租', removed: '已退出轮候' },
     estimate: {
       title: '预计等待时间',
