@@ -14,7 +14,7 @@ CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
             -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing -Isrc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS   += $(PKG_LIBS) -lpthread
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 SRC      := $(sort $(wildcard src/core/*.c src/http/*.c src/store/*.c src/domain/*.c \
                              src/api/*.c src/partners/*.c src/sim/*.c))
@@ -131,14 +131,22 @@ build/bench/lottery: bench/lottery.c $(OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ bench/lottery.c $(OBJ) $(LDLIBS)
 
+# The waiting-list benchmark: recomputing 100,000 positions, on the domain and store code.
+build/bench/queue: bench/queue.c $(OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ bench/queue.c $(OBJ) $(LDLIBS)
+
 test: deps-test build/gzf build/gzf-asan build/unit-tests fuzz-build web
 	tests/run.sh
 
 test-unit: build/unit-tests
 	build/unit-tests
 
-bench: deps-bench deps-test build/gzf build/bench/lottery
+bench: deps-bench deps-test build/gzf build/bench/lottery build/bench/queue
 	build/bench/lottery
+	build/bench/queue
+	bench/queue-http
 	bench/http
 	bench/listings
 	bench/crash

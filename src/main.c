@@ -247,7 +247,8 @@ cmd_demo(struct config *cfg)
 	printf("staff console logins (password Gzf-demo-2026): admin, dq_admin, dq_approver,"
 	       " sartu_reviewer, sartu_street, sz_clerk, hlj_supervisor, moh_supervisor\n");
 	printf("resident app logins (same password): 13800000001, 13800000002, 13800000003"
-	       " (applications waiting at acceptance, street and district review)\n");
+	       " (applications waiting at acceptance, street and district review), 13800000004"
+	       " (qualified, on the waiting list)\n");
 	db_close(db);
 	return 0;
 }

@@ -26,6 +26,7 @@ api_routes(struct router *r)
 	api_application_routes(r);
 	api_review_routes(r);
 	api_content_routes(r);
+	api_queue_routes(r);
 }
 
 static void

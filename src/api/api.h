@@ -220,5 +220,6 @@ void api_eligibility_routes(struct router *r);
 void api_application_routes(struct router *r);
 void api_review_routes(struct router *r);
 void api_content_routes(struct router *r);
+void api_queue_routes(struct router *r);
 
 #endif

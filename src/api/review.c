@@ -159,7 +159,8 @@ static const char *const actions[] = { "accept", "approve", "correct", "refuse",
 static int
 decide(struct http_req *req)
 {
-	struct review_input in = { .party = FSM_DECIDER, .now = gzf_now_ms() };
+	struct review_input in = { .party = FSM_DECIDER, .now = gzf_now_ms(),
+				   .data_key = ((struct service *)req->service)->secrets->data_key };
 	const char *action, *decider;
 	struct application a;
 	struct caller *who;

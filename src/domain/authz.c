@@ -78,13 +78,21 @@ static const unsigned staff_may[ACT_COUNT] = {
 	/* Published content: its editors, and the administrators who answer for it. */
 	[ACT_CONTENT_EDIT] = R(ROLE_CONTENT_EDITOR) | ADMINS,
 	[ACT_CONTENT_PUBLISH] = R(ROLE_CONTENT_EDITOR) | ADMINS,
+	/* The waiting list: the caseworkers who qualified its households, the housing
+	 * managers who will house them and the administrators read it; a recheck, a
+	 * suspension or a removal is the city approver's, the housing managers' or the
+	 * administrators'; the ordering rules are the administrators'. */
+	[ACT_QUEUE_READ] = CASEWORKERS | R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_QUEUE_MANAGE] = R(ROLE_CITY_APPROVER) | R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_QUEUE_RULES] = ADMINS,
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.
  * Staff still need their role for uploads (the table above). */
 #define A(x) (1ull << (x))
 static const unsigned long long own_may =
-	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ) | A(ACT_APP_READ);
+	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ) | A(ACT_APP_READ) |
+	A(ACT_QUEUE_READ);
 static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD) | A(ACT_APP_EDIT);
 
 static const char *const level_names[LEVEL_COUNT] = {

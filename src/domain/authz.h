@@ -81,6 +81,9 @@ enum action {
 	ACT_HOUSING_PUBLISH, /* publish or withdraw listings */
 	ACT_CONTENT_EDIT,    /* write articles and read drafts; object: the article's city (or the nation) */
 	ACT_CONTENT_PUBLISH, /* publish and withdraw articles; object: the same */
+	ACT_QUEUE_READ,      /* a waiting-list entry (object: its household, community) or a list (the city) */
+	ACT_QUEUE_MANAGE,    /* recheck, suspend, resume or remove an entry; object: the same */
+	ACT_QUEUE_RULES,     /* a city's waiting-list rules; object: the city */
 	ACT_COUNT
 };
 

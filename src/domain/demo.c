@@ -161,7 +161,7 @@ demo_load(struct db *db, const struct secrets *s, const char *data_dir, int *reg
 		.actor_kind = "system", .action = "demo.load", .result = "ok",
 	};
 	size_t i;
-	int rc;
+	int rc, queued = 0;
 
 	if ((rc = db_acquire(db, a, &c, err)) != GZF_OK)
 		goto out;
@@ -174,7 +174,9 @@ demo_load(struct db *db, const struct secrets *s, const char *data_dir, int *reg
 	    (rc = load_rules(c, err)) != GZF_OK)
 		goto out;
 	if ((rc = demo_housing_load(c, err)) != GZF_OK ||
+	    (rc = demo_queue_load(c, s, &queued, err)) != GZF_OK ||
 	    (rc = demo_apps_load(c, s, err)) != GZF_OK ||
+	    (queued && (rc = demo_queue_events(c, s, err)) != GZF_OK) ||
 	    (rc = demo_content_load(c, data_dir, err)) != GZF_OK)
 		goto out;
 	audit_key(s, key);

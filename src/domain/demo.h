@@ -22,10 +22,20 @@ int demo_load(struct db *db, const struct secrets *s, const char *data_dir, int 
  * c's transaction (demo_housing.c). */
 int demo_housing_load(struct db_conn *c, struct gzf_err *err);
 
-/* demo_apps_load — demo residents (phones 13800000001-3) and their applications waiting
- * at acceptance, street and district review (idempotent: a resident who exists is
+/* demo_apps_load — demo residents (phones 13800000001-4) and their applications waiting
+ * at acceptance, street and district review, and one qualified on the waiting list (idempotent: a resident who exists is
  * skipped), in c's transaction (demo_apps.c). */
 int demo_apps_load(struct db_conn *c, const struct secrets *s, struct gzf_err *err);
+
+/* demo_queue_load — the demo city's waiting list: DEMO_QUEUE households qualified over
+ * the past years across the priority groups, generated deterministically, with their
+ * applications (once: *loaded 0 when the city has generated entries already), in c's
+ * transaction (demo_queue.c). demo_queue_events — then, when loaded: a 低保 household
+ * joining ahead a month ago and the first household housed ten days ago, so the demo
+ * resident on the list has a history. */
+#define DEMO_QUEUE 300
+int demo_queue_load(struct db_conn *c, const struct secrets *s, int *loaded, struct gzf_err *err);
+int demo_queue_events(struct db_conn *c, const struct secrets *s, struct gzf_err *err);
 
 /* demo_content_load — the demo city's published articles, their pictures stored under
  * data_dir (once: nothing is added when the city has published content), in c's

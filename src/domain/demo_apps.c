@@ -1,13 +1,15 @@
 /*
  * demo_apps.c — demo residents of Daqing and their applications, waiting at the first
  * steps of the review chain, so each demo reviewer's worklist has work in it. The
- * residents log in with their phone number and the demo password.
+ * residents log in with their phone number and the demo password. One (13800000004) has
+ * been through the whole chain and is on the waiting list.
  */
 #include <string.h>
 
 #include "core/crypto.h"
 #include "domain/calendar.h"
 #include "domain/demo.h"
+#include "domain/queue.h"
 #include "domain/review.h"
 #include "domain/workflow.h"
 #include "store/application_store.h"
@@ -23,6 +25,7 @@ struct demo_household {
 	int reached;        /* the chain step it waits at (0: acceptance) */
 	int days_ago;       /* when it was submitted */
 	const char *household; /* the declared household (JSON) */
+	const char *evidence;  /* the department evidence (JSON) of one the review qualified */
 };
 
 static const struct demo_household demo_households[] = {
@@ -31,7 +34,7 @@ static const struct demo_household demo_households[] = {
 	  "\"relation\":\"self\",\"occupation\":\"退休\",\"income_fen_month\":180000,\"groups\":[\"elderly\"]},"
 	  "\"members\":[],\"housing\":{\"area_m2\":0,\"tenure\":\"rented\"},"
 	  "\"assets\":{\"properties\":0,\"vehicles\":0,\"vehicle_value_fen\":0,\"business_value_fen\":0},"
-	  "\"residence_years\":30,\"employment_years\":0,\"declaration_signed\":true}" },
+	  "\"residence_years\":30,\"employment_years\":0,\"declaration_signed\":true}", NULL },
 	{ "13800000002", "王建国", "230602198008082018", 230602001001, 1, 3,
 	  "{\"kind\":\"rental\",\"applicant\":{\"name\":\"王建国\",\"id_number\":\"230602198008082018\","
 	  "\"relation\":\"self\",\"occupation\":\"工人\",\"income_fen_month\":260000,\"groups\":[]},"
@@ -39,14 +42,31 @@ static const struct demo_household demo_households[] = {
 	  "\"occupation\":\"保洁员\",\"income_fen_month\":190000,\"groups\":[]}],"
 	  "\"housing\":{\"area_m2\":8,\"tenure\":\"rented\"},"
 	  "\"assets\":{\"properties\":0,\"vehicles\":0,\"vehicle_value_fen\":0,\"business_value_fen\":0},"
-	  "\"residence_years\":12,\"employment_years\":10,\"declaration_signed\":true}" },
+	  "\"residence_years\":12,\"employment_years\":10,\"declaration_signed\":true}", NULL },
 	{ "13800000003", "张伟", "230602198802143017", 230602001002, 2, 6,
 	  "{\"kind\":\"subsidy\",\"applicant\":{\"name\":\"张伟\",\"id_number\":\"230602198802143017\","
 	  "\"relation\":\"self\",\"occupation\":\"快递员\",\"income_fen_month\":300000,\"groups\":[]},"
 	  "\"members\":[],\"housing\":{\"area_m2\":0,\"tenure\":\"rented\"},"
 	  "\"assets\":{\"properties\":0,\"vehicles\":0,\"vehicle_value_fen\":0,\"business_value_fen\":0},"
 	  "\"residence_years\":4,\"employment_years\":4,"
-	  "\"bank\":{\"bank\":\"中国建设银行\",\"account\":\"6217002340001234567\"},\"declaration_signed\":true}" },
+	  "\"bank\":{\"bank\":\"中国建设银行\",\"account\":\"6217002340001234567\"},\"declaration_signed\":true}", NULL },
+	/* Qualified at the end of the whole chain, on the waiting list (demo_queue.c). */
+	{ "13800000004", "赵丽华", "230602197203150042", 230602001001, 6, 200,
+	  "{\"kind\":\"rental\",\"applicant\":{\"name\":\"赵丽华\",\"id_number\":\"230602197203150042\","
+	  "\"relation\":\"self\",\"occupation\":\"环卫工\",\"income_fen_month\":160000,\"groups\":[]},"
+	  "\"members\":[{\"name\":\"孙建军\",\"id_number\":\"230602197006100038\",\"relation\":\"spouse\","
+	  "\"occupation\":\"公交司机\",\"income_fen_month\":210000,\"groups\":[]}],"
+	  "\"housing\":{\"area_m2\":6,\"tenure\":\"rented\"},"
+	  "\"assets\":{\"properties\":0,\"vehicles\":0,\"vehicle_value_fen\":0,\"business_value_fen\":0},"
+	  "\"residence_years\":20,\"employment_years\":18,\"declaration_signed\":true}",
+	  "[{\"source\":\"civil\",\"status\":\"ok\",\"reference\":\"civil-demo\",\"persons\":["
+	  "{\"id_number\":\"230602197203150042\",\"found\":true,\"facts\":{\"dibao\":0,\"tekun\":0}},"
+	  "{\"id_number\":\"230602197006100038\",\"found\":true,\"facts\":{\"dibao\":0,\"tekun\":0}}]},"
+	  "{\"source\":\"disability\",\"status\":\"ok\",\"reference\":\"disability-demo\",\"persons\":["
+	  "{\"id_number\":\"230602197203150042\",\"found\":true,\"facts\":{\"level\":0}},"
+	  "{\"id_number\":\"230602197006100038\",\"found\":true,\"facts\":{\"level\":0}}]},"
+	  "{\"source\":\"hukou\",\"status\":\"ok\",\"reference\":\"hukou-demo\",\"persons\":["
+	  "{\"id_number\":\"230602197203150042\",\"found\":true,\"facts\":{\"registered_city\":\"230600\",\"since_year\":2006}}]}]" },
 };
 
 static int load_household(struct db_conn *c, const struct secrets *s, const json_t *chain,
@@ -134,5 +154,10 @@ load_household(struct db_conn *c, const struct secrets *s, const json_t *chain,
 		if ((rc = review_enter_step(c, &a, chain, step, t, err)) != GZF_OK)
 			return rc;
 	}
-	return application_store_save(c, &a, version, err);
+	if (d->evidence != NULL)
+		crypto_seal(ar, s->data_key, d->evidence, (char **)&a.evidence_enc);
+	if ((rc = application_store_save(c, &a, version, err)) != GZF_OK ||
+	    strcmp(a.status, "qualified") != 0)
+		return rc;
+	return queue_join(c, &a, s->data_key, t, err);
 }

@@ -10,6 +10,7 @@
 
 #include "domain/calendar.h"
 #include "domain/jobs.h"
+#include "domain/queue.h"
 #include "domain/workflow.h"
 #include "store/user_store.h"
 
@@ -300,6 +301,18 @@ close_step(struct run *r, const char *outcome, struct gzf_err *err)
 			       r->in->actor_id, err);
 }
 
+/* Saved and, when it was just qualified (past the last step), on its city's waiting list
+ * of its kind in the same transaction (domain/queue.h). */
+static int
+save_and_join(struct run *r, struct gzf_err *err)
+{
+	int rc;
+
+	if ((rc = save(r, err)) != GZF_OK || strcmp(r->a->status, "qualified") != 0)
+		return rc;
+	return queue_join(r->c, r->a, r->in->data_key, r->in->now, err);
+}
+
 static int
 fx_save(void *ctx, struct gzf_err *err)
 {
@@ -360,7 +373,7 @@ advance(struct run *r, const char *outcome, struct gzf_err *err)
 
 	if ((rc = close_step(r, outcome, err)) != GZF_OK ||
 	    (rc = review_enter_step(r->c, a, r->chain, a->step_index + 1, r->in->now, err)) != GZF_OK ||
-	    (rc = save(r, err)) != GZF_OK)
+	    (rc = save_and_join(r, err)) != GZF_OK)
 		return rc;
 	if (strcmp(a->status, "qualified") == 0)
 		kind = "approved_qualified", title = "资格审核通过";
@@ -454,7 +467,7 @@ fx_checked(void *ctx, struct gzf_err *err)
 	if ((rc = close_step(r, "checked", err)) != GZF_OK ||
 	    (rc = review_enter_step(r->c, r->a, r->chain, r->a->step_index + 1, r->in->now, err)) != GZF_OK)
 		return rc;
-	return save(r, err);
+	return save_and_join(r, err);
 }
 
 /* The objection is a record of its own; lodging it bumps the application's version (so
@@ -478,7 +491,7 @@ fx_qualify(void *ctx, struct gzf_err *err)
 
 	if ((rc = close_step(r, "completed", err)) != GZF_OK ||
 	    (rc = review_enter_step(r->c, r->a, r->chain, r->a->step_index + 1, r->in->now, err)) != GZF_OK ||
-	    (rc = save(r, err)) != GZF_OK)
+	    (rc = save_and_join(r, err)) != GZF_OK)
 		return rc;
 	return tell(r, "qualified", "资格审核通过", "公示期满无异议，您已取得公租房保障资格。", err);
 }

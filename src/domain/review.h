@@ -67,6 +67,9 @@ struct review_input {
 	const char *objection;        /* object: its text */
 	const char *contact_enc;      /* object: a sealed way to reach the objector, or NULL */
 	int64_t objection_id;         /* object: set to the new objection's id */
+	/* any event that may qualify (approve, checked, publicity_end): opens the household
+	 * and evidence, whose department data give the waiting-list group (NULL: none) */
+	const unsigned char *data_key;
 };
 
 /* review_state_of — the state of a within chain. */

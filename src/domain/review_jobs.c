@@ -91,7 +91,7 @@ job_dept_check(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const ch
 	const char *overall;
 	char *plain = NULL, *text, *sealed, reasons[512];
 	json_t *chain = NULL, *h = NULL, *persons = NULL, *evidence = NULL, *rules = NULL, *criteria = NULL;
-	struct review_input in = { .party = FSM_SYSTEM };
+	struct review_input in = { .party = FSM_SYSTEM, .data_key = ctx->secrets->data_key };
 	int rc, down;
 
 	(void)payload;
@@ -156,7 +156,8 @@ static int
 job_publicity_end(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const char *ref,
 		  const json_t *payload, struct gzf_err *err)
 {
-	struct review_input in = { .party = FSM_SYSTEM, .now = ctx->now_ms() };
+	struct review_input in = { .party = FSM_SYSTEM, .now = ctx->now_ms(),
+				   .data_key = ctx->secrets->data_key };
 	struct application a;
 	const char *outcome;
 	json_t *chain = NULL;

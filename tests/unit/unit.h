@@ -37,5 +37,6 @@ Suite *fsm_suite(void);
 Suite *sanitize_suite(void);
 Suite *media_suite(void);
 Suite *lottery_suite(void);
+Suite *queue_suite(void);
 
 #endif

@@ -16,6 +16,7 @@ import RealNameView from './views/RealNameView.vue'
 import ApplyView from './views/ApplyView.vue'
 import ProgressView from './views/ProgressView.vue'
 import PublicityView from './views/PublicityView.vue'
+import QueueView from './views/QueueView.vue'
 import ArticleView from './views/ArticleView.vue'
 import ContentListView from './views/ContentListView.vue'
 import SearchView from './views/SearchView.vue'
@@ -38,6 +39,7 @@ const routes = [
   { path: '/services/apply', component: ApplyView, meta: { title: 'apply.title' } },
   { path: '/services/progress', component: ProgressView, meta: { title: 'action.progress.name' } },
   { path: '/services/publicity', component: PublicityView, meta: { title: 'publicity.title' } },
+  { path: '/services/queue', component: QueueView, meta: { title: 'action.queue.name' } },
   { path: '/services/guide', redirect: '/content/guide' },
   { path: '/services/policy', redirect: '/content/policy' },
   { path: '/services/faq', redirect: '/content/faq' },

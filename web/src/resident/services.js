@@ -1,11 +1,13 @@
 // Catalogue of the resident services: shown on the home grid and the
 // services list, each opening /services/<id>.
-// `elder` marks the few that the simpler elder-mode home keeps.
+// `elder` marks the few that the simpler elder-mode home keeps; `home: false` those the
+// home grid leaves out (the waiting list opens from the qualified application too).
 
 /** Services that are carried out online. */
 export const ONLINE_SERVICES = [
   { id: 'apply', icon: 'records-o', elder: true },
   { id: 'progress', icon: 'underway-o', elder: true },
+  { id: 'queue', icon: 'clock-o', home: false },
   { id: 'rent', icon: 'gold-coin-o', elder: true },
   { id: 'subsidy', icon: 'cash-back-record-o' },
   { id: 'review', icon: 'calendar-o' },

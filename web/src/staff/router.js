@@ -12,6 +12,7 @@ const ApplicationView = () => import('./views/ApplicationView.vue')
 const CounterView = () => import('./views/CounterView.vue')
 const ReportView = () => import('./views/ReportView.vue')
 const ContentView = () => import('./views/ContentView.vue')
+const QueueView = () => import('./views/QueueView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -28,6 +29,7 @@ export const router = createRouter({
     { path: '/applications/:id(\\d+)', component: ApplicationView, meta: { title: () => 'review.title' } },
     { path: '/statistics', component: ReportView, meta: { title: () => 'section.statistics.name' } },
     { path: '/content', component: ContentView, meta: { title: () => 'section.content.name' } },
+    { path: '/allocation', component: QueueView, meta: { title: () => 'section.allocation.name' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
       component: SectionView,
