@@ -177,7 +177,7 @@ demo_load(struct db *db, const struct secrets *s, const char *data_dir, int *reg
 	    (rc = load_rules(c, err)) != GZF_OK)
 		goto out;
 	if ((rc = demo_housing_load(c, err)) != GZF_OK ||
-	    (rc = demo_apps_load(c, s, err)) != GZF_OK ||
+	    (rc = demo_apps_load(c, s, data_dir, err)) != GZF_OK ||
 	    (rc = demo_content_load(c, data_dir, err)) != GZF_OK)
 		goto out;
 	audit_key(s, key);

@@ -22,10 +22,13 @@ int demo_load(struct db *db, const struct secrets *s, const char *data_dir, int 
  * c's transaction (demo_housing.c). */
 int demo_housing_load(struct db_conn *c, struct gzf_err *err);
 
-/* demo_apps_load — demo residents (phones 13800000001-3) and their applications waiting
- * at acceptance, street and district review (idempotent: a resident who exists is
- * skipped), in c's transaction (demo_apps.c). */
-int demo_apps_load(struct db_conn *c, const struct secrets *s, struct gzf_err *err);
+/* demo_apps_load — demo residents (phones 13800000001-3), real-name authenticated as the
+ * people the identity simulator knows by their ID numbers, and their applications waiting
+ * at acceptance, street and district review with the materials the chain requires (small
+ * pictures, sealed under DATA_DIR/media like uploads) (idempotent: a resident who exists
+ * is skipped), in c's transaction (demo_apps.c). */
+int demo_apps_load(struct db_conn *c, const struct secrets *s, const char *data_dir,
+		   struct gzf_err *err);
 
 /* demo_content_load — the demo city's published articles, their pictures stored under
  * data_dir (once: nothing is added when the city has published content), in c's
