@@ -140,7 +140,8 @@ test('a decision someone else took first is explained', { timeout: TIMEOUT }, as
     const app = (await other.request('GET', `/api/v1/applications/${id}`)).json.application
     assert.equal((await other.request('POST', `/api/v1/applications/${id}/decision`, { json: { action: 'approve', version: app.version } })).status, 200)
     await form.locator('[data-test=decide]').click()
-    const alert = page.locator('[data-test=feedback]')
+    // The message comes once the page shows the application as it now is.
+    const alert = page.locator('[data-test=feedback]', { hasText: '现在' })
     await alert.waitFor()
     const text = await alert.innerText()
     assert.match(text, /其他人已先处理了这份申请/)
