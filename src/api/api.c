@@ -14,6 +14,7 @@ api_routes(struct router *r)
 	api_client_error_routes(r);
 	api_auth_routes(r);
 	api_me_routes(r);
+	api_dashboard_routes(r);
 	api_staff_routes(r);
 	api_resident_routes(r);
 	api_audit_routes(r);

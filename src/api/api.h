@@ -208,6 +208,7 @@ void api_region_routes(struct router *r);
 void api_client_error_routes(struct router *r);
 void api_auth_routes(struct router *r);
 void api_me_routes(struct router *r);
+void api_dashboard_routes(struct router *r);
 void api_staff_routes(struct router *r);
 void api_resident_routes(struct router *r);
 void api_audit_routes(struct router *r);

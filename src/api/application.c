@@ -105,6 +105,23 @@ api_app_authorize(struct http_req *req, struct db_conn *c, const struct caller *
 }
 
 json_t *
+api_app_actions(const struct caller *who, const struct application *a, const json_t *chain)
+{
+	struct object obj = api_app_object(a);
+	json_t *out = json_array();
+	unsigned may;
+	int ev;
+
+	if (who->actor.kind != ACTOR_STAFF || authz_check(&who->actor, ACT_APP_DECIDE, &obj) != GZF_OK)
+		return out;
+	may = review_decisions(a, chain, authz_role_name(who->actor.role));
+	for (ev = 0; ev < REVIEW_NEVENTS; ev++)
+		if (may & (1u << ev))
+			json_array_append_new(out, json_string(review_fsm.events[ev]));
+	return out;
+}
+
+json_t *
 api_app_household(struct http_req *req, const struct application *a, int masked)
 {
 	const char *text = api_unseal(req, a->household_enc);
@@ -399,7 +416,7 @@ app_get(struct http_req *req)
 	struct application a;
 	struct caller *who;
 	struct db_conn *c;
-	json_t *chain;
+	json_t *chain, *o;
 	int rc, staff;
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
@@ -412,8 +429,9 @@ app_get(struct http_req *req)
 	if (staff && (rc = api_audit_alone(req, c, who, "application.view", "application", a.id,
 					   a.region_code, "ok", NULL)) != GZF_OK)
 		return rc;
-	return http_reply_json(req, 200, json_pack("{s:o}", "application",
-						   api_app_json(req, c, &a, chain, 1, staff)));
+	o = api_app_json(req, c, &a, chain, 1, staff);
+	json_object_set_new(o, "actions", api_app_actions(who, &a, chain));
+	return http_reply_json(req, 200, json_pack("{s:o}", "application", o));
 }
 
 /* POST /api/v1/applications/:id/reveal {"field":"id_number"|"name"|"bank_account",

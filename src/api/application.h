@@ -35,4 +35,10 @@ json_t *api_app_household(struct http_req *req, const struct application *a, int
 json_t *api_app_json(struct http_req *req, struct db_conn *c, const struct application *a,
 		     const json_t *chain, int detail, int masked);
 
+/* api_app_actions — the decisions who may take on a now (["accept","correct",...]; a new
+ * reference, empty for residents): review_decisions for the caller's role, when authz
+ * lets them decide the application. The console offers exactly these. */
+json_t *api_app_actions(const struct caller *who, const struct application *a,
+			const json_t *chain);
+
 #endif

@@ -14,6 +14,7 @@
 #include "domain/sheet.h"
 #include "store/region_store.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -88,6 +89,8 @@ static int housing_export(struct http_req *req);
 static int map_columns(struct http_req *req, const struct sheet_row *head, int *map);
 static int heading_is(const char *cell, const char *headings);
 static const char *cell(const struct sheet_row *r, const int *map, enum column col);
+static const char *heading_of(struct http_req *req, const struct sheet_row *head, const int *map,
+			      const char *field);
 static void report(struct http_req *req, struct import_row *row, const char *field,
 		   const char *code, const char *msg);
 static int check_row(struct http_req *req, struct db_conn *c, const struct region *scope,
@@ -150,6 +153,24 @@ map_columns(struct http_req *req, const struct sheet_row *head, int *map)
 		}
 	}
 	return GZF_OK;
+}
+
+/* The heading the sheet's first row head gives the column whose errors report field (the
+ * column's first accepted heading when the sheet has no such column). */
+static const char *
+heading_of(struct http_req *req, const struct sheet_row *head, const int *map, const char *field)
+{
+	const char *bar, *v;
+	int col;
+
+	for (col = 0; col < COL_COUNT; col++)
+		if (strcmp(columns[col].field, field) == 0)
+			break;
+	assert(col < COL_COUNT); /* errors name only the columns above */
+	if (*(v = cell(head, map, (enum column)col)) != '\0')
+		return v;
+	bar = strchr(columns[col].headings, '|');
+	return arena_strndup(req->arena, columns[col].headings, (size_t)(bar - columns[col].headings));
 }
 
 /* The trimmed text of a column in row r ("" when absent). */
@@ -418,6 +439,8 @@ housing_import(struct http_req *req)
 			report(req, sorted[i], "unit_no", "duplicate",
 			       arena_printf(req->arena, "与第%d行是同一套房 / the same unit as row %d",
 					    sorted[i - 1]->line, sorted[i - 1]->line));
+			json_object_set_new(json_array_get(sorted[i]->errors, json_array_size(sorted[i]->errors) - 1),
+					    "same_as", json_integer(sorted[i - 1]->line));
 		}
 	for (i = 0; i < n; i++)
 		bad += rows[i].bad;
@@ -430,11 +453,17 @@ housing_import(struct http_req *req)
 		    (rc = db_commit(c, &req->err)) != GZF_OK)
 			return rc;
 	}
-	/* The report, in the order of the file. */
+	/* The report, in the order of the file; each problem names its column by the heading
+	 * the sheet gave it (field stays the stable name). */
 	for (i = 0; i < n; i++)
 		for (size_t k = 0; rows[i].errors != NULL && k < json_array_size(rows[i].errors); k++)
-			if (json_array_size(errors) < REPORT_MAX)
-				json_array_append(errors, json_array_get(rows[i].errors, k));
+			if (json_array_size(errors) < REPORT_MAX) {
+				json_t *e = json_array_get(rows[i].errors, k);
+
+				json_object_set_new(e, "column", json_string(heading_of(req, &sheet.rows[0], map,
+					json_string_value(json_object_get(e, "field")))));
+				json_array_append(errors, e);
+			}
 	status = strcmp(mode, "all") == 0 && bad > 0 ? 422 : 200;
 	reply = json_pack("{s:s, s:i, s:i, s:i, s:i, s:O}", "mode", mode, "rows", n, "good", n - bad,
 			  "bad", bad, "imported", imported, "errors", errors);

@@ -7,6 +7,7 @@
 #include "core/crypto.h"
 #include "domain/idcard.h"
 #include "domain/pii.h"
+#include "domain/workflow.h"
 #include "partners/identity.h"
 #include "store/user_store.h"
 #include "store/throttle_store.h"
@@ -15,6 +16,8 @@
 
 static int me_get(struct http_req *req);
 static int real_name_post(struct http_req *req);
+static int staff_abilities(struct http_req *req, struct db_conn *c, const struct caller *who,
+			   json_t *o);
 
 void
 api_me_routes(struct router *r)
@@ -59,6 +62,7 @@ me_get(struct http_req *req)
 	struct db_conn *c;
 	struct object own;
 	struct user u;
+	json_t *o;
 	int rc;
 
 	if ((rc = api_db(req, &c)) != GZF_OK ||
@@ -69,7 +73,50 @@ me_get(struct http_req *req)
 				who->actor.user_id)) != GZF_OK ||
 	    (rc = user_store_get(c, who->actor.user_id, &u, &req->err)) != GZF_OK)
 		return rc;
-	return http_reply_json(req, 200, json_pack("{s:o}", "account", api_account_json(req, &u)));
+	o = api_account_json(req, &u);
+	if (who->actor.kind == ACTOR_STAFF && (rc = staff_abilities(req, c, who, o)) != GZF_OK) {
+		json_decref(o);
+		return rc;
+	}
+	return http_reply_json(req, 200, json_pack("{s:o}", "account", o));
+}
+
+/* What a member may use, for the console to offer nothing else: "capabilities", the
+ * actions authz_check allows them in their own region (authz_action_name), and
+ * "decides", the kinds of the city's review steps their role decides. */
+static int
+staff_abilities(struct http_req *req, struct db_conn *c, const struct caller *who, json_t *o)
+{
+	struct object own = { .region_path = who->actor.region_path };
+	json_t *caps = json_array(), *kinds = json_array(), *chain;
+	const json_t *s;
+	size_t i;
+	int act, rc;
+
+	json_object_set_new(o, "capabilities", caps);
+	json_object_set_new(o, "decides", kinds);
+	for (act = 0; act < ACT_COUNT; act++)
+		if (authz_check(&who->actor, (enum action)act, &own) == GZF_OK)
+			json_array_append_new(caps, json_string(authz_action_name((enum action)act)));
+	if (who->actor.city_id == 0 || authz_check(&who->actor, ACT_APP_DECIDE, &own) != GZF_OK)
+		return GZF_OK;
+	if ((rc = workflow_chain_get(c, who->actor.city_id, &chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, chain);
+	json_array_foreach(json_object_get(chain, "steps"), i, s) {
+		const char *kind = workflow_step_str(s, "kind");
+		size_t k;
+		const json_t *have;
+		int seen = 0;
+
+		if (strcmp(workflow_step_decider(s), authz_role_name(who->actor.role)) != 0)
+			continue;
+		json_array_foreach(kinds, k, have)
+			seen |= strcmp(json_string_value(have), kind) == 0;
+		if (!seen)
+			json_array_append_new(kinds, json_string(kind));
+	}
+	return GZF_OK;
 }
 
 /* POST /api/v1/me/real-name {"name","id_number"} — residents only. */

@@ -91,6 +91,7 @@ worklist(struct http_req *req)
 			return rc;
 		for (k = 0; k < n; k++) {
 			o = api_app_json(req, c, &all[k], chain, 0, 1);
+			json_object_set_new(o, "actions", api_app_actions(who, &all[k], chain));
 			overdue += json_is_true(json_object_get(o, "overdue"));
 			json_array_append_new(items, o);
 		}
@@ -213,8 +214,9 @@ decide(struct http_req *req)
 	    (rc = db_commit(c, &req->err)) != GZF_OK ||
 	    (rc = application_store_get(c, a.id, &a, &req->err)) != GZF_OK)
 		return rc;
-	return http_reply_json(req, 200, json_pack("{s:o}", "application",
-						   api_app_json(req, c, &a, chain, 1, 1)));
+	jv = api_app_json(req, c, &a, chain, 1, 1);
+	json_object_set_new(jv, "actions", api_app_actions(who, &a, chain));
+	return http_reply_json(req, 200, json_pack("{s:o}", "application", jv));
 }
 
 /* GET /api/v1/cities/:city/review-chain — public: the steps and their limits. */

@@ -85,6 +85,27 @@ static const unsigned staff_may[ACT_COUNT] = {
 	[ACT_QUEUE_READ] = CASEWORKERS | R(ROLE_HOUSING_MANAGER) | ADMINS,
 	[ACT_QUEUE_MANAGE] = R(ROLE_CITY_APPROVER) | R(ROLE_HOUSING_MANAGER) | ADMINS,
 	[ACT_QUEUE_RULES] = ADMINS,
+	/* Rent, subsidies and tickets: their officers, and the administrators. */
+	[ACT_FINANCE_READ] = R(ROLE_FINANCE_OFFICER) | ADMINS,
+	[ACT_TICKET_HANDLE] = R(ROLE_TICKET_HANDLER) | ADMINS,
+};
+
+static const char *const action_names[ACT_COUNT] = {
+	[ACT_ACCOUNT_READ] = "account_read", [ACT_ACCOUNT_UPDATE] = "account_update",
+	[ACT_STAFF_LIST] = "staff_list", [ACT_STAFF_READ] = "staff_read",
+	[ACT_STAFF_CREATE] = "staff_create", [ACT_STAFF_UPDATE] = "staff_update",
+	[ACT_STAFF_REVEAL] = "staff_reveal", [ACT_REGION_CREATE] = "region_create",
+	[ACT_RESIDENT_READ] = "resident_read", [ACT_RESIDENT_REVEAL] = "resident_reveal",
+	[ACT_AUDIT_SEARCH] = "audit_search", [ACT_MEDIA_UPLOAD] = "media_upload",
+	[ACT_MEDIA_READ] = "media_read", [ACT_CALENDAR_EDIT] = "calendar_edit",
+	[ACT_RULES_EDIT] = "rules_edit", [ACT_APP_READ] = "app_read", [ACT_APP_EDIT] = "app_edit",
+	[ACT_APP_DECIDE] = "app_decide", [ACT_APP_COUNTER] = "app_counter",
+	[ACT_CHAIN_EDIT] = "chain_edit", [ACT_REPORT_READ] = "report_read",
+	[ACT_HOUSING_READ] = "housing_read", [ACT_HOUSING_MANAGE] = "housing_manage",
+	[ACT_HOUSING_PUBLISH] = "housing_publish", [ACT_CONTENT_EDIT] = "content_edit",
+	[ACT_CONTENT_PUBLISH] = "content_publish", [ACT_FINANCE_READ] = "finance_read",
+	[ACT_TICKET_HANDLE] = "ticket_handle", [ACT_QUEUE_READ] = "queue_read",
+	[ACT_QUEUE_MANAGE] = "queue_manage", [ACT_QUEUE_RULES] = "queue_rules",
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.
@@ -146,6 +167,12 @@ const char *
 authz_level_name(enum level level)
 {
 	return level > LEVEL_NONE && level < LEVEL_COUNT ? level_names[level] : NULL;
+}
+
+const char *
+authz_action_name(enum action action)
+{
+	return action >= 0 && action < ACT_COUNT ? action_names[action] : NULL;
 }
 
 enum level

@@ -84,6 +84,8 @@ enum action {
 	ACT_QUEUE_READ,      /* a waiting-list entry (object: its household, community) or a list (the city) */
 	ACT_QUEUE_MANAGE,    /* recheck, suspend, resume or remove an entry; object: the same */
 	ACT_QUEUE_RULES,     /* a city's waiting-list rules; object: the city */
+	ACT_FINANCE_READ,    /* rent and subsidy accounts; object: the region read */
+	ACT_TICKET_HANDLE,   /* residents' tickets (repairs, complaints); object: the region */
 	ACT_COUNT
 };
 
@@ -102,6 +104,10 @@ void authz_actor_of(const struct user *u, struct actor *a);
  * anonymous actor; GZF_EFORBIDDEN otherwise. Pure: no I/O.
  */
 int authz_check(const struct actor *actor, enum action action, const struct object *object);
+
+/* authz_action_name — the API name of action ("app_decide"); NULL outside the enum.
+ * GET /api/v1/me lists by these names what the caller may do in their own region. */
+const char *authz_action_name(enum action action);
 
 /* authz_role_name — the API name ("city_admin"); authz_role_parse the reverse
  * (GZF_EINVAL for an unknown name). */

@@ -22,10 +22,14 @@ int demo_load(struct db *db, const struct secrets *s, const char *data_dir, int 
  * c's transaction (demo_housing.c). */
 int demo_housing_load(struct db_conn *c, struct gzf_err *err);
 
-/* demo_apps_load — demo residents (phones 13800000001-4) and their applications waiting
- * at acceptance, street and district review, and one qualified on the waiting list (idempotent: a resident who exists is
- * skipped), in c's transaction (demo_apps.c). */
-int demo_apps_load(struct db_conn *c, const struct secrets *s, struct gzf_err *err);
+/* demo_apps_load — demo residents (phones 13800000001-3), real-name authenticated as the
+ * people the identity simulator knows by their ID numbers, and their applications waiting
+ * at acceptance, street and district review with the materials the chain requires (small
+ * pictures, sealed under DATA_DIR/media like uploads), and one (13800000004) qualified on
+ * the waiting list (idempotent: a resident who exists is skipped), in c's transaction
+ * (demo_apps.c). */
+int demo_apps_load(struct db_conn *c, const struct secrets *s, const char *data_dir,
+		   struct gzf_err *err);
 
 /* demo_queue_load — the demo city's waiting list: DEMO_QUEUE households qualified over
  * the past years across the priority groups, generated deterministically, with their

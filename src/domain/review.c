@@ -138,6 +138,23 @@ review_check(const struct application *a, const json_t *chain, enum review_event
 	return fsm_find(&review_fsm, state, event, party, NULL, &t, err);
 }
 
+unsigned
+review_decisions(const struct application *a, const json_t *chain, const char *role)
+{
+	const json_t *step = workflow_step(chain, a->step_index);
+	int state = review_state_of(a, chain), ev;
+	unsigned out = 0;
+
+	/* Only a step's own role decides it (objections: the city approver). */
+	if (role == NULL || step == NULL || state == REVIEW_DRAFT || state == REVIEW_CORRECTION ||
+	    strcmp(workflow_step_decider(step), role) != 0)
+		return 0;
+	for (ev = 0; ev < REVIEW_NEVENTS; ev++)
+		if (fsm_allows(&review_fsm, state, ev, FSM_DECIDER))
+			out |= 1u << ev;
+	return out;
+}
+
 int
 review_fire(struct db_conn *c, struct application *a, const json_t *chain,
 	    enum review_event event, struct review_input *in, const char **outcome,

@@ -84,6 +84,14 @@ int review_check(const struct application *a, const json_t *chain, enum review_e
 		 unsigned party, struct gzf_err *err);
 
 /*
+ * review_decisions — the decisions (a bit 1u << event per enum review_event) that a
+ * member with role (its API name) may take on a now, as far as the table and the chain
+ * say: the FSM_DECIDER rows leaving a's state, when role decides a's current step.
+ * Region and role permissions are authz_check's (ACT_APP_DECIDE); guards do not run.
+ */
+unsigned review_decisions(const struct application *a, const json_t *chain, const char *role);
+
+/*
  * review_fire — take event on a (read at a->version) inside the caller's transaction on
  * c: the errors of fsm_find (illegal_transition, forbidden) or of the guard (e.g.
  * GZF_EINVAL "required" reason; GZF_ESTATE "incomplete" materials; for a submission the

@@ -110,6 +110,15 @@ int application_store_by_owner(struct db_conn *c, int64_t owner_id, struct appli
 int application_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const char *path,
 		       int desc, int limit, struct application **out, int *n, struct gzf_err *err);
 
+/*
+ * application_store_step_counts — of the applications application_store_worklist lists
+ * (all of them, no limit): how many (*total), how many in review whose deadline falls in
+ * [now, day_end) (*due_today), and how many in review past their deadline at now (*overdue).
+ */
+int application_store_step_counts(struct db_conn *c, int64_t city_id, const char *step,
+				  const char *path, int64_t now, int64_t day_end, int64_t *total,
+				  int64_t *due_today, int64_t *overdue, struct gzf_err *err);
+
 /* application_store_in_publicity — the city's applications in their publicity period. */
 int application_store_in_publicity(struct db_conn *c, int64_t city_id, struct application **out,
 			   int *n, struct gzf_err *err);

@@ -399,6 +399,23 @@ housing_store_unit_set_status(struct db_conn *c, int64_t id, const char *status,
 }
 
 int
+housing_store_unit_counts(struct db_conn *c, const char *path, int64_t *vacant, int64_t *unpublished,
+			  struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN published = 0 THEN 1 ELSE 0 END), 0)"
+		      " FROM units WHERE status = 'vacant' AND region_path LIKE $1",
+		      DB_ARGS(DB_T(arena_printf(db_arena(c), "%s%%", path))), &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	*vacant = db_res_int(r, 0, 0);
+	*unpublished = db_res_int(r, 0, 1);
+	return GZF_OK;
+}
+
+int
 housing_store_unit_set_published(struct db_conn *c, int64_t id, int published, int64_t now,
 			 struct gzf_err *err)
 {

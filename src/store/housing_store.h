@@ -113,6 +113,11 @@ int housing_store_unit_list(struct db_conn *c, const char *path, int64_t estate_
 int housing_store_unit_set_status(struct db_conn *c, int64_t id, const char *status, int64_t now,
 			  struct gzf_err *err);
 
+/* housing_store_unit_counts — of the units within path: how many are vacant, and how
+ * many of those are not published. */
+int housing_store_unit_counts(struct db_conn *c, const char *path, int64_t *vacant,
+			      int64_t *unpublished, struct gzf_err *err);
+
 /* housing_store_unit_set_published — publish (1) or withdraw (0) the listing of a unit. */
 int housing_store_unit_set_published(struct db_conn *c, int64_t id, int published, int64_t now,
 			     struct gzf_err *err);

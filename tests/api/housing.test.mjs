@@ -72,6 +72,12 @@ test('a file with bad rows is reported row by row and nothing is imported until 
   // Rows come back in the order of the file, each with a message for people.
   assert.deepEqual(r.json.errors.map((e) => e.row), [...r.json.errors.map((e) => e.row)].sort((a, b) => a - b));
   assert.ok(r.json.errors.every((e) => e.message.length > 5));
+  // Each names its column by the sheet's own heading; a duplicate names the row it repeats.
+  assert.deepEqual(r.json.errors.filter((e) => e.row === 3).map((e) => e.column).sort(), ['建筑面积', '月租金']);
+  assert.equal(r.json.errors.find((e) => e.row === 6).same_as, 2);
+  const english = await upload(housing, csv([['estate', ...HOUSING_HEADINGS.slice(1, 6), 'floor_area', ...HOUSING_HEADINGS.slice(7)],
+    housingRow({ estate: '报告测试小区', unit: '102', area: 'abc' })]), { mode: 'check' });
+  assert.deepEqual(english.json.errors.map((e) => [e.field, e.column]), [['floor_area', 'floor_area']]);
   assert.equal(await estateByName('报告测试小区'), undefined, 'nothing imported');
 
   // check: the same report, nothing imported, 200.

@@ -50,9 +50,13 @@ test('import with a bad row, fix, import, publish, find it in the public search'
     await page.locator('[data-test=import-all]').click()
     const report = page.locator('[data-test=import-report]')
     await report.getByText('表格有错误，未导入任何数据').waitFor()
-    await assert.doesNotReject(report.getByRole('cell', { name: 'floor_area' }).waitFor())
+    // The column by the sheet's own heading, the reason in the console's language alone.
+    await assert.doesNotReject(report.getByRole('cell', { name: '建筑面积', exact: true }).waitFor())
     assert.match(await report.locator('[data-test=import-summary]').innerText(), /共 3 行，正确 2 行，错误 1 行，已导入 0 行/)
-    assert.match(await report.locator('tbody tr').first().innerText(), /^3\s+floor_area\s+建筑面积须为/)
+    assert.match(await report.locator('tbody tr').first().innerText(), /^3\s+建筑面积\s+建筑面积须为1到1000平方米的数字$/)
+    await page.locator('label', { hasText: 'English' }).click()
+    assert.match(await report.locator('tbody tr').first().innerText(), /^3\s+建筑面积\s+The floor area must be a number of m² from 1 to 1000$/)
+    await page.locator('label', { hasText: '中文' }).click()
     assert.equal(await page.locator('[data-test=estates]').getByText(ESTATE).count(), 0, 'nothing imported')
 
     // Fixed: imported whole.

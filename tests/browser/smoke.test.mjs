@@ -179,23 +179,23 @@ describe('staff console', () => {
       await page.getByText('公租房管理平台').waitFor()
       await staffSignIn(page)
       await page.getByRole('heading', { level: 1, name: '工作台' }).waitFor()
+      // The city administrator decides no review step: no worklist sections.
       const menu = page.getByRole('navigation', { name: '功能导航' }).getByRole('menuitem')
-      assert.equal(await menu.count(), 12)
-      await page.getByRole('heading', { name: '待办事项' }).waitFor()
-      await page.getByRole('columnheader', { name: '办理期限' }).waitFor()
-      await page.getByText('暂无待办事项').waitFor()
+      await menu.first().waitFor()
+      assert.deepEqual(await menu.allInnerTexts(), ['工作台', '房源', '配租', '合同', '租金', '补贴', '工单', '内容', '统计', '系统'])
+      await page.locator('[data-test=dashboard-housing]').waitFor()
 
-      await menu.filter({ hasText: '受理' }).click()
-      await page.waitForURL(`${srv.url}/staff/#/acceptance`)
-      await page.getByRole('heading', { level: 1, name: '受理' }).waitFor()
-      assert.equal(await page.title(), '受理 - 公租房管理平台')
+      await menu.filter({ hasText: '统计' }).click()
+      await page.waitForURL(`${srv.url}/staff/#/statistics`)
+      await page.getByRole('heading', { level: 1, name: '统计' }).waitFor()
+      assert.equal(await page.title(), '统计 - 公租房管理平台')
     }))
 
   test('language and elder mode switch and persist', { timeout: TIMEOUT }, () =>
     withPage(DESKTOP, async (page) => {
-      await page.goto(`${srv.url}/staff/#/review`)
+      await page.goto(`${srv.url}/staff/#/statistics`)
       await staffSignIn(page)
-      await page.getByRole('heading', { level: 1, name: '审核' }).waitFor()
+      await page.getByRole('heading', { level: 1, name: '统计' }).waitFor()
       const normalSize = await rootFontSize(page)
       // Element Plus hides its native inputs; people click what is drawn.
       await page.locator('label', { hasText: 'English' }).click()
@@ -204,7 +204,7 @@ describe('staff console', () => {
       assert.equal(await elderSwitch.isChecked(), true)
       await page.reload()
       await page.getByRole('menuitem', { name: 'Housing stock' }).waitFor()
-      await page.getByRole('heading', { level: 1, name: 'Review' }).waitFor()
+      await page.getByRole('heading', { level: 1, name: 'Statistics' }).waitFor()
       assert.equal(await page.evaluate(() => document.documentElement.classList.contains('elder')), true)
       assert.ok((await rootFontSize(page)) > normalSize)
       assert.deepEqual(await untranslatedText(page), [])

@@ -406,6 +406,48 @@ START_TEST(objections_go_to_the_approver)
 }
 END_TEST
 
+/* The decisions each role is offered in each state: the step's own role, the table's
+ * FSM_DECIDER rows; nobody else, nothing in the states the applicant or the system moves. */
+START_TEST(decisions_per_state_and_role)
+{
+#define D(ev) (1u << (ev))
+	static const struct {
+		int state;
+		const char *role;
+		unsigned want;
+	} cases[] = {
+		{ REVIEW_DRAFT, "community_clerk", 0 },
+		{ REVIEW_CORRECTION, "community_clerk", 0 },
+		{ REVIEW_ACCEPTANCE, "community_clerk", D(REVIEW_ACCEPT) | D(REVIEW_CORRECT) | D(REVIEW_REFUSE) },
+		{ REVIEW_ACCEPTANCE, "street_reviewer", 0 },
+		{ REVIEW_ACCEPTANCE, "city_approver", 0 },
+		{ REVIEW_STEP, "district_reviewer", D(REVIEW_APPROVE) | D(REVIEW_CORRECT) | D(REVIEW_REFUSE) },
+		{ REVIEW_STEP, "street_reviewer", 0 },
+		{ REVIEW_STEP, "community_clerk", 0 },
+		{ REVIEW_DEPT, "city_approver", 0 },
+		{ REVIEW_DEPT, "district_reviewer", 0 },
+		{ REVIEW_PUBLICITY, "city_approver", 0 },
+		{ REVIEW_OBJECTION, "city_approver", D(REVIEW_APPROVE) | D(REVIEW_REFUSE) },
+		{ REVIEW_OBJECTION, "district_reviewer", 0 },
+		{ REVIEW_QUALIFIED, "city_approver", 0 },
+		{ REVIEW_REFUSED, "city_approver", 0 },
+	};
+	struct application a;
+	size_t i;
+
+	open_db();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		make(cases[i].state, &a);
+		ck_assert_msg(review_decisions(&a, chain, cases[i].role) == cases[i].want, "%s, %s: %#x",
+			      review_fsm.states[cases[i].state], cases[i].role,
+			      review_decisions(&a, chain, cases[i].role));
+	}
+	ck_assert_uint_eq(review_decisions(&a, chain, NULL), 0);
+	close_db();
+#undef D
+}
+END_TEST
+
 static TCase *
 db_tcase(const char *name, void (*setup)(void))
 {
@@ -416,6 +458,7 @@ db_tcase(const char *name, void (*setup)(void))
 	tcase_add_test(tc, every_state_and_event);
 	tcase_add_test(tc, guards);
 	tcase_add_test(tc, objections_go_to_the_approver);
+	tcase_add_test(tc, decisions_per_state_and_role);
 	return tc;
 }
 

@@ -39,9 +39,10 @@ export async function loadAccount({ force = false } = {}) {
 /** Signs in with {phone|username, password}; resolves to the account. */
 export async function login(credentials) {
   const reply = await api('/auth/login', { method: 'POST', body: credentials })
-  account.value = reply.account
+  // A staff member's account as GET /api/v1/me gives it: with what they may use.
+  account.value = reply.account.kind === 'staff' ? (await api('/me')).account : reply.account
   accountKnown.value = true
-  return reply.account
+  return account.value
 }
 
 /** Registers a resident ({phone, code, password, city_code}) and signs in. */

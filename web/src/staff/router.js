@@ -13,10 +13,12 @@ const CounterView = () => import('./views/CounterView.vue')
 const ReportView = () => import('./views/ReportView.vue')
 const ContentView = () => import('./views/ContentView.vue')
 const QueueView = () => import('./views/QueueView.vue')
+const DashboardView = () => import('./views/DashboardView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
+    { path: '/dashboard', component: DashboardView, meta: { title: () => 'section.dashboard.name' } },
     { path: '/housing', component: HousingView, meta: { title: () => 'section.housing.name' } },
     { path: '/system', component: SystemView, meta: { title: () => 'section.system.name' } },
     { path: '/acceptance/counter', component: CounterView, meta: { title: () => 'counter.title' } },
