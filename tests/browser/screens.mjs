@@ -226,6 +226,9 @@ export async function checkScreens({ url, options, screens, widths = [] }) {
       const { context, page, problems } = await openInMode(browser, options, mode)
       await context.addInitScript({ path: AXE_SOURCE })
       const settled = quietNetwork(page)
+      page.on('response', (r) => {
+        if (r.status() >= 400) failures.push(`${mode.name}: ${r.status()} from ${r.request().method()} ${r.url()}`)
+      })
       try {
         await page.goto(`${url}${screens[0].path}`)
         for (const screen of screens) {

@@ -123,17 +123,18 @@ test('every staff console screen is accessible and holds its layout', { timeout:
     { name: 'counter', path: '/staff/#/acceptance/counter', ready: shows('.section-head__title') },
     // The application, as the community clerk who accepts it sees it.
     {
-      name: 'application',
-      path: `/staff/#/applications/${await demoApplication()}`,
+      name: 'acceptance (clerk)',
+      path: '/staff/#/acceptance',
       ready: async (page) => {
         await page.context().clearCookies()
         await page.reload()
         await page.locator('#login-username').fill('sz_clerk')
         await page.locator('#login-password').fill(DEMO_PASSWORD)
         await page.locator('button[type=submit]').click()
-        await page.locator('[data-test=household]').waitFor()
+        await page.locator('.section-head__title').waitFor()
       },
     },
+    { name: 'application', path: `/staff/#/applications/${await demoApplication()}`, ready: shows('[data-test=household]') },
   ]
   const { failures, counts } = await checkScreens({ url: srv.url, options: DESKTOP, screens })
   logCounts('staff', counts)
