@@ -25,10 +25,12 @@ const FAILING_IMPACTS = new Set(['serious', 'critical'])
 /**
  * Opens a page (as openPage) whose storage selects `mode` before the app
  * starts. The page's Content-Security-Policy is bypassed so that axe-core's
- * script can be injected; the apps' own code runs as usual.
+ * script can be injected; the apps' own code runs as usual. Reduced motion
+ * is asked for, so that no colour or size is caught halfway through a
+ * transition.
  */
 export async function openInMode(browser, options, mode) {
-  const opened = await openPage(browser, { ...options, bypassCSP: true })
+  const opened = await openPage(browser, { ...options, bypassCSP: true, reducedMotion: 'reduce' })
   await opened.context.addInitScript(({ locale, elder }) => {
     localStorage.setItem('gzf.locale', locale)
     if (elder) localStorage.setItem('gzf.elder', '1')
