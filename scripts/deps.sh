@@ -2,7 +2,7 @@
 # deps.sh — install the Debian packages gzf needs, only those missing; silent when all
 # are there. Idempotent.
 #   deps.sh          to build and run (compiler, libraries, Node.js for the front end)
-#   deps.sh test     also what the tests use (PostgreSQL server, Chromium, Check)
+#   deps.sh test     also what the tests use (PostgreSQL server, Chromium with CJK fonts, Check)
 #   deps.sh bench    also what the benchmarks use (nginx, wrk)
 set -euo pipefail
 
@@ -10,7 +10,7 @@ set -euo pipefail
 # /usr/share/john/password.lst, which the server refuses (GZF_PASSWORD_LIST).
 run_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 	libsodium-dev libcurl4-openssl-dev libexpat1-dev zlib1g-dev libgd-dev john-data)
-test_pkgs=(check postgresql postgresql-contrib chromium sqlite3 clang libclang-rt-14-dev)
+test_pkgs=(check postgresql postgresql-contrib chromium fonts-noto-cjk sqlite3 clang libclang-rt-14-dev)
 bench_pkgs=(nginx-light wrk curl)
 
 want=("${run_pkgs[@]}")

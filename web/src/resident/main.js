@@ -2,6 +2,7 @@
 import { createApp } from 'vue'
 import '../shared/elder.js' // applies the saved elder mode before the first render
 import { syncDocumentTitle } from '../shared/title.js'
+import { activateWithKeys } from './keyboard.js'
 import vant from './vant.js'
 import '../shared/base.css'
 import './theme.css'
@@ -10,4 +11,5 @@ import App from './App.vue'
 import { router } from './router.js'
 
 syncDocumentTitle(router, 'app.resident')
+activateWithKeys(document)
 createApp(App).use(vant).use(router).mount('#app')
