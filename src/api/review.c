@@ -162,7 +162,7 @@ decide(struct http_req *req)
 {
 	struct review_input in = { .party = FSM_DECIDER, .now = gzf_now_ms(),
 				   .data_key = ((struct service *)req->service)->secrets->data_key };
-	const char *action, *decider;
+	const char *action;
 	struct application a;
 	struct caller *who;
 	struct db_conn *c;
@@ -192,11 +192,11 @@ decide(struct http_req *req)
 	 * the department check finishes by itself (the table refuses it). A caller whose view
 	 * is stale gets the conflict, whatever the step is now: of two reviewers acting at
 	 * once, one wins and the other is told to reload. */
-	decider = workflow_step_decider(step);
 	stale = json_integer_value(jv) != a.version;
-	if (*decider != '\0' && strcmp(decider, authz_role_name(who->actor.role)) != 0 && !stale)
+	if (!review_may_decide(&a, chain, authz_role_name(who->actor.role)) && !stale)
 		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "not_your_step", NULL,
-				   "the %s step is decided by the role %s", a.step, decider);
+				   "the %s step is decided by the role %s", a.step,
+				   workflow_step_decider(step));
 	if (stale)
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "version_conflict", "version",
 				   "someone else decided this application in the meantime: reload it");

@@ -138,16 +138,21 @@ review_check(const struct application *a, const json_t *chain, enum review_event
 	return fsm_find(&review_fsm, state, event, party, NULL, &t, err);
 }
 
+int
+review_may_decide(const struct application *a, const json_t *chain, const char *role)
+{
+	const char *decider = workflow_step_decider(workflow_step(chain, a->step_index));
+
+	return *decider == '\0' || strcmp(decider, role) == 0;
+}
+
 unsigned
 review_decisions(const struct application *a, const json_t *chain, const char *role)
 {
-	const json_t *step = workflow_step(chain, a->step_index);
 	int state = review_state_of(a, chain), ev;
 	unsigned out = 0;
 
-	/* Only a step's own role decides it (objections: the city approver). */
-	if (role == NULL || step == NULL || state == REVIEW_DRAFT || state == REVIEW_CORRECTION ||
-	    strcmp(workflow_step_decider(step), role) != 0)
+	if (role == NULL || !review_may_decide(a, chain, role))
 		return 0;
 	for (ev = 0; ev < REVIEW_NEVENTS; ev++)
 		if (fsm_allows(&review_fsm, state, ev, FSM_DECIDER))

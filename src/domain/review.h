@@ -84,6 +84,14 @@ int review_check(const struct application *a, const json_t *chain, enum review_e
 		 unsigned party, struct gzf_err *err);
 
 /*
+ * review_may_decide — 0 when a's current step is decided by a post other than role (its
+ * API name): a step's own role decides it; objections after publicity, the city approver.
+ * A step no post decides (the department check, or none) is 1: the table refuses every
+ * decision there (illegal_transition), which says more than "not yours".
+ */
+int review_may_decide(const struct application *a, const json_t *chain, const char *role);
+
+/*
  * review_decisions — the decisions (a bit 1u << event per enum review_event) that a
  * member with role (its API name) may take on a now, as far as the table and the chain
  * say: the FSM_DECIDER rows leaving a's state, when role decides a's current step.
