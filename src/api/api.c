@@ -190,3 +190,47 @@ api_param_city(struct http_req *req, struct db_conn *c, struct region *city)
 		return gzf_err_set(&req->err, GZF_ENOTFOUND, "not_found", NULL, "no such city");
 	return rc;
 }
+
+int
+api_city_setting_reply(struct http_req *req, const struct api_city_setting *set)
+{
+	struct region city;
+	struct db_conn *c;
+	json_t *value;
+	int rc;
+
+	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_param_city(req, c, &city)) != GZF_OK ||
+	    (rc = set->get(c, city.code, &value, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 200, json_pack("{s:I, s:o}", "city_id", (json_int_t)city.code,
+						   set->member, value));
+}
+
+int
+api_city_setting_read(struct http_req *req, const struct api_city_setting *set,
+		      struct db_conn **c, struct caller **who, struct region *city,
+		      json_t **value, const char **text)
+{
+	struct object obj;
+	json_t *body;
+	char *dump;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, c)) != GZF_OK ||
+	    (rc = api_login_required(req, *c, who)) != GZF_OK ||
+	    (rc = api_param_city(req, *c, city)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = city->path };
+	if ((rc = api_authorize(req, *c, *who, set->act, &obj, set->audit, "region",
+				city->code)) != GZF_OK)
+		return rc;
+	if ((*value = json_object_get(body, set->member)) == NULL)
+		return gzf_err_set(&req->err, GZF_EINVAL, "required", set->member, "%s is required",
+				   set->member);
+	if ((rc = set->check(*value, &req->err)) != GZF_OK)
+		return rc;
+	dump = json_dumps(*value, JSON_COMPACT | JSON_SORT_KEYS);
+	arena_cleanup_add(req->arena, free, dump);
+	*text = dump;
+	return GZF_OK;
+}

@@ -140,6 +140,30 @@ int api_query_region(struct http_req *req, struct db_conn *c, const struct calle
  * no city. */
 int api_param_city(struct http_req *req, struct db_conn *c, struct region *city);
 
+/* A city's setting (its review chain, its waiting-list rules, ...): read by get, checked
+ * by check. */
+struct api_city_setting {
+	const char *member;      /* the JSON member that holds it: "chain", "rules" */
+	enum action act;         /* who may replace it */
+	const char *audit;       /* the audit action of a replacement: "review_chain.put" */
+	int (*get)(struct db_conn *c, int64_t city_id, json_t **value, struct gzf_err *err);
+	int (*check)(const json_t *value, struct gzf_err *err);
+};
+
+/* api_city_setting_reply — GET of a city's setting, public: {"city_id", member}. */
+int api_city_setting_reply(struct http_req *req, const struct api_city_setting *set);
+
+/*
+ * api_city_setting_read — the start of a PUT of a city's setting: the body's member (400
+ * required when absent), the caller logged in and allowed set->act in the city of :city
+ * (refusals audited), the value passed by set->check. *value is borrowed from the body,
+ * *text its compact JSON (request-owned); the caller stores them in its own transaction,
+ * writes set->audit and replies.
+ */
+int api_city_setting_read(struct http_req *req, const struct api_city_setting *set,
+			  struct db_conn **c, struct caller **who, struct region *city,
+			  json_t **value, const char **text);
+
 /*
  * api_city_scope — the region a city's settings and content belong to: the city itself,
  * or for city 0 (national) the top of the region tree. GZF_EINVAL "bad_city" (field

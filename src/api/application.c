@@ -43,6 +43,11 @@ static int counter_create(struct http_req *req);
 static int apply_fields(struct http_req *req, struct db_conn *c, const struct caller *who,
 			struct application *a, json_t *body);
 static int check_version(struct http_req *req, json_t *body, const struct application *a);
+static int owner_change(struct http_req *req, json_t *body, struct db_conn **c, struct caller **who,
+			struct application *a, json_t **chain);
+static int owner_fire(struct http_req *req, struct db_conn *c, const struct caller *who,
+		      struct application *a, const json_t *chain, enum review_event event,
+		      struct review_input *in, const char *action);
 static int reply_application(struct http_req *req, struct db_conn *c, int64_t id, int status,
 			     int masked);
 
@@ -314,6 +319,43 @@ check_version(struct http_req *req, json_t *body, const struct application *a)
 	return GZF_OK;
 }
 
+/* The start of an applicant's change to :id (body read): the caller, the application they
+ * may edit at the version they saw, and its chain (request-owned). */
+static int
+owner_change(struct http_req *req, json_t *body, struct db_conn **c, struct caller **who,
+	     struct application *a, json_t **chain)
+{
+	int rc;
+
+	if ((rc = api_db(req, c)) != GZF_OK || (rc = api_login_required(req, *c, who)) != GZF_OK ||
+	    (rc = api_app_get(req, *c, a)) != GZF_OK ||
+	    (rc = api_app_authorize(req, *c, *who, ACT_APP_EDIT, a)) != GZF_OK ||
+	    (rc = check_version(req, body, a)) != GZF_OK ||
+	    (rc = workflow_chain_get(*c, a->city_id, chain, &req->err)) != GZF_OK)
+		return rc;
+	http_json_owned(req, *chain);
+	return GZF_OK;
+}
+
+/* Fire event on a for its applicant in one transaction with the audit entry action, and
+ * reply with the application as it now is. */
+static int
+owner_fire(struct http_req *req, struct db_conn *c, const struct caller *who,
+	   struct application *a, const json_t *chain, enum review_event event,
+	   struct review_input *in, const char *action)
+{
+	int rc;
+
+	in->actor_id = who->actor.user_id;
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = review_fire(c, a, chain, event, in, NULL, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, action, "application", a->id, a->region_code, "ok",
+			    NULL)) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	return reply_application(req, c, a->id, 200, 0);
+}
+
 /* The applicant of a resident's new draft is the account holder: the name and ID number
  * real-name authentication verified fill in what body's household leaves out, so nobody
  * types them twice. */
@@ -493,24 +535,12 @@ app_put(struct http_req *req)
 	json_t *body, *chain;
 	int rc;
 
-	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
-	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
-	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
-	    (rc = check_version(req, body, &a)) != GZF_OK ||
-	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = owner_change(req, body, &c, &who, &a, &chain)) != GZF_OK ||
+	    (rc = review_check(&a, chain, REVIEW_EDIT, in.party, &req->err)) != GZF_OK ||
+	    (rc = apply_fields(req, c, who, &a, body)) != GZF_OK)
 		return rc;
-	http_json_owned(req, chain);
-	in.actor_id = who->actor.user_id;
-	if ((rc = review_check(&a, chain, REVIEW_EDIT, in.party, &req->err)) != GZF_OK ||
-	    (rc = apply_fields(req, c, who, &a, body)) != GZF_OK ||
-	    (rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = review_fire(c, &a, chain, REVIEW_EDIT, &in, NULL, &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, who, "application.save", "application", a.id, a.region_code,
-			    "ok", NULL)) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK)
-		return rc;
-	return reply_application(req, c, a.id, 200, 0);
+	return owner_fire(req, c, who, &a, chain, REVIEW_EDIT, &in, "application.save");
 }
 
 /* POST /api/v1/applications/:id/submit {"version"?} — a complete draft goes to the
@@ -522,30 +552,16 @@ app_submit(struct http_req *req)
 	struct application a;
 	struct caller *who;
 	struct db_conn *c;
-	const char *outcome;
 	json_t *body, *chain;
 	int rc;
 
-	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
-	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
-	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
-	    (rc = check_version(req, body, &a)) != GZF_OK ||
-	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = owner_change(req, body, &c, &who, &a, &chain)) != GZF_OK)
 		return rc;
-	http_json_owned(req, chain);
-	in.actor_id = who->actor.user_id;
 	in.household = http_json_owned(req, api_app_household(req, &a, 0));
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = review_fire(c, &a, chain, REVIEW_SUBMIT, &in, &outcome, &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, who, strcmp(outcome, "resubmitted") == 0 ? "application.resubmit"
-									  : "application.submit",
-			    "application", a.id, a.region_code, "ok", NULL)) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = application_store_get(c, a.id, &a, &req->err)) != GZF_OK)
-		return rc;
-	return http_reply_json(req, 200, json_pack("{s:o}", "application",
-						   api_app_json(req, c, &a, chain, 1, 0)));
+	return owner_fire(req, c, who, &a, chain, REVIEW_SUBMIT, &in,
+			  review_state_of(&a, chain) == REVIEW_CORRECTION ? "application.resubmit"
+									  : "application.submit");
 }
 
 /* POST /api/v1/applications/:id/withdraw {"reason","version"} — the applicant (or the
@@ -566,23 +582,9 @@ app_withdraw(struct http_req *req)
 	if (!json_is_integer(json_object_get(body, "version")))
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "version",
 				   "version (of the application as you saw it) is required");
-	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_app_get(req, c, &a)) != GZF_OK ||
-	    (rc = api_app_authorize(req, c, who, ACT_APP_EDIT, &a)) != GZF_OK ||
-	    (rc = check_version(req, body, &a)) != GZF_OK ||
-	    (rc = workflow_chain_get(c, a.city_id, &chain, &req->err)) != GZF_OK)
+	if ((rc = owner_change(req, body, &c, &who, &a, &chain)) != GZF_OK)
 		return rc;
-	http_json_owned(req, chain);
-	in.actor_id = who->actor.user_id;
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = review_fire(c, &a, chain, REVIEW_WITHDRAW, &in, NULL, &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, who, "application.withdraw", "application", a.id, a.region_code,
-			    "ok", NULL)) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK ||
-	    (rc = application_store_get(c, a.id, &a, &req->err)) != GZF_OK)
-		return rc;
-	return http_reply_json(req, 200, json_pack("{s:o}", "application",
-						   api_app_json(req, c, &a, chain, 1, 0)));
+	return owner_fire(req, c, who, &a, chain, REVIEW_WITHDRAW, &in, "application.withdraw");
 }
 
 /* POST /api/v1/applications/:id/materials?code=income&name=x.pdf, the file as body. */

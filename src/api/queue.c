@@ -135,52 +135,37 @@ me_queue(struct http_req *req)
 		"estimate", estimate, "history", history));
 }
 
-/* GET /api/v1/cities/:city/queue-rules — public. */
+/* A city's waiting-list rules: public; the city administrator's. */
+static const struct api_city_setting rules_setting = {
+	.member = "rules", .act = ACT_QUEUE_RULES, .audit = "queue_rules.put",
+	.get = queue_rules_get, .check = queue_rules_check,
+};
+
+/* GET /api/v1/cities/:city/queue-rules */
 static int
 rules_get(struct http_req *req)
 {
-	struct region city;
-	struct db_conn *c;
-	json_t *rules;
-	int rc;
-
-	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_param_city(req, c, &city)) != GZF_OK ||
-	    (rc = queue_rules_get(c, city.code, &rules, &req->err)) != GZF_OK)
-		return rc;
-	return http_reply_json(req, 200, json_pack("{s:I, s:o}", "city_id", (json_int_t)city.code,
-						   "rules", rules));
+	return api_city_setting_reply(req, &rules_setting);
 }
 
-/* PUT /api/v1/cities/:city/queue-rules {"rules"} — the city administrator's; the lists are
- * reordered under the new rules in the same transaction. */
+/* PUT /api/v1/cities/:city/queue-rules {"rules"} — the lists are reordered under the new
+ * rules in the same transaction. */
 static int
 rules_put(struct http_req *req)
 {
 	struct region city;
 	struct caller *who;
 	struct db_conn *c;
-	struct object obj;
-	json_t *body, *rules;
-	char *text;
+	const char *text;
+	json_t *rules;
 	int64_t now = gzf_now_ms();
 	int rc;
 
-	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
-	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_param_city(req, c, &city)) != GZF_OK)
-		return rc;
-	obj = (struct object){ .region_path = city.path };
-	rules = json_object_get(body, "rules");
-	if ((rc = api_authorize(req, c, who, ACT_QUEUE_RULES, &obj, "queue_rules.put", "region",
-				city.code)) != GZF_OK ||
-	    (rc = queue_rules_check(rules, &req->err)) != GZF_OK)
-		return rc;
-	text = json_dumps(rules, JSON_COMPACT);
-	arena_cleanup_add(req->arena, free, text);
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	if ((rc = api_city_setting_read(req, &rules_setting, &c, &who, &city, &rules, &text)) != GZF_OK ||
+	    (rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = queue_store_rules_put(c, city.code, text, who->actor.user_id, now, &req->err)) != GZF_OK ||
 	    (rc = queue_rules_apply(c, city.code, rules, now, &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, who, "queue_rules.put", "region", city.code, city.code, "ok",
+	    (rc = api_audit(req, c, who, rules_setting.audit, "region", city.code, city.code, "ok",
 			    NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;

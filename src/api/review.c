@@ -219,49 +219,35 @@ decide(struct http_req *req)
 	return http_reply_json(req, 200, json_pack("{s:o}", "application", jv));
 }
 
-/* GET /api/v1/cities/:city/review-chain — public: the steps and their limits. */
+/* A city's review chain: the steps and their limits, public; the city administrator's. */
+static const struct api_city_setting chain_setting = {
+	.member = "chain", .act = ACT_CHAIN_EDIT, .audit = "review_chain.put",
+	.get = workflow_chain_get, .check = workflow_chain_check,
+};
+
+/* GET /api/v1/cities/:city/review-chain */
 static int
 chain_get(struct http_req *req)
 {
-	struct region city;
-	struct db_conn *c;
-	json_t *chain;
-	int rc;
-
-	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_param_city(req, c, &city)) != GZF_OK ||
-	    (rc = workflow_chain_get(c, city.code, &chain, &req->err)) != GZF_OK)
-		return rc;
-	return http_reply_json(req, 200, json_pack("{s:I, s:o}", "city_id", (json_int_t)city.code,
-						   "chain", chain));
+	return api_city_setting_reply(req, &chain_setting);
 }
 
-/* PUT /api/v1/cities/:city/review-chain {"chain":{...}} — the city administrator's. */
+/* PUT /api/v1/cities/:city/review-chain {"chain":{...}} */
 static int
 chain_put(struct http_req *req)
 {
 	struct region city;
 	struct caller *who;
 	struct db_conn *c;
-	struct object obj;
-	json_t *body, *chain;
-	char *text;
+	const char *text;
+	json_t *chain;
 	int rc;
 
-	if ((rc = http_read_json(req, &body)) != GZF_OK || (rc = api_db(req, &c)) != GZF_OK ||
-	    (rc = api_login_required(req, c, &who)) != GZF_OK ||
-	    (rc = api_param_city(req, c, &city)) != GZF_OK)
-		return rc;
-	obj = (struct object){ .region_path = city.path };
-	chain = json_object_get(body, "chain");
-	if ((rc = api_authorize(req, c, who, ACT_CHAIN_EDIT, &obj, "review_chain.put", "region",
-				city.code)) != GZF_OK ||
-	    (rc = workflow_chain_check(chain, &req->err)) != GZF_OK)
-		return rc;
-	text = json_dumps(chain, JSON_COMPACT);
-	arena_cleanup_add(req->arena, free, text);
-	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = application_store_chain_put(c, city.code, text, who->actor.user_id, gzf_now_ms(), &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, who, "review_chain.put", "region", city.code, city.code, "ok",
+	if ((rc = api_city_setting_read(req, &chain_setting, &c, &who, &city, &chain, &text)) != GZF_OK ||
+	    (rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = application_store_chain_put(c, city.code, text, who->actor.user_id, gzf_now_ms(),
+					      &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, chain_setting.audit, "region", city.code, city.code, "ok",
 			    NULL)) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
 		return rc;

@@ -9,52 +9,38 @@
 // counter, with its assets and the declaration the person signed, and the server gets
 // what was entered. Console errors, page errors and requests to other hosts fail them.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { runGzf, startGzf } from '../lib/gzf.mjs'
+import { test } from 'node:test'
+import { runGzf } from '../lib/gzf.mjs'
 import { codeFor, newPhone, registerResident, staffLogin } from '../lib/accounts.mjs'
-import { idNumber, startSim } from '../lib/sim.mjs'
+import { idNumber } from '../lib/sim.mjs'
 import { pdf, png } from '../lib/files.mjs'
-import { DESKTOP, PHONE, assertPageHealthy, launchBrowser, openPage } from './browser.mjs'
+import { DESKTOP, PHONE, assertPageHealthy, demoStack, openPage } from './browser.mjs'
 
 const TIMEOUT = 180_000
 const PASSWORD = 'Anquan-2026'
 const STAFF_PASSWORD = 'Gzf-demo-2026'
-let sim
-let srv
-let browser
-
-before(async () => {
-  sim = await startSim()
-  srv = await startGzf({ demo: true, sim })
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await srv?.stop()
-  await sim?.stop()
-})
+const stack = demoStack()
 
 // A Daqing person whom the identity service knows and whose department data give the
 // profile `digit` (0-3 qualify, 4 income over the limit): {id_number, name, declare}.
 async function person(digit, seq) {
   const id = idNumber(`2306021984070${seq}${digit}12`)
-  const [who, dept] = [await sim.person(id), await sim.deptPerson(id)]
+  const [who, dept] = [await stack.sim.person(id), await stack.sim.deptPerson(id)]
   assert.equal(who.status, 'alive')
   return { id_number: id, name: who.name, declare: dept.declare }
 }
 
 // `gzf jobs retry`: what waits for a later time (the end of publicity) is due now.
 function jobsNow() {
-  const r = runGzf(['jobs', 'retry', '--data-dir', srv.dir, '--db', srv.dbUrl, '--secrets', sim.secrets,
-    '--dept-url', `${sim.url}/dept`, '--sms-url', `${sim.url}/sms`, '--identity-url', `${sim.url}/identity`])
+  const r = runGzf(['jobs', 'retry', '--data-dir', stack.srv.dir, '--db', stack.srv.dbUrl, '--secrets', stack.sim.secrets,
+    '--dept-url', `${stack.sim.url}/dept`, '--sms-url', `${stack.sim.url}/sms`, '--identity-url', `${stack.sim.url}/identity`])
   assert.equal(r.status, 0, r.stderr)
 }
 
 // A staff member's console, signed in, at `path`.
 async function staffConsole(username, path) {
-  const opened = await openPage(browser, DESKTOP)
-  await opened.page.goto(`${srv.url}/staff/#${path}`)
+  const opened = await openPage(stack.browser, DESKTOP)
+  await opened.page.goto(`${stack.srv.url}/staff/#${path}`)
   await opened.page.getByLabel('用户名').fill(username)
   await opened.page.getByLabel('密码').fill(STAFF_PASSWORD)
   await opened.page.getByRole('button', { name: '登录' }).click()
@@ -64,7 +50,7 @@ async function staffConsole(username, path) {
 
 // On the review page of application id: take `action` (its button text) with a reason.
 async function decide(page, id, action, { reason, criterion } = {}) {
-  await page.goto(`${srv.url}/staff/#/applications/${id}`)
+  await page.goto(`${stack.srv.url}/staff/#/applications/${id}`)
   const form = page.locator('[data-test=decision]')
   await form.getByText(action, { exact: true }).click()
   if (criterion) {
@@ -79,7 +65,7 @@ async function decide(page, id, action, { reason, criterion } = {}) {
 // Waits until the staff review page of id shows the step `step` (reloading).
 async function waitForStep(page, id, step) {
   for (let i = 0; i < 60; i += 1) {
-    await page.goto(`${srv.url}/staff/#/applications/${id}`)
+    await page.goto(`${stack.srv.url}/staff/#/applications/${id}`)
     await page.locator('[data-test=household]').waitFor()
     if ((await page.locator('.section-head__hint').innerText()).includes(step)) return
     await page.waitForTimeout(500)
@@ -89,18 +75,18 @@ async function waitForStep(page, id, step) {
 
 test('one household from registration to qualified, another refused with the criterion shown', { timeout: TIMEOUT }, async () => {
   const good = await person(1, 1)
-  const resident = await openPage(browser, PHONE)
+  const resident = await openPage(stack.browser, PHONE)
   const phone = newPhone()
   let id
   let reference
   try {
     const { page } = resident
     // Register and pass real-name authentication.
-    await page.goto(`${srv.url}/register`)
+    await page.goto(`${stack.srv.url}/register`)
     await page.getByLabel('手机号').fill(phone)
     await page.locator('[data-test=send-code]').click()
     await page.getByRole('status').getByText('验证码已发送').waitFor()
-    await page.getByLabel('验证码').fill(await codeFor(sim, phone))
+    await page.getByLabel('验证码').fill(await codeFor(stack.sim, phone))
     await page.getByLabel('密码').fill(PASSWORD)
     await page.getByRole('button', { name: '注册' }).click()
     await page.getByLabel('姓名').fill(good.name)
@@ -179,7 +165,7 @@ test('one household from registration to qualified, another refused with the cri
 
   // The other household, entered through the API, waits at the city step.
   const bad = await person(4, 2)
-  const res = await registerResident(srv, sim)
+  const res = await registerResident(stack.srv, stack.sim)
   let r = await res.s.request('POST', '/api/v1/me/real-name', { json: { name: bad.name, id_number: bad.id_number } })
   assert.equal(r.status, 200, r.text)
   r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: 230602001001, household: {
@@ -192,7 +178,7 @@ test('one household from registration to qualified, another refused with the cri
     assert.equal((await res.s.request('POST', `/api/v1/applications/${badId}/materials?code=${code}&name=${name}`, { body, headers: { 'content-type': 'application/octet-stream' } })).status, 201)
   assert.equal((await res.s.request('POST', `/api/v1/applications/${badId}/submit`, { json: {} })).status, 200)
   for (const [username, action] of [['sz_clerk', 'accept'], ['sartu_street', 'approve'], ['sartu_reviewer', 'approve']]) {
-    const s = await staffLogin(srv, username, STAFF_PASSWORD)
+    const s = await staffLogin(stack.srv, username, STAFF_PASSWORD)
     const a = (await s.request('GET', `/api/v1/applications/${badId}`)).json.application
     assert.equal((await s.request('POST', `/api/v1/applications/${badId}/decision`, { json: { action, version: a.version } })).status, 200)
   }
@@ -232,9 +218,9 @@ test('one household from registration to qualified, another refused with the cri
   }
 
   // The public page, without logging in: masked.
-  const pub = await openPage(browser, PHONE)
+  const pub = await openPage(stack.browser, PHONE)
   try {
-    await pub.page.goto(`${srv.url}/services/publicity`)
+    await pub.page.goto(`${stack.srv.url}/services/publicity`)
     const item = pub.page.locator('[data-test=publicity-item]').first()
     await item.waitFor()
     const text = await item.innerText()
@@ -248,16 +234,16 @@ test('one household from registration to qualified, another refused with the cri
 
   // The period ends without objections: qualified, on the resident's phone.
   jobsNow()
-  const back = await openPage(browser, PHONE)
+  const back = await openPage(stack.browser, PHONE)
   try {
     const { page } = back
-    await page.goto(`${srv.url}/login`)
+    await page.goto(`${stack.srv.url}/login`)
     await page.getByLabel('手机号').fill(phone)
     await page.getByLabel('密码').fill(PASSWORD)
     await page.getByRole('button', { name: '登录' }).click()
     await page.locator('[data-test=account]').waitFor()
     for (let i = 0; i < 40; i += 1) {
-      await page.goto(`${srv.url}/services/progress`)
+      await page.goto(`${stack.srv.url}/services/progress`)
       await page.locator('[data-test=status]').waitFor()
       if ((await page.locator('[data-test=status]').innerText()) === '审核通过') break
       await page.waitForTimeout(500)
@@ -272,15 +258,15 @@ test('one household from registration to qualified, another refused with the cri
   }
 
   // The refused household sees why, with the criterion.
-  const refused = await openPage(browser, PHONE)
+  const refused = await openPage(stack.browser, PHONE)
   try {
     const { page } = refused
-    await page.goto(`${srv.url}/login`)
+    await page.goto(`${stack.srv.url}/login`)
     await page.getByLabel('手机号').fill(res.phone)
     await page.getByLabel('密码').fill(res.password)
     await page.getByRole('button', { name: '登录' }).click()
     await page.locator('[data-test=account]').waitFor()
-    await page.goto(`${srv.url}/services/progress`)
+    await page.goto(`${stack.srv.url}/services/progress`)
     const why = page.locator('[data-test=refusal]')
     await why.waitFor()
     assert.match(await why.innerText(), /家庭人均月收入超过本市标准/)
@@ -306,7 +292,7 @@ test('a counter application sends the assets entered and the declaration the app
     await page.getByRole('status').getByText('验证码已发送到申请人手机').waitFor()
     await page.locator('[data-test=consent-form]').setInputFiles({ name: '同意书.pdf', mimeType: 'application/pdf', buffer: pdf('consent') })
     await page.getByText('同意书.pdf ✓').waitFor()
-    await page.locator('#counter-code').fill(await codeFor(sim, phone))
+    await page.locator('#counter-code').fill(await codeFor(stack.sim, phone))
     // The household, with its assets.
     await page.locator('#counter-name').fill(who.name)
     await page.locator('#counter-id').fill(who.id_number)
@@ -337,7 +323,7 @@ test('a counter application sends the assets entered and the declaration the app
     await clerk.context.close()
   }
 
-  const s = await staffLogin(srv, 'sz_clerk', STAFF_PASSWORD)
+  const s = await staffLogin(stack.srv, 'sz_clerk', STAFF_PASSWORD)
   const a = (await s.request('GET', `/api/v1/applications/${id}`)).json.application
   assert.equal(a.counter, true)
   assert.equal(a.step, 'acceptance')
@@ -347,13 +333,13 @@ test('a counter application sends the assets entered and the declaration the app
 
 test('leaving the wizard with unsaved input asks first; a household withdraws its application from its progress page', { timeout: TIMEOUT }, async () => {
   const who = await person(3, 4)
-  const res = await registerResident(srv, sim)
+  const res = await registerResident(stack.srv, stack.sim)
   let r = await res.s.request('POST', '/api/v1/me/real-name', { json: { name: who.name, id_number: who.id_number } })
   assert.equal(r.status, 200, r.text)
-  const opened = await openPage(browser, PHONE)
+  const opened = await openPage(stack.browser, PHONE)
   try {
     const { page } = opened
-    await page.goto(`${srv.url}/login`)
+    await page.goto(`${stack.srv.url}/login`)
     await page.getByLabel('手机号').fill(res.phone)
     await page.getByLabel('密码').fill(res.password)
     await page.getByRole('button', { name: '登录' }).click()
@@ -371,7 +357,7 @@ test('leaving the wizard with unsaved input asks first; a household withdraws it
     assert.match(page.url(), /\/services\/apply$/)
     page.once('dialog', (d) => d.accept())
     await page.locator('.van-nav-bar__left').click()
-    await page.waitForURL(`${srv.url}/services`)
+    await page.waitForURL(`${stack.srv.url}/services`)
 
     // An application submitted (through the API), then withdrawn on the phone.
     r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: 230602001001, household: {
@@ -385,7 +371,7 @@ test('leaving the wizard with unsaved input asks first; a household withdraws it
       assert.equal((await res.s.request('POST', `/api/v1/applications/${id}/materials?code=${code}&name=${name}`, { body, headers: { 'content-type': 'application/octet-stream' } })).status, 201)
     r = await res.s.request('POST', `/api/v1/applications/${id}/submit`, { json: {} })
     assert.equal(r.status, 200, r.text)
-    await page.goto(`${srv.url}/services/progress`)
+    await page.goto(`${stack.srv.url}/services/progress`)
     assert.equal(await page.locator('[data-test=reference]').innerText(), `编号 ${r.json.application.reference}`)
     await page.locator('[data-test=withdraw]').getByRole('button', { name: '撤回申请' }).click()
     await page.locator('[data-test=withdraw-confirm]').click()

@@ -1,9 +1,13 @@
 // Helpers for the browser tests: start Debian's Chromium through
 // playwright-core (no downloaded browser), open pages with phone or desktop
 // settings, and record every console error, uncaught page error, failed
-// request and request to another host, so a test can fail on any of them.
+// request and request to another host, so a test can fail on any of them; and
+// the stack most test files run against (demoStack).
 import assert from 'node:assert/strict'
+import { after, before } from 'node:test'
 import { chromium } from 'playwright-core'
+import { startGzf } from '../lib/gzf.mjs'
+import { startSim } from '../lib/sim.mjs'
 
 /** Chromium binary; GZF_CHROMIUM overrides Debian's. */
 export const CHROMIUM = process.env.GZF_CHROMIUM ?? '/usr/bin/chromium'
@@ -85,4 +89,23 @@ export async function assertPageHealthy(page, problems) {
   )
   assert.deepEqual(unresolved, [], `components never rendered: ${unresolved.join(', ')}`)
   assert.deepEqual(problems, [], `the page reported problems:\n${problems.join('\n')}`)
+}
+
+/**
+ * The partner simulators, gzf with the demo data and a browser, started before the
+ * file's tests and stopped after them: `{sim, srv, browser}`, set once `before` ran.
+ */
+export function demoStack() {
+  const stack = {}
+  before(async () => {
+    stack.sim = await startSim()
+    stack.srv = await startGzf({ demo: true, sim: stack.sim })
+    stack.browser = await launchBrowser()
+  })
+  after(async () => {
+    await stack.browser?.close()
+    await stack.srv?.stop()
+    await stack.sim?.stop()
+  })
+  return stack
 }

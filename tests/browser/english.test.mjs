@@ -11,32 +11,18 @@
 // Step names, statuses, outcomes, kinds, relations, tenures, groups, materials, messages
 // and error texts are all labels, so none of them may be Chinese.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { runGzf, startGzf } from '../lib/gzf.mjs'
+import { test } from 'node:test'
+import { runGzf } from '../lib/gzf.mjs'
 import { declaredHousehold, registerResident, session, staffLogin } from '../lib/accounts.mjs'
-import { idNumber, startSim } from '../lib/sim.mjs'
+import { idNumber } from '../lib/sim.mjs'
 import { pdf, png } from '../lib/files.mjs'
-import { DESKTOP, PHONE, assertPageHealthy, launchBrowser, openPage } from './browser.mjs'
+import { DESKTOP, PHONE, assertPageHealthy, demoStack, openPage } from './browser.mjs'
 
 const TIMEOUT = 180_000
 const STAFF_PASSWORD = 'Gzf-demo-2026'
 const COMMUNITY = 230602001001
 const OBJECTION = '该户在外地有房产'
-let sim
-let srv
-let browser
-
-before(async () => {
-  sim = await startSim()
-  srv = await startGzf({ demo: true, sim })
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await srv?.stop()
-  await sim?.stop()
-})
+const stack = demoStack()
 
 const masked = (name) => name[0] + '*'.repeat([...name].length - 1)
 
@@ -64,9 +50,9 @@ async function decide(s, id, action) {
 
 // A page in English for whoever logged in with `login` ({phone|username, password}).
 async function englishPage(options, login) {
-  const opened = await openPage(browser, options)
+  const opened = await openPage(stack.browser, options)
   await opened.context.addInitScript(() => window.localStorage.setItem('gzf.locale', 'en'))
-  const r = await opened.context.request.post(`${srv.url}/api/v1/auth/login`, { data: login })
+  const r = await opened.context.request.post(`${stack.srv.url}/api/v1/auth/login`, { data: login })
   assert.equal(r.status(), 200, await r.text())
   return opened
 }
@@ -97,11 +83,11 @@ async function assertEnglish(page, allowed, where) {
 
 test('English mode: progress, worklist and review page show Chinese only in what people wrote', { timeout: TIMEOUT }, async () => {
   // The household, on the API.
-  const res = await registerResident(srv, sim)
+  const res = await registerResident(stack.srv, stack.sim)
   const id17 = `2306021986030${Math.floor(Math.random() * 9) + 1}112`
   const idNo = idNumber(id17)
-  const h = declaredHousehold(idNo, await sim.deptPerson(idNo))
-  h.applicant.name = (await sim.person(idNo)).name
+  const h = declaredHousehold(idNo, await stack.sim.deptPerson(idNo))
+  h.applicant.name = (await stack.sim.person(idNo)).name
   let r = await res.s.request('POST', '/api/v1/me/real-name', { json: { name: h.applicant.name, id_number: idNo } })
   assert.equal(r.status, 200, r.text)
   r = await res.s.request('POST', '/api/v1/applications', { json: { community_code: COMMUNITY, household: h, draft_step: 5 } })
@@ -114,16 +100,16 @@ test('English mode: progress, worklist and review page show Chinese only in what
   }
   assert.equal((await res.s.request('POST', `/api/v1/applications/${id}/submit`, { json: {} })).status, 200)
   const staff = {}
-  for (const name of ['sz_clerk', 'sartu_street', 'sartu_reviewer', 'dq_approver']) staff[name] = await staffLogin(srv, name, STAFF_PASSWORD)
+  for (const name of ['sz_clerk', 'sartu_street', 'sartu_reviewer', 'dq_approver']) staff[name] = await staffLogin(stack.srv, name, STAFF_PASSWORD)
   await decide(staff.sz_clerk, id, 'accept')
   await decide(staff.sartu_street, id, 'approve')
   await decide(staff.sartu_reviewer, id, 'approve')
   await until(async () => (await get(staff.dq_approver, id)).step === 'city', 'the department check')
   await decide(staff.dq_approver, id, 'approve')
-  r = await session(srv).request('POST', `/api/v1/publicity/${id}/objections`, { json: { text: OBJECTION } })
+  r = await session(stack.srv).request('POST', `/api/v1/publicity/${id}/objections`, { json: { text: OBJECTION } })
   assert.equal(r.status, 201, r.text)
-  const jobs = runGzf(['jobs', 'retry', '--data-dir', srv.dir, '--db', srv.dbUrl, '--secrets', sim.secrets,
-    '--dept-url', `${sim.url}/dept`, '--sms-url', `${sim.url}/sms`, '--identity-url', `${sim.url}/identity`])
+  const jobs = runGzf(['jobs', 'retry', '--data-dir', stack.srv.dir, '--db', stack.srv.dbUrl, '--secrets', stack.sim.secrets,
+    '--dept-url', `${stack.sim.url}/dept`, '--sms-url', `${stack.sim.url}/sms`, '--identity-url', `${stack.sim.url}/identity`])
   assert.equal(jobs.status, 0, jobs.stderr)
   await until(async () => (await get(staff.dq_approver, id)).status === 'review', 'the objection review')
 
@@ -136,7 +122,7 @@ test('English mode: progress, worklist and review page show Chinese only in what
   const resident = await englishPage(PHONE, { phone: res.phone, password: res.password })
   try {
     const { page, problems } = resident
-    await page.goto(`${srv.url}/services/progress`)
+    await page.goto(`${stack.srv.url}/services/progress`)
     const timeline = page.locator('[data-test=timeline]')
     await timeline.waitFor()
     await page.locator('[data-test=messages]').waitFor()
@@ -154,10 +140,10 @@ test('English mode: progress, worklist and review page show Chinese only in what
   const approver = await englishPage(DESKTOP, { username: 'dq_approver', password: STAFF_PASSWORD })
   try {
     const { page, problems } = approver
-    await page.goto(`${srv.url}/staff/#/review`)
+    await page.goto(`${stack.srv.url}/staff/#/review`)
     await page.locator('[data-test=worklist]').getByText(String(id), { exact: true }).waitFor()
     await assertEnglish(page, allowed, 'worklist')
-    await page.goto(`${srv.url}/staff/#/applications/${id}`)
+    await page.goto(`${stack.srv.url}/staff/#/applications/${id}`)
     await page.locator('[data-test=household]').waitFor()
     await page.locator('[data-test=objections]').waitFor()
     assert.match(await page.locator('[data-test=timeline]').innerText(), /objections lodged \(1\)/)

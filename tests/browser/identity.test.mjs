@@ -5,29 +5,13 @@
 // password), adds a staff member, changes it, and finds both in the audit log search. Console errors,
 // page errors and requests to other hosts fail it, but for the refusals the test causes.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { startGzf } from '../lib/gzf.mjs'
-import { startSim } from '../lib/sim.mjs'
+import { test } from 'node:test'
 import { codeFor, newPhone, personFor } from '../lib/accounts.mjs'
-import { DESKTOP, PHONE, assertPageHealthy, launchBrowser, openPage } from './browser.mjs'
+import { DESKTOP, PHONE, assertPageHealthy, demoStack, openPage } from './browser.mjs'
 
 const TIMEOUT = 90_000
 const PASSWORD = 'Anquan-2026'
-let sim
-let srv
-let browser
-
-before(async () => {
-  sim = await startSim()
-  srv = await startGzf({ demo: true, sim })
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await srv?.stop()
-  await sim?.stop()
-})
+const stack = demoStack()
 
 // The refusals a test provoked on purpose, by HTTP status, in order; the rest stay problems.
 function expectedRefusals(problems, statuses) {
@@ -37,11 +21,11 @@ function expectedRefusals(problems, statuses) {
 }
 
 test('a resident registers, passes real-name authentication, logs out and back in', { timeout: TIMEOUT }, async () => {
-  const { context, page, problems } = await openPage(browser, PHONE)
+  const { context, page, problems } = await openPage(stack.browser, PHONE)
   try {
     const phone = newPhone()
-    const person = await personFor(sim, '23060219850315201')
-    await page.goto(`${srv.url}/me`)
+    const person = await personFor(stack.sim, '23060219850315201')
+    await page.goto(`${stack.srv.url}/me`)
     await page.getByRole('button', { name: '登录 / 注册' }).click()
     await page.getByRole('link', { name: '没有账号？去注册' }).click()
     await page.getByRole('heading', { level: 1, name: '注册' }).waitFor()
@@ -51,7 +35,7 @@ test('a resident registers, passes real-name authentication, logs out and back i
     await page.locator('[data-test=send-code]').click()
     await page.getByRole('status').getByText('验证码已发送').waitFor()
     assert.match(await page.locator('[data-test=send-code]').innerText(), /\d+秒后重发/)
-    await page.getByLabel('验证码').fill(await codeFor(sim, phone))
+    await page.getByLabel('验证码').fill(await codeFor(stack.sim, phone))
     await page.getByLabel('密码').fill(PASSWORD)
     await page.getByRole('button', { name: '注册' }).click()
 
@@ -99,9 +83,9 @@ test('a resident registers, passes real-name authentication, logs out and back i
 })
 
 test('a city administrator signs in, adds a staff member and finds it in the audit log', { timeout: TIMEOUT }, async () => {
-  const { context, page, problems } = await openPage(browser, DESKTOP)
+  const { context, page, problems } = await openPage(stack.browser, DESKTOP)
   try {
-    await page.goto(`${srv.url}/staff/#/system`)
+    await page.goto(`${stack.srv.url}/staff/#/system`)
     await page.getByRole('heading', { name: '工作人员登录' }).waitFor()
     await page.getByLabel('用户名').fill('dq_admin')
     await page.getByLabel('密码').fill('not-the-password')

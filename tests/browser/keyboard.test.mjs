@@ -3,31 +3,15 @@
 // and acting with Enter, Space and the arrow keys — no mouse, no clicks. A
 // control that Tab never reaches, or that the keys do not work, fails it.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { startGzf } from '../lib/gzf.mjs'
+import { test } from 'node:test'
 import { codeFor, newPhone, personFor } from '../lib/accounts.mjs'
-import { startSim } from '../lib/sim.mjs'
 import { pdf, png } from '../lib/files.mjs'
-import { PHONE, assertPageHealthy, launchBrowser, openPage } from './browser.mjs'
+import { PHONE, assertPageHealthy, demoStack, openPage } from './browser.mjs'
 
 const TIMEOUT = 180_000
 const PASSWORD = 'Anquan-2026'
 const MAX_TABS = 60 // more stops than any page has
-let sim
-let srv
-let browser
-
-before(async () => {
-  sim = await startSim()
-  srv = await startGzf({ demo: true, sim })
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await srv?.stop()
-  await sim?.stop()
-})
+const stack = demoStack()
 
 /** Presses Tab until `locator` (or something inside it) has the focus. */
 async function tabTo(page, locator) {
@@ -64,17 +48,17 @@ async function attach(page, input, file) {
 }
 
 test('registration, real-name authentication and the whole application wizard by keyboard alone', { timeout: TIMEOUT }, async () => {
-  const who = await personFor(sim, '23060219840709112')
-  const declare = (await sim.deptPerson(who.id_number)).declare
+  const who = await personFor(stack.sim, '23060219840709112')
+  const declare = (await stack.sim.deptPerson(who.id_number)).declare
   const phone = newPhone()
-  const { context, page, problems } = await openPage(browser, PHONE)
+  const { context, page, problems } = await openPage(stack.browser, PHONE)
   try {
-    await page.goto(`${srv.url}/register`)
+    await page.goto(`${stack.srv.url}/register`)
     await typeInto(page, page.getByLabel('手机号'), phone)
     await tabTo(page, page.locator('[data-test=send-code]'))
     await page.keyboard.press('Enter')
     await page.getByRole('status').getByText('验证码已发送').waitFor()
-    await typeInto(page, page.getByLabel('验证码'), await codeFor(sim, phone))
+    await typeInto(page, page.getByLabel('验证码'), await codeFor(stack.sim, phone))
     await typeInto(page, page.getByLabel('密码'), PASSWORD)
     await tabTo(page, page.getByRole('button', { name: '注册' }))
     await page.keyboard.press('Enter')

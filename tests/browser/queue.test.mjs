@@ -4,46 +4,30 @@
 // the same in elder mode, larger and within the phone's width; the staff console lists
 // the city's list with names masked, and shows the rules.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { startGzf } from '../lib/gzf.mjs'
-import { startSim } from '../lib/sim.mjs'
-import { DESKTOP, PHONE, assertPageHealthy, launchBrowser, openPage } from './browser.mjs'
+import { test } from 'node:test'
+import { DESKTOP, PHONE, assertPageHealthy, demoStack, openPage } from './browser.mjs'
 
 const TIMEOUT = 120_000
 const PASSWORD = 'Gzf-demo-2026'
-let sim
-let srv
-let browser
-
-before(async () => {
-  sim = await startSim()
-  srv = await startGzf({ demo: true, sim })
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await srv?.stop()
-  await sim?.stop()
-})
+const stack = demoStack()
 
 // The demo resident on the list, signed in on a phone, at the waiting-list page.
 async function queuePage(elder) {
-  const opened = await openPage(browser, PHONE)
+  const opened = await openPage(stack.browser, PHONE)
   if (elder) await opened.context.addInitScript(() => localStorage.setItem('gzf.elder', '1'))
   const { page } = opened
-  await page.goto(`${srv.url}/login`)
+  await page.goto(`${stack.srv.url}/login`)
   await page.getByLabel('手机号').fill('13800000004')
   await page.getByLabel('密码').fill(PASSWORD)
   await page.getByRole('button', { name: '登录' }).click()
   await page.locator('[data-test=account]').waitFor()
-  await page.goto(`${srv.url}/services/queue`)
+  await page.goto(`${stack.srv.url}/services/queue`)
   await page.locator('[data-test=queue]').waitFor()
   return opened
 }
 
 test('the resident sees position, group, estimate with its method and history', { timeout: TIMEOUT }, async () => {
-  const api = await (await fetch(`${srv.url}/api/v1/cities/230600/queue-rules`)).json()
+  const api = await (await fetch(`${stack.srv.url}/api/v1/cities/230600/queue-rules`)).json()
   assert.equal(api.rules.groups[0].code, 'dibao_tekun')
   const opened = await queuePage(false)
   let normal
@@ -61,7 +45,7 @@ test('the resident sees position, group, estimate with its method and history', 
     normal = await position.locator('strong').evaluate((e) => parseFloat(getComputedStyle(e).fontSize))
     await assertPageHealthy(page, opened.problems)
     // From the qualified application on the progress page, a way here.
-    await page.goto(`${srv.url}/services/progress`)
+    await page.goto(`${stack.srv.url}/services/progress`)
     await page.locator('[data-test=to-queue]').click()
     await page.locator('[data-test=queue]').waitFor()
   } finally {
@@ -83,15 +67,15 @@ test('the resident sees position, group, estimate with its method and history', 
 })
 
 test('a resident not on the list is told so', { timeout: TIMEOUT }, async () => {
-  const opened = await openPage(browser, PHONE)
+  const opened = await openPage(stack.browser, PHONE)
   try {
     const { page } = opened
-    await page.goto(`${srv.url}/login`)
+    await page.goto(`${stack.srv.url}/login`)
     await page.getByLabel('手机号').fill('13800000001')
     await page.getByLabel('密码').fill(PASSWORD)
     await page.getByRole('button', { name: '登录' }).click()
     await page.locator('[data-test=account]').waitFor()
-    await page.goto(`${srv.url}/services/queue`)
+    await page.goto(`${stack.srv.url}/services/queue`)
     await page.locator('[data-test=queue-none]').waitFor()
     await assertPageHealthy(page, opened.problems)
   } finally {
@@ -100,10 +84,10 @@ test('a resident not on the list is told so', { timeout: TIMEOUT }, async () => 
 })
 
 test('the staff console lists the waiting list, names masked, and shows the rules', { timeout: TIMEOUT }, async () => {
-  const opened = await openPage(browser, DESKTOP)
+  const opened = await openPage(stack.browser, DESKTOP)
   try {
     const { page } = opened
-    await page.goto(`${srv.url}/staff/#/allocation`)
+    await page.goto(`${stack.srv.url}/staff/#/allocation`)
     await page.getByLabel('用户名').fill('dq_admin')
     await page.getByLabel('密码').fill(PASSWORD)
     await page.getByRole('button', { name: '登录' }).click()
