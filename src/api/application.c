@@ -413,7 +413,7 @@ app_create(struct http_req *req)
 	a = (struct application){
 		.city_id = who->actor.city_id, .owner_id = who->actor.user_id,
 		.region_code = who->actor.region_code, .region_path = who->actor.region_path,
-		.kind = "rental", .status = "draft", .household_enc = "", .persons = 1,
+		.kind = "rental", .status = review_fsm.states[REVIEW_DRAFT], .household_enc = "", .persons = 1,
 		.created_at = gzf_now_ms(),
 	};
 	a.household_enc = NULL;
@@ -829,7 +829,7 @@ counter_create(struct http_req *req)
 	a = (struct application){
 		.city_id = who->actor.city_id, .owner_id = rc == GZF_OK ? u.id : 0,
 		.region_code = who->actor.region_code, .region_path = who->actor.region_path,
-		.kind = "rental", .status = "draft", .persons = 1, .counter_clerk_id = who->actor.user_id,
+		.kind = "rental", .status = review_fsm.states[REVIEW_DRAFT], .persons = 1, .counter_clerk_id = who->actor.user_id,
 		.consent_media_id = m.id, .consent_phone_enc = sealed, .consent_at = now, .created_at = now,
 	};
 	gzf_err_clear(&req->err);

@@ -244,7 +244,7 @@ content_create(struct http_req *req)
 	    (rc = api_city_scope(req, c, a.city_id, &scope)) != GZF_OK ||
 	    (rc = content_media_check(c, &a, scope.path, &req->err)) != GZF_OK)
 		return rc;
-	a.status = "draft";
+	a.status = content_fsm.states[CONTENT_DRAFT]; /* where an article starts */
 	a.author_id = who->actor.user_id;
 	a.created_at = a.updated_at = gzf_now_ms();
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
