@@ -12,13 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { startGzf } from '../lib/gzf.mjs';
 import { startSim } from '../lib/sim.mjs';
 import { newPhone, session, staffLogin } from '../lib/accounts.mjs';
+import { png } from '../lib/files.mjs';
 
 const PASSWORD = 'Gzf-demo-2026';
 const PAYLOADS = [
   '<script>alert(1)</script>',
   '<SCRIPT SRC=//evil.example/x.js></SCRIPT>',
   '<img src=x onerror=alert(1)>',
-  '<img src="/api/v1/media/1" onerror="alert(1)">',
+  '<img src="/api/v1/media/PICTURE" onerror="alert(1)">', // PICTURE: a content picture of the city
   '<svg onload=alert(1)><circle r=1></svg>',
   '<a href="javascript:alert(1)">x</a>',
   '<a href="JaVaScRiPt:alert(1)">x</a>',
@@ -46,6 +47,11 @@ before(async () => {
   admin = await staffLogin(srv, 'dq_admin', PASSWORD);
   housing = await staffLogin(srv, 'dq_housing', PASSWORD);
   clerk = await staffLogin(srv, 'sz_clerk', PASSWORD);
+  // A picture the editor may show, so the image payload is refused for its handler alone.
+  const up = await editor.request('POST', '/api/v1/media?purpose=image&name=p.png',
+    { body: png(8, 6), headers: { 'content-type': 'image/png' } });
+  assert.equal(up.status, 201, up.text);
+  PAYLOADS.forEach((p, i) => { PAYLOADS[i] = p.replace('PICTURE', String(up.json.media.id)); });
 });
 after(async () => {
   await srv.stop();
