@@ -141,7 +141,8 @@ test('English mode: progress, worklist and review page show Chinese only in what
   try {
     const { page, problems } = approver
     await page.goto(`${stack.srv.url}/staff/#/review`)
-    await page.locator('[data-test=worklist]').getByText(String(id), { exact: true }).waitFor()
+    const { reference } = (await res.s.request('GET', `/api/v1/applications/${id}`)).json.application
+    await page.locator('[data-test=worklist]').getByText(reference, { exact: true }).waitFor()
     await assertEnglish(page, allowed, 'worklist')
     await page.goto(`${stack.srv.url}/staff/#/applications/${id}`)
     await page.locator('[data-test=household]').waitFor()
