@@ -52,6 +52,8 @@ export default {
     },
   },
   queueStaff: {
+    kindFilter: 'Kind',
+    groupFilter: 'Priority group',
     title: 'Waiting list',
     hint: "Ordered by the city's rules: priority group, date qualified, points. Groups come from department data.",
     kind: { rental: 'Public rental homes', subsidy: 'Rent subsidy' },

@@ -52,6 +52,8 @@ export default {
     },
   },
   queueStaff: {
+    kindFilter: '保障方式',
+    groupFilter: '优先组',
     title: '轮候名单',
     hint: '按本市轮候规则排序：优先组、取得资格日期、积分。优先组依据部门核查数据确定。',
     kind: { rental: '实物配租', subsidy: '租赁补贴' },
