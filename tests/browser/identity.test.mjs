@@ -132,14 +132,17 @@ test('a city administrator signs in, adds a staff member and finds it in the aud
     // The audit log has both.
     await page.getByRole('tab', { name: '审计日志' }).click()
     await page.getByLabel('操作', { exact: true }).fill('staff.create')
+    await page.keyboard.press('Enter') // the first action the typed code matches
     await page.locator('[data-test=audit-search]').click()
     const audit = page.locator('[data-test=audit-table]')
     await audit.locator('tbody tr', { hasText: 'staff.create' }).first().waitFor()
     assert.equal(await audit.locator('tbody tr', { hasNotText: 'staff.create' }).count(), 0)
     await page.getByLabel('操作', { exact: true }).fill('staff.update')
+    await page.keyboard.press('Enter') // the first action the typed code matches
     await page.locator('[data-test=audit-search]').click()
     await audit.locator('tbody tr', { hasText: 'staff.update' }).first().waitFor()
     await page.getByLabel('操作', { exact: true }).fill('staff.reveal')
+    await page.keyboard.press('Enter') // the first action the typed code matches
     await page.locator('[data-test=audit-search]').click()
     await audit.locator('tbody tr', { hasText: 'staff.reveal' }).first().waitFor()
 
