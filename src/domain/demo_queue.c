@@ -84,16 +84,14 @@ demo_queue_load(struct db_conn *c, const struct secrets *s, int *loaded, struct 
 	struct queue_entry e;
 	struct queue_cause cause = { .other_cause = "joined", .other_detail = "进入轮候" };
 	json_t *rules = NULL;
-	struct db_res *r;
-	int64_t now = gzf_now_ms();
+	int64_t now = gzf_now_ms(), generated;
 	int rc, i;
 
 	*loaded = 0;
 	/* Generated households have no account: once there are some, the list is loaded. */
-	if ((rc = db_query(c, "SELECT count(*) FROM queue_entries WHERE city_id = 230600 AND owner_id = 0",
-			   DB_NOARGS, &r, err)) != GZF_OK)
+	if ((rc = queue_store_without_account(c, 230600, &generated, err)) != GZF_OK)
 		return rc;
-	if (db_res_int(r, 0, 0) > 0)
+	if (generated > 0)
 		return GZF_OK;
 	if ((rc = region_store_get(c, 230602001001, &comm, err)) != GZF_OK ||
 	    (rc = queue_rules_get(c, 230600, &rules, err)) != GZF_OK)

@@ -38,6 +38,18 @@ entry_from_row(const struct db_res *r, int i, struct queue_entry *e)
 }
 
 int
+queue_store_without_account(struct db_conn *c, int64_t city_id, int64_t *n, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc = db_query(c, "SELECT count(*) FROM queue_entries WHERE city_id = $1 AND owner_id = 0",
+			  DB_ARGS(DB_I(city_id)), &r, err);
+
+	if (rc == GZF_OK)
+		*n = db_res_int(r, 0, 0);
+	return rc;
+}
+
+int
 queue_store_rules_get(struct db_conn *c, int64_t city_id, const char **text, struct gzf_err *err)
 {
 	struct db_res *r;

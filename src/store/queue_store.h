@@ -63,6 +63,11 @@ int queue_store_rules_get(struct db_conn *c, int64_t city_id, const char **text,
 int queue_store_rules_put(struct db_conn *c, int64_t city_id, const char *text, int64_t by,
 			  int64_t at, struct gzf_err *err);
 
+/* queue_store_without_account — how many entries of the city belong to households with
+ * no account (entered for them, or generated), into *n. */
+int queue_store_without_account(struct db_conn *c, int64_t city_id, int64_t *n,
+				struct gzf_err *err);
+
 /* queue_store_create — insert e (id, version ignored); GZF_ECONFLICT "duplicate" when
  * the application already has an entry. */
 int queue_store_create(struct db_conn *c, const struct queue_entry *e, int64_t *id,
