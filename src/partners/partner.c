@@ -37,6 +37,8 @@ struct attempt {
 };
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata);
+static void curl_common(CURL *h, const char *url, long timeout_ms, size_t max,
+			struct reply_buf *body, char *curl_error);
 static const char *url_path(const char *url);
 static void attempt_run(const struct partner *p, const char *method, const char *url,
 			const char *sign_path, const char *payload, size_t payload_len,
@@ -172,6 +174,26 @@ on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
+/* What every outgoing request has: http(s) only, the time limits, a reply of at most max
+ * bytes collected into body, curl's message into curl_error (CURL_ERROR_SIZE). */
+static void
+curl_common(CURL *h, const char *url, long timeout_ms, size_t max, struct reply_buf *body,
+	    char *curl_error)
+{
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			 timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms : (long)CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "gzf/" GZF_VERSION);
+	body->max = max;
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_error);
+}
+
 /* The path part of an http(s) URL ("" for "http://host:8090"). */
 static const char *
 url_path(const char *url)
@@ -242,20 +264,9 @@ attempt_run(const struct partner *p, const char *method, const char *url, const 
 	snprintf(line, sizeof(line), "X-Gzf-Idempotency-Key: %s", idem_key);
 	headers = curl_slist_append(headers, line);
 
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_common(h, url, timeout_ms, PARTNER_MAX_REPLY, &at->body, at->curl_error);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			 timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms : (long)CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)PARTNER_MAX_REPLY);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "gzf/" GZF_VERSION);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-	at->body.max = PARTNER_MAX_REPLY;
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &at->body);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, at->curl_error);
 	if (strcmp(method, "GET") == 0) {
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	} else {
@@ -406,20 +417,10 @@ partner_fetch(struct arena *a, const char *url, size_t max, long timeout_ms, cha
 				   "%.100s is not an http:// or https:// URL", url);
 	if ((h = curl_easy_init()) == NULL)
 		return gzf_err_set(err, GZF_EUNAVAIL, "fetch_failed", "url", "curl_easy_init failed");
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_common(h, url, timeout_ms, max, &body, curl_error);
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			 timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms : (long)CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "gzf/" GZF_VERSION);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_error);
 	code = curl_easy_perform(h);
 	if (code == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
