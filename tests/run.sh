@@ -8,6 +8,9 @@
 #   2. API tests against a real `gzf serve` (the sanitizer build) on SQLite
 #   3. the same API tests on PostgreSQL
 #   4. browser tests (playwright-core driving Debian's Chromium) on SQLite
+# Stages that do not disturb each other run two at a time, as the two cores allow: the unit
+# tests beside the fuzzers, the API tests on SQLite beside those on PostgreSQL (each has its
+# own server and database); the output of each is printed whole once it ends.
 # It goes on after a failing stage and ends with one line: "total: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,17 +38,27 @@ count_tap() { # FILE LABEL
 	if [ "${f:-0}" != 0 ] || [ -z "$p" ]; then stage_failed+=("$2"); fi
 }
 
-node_tests() { # LABEL DIR [env...]
-	local label=$1 dir=$2 tap="$work/$1.tap"
+# node_run LABEL DIR [env...] — the node:test files of DIR, one at a time; the spec
+# report goes to $work/LABEL.out, the TAP report to $work/LABEL.tap, the exit code to
+# $work/LABEL.rc. Safe to run in the background.
+node_run() {
+	local label=$1 dir=$2
 	shift 2
-	echo "== $label"
 	env "$@" node --test --test-concurrency=1 \
 		--test-reporter=spec --test-reporter-destination=stdout \
-		--test-reporter=tap --test-reporter-destination="$tap" \
-		"$dir"/*.test.mjs
-	local rc=$?
-	count_tap "$tap" "$label"
-	[ $rc = 0 ] || case " ${stage_failed[*]} " in *" $label "*) ;; *) stage_failed+=("$label"); failed=$((failed + 1)) ;; esac
+		--test-reporter=tap --test-reporter-destination="$work/$label.tap" \
+		"$dir"/*.test.mjs >"$work/$label.out" 2>&1
+	echo $? >"$work/$label.rc"
+}
+
+# node_report LABEL — prints what node_run LABEL wrote and counts it.
+node_report() {
+	local label=$1
+	echo "== $label"
+	cat "$work/$label.out"
+	count_tap "$work/$label.tap" "$label"
+	[ "$(cat "$work/$label.rc" 2>/dev/null)" = 0 ] ||
+		case " ${stage_failed[*]} " in *" $label "*) ;; *) stage_failed+=("$label"); failed=$((failed + 1)) ;; esac
 }
 
 echo "== starting PostgreSQL"
@@ -54,7 +67,10 @@ if ! pg_url=$(tests/lib/pg.sh start "$pgdir"); then
 	pg_url=
 fi
 
-echo "== unit"
+echo "== unit, beside the fuzzers"
+fuzz_out="$work/fuzz.txt"
+FUZZ_SECONDS=${FUZZ_SECONDS:-30} tests/fuzz/run.sh >"$fuzz_out" 2>&1 &
+fuzz_pid=$!
 unit_out="$work/unit.txt"
 GZF_TEST_PG_URL="$pg_url" build/unit-tests 2>&1 | tee "$unit_out"
 unit_rc=${PIPESTATUS[0]}
@@ -64,27 +80,34 @@ passed=$((passed + n - nf - ne))
 failed=$((failed + nf + ne))
 [ "$unit_rc" = 0 ] || stage_failed+=(unit)
 
+node_run web-unit tests/unit-web
+node_report web-unit
+
+wait "$fuzz_pid"
 echo "== fuzz"
-fuzz_out="$work/fuzz.txt"
-FUZZ_SECONDS=${FUZZ_SECONDS:-30} tests/fuzz/run.sh 2>&1 | tee "$fuzz_out"
+cat "$fuzz_out"
 read -r fp ff <<<"$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$fuzz_out")"
 passed=$((passed + ${fp:-0}))
 failed=$((failed + ${ff:-1}))
 [ "${ff:-1}" = 0 ] || stage_failed+=(fuzz)
 
-node_tests web-unit tests/unit-web
-
 export GZF_BIN=build/gzf-asan
-node_tests api-sqlite tests/api GZF_TEST_BACKEND=sqlite
-
+node_run api-sqlite tests/api GZF_TEST_BACKEND=sqlite &
+sqlite_pid=$!
 if [ -n "$pg_url" ]; then
-	node_tests api-pgsql tests/api GZF_TEST_BACKEND=pgsql GZF_TEST_PG_URL="$pg_url"
+	node_run api-pgsql tests/api GZF_TEST_BACKEND=pgsql GZF_TEST_PG_URL="$pg_url"
+fi
+wait "$sqlite_pid"
+node_report api-sqlite
+if [ -n "$pg_url" ]; then
+	node_report api-pgsql
 else
 	stage_failed+=(api-pgsql)
 	failed=$((failed + 1))
 fi
 
-node_tests browser tests/browser GZF_TEST_BACKEND=sqlite GZF_BIN=build/gzf
+node_run browser tests/browser GZF_TEST_BACKEND=sqlite GZF_BIN=build/gzf
+node_report browser
 
 echo
 if [ ${#stage_failed[@]} -gt 0 ]; then

@@ -275,7 +275,8 @@ test('a slow partner: the call gives up at its time limit instead of hanging', a
     const r = await check(['--id-number', ALIVE, '--name', '王伟', '--partner-timeout-ms', '800']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /the identity check service is not reachable at the moment/);
-    assert.ok(r.ms < 3000, `took ${r.ms} ms`);
+    // The partner answers after 5 s: well before that, however busy the machine.
+    assert.ok(r.ms < 4500, `took ${r.ms} ms`);
     assert.ok(r.ms >= 750, `gave up too early: ${r.ms} ms`);
     assert.match(r.stderr, /Timeout was reached|timed out/i);
     const afterSt = await sim.status();
@@ -290,11 +291,12 @@ test('a closed port: a clear failure, fast', async () => {
   await new Promise((res) => srv.listen(0, '127.0.0.1', res));
   const { port } = srv.address();
   await new Promise((res) => srv.close(res));
-  const r = await check(['--phone', '13800138000', '--sms-url', `http://127.0.0.1:${port}/sms`]);
+  const r = await check(['--phone', '13800138000', '--sms-url', `http://127.0.0.1:${port}/sms`, '--partner-timeout-ms', '10000']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /the SMS gateway is not reachable at the moment; please try again later/);
   assert.match(r.stderr, /Couldn't connect|Connection refused/);
-  assert.ok(r.ms < 3000, `took ${r.ms} ms`);
+  // Refused at once, not after waiting out the 10 s the call was allowed.
+  assert.ok(r.ms < 5000, `took ${r.ms} ms`);
 });
 
 test('a key the partner does not know is reported as a credentials problem', async () => {

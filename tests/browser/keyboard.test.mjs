@@ -40,11 +40,14 @@ async function choose(page, select, label) {
   assert.fail(`${label} cannot be chosen with the arrow keys`)
 }
 
-/** Tabs to a file box, opens it with Space and gives the chooser `file`. */
+/** Tabs to a file box, opens it with Space and gives the chooser `file`. The chooser is
+ * awaited before tabbing starts, so the browser already hands it to the test when Space
+ * opens it (asked for together, the key can arrive first and open the native one). */
 async function attach(page, input, file) {
+  const chooser = page.waitForEvent('filechooser', { timeout: TIMEOUT })
   await tabTo(page, input)
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')])
-  await chooser.setFiles(file)
+  await page.keyboard.press('Space')
+  await (await chooser).setFiles(file)
 }
 
 test('registration, real-name authentication and the whole application wizard by keyboard alone', { timeout: TIMEOUT }, async () => {
