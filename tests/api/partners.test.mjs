@@ -269,14 +269,14 @@ test('an outage with for_ms ends by itself', async () => {
 });
 
 test('a slow partner: the call gives up at its time limit instead of hanging', async () => {
-  await sim.outage('identity', 'slow', { delay_ms: 5000 });
+  await sim.outage('identity', 'slow', { delay_ms: 20000 });
   try {
     const before = await sim.status();
     const r = await check(['--id-number', ALIVE, '--name', '王伟', '--partner-timeout-ms', '800']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /the identity check service is not reachable at the moment/);
-    // The partner answers after 5 s: well before that, however busy the machine.
-    assert.ok(r.ms < 4500, `took ${r.ms} ms`);
+    // The partner answers after 20 s: long before that, however busy the machine.
+    assert.ok(r.ms < 15000, `took ${r.ms} ms`);
     assert.ok(r.ms >= 750, `gave up too early: ${r.ms} ms`);
     assert.match(r.stderr, /Timeout was reached|timed out/i);
     const afterSt = await sim.status();
