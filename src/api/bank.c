@@ -124,7 +124,7 @@ notify_reject(struct http_req *req, struct db_conn *c, const struct bank_notific
 	gzf_err_clear(&req->err);
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = bank_store_notification_add(c, &row, &req->err)) != GZF_OK ||
-	    (rc = api_audit(req, c, NULL, "bank.notify", "bank_order", 0, 0, "rejected",
+	    (rc = api_audit(req, c, NULL, "bank.notify", "bank_order", 0, 0, "denied",
 			    notify_detail(req, n, row.reason))) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK) {
 		db_rollback(c);

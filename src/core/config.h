@@ -63,8 +63,9 @@ const char *config_usage(void);
  * config_load_secrets — read the secrets file; when it does not exist and create is
  * set, write a new one with fresh random keys (mode 0600). A file without a
  * partner_key or bank_key line gets a fresh one appended when create is set (files
- * written before those keys existed); without create that is an error saying how to add
- * one.
+ * written before those keys existed); without create a missing partner_key is an error
+ * saying how to add one, and a missing bank_key is replaced by a random one in *out
+ * (the commands that do not create keys verify no notifications).
  * Returns 0, or GZF_EINVAL / GZF_EUNAVAIL with a message (a file readable by others is
  * refused).
  */

@@ -885,7 +885,7 @@ statement_get(struct http_req *req)
 {
 	const char *date = http_param(req, "date");
 	unsigned char digest[32];
-	char hex[65], t[32], *csv = NULL;
+	char hex[65], t[32], token[33], *csv = NULL;
 	size_t len = 0, i;
 	int64_t total = 0, now = gzf_now_ms(), y, m, d;
 	int rc, day, rows = 0, first_payment = 1;
@@ -954,11 +954,11 @@ statement_get(struct http_req *req)
 	dl->len = len;
 	dl->expires = now + DOWNLOAD_TTL_MS;
 	gzf_random_hex(dl->token, 16);
-	snprintf(t, sizeof(t), "%s", dl->token);
+	memcpy(token, dl->token, sizeof(token));
 	pthread_mutex_unlock(&bank.lock);
 	return http_reply_json(req, 200,
 			       json_pack("{s:s, s:s, s:s, s:I, s:i}", "date", date, "download_url",
-					 arena_printf(req->arena, "%s/bank/download/%s", base_url(req), t),
+					 arena_printf(req->arena, "%s/bank/download/%s", base_url(req), token),
 					 "sha256", hex, "bytes", (json_int_t)len, "rows", rows));
 }
 
