@@ -39,5 +39,6 @@ Suite *media_suite(void);
 Suite *lottery_suite(void);
 Suite *queue_suite(void);
 Suite *idempotency_suite(void);
+Suite *payment_suite(void);
 
 #endif
