@@ -427,7 +427,7 @@ static void *
 sender_main(void *arg)
 {
 	struct timespec step = { 0, 20 * 1000 * 1000 };
-	char url[BANK_URL_MAX + 1];
+	char url[BANK_URL_MAX + 1], id[40];
 	char *body;
 	int64_t now;
 	size_t i;
@@ -446,6 +446,7 @@ sender_main(void *arg)
 		if (n != NULL) {
 			n->state = NOTE_SENDING;
 			snprintf(url, sizeof(url), "%s", n->url);
+			memcpy(id, n->id, sizeof(id));
 			body = gzf_strdup(n->body);
 			bad = n->bad_signature;
 		}
@@ -457,6 +458,11 @@ sender_main(void *arg)
 		status = deliver(url, body, bad);
 		free(body);
 		pthread_mutex_lock(&bank.lock);
+		if (n->body == NULL || strcmp(n->id, id) != 0) {
+			/* its slot was taken by a newer notification meanwhile: nothing to record */
+			pthread_mutex_unlock(&bank.lock);
+			continue;
+		}
 		n->deliveries++;
 		n->last_status = status;
 		now = gzf_now_ms();
