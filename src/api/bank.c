@@ -5,7 +5,8 @@
  * its audit entry in one transaction. A duplicate (a notification accepted before) is
  * acknowledged and changes nothing; a refused one is recorded as rejected, with its
  * reason, and audited in a transaction of its own, and the bank gets the error, so it
- * tries again later.
+ * tries again later. An address with too many refusals is locked out for a while
+ * (throttle_bank_notify_ip), and then nothing more of it is recorded.
  */
 #include "api/api.h"
 #include "domain/payment.h"
@@ -110,6 +111,7 @@ static int
 notify_reject(struct http_req *req, struct db_conn *c, const struct bank_notification *n,
 	      int64_t city_id, int64_t now)
 {
+	const struct throttle_policy *p = &throttle_bank_notify_ip;
 	struct gzf_err refusal = req->err;
 	struct bank_notification_row row = {
 		.city_id = city_id, .notify_id = n->notify_id, .event = n->event,
@@ -122,6 +124,9 @@ notify_reject(struct http_req *req, struct db_conn *c, const struct bank_notific
 	log_msg(LOG_WARN, "bank notification refused", "reason", row.reason,
 		"detail", refusal.message, NULL);
 	gzf_err_clear(&req->err);
+	if ((rc = api_throttle_hit(req, c, p, arena_printf(req->arena, "%s:%s", p->name,
+							   req->client_ip), 0, NULL)) != GZF_OK)
+		return rc;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
 	    (rc = bank_store_notification_add(c, &row, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, NULL, "bank.notify", "bank_order", 0, 0, "denied",
@@ -150,6 +155,9 @@ notify_post(struct http_req *req)
 				      http_header(req, "X-Bank-Signature"), req->body, req->body_len,
 				      now / 1000, req->arena, &n, &req->err);
 	if (api_db(req, &c) != GZF_OK)
+		return req->err.code;
+	if (api_throttle_check(req, c, arena_printf(req->arena, "%s:%s", throttle_bank_notify_ip.name,
+						      req->client_ip)) != GZF_OK)
 		return req->err.code;
 	if (rc != GZF_OK)
 		return notify_reject(req, c, &n, 0, now);

@@ -130,8 +130,11 @@ test('an order is paid on the bank page and the signed notification reaches the 
   assert.equal(q.status, 200);
   assert.equal(q.json.status, 'paid');
   assert.equal(q.json.bank_txn_id, body.bank_txn_id);
-  const [note] = await sim.bankNotes(no);
-  assert.equal(note.state, 'acknowledged');
+  // (the simulator records the acknowledgement once the answer is back)
+  const note = await until('the acknowledgement', async () => {
+    const [n] = await sim.bankNotes(no);
+    return n.state === 'acknowledged' && n;
+  });
   assert.equal(note.deliveries, 1);
 });
 
@@ -196,8 +199,10 @@ test('a notification is retried with growing pauses until it is acknowledged', a
   assert.ok(ds.every(verifies));
   const gaps = ds.slice(1).map((d, i) => d.at - ds[i].at);
   assert.ok(gaps[0] >= 90 && gaps[1] >= 180 && gaps[2] >= 360, `pauses ${gaps}`);
-  const [note] = await sim.bankNotes(o.order_no);
-  assert.equal(note.state, 'acknowledged');
+  const note = await until('the acknowledgement', async () => {
+    const [n] = await sim.bankNotes(o.order_no);
+    return n.state === 'acknowledged' && n;
+  });
   assert.equal(note.failures, 3);
   // A target that never answers well: the bank gives up after `attempts`.
   await sim.bankSwitches({ retry_ms: 20, attempts: 3 });
@@ -549,4 +554,27 @@ test('gzf refuses stale, replayed, malformed and oversized notifications, with s
   assert.equal(big.json.error.code, 'body_too_large');
   const rejected = Number(sql(gzf, `SELECT COUNT(*) FROM bank_notifications WHERE outcome = 'rejected'`)[0][0]);
   assert.ok(rejected >= 14, `${rejected} rejected deliveries recorded`);
+});
+
+test('an address that sends many refused notifications is locked out, and nothing more of it is recorded', async () => {
+  const count = () => Number(sql(gzf, `SELECT COUNT(*) FROM bank_notifications WHERE outcome = 'rejected'`)[0][0]);
+  const before = count();
+  const from = { 'x-forwarded-for': '10.66.0.1' };
+  const forged = (i) => notify({ notify_id: `ntf_flood_${i}`, event: 'agreement.signed', at: 1, agreement_no: 'AGR-123456' },
+    { signWith: randomBytes(32) });
+  for (let i = 0; i < 60; i++) {
+    const f = forged(i);
+    const r = await gzf.request('POST', NOTIFY, { body: f.raw, headers: { ...f.headers, ...from } });
+    assert.equal(r.status, 401);
+  }
+  assert.equal(count(), before + 60);
+  const f = forged(60);
+  const locked = await gzf.request('POST', NOTIFY, { body: f.raw, headers: { ...f.headers, ...from } });
+  assert.equal(locked.status, 429);
+  assert.equal(locked.json.error.code, 'locked');
+  assert.ok(Number(locked.headers.get('retry-after')) > 500);
+  assert.equal(count(), before + 60, 'a locked-out address fills nothing');
+  // Another address (the bank's) is not affected.
+  const ok = await notify({ notify_id: `ntf_${randomBytes(8).toString('hex')}`, event: 'agreement.cancelled', at: 1, agreement_no: 'AGR-123456' }).send();
+  assert.equal(ok.status, 200, ok.text);
 });
