@@ -911,7 +911,9 @@ statement_get(struct http_req *req)
 	if (day > calendar_local_date(now))
 		return gzf_err_set(&req->err, GZF_ENOTFOUND, "statement_not_ready", "date",
 				   "the statement of %s does not exist yet", date);
-	f = open_memstream(&csv, &len);
+	if ((f = open_memstream(&csv, &len)) == NULL)
+		return gzf_err_set(&req->err, GZF_EINTERNAL, "internal", NULL,
+				   "no memory for the statement");
 	fputs("bank_txn_id,order_no,refund_no,type,amount_fen,time\n", f);
 	pthread_mutex_lock(&bank.lock);
 	for (i = 0; i < (size_t)bank.norders; i++) {
