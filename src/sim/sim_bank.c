@@ -1023,6 +1023,7 @@ page(struct http_req *req, int status, const char *title, const char *html)
 	const char *doc = arena_printf(req->arena,
 		"<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		"<link rel=\"icon\" href=\"data:,\">"
 		"<title>%s — 模拟银行 Simulated bank</title>"
 		"<style>body{font:18px/1.6 sans-serif;max-width:32em;margin:2em auto;padding:0 1em}"
 		"button{font-size:18px;padding:.5em 1.5em;margin:.5em .5em 0 0}"
