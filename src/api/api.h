@@ -226,6 +226,38 @@ int api_media_reply(struct http_req *req, const struct media *m);
 /* api_media_json — a file as the API describes it: id, url, name, mime, size, ... */
 json_t *api_media_json(const struct media *m);
 
+/* An Idempotency-Key as api_idem_begin() found it (docs/api/idempotency.md). */
+struct api_idem {
+	const char *key;        /* NULL: none sent, on a route that does not require one */
+	int64_t account_id;     /* the key's owner: the caller's account */
+	int64_t city_id;
+	char hash[65];          /* hex SHA-256 of method, path and body */
+	int replayed;           /* the stored first reply is on req: commit nothing, return */
+};
+
+/*
+ * api_idem_begin — the start of a money-moving handler, inside its transaction (after
+ * db_begin, before any change): reads the Idempotency-Key header. Missing: GZF_EINVAL
+ * "idempotency_key_required" when required, else idem->key = NULL and nothing more. Not
+ * 1-128 printable ASCII characters: GZF_EINVAL "bad_idempotency_key". Known to
+ * account_id with the same method, path and body: the first reply is put on req (same
+ * status, same bytes, with "Idempotent-Replayed: true") and idem->replayed set — the
+ * handler rolls back and returns 0. Known with another request: GZF_ESTATE
+ * "idempotency_key_reused" (422). Otherwise 0: the handler does its work.
+ */
+int api_idem_begin(struct http_req *req, struct db_conn *c, int64_t account_id, int64_t city_id,
+		   int required, struct api_idem *idem);
+
+/*
+ * api_idem_reply — the end of such a handler, still inside its transaction: reply status
+ * with body (taken over, as http_reply_json) and, when a key was sent, keep that reply
+ * for the key in the same transaction, so it is stored exactly when the change commits.
+ * GZF_ECONFLICT "idempotency_key_in_use" when a concurrent request with the key was
+ * stored first (the handler rolls back; the client's next retry gets that reply).
+ */
+int api_idem_reply(struct http_req *req, struct db_conn *c, const struct api_idem *idem,
+		   int status, json_t *body);
+
 /* Resource route tables. */
 void api_system_routes(struct router *r);
 void api_region_routes(struct router *r);
@@ -246,5 +278,6 @@ void api_application_routes(struct router *r);
 void api_review_routes(struct router *r);
 void api_content_routes(struct router *r);
 void api_queue_routes(struct router *r);
+void api_bank_routes(struct router *r);
 
 #endif

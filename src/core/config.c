@@ -32,6 +32,7 @@ static const struct option_def options[] = {
 	{ "--identity-url", "GZF_IDENTITY_URL", "identity check service (default http://127.0.0.1:8090/identity)" },
 	{ "--sms-url", "GZF_SMS_URL", "SMS gateway (default http://127.0.0.1:8090/sms)" },
 	{ "--dept-url", "GZF_DEPT_URL", "department data services (default http://127.0.0.1:8090/dept)" },
+	{ "--bank-url", "GZF_BANK_URL", "bank payment gateway (default http://127.0.0.1:8090/bank)" },
 	{ "--partner-key-id", "GZF_PARTNER_KEY_ID", "key id gzf signs partner calls with (default gzf)" },
 	{ "--trusted-proxies", "GZF_TRUSTED_PROXIES", "load balancers (comma-separated addresses) whose X-Forwarded-For gives the client address" },
 	{ "--partner-timeout-ms", "GZF_PARTNER_TIMEOUT_MS", "time limit of one partner call, retries included (default 3000)" },
@@ -47,7 +48,7 @@ static int set_option(struct config *c, const char *flag, const char *value, str
 static int set_url(char *dst, size_t size, const char *flag, const char *value, struct gzf_err *err);
 static int parse_count(const char *flag, const char *value, int64_t min, int64_t max,
 		       const char *unit, int64_t *out, struct gzf_err *err);
-static int add_partner_key(const char *path, struct gzf_err *err);
+static int add_key(const char *path, const char *name, struct gzf_err *err);
 
 const char *
 config_usage(void)
@@ -154,6 +155,8 @@ set_option(struct config *c, const char *flag, const char *value, struct gzf_err
 		return set_url(c->sms_url, sizeof(c->sms_url), flag, value, err);
 	if (strcmp(flag, "--dept-url") == 0)
 		return set_url(c->dept_url, sizeof(c->dept_url), flag, value, err);
+	if (strcmp(flag, "--bank-url") == 0)
+		return set_url(c->bank_url, sizeof(c->bank_url), flag, value, err);
 	if (strcmp(flag, "--partner-key-id") == 0) {
 		if (value == NULL || *value == '\0' || strlen(value) >= sizeof(c->partner_key_id) ||
 		    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
@@ -232,6 +235,7 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 	strcpy(c->identity_url, "http://127.0.0.1:8090/identity");
 	strcpy(c->sms_url, "http://127.0.0.1:8090/sms");
 	strcpy(c->dept_url, "http://127.0.0.1:8090/dept");
+	strcpy(c->bank_url, "http://127.0.0.1:8090/bank");
 	strcpy(c->partner_key_id, "gzf");
 	c->partner_timeout_ms = 3000;
 	c->media_sweep_age_s = 600;
@@ -275,7 +279,8 @@ config_load(struct config *c, int argc, char **argv, int *argi, struct gzf_err *
 static int
 write_secrets(const char *path, struct gzf_err *err)
 {
-	static const char *names[] = { "data_key", "index_key", "token_key", "partner_key" };
+	static const char *names[] = { "data_key", "index_key", "token_key", "partner_key",
+				       "bank_key" };
 	unsigned char key[SECRET_KEY_BYTES];
 	char hex[SECRET_KEY_BYTES * 2 + 1];
 	FILE *f;
@@ -290,7 +295,8 @@ write_secrets(const char *path, struct gzf_err *err)
 	fprintf(f, "# gzf secrets: keys that protect personal data. Keep this file private and\n"
 		   "# backed up separately from the database: without it the data cannot be read.\n"
 		   "# partner_key signs gzf's calls to partner services (identity check, SMS); the\n"
-		   "# partners hold the same key (docs/partners/README.md).\n");
+		   "# partners hold the same key (docs/partners/README.md). bank_key is the key the\n"
+		   "# bank signs its payment notifications with (docs/partners/bank.md).\n");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		randombytes_buf(key, sizeof(key));
 		sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
@@ -362,6 +368,9 @@ config_load_secrets(const struct config *c, int create, struct secrets *out, str
 		} else if (strcmp(name, "partner_key") == 0) {
 			rc = parse_key(value, out->partner_key, path, name, err);
 			have |= 8;
+		} else if (strcmp(name, "bank_key") == 0) {
+			rc = parse_key(value, out->bank_key, path, name, err);
+			have |= 16;
 		}
 	}
 	fclose(f);
@@ -370,25 +379,39 @@ config_load_secrets(const struct config *c, int create, struct secrets *out, str
 	if (rc == GZF_OK && (have & 7) != 7)
 		rc = gzf_err_set(err, GZF_EINVAL, "secrets", "secrets",
 				 "%s must define data_key, index_key and token_key", path);
-	if (rc == GZF_OK && !(have & 8)) {
+	if (rc == GZF_OK && !create && (have & 24) == 8) {
+		/* A file from before bank keys, read by a command that does not create them:
+		 * only `gzf serve` verifies notifications, and it adds the key at start. A
+		 * random key here can verify nothing anyone sent. */
+		randombytes_buf(out->bank_key, sizeof(out->bank_key));
+		have |= 16;
+	}
+	if (rc == GZF_OK && (have & 24) != 24) {
+		/* A file written before partner (8) or bank (16) keys existed. */
+		const char *missing = !(have & 8) ? "partner_key" : "bank_key";
+
 		if (!create)
 			return gzf_err_set(err, GZF_EINVAL, "secrets", "secrets",
-					   "%s has no partner_key: add a line 'partner_key = <64 hex "
+					   "%s has no %s: add a line '%s = <64 hex "
 					   "characters>' (e.g. from 'openssl rand -hex 32'), or start "
-					   "'gzf serve' once to add one", path);
-		if ((rc = add_partner_key(path, err)) != GZF_OK)
+					   "'gzf serve' once to add one", path, missing, missing);
+		if ((rc = add_key(path, missing, err)) != GZF_OK)
 			return rc;
-		return config_load_secrets(c, 0, out, err);
+		/* Once more: with create while the bank key may still be missing, so at most
+		 * two rounds. */
+		return config_load_secrets(c, !(have & 8) && !(have & 16), out, err);
 	}
 	return rc;
 }
 
-/* Append a fresh partner_key line to a secrets file written before partner keys
+/* Append a fresh key line "name = hex" to a secrets file written before that key
  * existed. Under an exclusive lock, and only if no other process added one meanwhile
  * (gzf serve and gzf sim may start together on the same file). */
 static int
-add_partner_key(const char *path, struct gzf_err *err)
+add_key(const char *path, const char *name, struct gzf_err *err)
 {
+	size_t name_len = strlen(name);
+	char nl_name[40];
 	unsigned char key[SECRET_KEY_BYTES];
 	char hex[SECRET_KEY_BYTES * 2 + 1], text[8192], line[160];
 	ssize_t n, len = 0;
@@ -397,22 +420,23 @@ add_partner_key(const char *path, struct gzf_err *err)
 	fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX) != 0) {
 		rc = gzf_err_set(err, GZF_EUNAVAIL, "secrets", "secrets",
-				 "cannot add partner_key to %s: %s", path, strerror(errno));
+				 "cannot add %s to %s: %s", name, path, strerror(errno));
 		goto out;
 	}
 	while (len < (ssize_t)sizeof(text) - 1 &&
 	       (n = pread(fd, text + len, sizeof(text) - 1 - (size_t)len, len)) > 0)
 		len += n;
 	text[len] = '\0';
-	if (strncmp(text, "partner_key", 11) == 0 || strstr(text, "\npartner_key") != NULL)
+	snprintf(nl_name, sizeof(nl_name), "\n%s", name);
+	if (strncmp(text, name, name_len) == 0 || strstr(text, nl_name) != NULL)
 		goto out;
 	randombytes_buf(key, sizeof(key));
 	sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
-	n = snprintf(line, sizeof(line), "%spartner_key = %s\n",
-		     len > 0 && text[len - 1] != '\n' ? "\n" : "", hex);
+	n = snprintf(line, sizeof(line), "%s%s = %s\n",
+		     len > 0 && text[len - 1] != '\n' ? "\n" : "", name, hex);
 	if (write(fd, line, (size_t)n) != n || fsync(fd) != 0)
 		rc = gzf_err_set(err, GZF_EUNAVAIL, "secrets", "secrets",
-				 "cannot add partner_key to %s: %s", path, strerror(errno));
+				 "cannot add %s to %s: %s", name, path, strerror(errno));
 out:
 	sodium_memzero(key, sizeof(key));
 	sodium_memzero(hex, sizeof(hex));

@@ -34,6 +34,7 @@ struct config {
 	char identity_url[512]; /* GZF_IDENTITY_URL, --identity-url: identity check base URL */
 	char sms_url[512];      /* GZF_SMS_URL, --sms-url: SMS gateway base URL */
 	char dept_url[512];     /* GZF_DEPT_URL, --dept-url: department data services base URL */
+	char bank_url[512];     /* GZF_BANK_URL, --bank-url: bank payment gateway base URL */
 	char partner_key_id[64]; /* GZF_PARTNER_KEY_ID, --partner-key-id: sent as X-Gzf-Key-Id */
 	int partner_timeout_ms; /* GZF_PARTNER_TIMEOUT_MS, --partner-timeout-ms: per call, retries included */
 	char password_list[512]; /* GZF_PASSWORD_LIST, --password-list: common passwords refused */
@@ -45,6 +46,7 @@ struct secrets {
 	unsigned char index_key[SECRET_KEY_BYTES]; /* keyed hashes for look-ups */
 	unsigned char token_key[SECRET_KEY_BYTES]; /* hashes session tokens and codes */
 	unsigned char partner_key[SECRET_KEY_BYTES]; /* signs calls to partner services */
+	unsigned char bank_key[SECRET_KEY_BYTES];  /* the bank signs its notifications with it */
 };
 
 /*
@@ -60,8 +62,10 @@ const char *config_usage(void);
 /*
  * config_load_secrets — read the secrets file; when it does not exist and create is
  * set, write a new one with fresh random keys (mode 0600). A file without a
- * partner_key line gets a fresh one appended when create is set (files written before
- * partner keys existed); without create that is an error saying how to add one.
+ * partner_key or bank_key line gets a fresh one appended when create is set (files
+ * written before those keys existed); without create a missing partner_key is an error
+ * saying how to add one, and a missing bank_key is replaced by a random one in *out
+ * (the commands that do not create keys verify no notifications).
  * Returns 0, or GZF_EINVAL / GZF_EUNAVAIL with a message (a file readable by others is
  * refused).
  */

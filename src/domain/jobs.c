@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "domain/idempotency.h"
 #include "domain/review_jobs.h"
 #include "store/job_store.h"
 
@@ -295,5 +296,9 @@ jobs_stop(void)
 int
 jobs_register_all(void)
 {
-	return review_jobs_register(); /* dept_check, publicity_end (domain/review_jobs.c) */
+	int rc;
+
+	if ((rc = review_jobs_register()) != GZF_OK) /* dept_check, publicity_end (review_jobs.c) */
+		return rc;
+	return idempotency_jobs_register(); /* idempotency_purge (domain/idempotency.c) */
 }

@@ -91,6 +91,19 @@ put_escaped(struct buf *b, const char *s, size_t n)
 		}
 }
 
+const char *
+sanitize_escape(struct arena *a, const char *s)
+{
+	struct buf b = { 0 };
+	const char *out;
+
+	put(&b, "", 0);
+	put_escaped(&b, s, strlen(s));
+	out = arena_strdup(a, b.p);
+	free(b.p);
+	return out;
+}
+
 static const char *
 in_list(const char *name, const char *const *list)
 {

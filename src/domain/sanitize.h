@@ -34,6 +34,10 @@ struct sanitized {
  */
 void sanitize_html(struct arena *a, const char *html, struct sanitized *out);
 
+/* sanitize_escape — s as HTML text or a quoted attribute value (& < > " ' escaped), in
+ * arena a. For pages written by hand around values from outside. */
+const char *sanitize_escape(struct arena *a, const char *s);
+
 /*
  * sanitize_text_ok — 1 when s is plain text fit to keep: no control characters other
  * than tab, newline and carriage return (when multiline) or none at all (single line).

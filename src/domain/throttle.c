@@ -64,3 +64,11 @@ const struct throttle_policy throttle_objection_ip = {
 const struct throttle_policy throttle_client_error_ip = {
 	"client_error:ip", 10, 30, 0, 5 * MINUTE, MINUTE
 };
+
+/* Refused bank notifications (a bad signature, a stale or replayed one, an unknown order):
+ * each is recorded and audited, so sixty in a minute from one address lock it out for
+ * ten minutes, unrecorded — a forger cannot fill the tables. The bank's own retries of
+ * one notification are eight in half an hour. */
+const struct throttle_policy throttle_bank_notify_ip = {
+	"bank_notify:ip", 60, 60, 0, 10 * MINUTE, MINUTE
+};

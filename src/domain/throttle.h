@@ -2,7 +2,7 @@
  * throttle.h — how repeated attempts are slowed down and then locked out: failed
  * logins per account, per account and address and per client address, SMS codes per
  * phone, per address and per clerk, wrong codes per phone, public objections per address,
- * error reports from the web apps per address.
+ * error reports from the web apps per address, refused bank notifications per address.
  *
  * Logins are guarded so that a stranger can slow an account down but never lock its
  * owner out: the hard limits belong to the guessing address (per account and address,
@@ -33,6 +33,7 @@ extern const struct throttle_policy throttle_sms_staff;     /* consent codes sen
 extern const struct throttle_policy throttle_code_phone;    /* wrong codes, per phone */
 extern const struct throttle_policy throttle_objection_ip;  /* public objections, per address */
 extern const struct throttle_policy throttle_client_error_ip; /* error reports, per address */
+extern const struct throttle_policy throttle_bank_notify_ip; /* refused bank notifications, per address */
 
 /*
  * throttle_next — after an attempt that counts, given attempts_in_window (including

@@ -76,6 +76,12 @@ partners_init(struct partners *ps, const struct config *c, const struct secrets 
 		.key = s->partner_key, .key_len = sizeof(s->partner_key),
 		.timeout_ms = c->partner_timeout_ms, .retries = 1,
 	};
+	ps->bank = (struct partner){
+		.name = "bank", .title = "the bank's payment gateway",
+		.base_url = c->bank_url, .key_id = c->partner_key_id,
+		.key = s->partner_key, .key_len = sizeof(s->partner_key),
+		.timeout_ms = c->partner_timeout_ms, .retries = 2,
+	};
 }
 
 void

@@ -36,6 +36,7 @@ struct partners {
 	struct partner identity;
 	struct partner sms;
 	struct partner dept; /* the department data services, one path per source (dept.h) */
+	struct partner bank; /* the bank payment gateway (bank.h) */
 };
 
 /*

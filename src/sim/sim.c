@@ -25,6 +25,7 @@
 static const struct sim_partner *const partners[] = {
 	&sim_partner_identity,
 	&sim_partner_sms,
+	&sim_partner_bank,
 	&sim_partner_dept[0], &sim_partner_dept[1], &sim_partner_dept[2], &sim_partner_dept[3],
 	&sim_partner_dept[4], &sim_partner_dept[5], &sim_partner_dept[6], &sim_partner_dept[7],
 	&sim_partner_dept[8], &sim_partner_dept[9],
@@ -60,6 +61,7 @@ static struct {
 	struct nonce *nonces[NONCE_BUCKETS];
 	long nnonces;
 	unsigned char key[SECRET_KEY_BYTES];
+	unsigned char bank_key[SECRET_KEY_BYTES];
 	atomic_int stopping;
 } sim = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -163,6 +165,18 @@ sim_local_only(struct http_req *req)
 		return GZF_OK;
 	return gzf_err_set(&req->err, GZF_EFORBIDDEN, "local_only", NULL,
 			   "the simulator's inspection and control endpoints answer only on loopback");
+}
+
+const unsigned char *
+sim_bank_key(void)
+{
+	return sim.bank_key;
+}
+
+int
+sim_stopping(void)
+{
+	return atomic_load(&sim.stopping);
 }
 
 const char *
@@ -340,6 +354,7 @@ sim_main(int argc, char **argv)
 		return 1;
 	}
 	memcpy(sim.key, secrets.partner_key, sizeof(sim.key));
+	memcpy(sim.bank_key, secrets.bank_key, sizeof(sim.bank_key));
 	sodium_memzero(&secrets, sizeof(secrets));
 
 	sigemptyset(&sigs);
@@ -362,7 +377,8 @@ sim_main(int argc, char **argv)
 	}
 	hc = (struct http_server_config){
 		.host = cfg.host, .port = cfg.port, .threads = cfg.threads > 0 ? cfg.threads : 8,
-		.max_body = cfg.max_body, .max_header = 32 * 1024,
+		.max_body = cfg.max_body, .max_upload = 64 * 1024, /* the bank pages' forms */
+		.max_header = 32 * 1024,
 		.max_connections = cfg.max_connections, .max_per_ip = 256,
 		.timeout_seconds = 30, .header_timeout = 30, .web_dir = NULL,
 	};
@@ -385,6 +401,7 @@ sim_main(int argc, char **argv)
 			partners[i]->cleanup();
 	nonces_free();
 	sodium_memzero(sim.key, sizeof(sim.key));
+	sodium_memzero(sim.bank_key, sizeof(sim.bank_key));
 	log_msg(LOG_INFO, "stopped", NULL);
 	return 0;
 }

@@ -27,6 +27,7 @@ struct sim_partner {
 
 extern const struct sim_partner sim_partner_identity;
 extern const struct sim_partner sim_partner_sms;
+extern const struct sim_partner sim_partner_bank;
 /* The ten department data services (sim_dept.c), one outage switch each: "dept-hukou" .. */
 extern const struct sim_partner sim_partner_dept[10];
 
@@ -51,6 +52,13 @@ int sim_accept(struct http_req *req, const char *partner);
 /* sim_local_only — 0 when the request comes from loopback, else GZF_EFORBIDDEN in req->err.
  * The inspection and control endpoints are unsigned, so they answer only locally. */
 int sim_local_only(struct http_req *req);
+
+/* sim_bank_key — the bank_key of the secrets file (SECRET_KEY_BYTES), which the bank
+ * simulator signs its notifications with; valid while the simulator runs. */
+const unsigned char *sim_bank_key(void);
+
+/* sim_stopping — 1 once the simulator is stopping (background threads end then). */
+int sim_stopping(void);
 
 /* sim_key_id — the caller's X-Gzf-Key-Id (after sim_accept succeeded). */
 const char *sim_key_id(const struct http_req *req);

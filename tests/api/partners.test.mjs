@@ -28,12 +28,12 @@ function check(args, env) {
 test('the simulator announces its port and partners, and its secrets file is private', async () => {
   const line = sim.logs.find((l) => l.msg === 'listening');
   assert.equal(Number(line.port), sim.port);
-  assert.equal(line.partners, 'identity,sms,dept-hukou,dept-estate,dept-civil,dept-vehicle,dept-business,dept-fund,dept-social,dept-tax,dept-marriage,dept-disability');
+  assert.equal(line.partners, 'identity,sms,bank,dept-hukou,dept-estate,dept-civil,dept-vehicle,dept-business,dept-fund,dept-social,dept-tax,dept-marriage,dept-disability');
   assert.equal(sim.key.length, 32);
   const h = await sim.request('GET', '/healthz');
   assert.equal(h.status, 200);
   const st = await sim.status();
-  assert.deepEqual(Object.keys(st).sort(), ['dept-business', 'dept-civil', 'dept-disability', 'dept-estate', 'dept-fund',
+  assert.deepEqual(Object.keys(st).sort(), ['bank', 'dept-business', 'dept-civil', 'dept-disability', 'dept-estate', 'dept-fund',
     'dept-hukou', 'dept-marriage', 'dept-social', 'dept-tax', 'dept-vehicle', 'identity', 'sms']);
   assert.equal(st.identity.mode, 'ok');
 });
@@ -261,7 +261,7 @@ test('an outage with for_ms ends by itself', async () => {
   r = await sim.call('POST', '/sms/v1/messages', { json: { phone: '13800138000', text: 'x' } });
   assert.equal(r.status, 202);
   assert.equal((await sim.status()).sms.mode, 'ok');
-  const bad = await sim.request('POST', '/sim/outage', { json: { partner: 'bank', mode: 'down' } });
+  const bad = await sim.request('POST', '/sim/outage', { json: { partner: 'post', mode: 'down' } });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.code, 'bad_partner');
   const badMode = await sim.request('POST', '/sim/outage', { json: { partner: 'sms', mode: 'broken' } });

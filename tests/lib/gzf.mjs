@@ -99,7 +99,8 @@ export async function startGzf({ args = [], env = {}, demo = false, sim = null }
   const dir = mkdtempSync(join(tmpdir(), 'gzf-test-'));
   const db = freshDatabase(dir);
   const common = ['--data-dir', dir, '--db', db.url];
-  if (sim) common.push('--secrets', sim.secrets, '--identity-url', `${sim.url}/identity`, '--sms-url', `${sim.url}/sms`, '--dept-url', `${sim.url}/dept`);
+  if (sim) common.push('--secrets', sim.secrets, '--identity-url', `${sim.url}/identity`, '--sms-url', `${sim.url}/sms`, '--dept-url', `${sim.url}/dept`,
+    '--bank-url', `${sim.url}/bank`);
   if (demo) {
     const d = runGzf(['demo', ...common], env);
     if (d.status !== 0) throw new Error(`gzf demo failed: ${d.stderr}`);

@@ -8,6 +8,8 @@
 //   await sim.outage('sms', 'down');              // 'down' | 'slow' | 'ok'
 //   await sim.deptPerson(id);                     // a person's synthetic department facts
 //   await sim.deptOutage('tax', 'down');          // one department source ('all': every one)
+//   await sim.bankSwitches({ duplicates: 2 });    // the bank simulator's switches (docs/partners/bank.md)
+//   await sim.bankNotes('ORDER-1');               // its notifications and their deliveries
 //   runAsync(['partner-check', ...sim.gzfArgs, '--phone', '13800138000']);
 //   await sim.stop();                             // SIGTERM; throws unless it exited 0
 import { spawn } from 'node:child_process';
@@ -43,6 +45,19 @@ export function partnerKey(secretsPath) {
   const m = readFileSync(secretsPath, 'utf8').match(/^partner_key = ([0-9a-f]{64})$/m);
   if (!m) throw new Error(`no partner_key in ${secretsPath}`);
   return Buffer.from(m[1], 'hex');
+}
+
+// bankKey — the bank_key of a secrets file (what the bank signs notifications with), as bytes.
+export function bankKey(secretsPath) {
+  const m = readFileSync(secretsPath, 'utf8').match(/^bank_key = ([0-9a-f]{64})$/m);
+  if (!m) throw new Error(`no bank_key in ${secretsPath}`);
+  return Buffer.from(m[1], 'hex');
+}
+
+// signNotification — the bank's notification signature (docs/partners/bank.md): hex
+// HMAC-SHA256(bank_key, TIMESTAMP "\n" NONCE "\n" BODY).
+export function signNotification({ key, timestamp, nonce, body }) {
+  return createHmac('sha256', key).update(`${timestamp}\n${nonce}\n`).update(body).digest('hex');
 }
 
 // runAsync — run a gzf command without blocking the event loop (so servers in this
@@ -111,6 +126,18 @@ export async function startSim({ args = [], env = {} } = {}) {
     for (const s of source === 'all' ? DEPT_SOURCES : [source]) await outage(`dept-${s}`, mode, opts);
   }
 
+  async function bankSwitches(switches) {
+    const r = await request('POST', '/bank/sim/switches', { json: switches });
+    if (r.status !== 200) throw new Error(`bank switches: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  async function bankNotes(no) {
+    const r = await request('GET', `/bank/sim/notifications${no ? `?no=${encodeURIComponent(no)}` : ''}`);
+    if (r.status !== 200) throw new Error(`bank notifications: ${r.status} ${r.text}`);
+    return r.json.items;
+  }
+
   async function status() {
     const r = await request('GET', '/sim/status');
     if (r.status !== 200) throw new Error(`status: ${r.status} ${r.text}`);
@@ -125,9 +152,11 @@ export async function startSim({ args = [], env = {} } = {}) {
   }
 
   // The flags that point a gzf command at this simulator with the same partner key.
-  const gzfArgs = ['--data-dir', dir, '--identity-url', `${url}/identity`, '--sms-url', `${url}/sms`, '--dept-url', `${url}/dept`];
+  const gzfArgs = ['--data-dir', dir, '--identity-url', `${url}/identity`, '--sms-url', `${url}/sms`, '--dept-url', `${url}/dept`,
+    '--bank-url', `${url}/bank`];
 
-  return { url, port, dir, secrets, key, logs, gzfArgs, request, call, messages, person, outage, deptPerson, deptOutage, status, stop, child, stderr };
+  return { url, port, dir, secrets, key, logs, gzfArgs, request, call, messages, person, outage, deptPerson, deptOutage,
+    bankSwitches, bankNotes, status, stop, child, stderr };
 }
 
 // idNumber — an 18-character ID number from 17 digits, with its GB 11643 check digit.

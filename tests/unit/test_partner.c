@@ -186,8 +186,21 @@ START_TEST(partner_key_in_secrets)
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(text, "0003\npartner_key = "));
 	ck_assert_ptr_null(strstr(strstr(text, "partner_key") + 1, "partner_key"));
+	/* and the bank's notification key after it, the same way */
+	ck_assert_ptr_nonnull(strstr(text, "\nbank_key = "));
+	ck_assert_mem_eq(s1.bank_key, s2.bank_key, sizeof(s1.bank_key));
+	/* a file with a partner key but no bank key is read by the commands that create
+	 * nothing (partner-check, audit verify), with a random bank key of their own */
+	f = fopen(c.secrets_path, "w");
+	fprintf(f, "data_key = %064d\nindex_key = %064d\ntoken_key = %064d\npartner_key = %064d\n",
+		1, 2, 3, 4);
+	fclose(f);
+	ck_assert_int_eq(config_load_secrets(&c, 0, &s1, &err), GZF_OK);
+	ck_assert_int_eq(config_load_secrets(&c, 0, &s2, &err), GZF_OK);
+	ck_assert_int_ne(memcmp(s1.bank_key, s2.bank_key, sizeof(s1.bank_key)), 0);
+	ck_assert_int_eq(s1.partner_key[31], 4);
 	unlink(c.secrets_path);
-	/* a new file has all four keys */
+	/* a new file has every key */
 	ck_assert_int_eq(config_load_secrets(&c, 1, &s1, &err), GZF_OK);
 	ck_assert_int_eq(config_load_secrets(&c, 0, &s2, &err), GZF_OK);
 	ck_assert_mem_eq(s1.partner_key, s2.partner_key, sizeof(s1.partner_key));

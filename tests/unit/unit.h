@@ -38,5 +38,7 @@ Suite *sanitize_suite(void);
 Suite *media_suite(void);
 Suite *lottery_suite(void);
 Suite *queue_suite(void);
+Suite *idempotency_suite(void);
+Suite *payment_suite(void);
 
 #endif

@@ -1,0 +1,30 @@
+// Texts of payments through the bank: Idempotency-Key, the bank's notifications and the
+// bank simulator's refusals (docs/partners/bank.md, docs/api/idempotency.md).
+export default {
+  error: {
+    idempotency_key_required: 'This payment request was sent without its safety key. Please try again.',
+    idempotency_key_reused: 'This request reuses the key of a different request. Please start the payment again.',
+    idempotency_key_in_use: 'This payment is already being processed. Wait a moment and check its status.',
+    amount_mismatch: 'The amount the bank reports differs from the amount due.',
+    refund_too_large: 'The refund is larger than what is left of the payment.',
+    bad_notification: 'The bank sent a notification gzf cannot read.',
+    bad_order: 'The payment order is not complete.',
+    bad_statement: 'The bank statement is not in the agreed format.',
+    bad_number: 'An order number has 6 to 32 letters, digits, "_" or "-".',
+    bad_subject: 'The description of the payment is missing or too long.',
+    bad_amount: 'The amount must be a whole number of fen.',
+    bad_expire_at: 'The payment deadline must be 1 minute to 24 hours from now.',
+    order_exists: 'A payment order with this number exists with other details.',
+    order_not_found: 'The bank does not know this payment order.',
+    bad_reason: 'The reason is too long.',
+    refund_exists: 'A refund with this number exists with other details.',
+    refund_not_found: 'The bank does not know this refund.',
+    agreement_exists: 'A debit agreement with this number exists with other details.',
+    agreement_not_found: 'The bank does not know this debit agreement.',
+    agreement_not_signed: 'The monthly debit agreement is not signed, or was cancelled.',
+    statement_not_ready: 'The statement of that day is not ready yet.',
+    download_expired: 'The download link has expired. Ask for the statement again.',
+    bad_switch: 'A simulator switch is not valid.',
+    unknown_order: 'gzf has no payment order with this number.',
+  },
+}

@@ -1,0 +1,30 @@
+// 银行支付相关文字：幂等键、银行异步通知、银行模拟器的拒绝原因
+// (docs/partners/bank.md, docs/api/idempotency.md)。
+export default {
+  error: {
+    idempotency_key_required: '支付请求缺少防重复提交标识，请重试。',
+    idempotency_key_reused: '该请求使用了其他请求的标识，请重新发起支付。',
+    idempotency_key_in_use: '该笔支付正在处理中，请稍候查看结果。',
+    amount_mismatch: '银行通知的金额与应付金额不一致。',
+    refund_too_large: '退款金额超过该笔支付的剩余金额。',
+    bad_notification: '银行通知的内容无法识别。',
+    bad_order: '支付订单信息不完整。',
+    bad_statement: '银行对账单格式不符合约定。',
+    bad_number: '订单号为6至32位字母、数字、“_”或“-”。',
+    bad_subject: '支付说明缺失或过长。',
+    bad_amount: '金额须为整数（单位：分）。',
+    bad_expire_at: '支付截止时间须在1分钟至24小时之内。',
+    order_exists: '该订单号已存在，且信息不一致。',
+    order_not_found: '银行查无此支付订单。',
+    bad_reason: '原因过长。',
+    refund_exists: '该退款单号已存在，且信息不一致。',
+    refund_not_found: '银行查无此退款。',
+    agreement_exists: '该代扣协议号已存在，且信息不一致。',
+    agreement_not_found: '银行查无此代扣协议。',
+    agreement_not_signed: '每月代扣协议尚未签约或已解约。',
+    statement_not_ready: '该日对账单尚未生成。',
+    download_expired: '下载链接已过期，请重新获取对账单。',
+    bad_switch: '模拟器开关设置无效。',
+    unknown_order: '平台没有该支付订单。',
+  },
+}
