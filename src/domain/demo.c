@@ -83,6 +83,7 @@ static const struct demo_staff demo_staff[] = {
 	{ "sartu_reviewer", "萨尔图区审核", "district_reviewer", 230602, "13900000010" },
 	{ "sartu_street", "萨尔图街道审核", "street_reviewer", 230602001, "13900000011" },
 	{ "sz_clerk", "萨尔图社区受理", "community_clerk", 230602001001, "13900000012" },
+	{ "dq_notary", "大庆市公证处公证员", "notary", 230600, "13900000013" },
 };
 
 /* Create the demo staff that do not exist yet. */
