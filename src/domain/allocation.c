@@ -133,7 +133,7 @@ chars_of(const char *s)
 }
 
 static int
-invalid(struct gzf_err *err, const char *field, const char *msg)
+bad_value(struct gzf_err *err, const char *field, const char *msg)
 {
 	return gzf_err_set(err, GZF_EINVAL, "invalid_value", field, "%s", msg);
 }
@@ -195,7 +195,7 @@ criteria_check(const struct allocation_round *r, const json_t *cr, struct run *r
 	int rc;
 
 	if (!json_is_object(cr))
-		return invalid(err, "criteria", "criteria must be an object");
+		return bad_value(err, "criteria", "criteria must be an object");
 	if (is_method(r, "direct")) {
 		if ((rc = only_keys(cr, direct, "criteria", err)) != GZF_OK ||
 		    (rc = int_member(cr, "queue_entry_id", 1, LOTTERY_MAX_ID, 0, &id, err)) != GZF_OK)
@@ -219,13 +219,13 @@ criteria_check(const struct allocation_round *r, const json_t *cr, struct run *r
 	    (rc = int_member(cr, "position_to", 0, 10000000, 0, &to, err)) != GZF_OK)
 		return rc;
 	if (to != 0 && to < from)
-		return invalid(err, "position_to", "position_to must not be before position_from");
+		return bad_value(err, "position_to", "position_to must not be before position_from");
 	groups = json_object_get(cr, "groups");
 	if (groups != NULL && (!json_is_array(groups) || json_array_size(groups) > LOTTERY_MAX_GROUPS))
-		return invalid(err, "groups", "groups must be a list of at most 32 group codes");
+		return bad_value(err, "groups", "groups must be a list of at most 32 group codes");
 	json_array_foreach(groups, i, g)
 		if (!group_code_ok(json_string_value(g)))
-			return invalid(err, "groups", "a group code is not valid");
+			return bad_value(err, "groups", "a group code is not valid");
 	return GZF_OK;
 }
 
@@ -248,28 +248,28 @@ units_resolve(struct run *run, const struct allocation_round *r, const json_t *s
 	int rc, n = 0, k, out = 0;
 
 	if (!json_is_array(sel) || json_array_size(sel) == 0 || json_array_size(sel) > ALLOCATION_MAX_SELECTORS)
-		return invalid(err, "units", "units must list 1 to 50 selectors");
+		return bad_value(err, "units", "units must list 1 to 50 selectors");
 	run->units = arena_alloc(db_arena(run->c), sizeof(int64_t) * ALLOCATION_MAX_UNITS);
 	json_array_foreach(sel, i, s) {
 		if (!json_is_object(s) || (rc = only_keys(s, keys, "units", err)) != GZF_OK)
-			return json_is_object(s) ? rc : invalid(err, "units", "a selector must be an object");
+			return json_is_object(s) ? rc : bad_value(err, "units", "a selector must be an object");
 		if ((rc = int_member(s, "unit_id", 1, LOTTERY_MAX_ID, 0, &unit, err)) != GZF_OK ||
 		    (rc = int_member(s, "estate_id", 1, LOTTERY_MAX_ID, 0, &estate, err)) != GZF_OK ||
 		    (rc = int_member(s, "building_id", 1, LOTTERY_MAX_ID, 0, &building, err)) != GZF_OK)
 			return rc;
 		layout = json_object_get(s, "layout");
 		if (layout != NULL && (!json_is_string(layout) || chars_of(json_string_value(layout)) > 20))
-			return invalid(err, "layout", "layout must be a layout name");
+			return bad_value(err, "layout", "layout must be a layout name");
 		if (unit != 0) {
 			if (estate || building || layout)
-				return invalid(err, "units", "a selector names a unit or filters, not both");
+				return bad_value(err, "units", "a selector names a unit or filters, not both");
 			if (n == ALLOCATION_MAX_UNITS)
-				return invalid(err, "units", "a round offers at most 2000 units");
+				return bad_value(err, "units", "a round offers at most 2000 units");
 			run->units[n++] = unit;
 			continue;
 		}
 		if (!estate && !building && layout == NULL)
-			return invalid(err, "units", "a selector needs a unit, an estate, a building or a layout");
+			return bad_value(err, "units", "a selector needs a unit, an estate, a building or a layout");
 		if ((rc = allocation_store_match_units(run->c, r->city_id, estate, building,
 						       json_string_value(layout), run->units,
 						       ALLOCATION_MAX_UNITS, &n, err)) != GZF_OK)
@@ -303,7 +303,7 @@ setup_valid(void *ctx, struct gzf_err *err)
 	if (allocation_state_of(run->r) == ALLOC_NONE) {
 		if (s->method == NULL || (strcmp(s->method, "lottery") != 0 && strcmp(s->method, "queue") != 0 &&
 					  strcmp(s->method, "direct") != 0))
-			return invalid(err, "method", "method is lottery, queue or direct");
+			return bad_value(err, "method", "method is lottery, queue or direct");
 		probe.method = s->method;
 		probe.city_id = run->in->city_id;
 	}
@@ -410,17 +410,17 @@ notice_given(void *ctx, struct gzf_err *err)
 	if (!is_method(run->r, "lottery"))
 		return GZF_OK;
 	if (in->digit_count < 1 || in->digit_count > LOTTERY_MAX_DIGITS)
-		return invalid(err, "digit_count", "digit_count is from 1 to 64");
+		return bad_value(err, "digit_count", "digit_count is from 1 to 64");
 	if (b != NULL && (strlen(b) > LOTTERY_MAX_SOURCE))
-		return invalid(err, "beacon_source", "beacon_source is at most 128 characters");
+		return bad_value(err, "beacon_source", "beacon_source is at most 128 characters");
 	for (; b != NULL && *b; b++)
 		if (*b < 0x20 || *b > 0x7e)
-			return invalid(err, "beacon_source", "beacon_source is printable ASCII");
+			return bad_value(err, "beacon_source", "beacon_source is printable ASCII");
 	if (in->draw_at % 1000 != 0 || in->draw_at - frozen < LOTTERY_MIN_NOTICE_S * 1000LL)
 		return gzf_err_set(err, GZF_EINVAL, "lottery_notice", "draw_at",
 				   "the draw must be at least 24 hours after the commitment is published");
 	if (in->draw_at / 1000 > 4102444799LL)
-		return invalid(err, "draw_at", "draw_at is before 2100");
+		return bad_value(err, "draw_at", "draw_at is before 2100");
 	return GZF_OK;
 }
 
@@ -834,7 +834,7 @@ fx_publish(void *ctx, struct gzf_err *err)
 	int rc;
 
 	if (days < 1 || days > ALLOCATION_MAX_PUBLICITY_DAYS)
-		return invalid(err, "publicity_days", "publicity_days is from 1 to 30");
+		return bad_value(err, "publicity_days", "publicity_days is from 1 to 30");
 	run->r->state = "publicity";
 	run->r->publicity_ends_at = run->in->now + days * DAY_MS;
 	if ((rc = save(run, err)) != GZF_OK)
