@@ -248,7 +248,7 @@ cmd_demo(struct config *cfg)
 	}
 	printf("demo data loaded: %d regions, %d new staff accounts\n", n, staff);
 	printf("staff console logins (password Gzf-demo-2026): admin, dq_admin, dq_approver,"
-	       " sartu_reviewer, sartu_street, sz_clerk, hlj_supervisor, moh_supervisor\n");
+	       " sartu_reviewer, sartu_street, sz_clerk, dq_housing, dq_notary, hlj_supervisor, moh_supervisor\n");
 	printf("resident app logins (same password): 13800000001, 13800000002, 13800000003"
 	       " (applications waiting at acceptance, street and district review), 13800000004"
 	       " (qualified, on the waiting list)\n");
@@ -395,6 +395,9 @@ cmd_serve(struct config *cfg)
 		log_msg(LOG_ERROR, "the background job thread could not start", NULL);
 	snprintf(port, sizeof(port), "%d", http_server_port(srv));
 	fault_arm();
+	if (gzf_clock_is_test())
+		log_msg(LOG_WARN, "test clock in use: the time is shifted by the offset in its file",
+			"file", cfg->test_clock, NULL);
 	log_msg(LOG_INFO, "listening", "host", cfg->host, "port", port,
 		"database", db_backend_name(db), "web_dir", cfg->web_dir, NULL);
 
@@ -462,6 +465,10 @@ main(int argc, char **argv)
 	}
 	if (cfg.log_debug)
 		log_set_level(LOG_DEBUG);
+	if (cfg.test_clock[0] != '\0' && gzf_clock_use_file(cfg.test_clock, &err) != GZF_OK) {
+		fail(&err);
+		return 2;
+	}
 	if (gzf_crypto_init() != GZF_OK) {
 		fprintf(stderr, "gzf: libsodium could not be initialised\n");
 		return 1;

@@ -29,6 +29,7 @@ static const char *role_names[ROLE_COUNT] = {
 	[ROLE_PROVINCE_SUPERVISOR] = "province_supervisor",
 	[ROLE_MINISTRY_SUPERVISOR] = "ministry_supervisor",
 	[ROLE_SYSTEM_ADMIN] = "system_admin",
+	[ROLE_NOTARY] = "notary",
 };
 
 #define R(x) (1u << (x))
@@ -88,6 +89,13 @@ static const unsigned staff_may[ACT_COUNT] = {
 	/* Rent, subsidies and tickets: their officers, and the administrators. */
 	[ACT_FINANCE_READ] = R(ROLE_FINANCE_OFFICER) | ADMINS,
 	[ACT_TICKET_HANDLE] = R(ROLE_TICKET_HANDLER) | ADMINS,
+	/* Allocation rounds: the housing managers run them, the administrators answer for
+	 * them; the city approver and the supervisors read them. The notary reads them and
+	 * enters the digits drawn on site — nothing else. */
+	[ACT_ALLOCATION_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_CITY_APPROVER) |
+				R(ROLE_NOTARY) | R(ROLE_PROVINCE_SUPERVISOR) | R(ROLE_MINISTRY_SUPERVISOR),
+	[ACT_ALLOCATION_MANAGE] = R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_ALLOCATION_WITNESS] = R(ROLE_NOTARY),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -106,6 +114,8 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_CONTENT_PUBLISH] = "content_publish", [ACT_FINANCE_READ] = "finance_read",
 	[ACT_TICKET_HANDLE] = "ticket_handle", [ACT_QUEUE_READ] = "queue_read",
 	[ACT_QUEUE_MANAGE] = "queue_manage", [ACT_QUEUE_RULES] = "queue_rules",
+	[ACT_ALLOCATION_READ] = "allocation_read", [ACT_ALLOCATION_MANAGE] = "allocation_manage",
+	[ACT_ALLOCATION_WITNESS] = "allocation_witness",
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.
@@ -140,6 +150,7 @@ static const unsigned role_levels[ROLE_COUNT] = {
 	[ROLE_PROVINCE_SUPERVISOR] = L(LEVEL_PROVINCE),
 	[ROLE_MINISTRY_SUPERVISOR] = L(LEVEL_NATION),
 	[ROLE_SYSTEM_ADMIN] = L(LEVEL_NATION),
+	[ROLE_NOTARY] = L(LEVEL_CITY),
 };
 
 static int may_grant(enum role granter, enum role role);

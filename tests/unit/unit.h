@@ -40,5 +40,6 @@ Suite *lottery_suite(void);
 Suite *queue_suite(void);
 Suite *idempotency_suite(void);
 Suite *payment_suite(void);
+Suite *allocation_suite(void);
 
 #endif
