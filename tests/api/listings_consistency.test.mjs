@@ -4,7 +4,8 @@
 // list of units gives, and a unit that is not published and vacant never appears in a
 // search or as a listing, however recently it was shown. The counts per filter of a search
 // with only the facet filters come from the counts the database keeps (migration 043), so
-// a wrong count trigger fails here. The seed is printed; GZF_TEST_SEED=N repeats a run.
+// a wrong count trigger fails here; so do the counts kept per rent band (migration 048),
+// read by a search with a rent range. The seed is printed; GZF_TEST_SEED=N repeats a run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGzf } from '../lib/gzf.mjs';
@@ -15,8 +16,13 @@ const CITY = 230600;
 const seed = Number(process.env.GZF_TEST_SEED || (Date.now() % 1000000));
 console.log(`listings consistency seed: ${seed} (GZF_TEST_SEED=${seed} repeats it)`);
 let state = seed;
-// A small deterministic generator (LCG), so a failing seed can be replayed.
-const rnd = (n) => { state = (state * 1103515245 + 12345) % 2147483648; return state % n; };
+// A small deterministic generator (mulberry32), so a failing seed can be replayed.
+function rnd(n) {
+  state = (state + 0x6d2b79f5) | 0;
+  let t = Math.imul(state ^ (state >>> 15), 1 | state);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) % n;
+}
 const pick = (a) => a[rnd(a.length)];
 
 let srv;
@@ -81,9 +87,14 @@ function randomQuery(units) {
   if (!facetsOnly) {
     const rents = units.map((u) => Math.floor(u.rent_fen / 100)).sort((a, b) => a - b);
     const areas = units.map((u) => Math.floor(u.floor_area_dm2 / 100)).sort((a, b) => a - b);
-    if (rnd(2)) { q.rent_min = pick(rents); q.rent_max = q.rent_min + rnd(600); }
-    if (rnd(2)) { q.area_min = pick(areas); q.area_max = q.area_min + rnd(40); }
-    if (!q.rent_min && !q.area_min) q.rent_max = pick(rents);
+    // Rent ranges on and off the 100-yuan bands the database keeps counts by, open at
+    // either end too.
+    const rent = () => (rnd(2) ? pick(rents) : Math.floor(pick(rents) / 100) * 100);
+    const kind = rnd(4);
+    if (kind === 0) { q.rent_min = rent(); q.rent_max = q.rent_min + pick([rnd(600), 100 * rnd(6), 100 * rnd(6) + 99]); }
+    if (kind === 1) q.rent_min = rent();
+    if (kind === 2) q.rent_max = rent() + pick([0, 99]);
+    if (kind === 3 || rnd(4) === 0) { q.area_min = pick(areas); q.area_max = q.area_min + rnd(40); }
   }
   q.sort = pick(['newest', 'rent', '-rent', 'area', '-area']);
   q.per_page = 1 + rnd(10);
