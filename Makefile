@@ -4,7 +4,8 @@
 #   make run        install what is missing, build, load the demo data and serve on :8080
 #   make test       every test: unit, fuzzing (30 s a target), API on SQLite and PostgreSQL, browser
 #   make bench      the benchmarks under bench/ (lottery draw, HTTP layer, listings search at
-#                   national scale, kill -9 durability)
+#                   national scale, progress page and worklist, 60-second httperf soak,
+#                   kill -9 durability)
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each (tests/fuzz/README.md)
 
 CC       ?= gcc
@@ -149,6 +150,8 @@ bench: deps-bench deps-test build/gzf build/bench/lottery build/bench/queue
 	bench/queue-http
 	bench/http
 	bench/listings
+	bench/resident-http
+	bench/soak
 	bench/crash
 
 clean:

@@ -3,7 +3,7 @@
 # are there. Idempotent.
 #   deps.sh          to build and run (compiler, libraries, Node.js for the front end)
 #   deps.sh test     also what the tests use (PostgreSQL server, Chromium with CJK fonts, Check)
-#   deps.sh bench    also what the benchmarks use (nginx, wrk)
+#   deps.sh bench    also what the benchmarks use (nginx, wrk, httperf)
 set -euo pipefail
 
 # john-data (1.9.0-2 in Debian 12) ships Openwall's list of common passwords,
@@ -11,7 +11,8 @@ set -euo pipefail
 run_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 	libsodium-dev libcurl4-openssl-dev libexpat1-dev zlib1g-dev libgd-dev john-data)
 test_pkgs=(check postgresql postgresql-contrib chromium fonts-noto-cjk sqlite3 clang libclang-rt-14-dev)
-bench_pkgs=(nginx-light wrk curl)
+# httperf (0.9.0-9 in Debian 12) keeps a fixed arrival rate for bench/soak.
+bench_pkgs=(nginx-light wrk curl httperf)
 
 want=("${run_pkgs[@]}")
 case "${1:-run}" in

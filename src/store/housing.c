@@ -14,6 +14,7 @@
 
 #define SQL_MAX 3072
 #define ARGS_MAX 24
+#define RENT_BAND_FEN 10000   /* listing_rent_counts' rent bands: 100 yuan (migration 048) */
 
 /* A statement being assembled: text and parameters. */
 struct sqlb {
@@ -27,6 +28,8 @@ static void sb_add(struct sqlb *b, const char *text);
 static void sb_cond(struct sqlb *b, const char *before, struct db_val v, const char *after);
 static void listing_where(struct db_conn *c, struct sqlb *b, const struct listing_query *q,
 			  int facets);
+static void rent_groups_sql(struct sqlb *b, const struct listing_query *q);
+static void edge_sql(struct sqlb *b, int64_t city_id, int64_t lo, int64_t hi);
 static void estate_from_row(const struct db_res *r, int row, struct estate *e);
 static void unit_from_row(const struct db_res *r, int row, struct unit *u);
 static int units_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
@@ -445,6 +448,7 @@ static void
 listing_where(struct db_conn *c, struct sqlb *b, const struct listing_query *q, int facets)
 {
 	struct arena *a = db_arena(c);
+	int narrowed;
 
 	sb_add(b, " WHERE u.listed = 1");
 	if (q->city_id)
@@ -453,14 +457,20 @@ listing_where(struct db_conn *c, struct sqlb *b, const struct listing_query *q, 
 		sb_cond(b, " AND u.district_code = ", DB_I(q->district_code), "");
 	if (q->layout && facets)
 		sb_cond(b, " AND u.layout = ", DB_T(q->layout), "");
+	/* Narrowed by district or layout, the search reads units_listed from that prefix;
+	 * "+ 0" keeps the planner from taking a rent or area range in another index instead
+	 * (a third of a city, against a thirty-second). */
+	narrowed = facets && (q->district_code || q->layout);
 	if (q->area_min_dm2 > 0)
-		sb_cond(b, " AND u.floor_area_dm2 >= ", DB_I(q->area_min_dm2), "");
+		sb_cond(b, narrowed ? " AND u.floor_area_dm2 + 0 >= " : " AND u.floor_area_dm2 >= ",
+			DB_I(q->area_min_dm2), "");
 	if (q->area_max_dm2 > 0)
-		sb_cond(b, " AND u.floor_area_dm2 <= ", DB_I(q->area_max_dm2), "");
+		sb_cond(b, narrowed ? " AND u.floor_area_dm2 + 0 <= " : " AND u.floor_area_dm2 <= ",
+			DB_I(q->area_max_dm2), "");
 	if (q->rent_min_fen > 0)
-		sb_cond(b, " AND u.rent_fen >= ", DB_I(q->rent_min_fen), "");
+		sb_cond(b, narrowed ? " AND u.rent_fen + 0 >= " : " AND u.rent_fen >= ", DB_I(q->rent_min_fen), "");
 	if (q->rent_max_fen > 0)
-		sb_cond(b, " AND u.rent_fen <= ", DB_I(q->rent_max_fen), "");
+		sb_cond(b, narrowed ? " AND u.rent_fen + 0 <= " : " AND u.rent_fen <= ", DB_I(q->rent_max_fen), "");
 	if (q->fitted >= 0 && facets)
 		sb_cond(b, " AND u.fitted = ", DB_I(q->fitted), "");
 	if (q->transport >= 0 && facets)
@@ -470,15 +480,16 @@ listing_where(struct db_conn *c, struct sqlb *b, const struct listing_query *q, 
 	if (q->exclude_id)
 		sb_cond(b, " AND u.id <> ", DB_I(q->exclude_id), "");
 	if (q->text && *q->text) {
-		/* Trigram indexes need three characters; shorter queries scan the estates
-		 * (few next to the units) with LIKE. */
-		/* The estates of the city first (one index range), then the text among them. */
+		/* The estates of the city first (one index range), then the text among them
+		 * with LIKE: a hundred or so estates cost less than SQLite's trigram index,
+		 * which finds the text in every city. Without a city: the trigram index
+		 * (SQLite, three characters or more; PostgreSQL's pg_trgm serves LIKE). */
 		if (q->city_id)
 			sb_cond(b, " AND u.estate_id IN (SELECT id FROM estates WHERE city_id = ",
 				DB_I(q->city_id), " AND");
 		else
 			sb_add(b, " AND u.estate_id IN (SELECT id FROM estates WHERE");
-		if (db_conn_backend(c) == DB_SQLITE && gzf_utf8_chars(q->text) >= 3)
+		if (db_conn_backend(c) == DB_SQLITE && gzf_utf8_chars(q->text) >= 3 && !q->city_id)
 			sb_cond(b, " id IN (SELECT rowid FROM estates_fts WHERE estates_fts MATCH ",
 				DB_T(db_text_phrase(a, q->text)), "))");
 		else
@@ -490,15 +501,9 @@ int
 housing_store_listing_search(struct db_conn *c, const struct listing_query *q, struct unit **out,
 		     int *n, int64_t *total, struct gzf_err *err)
 {
-	/* The page's ids come from the covering index (the inner query); "+ 0" keeps the
-	 * planner from walking an index in sort order while filtering row by row. */
-	static const char *const inner_order[] = {
-		[LISTING_NEWEST] = " ORDER BY u.published_at + 0 DESC, u.id DESC",
-		[LISTING_RENT] = " ORDER BY u.rent_fen + 0, u.id",
-		[LISTING_RENT_DESC] = " ORDER BY u.rent_fen + 0 DESC, u.id DESC",
-		[LISTING_AREA] = " ORDER BY u.floor_area_dm2 + 0, u.id",
-		[LISTING_AREA_DESC] = " ORDER BY u.floor_area_dm2 + 0 DESC, u.id DESC",
-	};
+	/* The page's ids come from a covering index (the inner query): units_listed when
+	 * district and layout narrow the search, else the index in the sort's order
+	 * (migration 048), walked only as far as the page. */
 	static const char *const order[] = {
 		[LISTING_NEWEST] = " ORDER BY u.published_at DESC, u.id DESC",
 		[LISTING_RENT] = " ORDER BY u.rent_fen, u.id",
@@ -520,11 +525,57 @@ housing_store_listing_search(struct db_conn *c, const struct listing_query *q, s
 	}
 	sb_add(b, "SELECT " UNIT_COLUMNS UNIT_FROM " WHERE u.id IN (SELECT u.id FROM units u");
 	listing_where(c, b, q, 1);
-	sb_add(b, inner_order[q->sort]);
+	sb_add(b, order[q->sort]);
 	sb_cond(b, " LIMIT ", DB_I(q->limit), "");
 	sb_cond(b, " OFFSET ", DB_I(q->offset), ")");
 	sb_add(b, order[q->sort]);
 	return units_query(c, b->sql, b->args, b->nargs, out, n, err);
+}
+
+/* The groups of a search whose only filters besides the facets are the city and a rent
+ * range: the rent bands wholly inside the range from the kept counts (listing_rent_counts,
+ * migration 048), the rest of the range (at most one partial band at each end) counted
+ * from the units through index units_listed_rent. */
+static void
+rent_groups_sql(struct sqlb *b, const struct listing_query *q)
+{
+	int64_t lo = q->rent_min_fen > 0 ? q->rent_min_fen : 0;
+	int64_t hi = q->rent_max_fen > 0 ? q->rent_max_fen : INT64_MAX;
+	int64_t first = (lo + RENT_BAND_FEN - 1) / RENT_BAND_FEN;   /* first whole band */
+	int64_t last = hi == INT64_MAX ? INT64_MAX : (hi + 1) / RENT_BAND_FEN - 1;
+
+	sb_add(b, "SELECT g.district_code, d.name, g.layout, g.fitted, g.near_transport, g.n FROM"
+	       " (SELECT district_code, layout, fitted, near_transport, SUM(n) AS n FROM (");
+	if (first > last) {
+		/* No whole band: a narrow range, counted from the units. */
+		edge_sql(b, q->city_id, lo, hi);
+	} else {
+		sb_cond(b, "SELECT district_code, layout, fitted, near_transport, n"
+			" FROM listing_rent_counts WHERE city_id = ", DB_I(q->city_id), "");
+		sb_cond(b, " AND rent_band >= ", DB_I(first), "");
+		if (last != INT64_MAX)
+			sb_cond(b, " AND rent_band <= ", DB_I(last), "");
+		if (lo < first * RENT_BAND_FEN) {
+			sb_add(b, " UNION ALL ");
+			edge_sql(b, q->city_id, lo, first * RENT_BAND_FEN - 1);
+		}
+		if (last != INT64_MAX && (last + 1) * RENT_BAND_FEN <= hi) {
+			sb_add(b, " UNION ALL ");
+			edge_sql(b, q->city_id, (last + 1) * RENT_BAND_FEN, hi);
+		}
+	}
+	sb_add(b, ") x GROUP BY district_code, layout, fitted, near_transport) g"
+	       " LEFT JOIN regions d ON d.code = g.district_code WHERE g.n > 0");
+}
+
+/* The listings of a city with rents in [lo, hi] fen, one row each with n = 1. */
+static void
+edge_sql(struct sqlb *b, int64_t city_id, int64_t lo, int64_t hi)
+{
+	sb_cond(b, "SELECT u.district_code, u.layout, u.fitted, u.near_transport, 1 AS n FROM units u"
+		" WHERE u.listed = 1 AND u.city_id = ", DB_I(city_id), "");
+	sb_cond(b, " AND u.rent_fen >= ", DB_I(lo), "");
+	sb_cond(b, " AND u.rent_fen <= ", DB_I(hi), "");
 }
 
 int
@@ -536,14 +587,18 @@ housing_store_listing_groups(struct db_conn *c, const struct listing_query *q,
 	struct db_res *r;
 	int rc, i;
 
-	/* Only the four facets (and the city): the counts the database keeps. Any other
-	 * filter: counted from the units. The groups come in the same order either way. */
-	if (q->area_min_dm2 <= 0 && q->area_max_dm2 <= 0 && q->rent_min_fen <= 0 &&
-	    q->rent_max_fen <= 0 && q->estate_id == 0 && q->exclude_id == 0 &&
-	    (q->text == NULL || *q->text == '\0') && q->city_id != 0) {
+	/* Only the four facets (and the city): the counts the database keeps. With a rent
+	 * range besides: the kept counts per rent band. Any other filter: counted from the
+	 * units. The groups come in the same order either way. */
+	int kept = q->area_min_dm2 <= 0 && q->area_max_dm2 <= 0 && q->estate_id == 0 &&
+		   q->exclude_id == 0 && (q->text == NULL || *q->text == '\0') && q->city_id != 0;
+
+	if (kept && q->rent_min_fen <= 0 && q->rent_max_fen <= 0) {
 		sb_cond(b, "SELECT g.district_code, d.name, g.layout, g.fitted, g.near_transport, g.n"
 			" FROM listing_counts g LEFT JOIN regions d ON d.code = g.district_code"
 			" WHERE g.city_id = ", DB_I(q->city_id), " AND g.n > 0");
+	} else if (kept) {
+		rent_groups_sql(b, q);
 	} else {
 		sb_add(b, "SELECT g.district_code, d.name, g.layout, g.fitted, g.near_transport, g.n FROM"
 		       " (SELECT u.district_code, u.layout, u.fitted, u.near_transport, COUNT(*) AS n"

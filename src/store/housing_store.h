@@ -166,7 +166,9 @@ int housing_store_listing_search(struct db_conn *c, const struct listing_query *
  * filters (district, layout, fitted, transport), counted per combination of the four, in
  * the order of the four: from which every count per filter follows. With no other filter
  * than the city they are the counts the database keeps as units change (table
- * listing_counts, migration 043); otherwise one pass over the city's listings. */
+ * listing_counts, migration 043); with a rent range besides, the counts it keeps per
+ * 100-yuan rent band (listing_rent_counts, migration 048) plus the listings of the range's
+ * partial bands; otherwise one pass over the matching listings. */
 int housing_store_listing_groups(struct db_conn *c, const struct listing_query *q,
 			 struct listing_group **out, int *n, struct gzf_err *err);
 
