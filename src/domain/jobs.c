@@ -13,6 +13,7 @@
 
 #include "core/log.h"
 #include "domain/review_jobs.h"
+#include "domain/selection.h"
 #include "store/job_store.h"
 
 #define MAX_KINDS 32
@@ -295,5 +296,9 @@ jobs_stop(void)
 int
 jobs_register_all(void)
 {
-	return review_jobs_register(); /* dept_check, publicity_end (domain/review_jobs.c) */
+	int rc;
+
+	if ((rc = review_jobs_register()) != GZF_OK) /* dept_check, publicity_end (domain/review_jobs.c) */
+		return rc;
+	return selection_jobs_register(); /* selection_* (domain/selection_jobs.c) */
 }
