@@ -246,5 +246,6 @@ void api_application_routes(struct router *r);
 void api_review_routes(struct router *r);
 void api_content_routes(struct router *r);
 void api_queue_routes(struct router *r);
+void api_selection_routes(struct router *r);
 
 #endif

@@ -88,6 +88,14 @@ static const unsigned staff_may[ACT_COUNT] = {
 	/* Rent, subsidies and tickets: their officers, and the administrators. */
 	[ACT_FINANCE_READ] = R(ROLE_FINANCE_OFFICER) | ADMINS,
 	[ACT_TICKET_HANDLE] = R(ROLE_TICKET_HANDLER) | ADMINS,
+	/* Choosing a flat: the housing managers run the session and the administrators
+	 * answer for it; the community clerk sees its own households' turns and, with a
+	 * household's recorded consent, chooses for it at the counter, as a housing manager
+	 * may. A household chooses its own (below). */
+	[ACT_SELECTION_RUN] = R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_SELECTION_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_COMMUNITY_CLERK),
+	[ACT_SELECTION_CHOOSE] = 0,
+	[ACT_SELECTION_COUNTER] = R(ROLE_COMMUNITY_CLERK) | R(ROLE_HOUSING_MANAGER),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -106,6 +114,8 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_CONTENT_PUBLISH] = "content_publish", [ACT_FINANCE_READ] = "finance_read",
 	[ACT_TICKET_HANDLE] = "ticket_handle", [ACT_QUEUE_READ] = "queue_read",
 	[ACT_QUEUE_MANAGE] = "queue_manage", [ACT_QUEUE_RULES] = "queue_rules",
+	[ACT_SELECTION_RUN] = "selection_run", [ACT_SELECTION_READ] = "selection_read",
+	[ACT_SELECTION_CHOOSE] = "selection_choose", [ACT_SELECTION_COUNTER] = "selection_counter",
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.
@@ -113,7 +123,7 @@ static const char *const action_names[ACT_COUNT] = {
 #define A(x) (1ull << (x))
 static const unsigned long long own_may =
 	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ) | A(ACT_APP_READ) |
-	A(ACT_QUEUE_READ);
+	A(ACT_QUEUE_READ) | A(ACT_SELECTION_CHOOSE);
 static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD) | A(ACT_APP_EDIT);
 
 static const char *const level_names[LEVEL_COUNT] = {

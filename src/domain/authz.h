@@ -86,6 +86,10 @@ enum action {
 	ACT_QUEUE_RULES,     /* a city's waiting-list rules; object: the city */
 	ACT_FINANCE_READ,    /* rent and subsidy accounts; object: the region read */
 	ACT_TICKET_HANDLE,   /* residents' tickets (repairs, complaints); object: the region */
+	ACT_SELECTION_RUN,   /* set up, open and close a selection session; object: the city */
+	ACT_SELECTION_READ,  /* the selection control panel; object: the region seen */
+	ACT_SELECTION_CHOOSE,/* choose, confirm or decline one's own flat; object: the household */
+	ACT_SELECTION_COUNTER, /* choose at the counter for a household, with its consent; object: its community */
 	ACT_COUNT
 };
 

@@ -264,7 +264,7 @@ selection_session_create(struct db_conn *c, int64_t round_id, struct selection_s
 		p = (struct selection_pick){ .session_id = s->id, .city_id = s->city_id,
 			.round_entry_id = entries[i].id, .application_id = entries[i].application_id,
 			.queue_entry_id = entries[i].queue_entry_id, .owner_id = entries[i].owner_id,
-			.region_code = a.region_code, .persons = entries[i].persons,
+			.region_code = a.region_code, .region_path = a.region_path, .persons = entries[i].persons,
 			.layouts = entries[i].layouts, .max_area_dm2 = entries[i].max_area_dm2,
 			.lottery_rank = entries[i].lottery_rank, .state = "waiting",
 			.updated_at = s->created_at };

@@ -12,8 +12,9 @@
 
 #define PICK_COLUMNS \
 	"id, session_id, city_id, round_entry_id, application_id, queue_entry_id, owner_id," \
-	" region_code, persons, layouts, max_area_dm2, lottery_rank, state, slot_starts_at," \
-	" slot_ends_at, COALESCE(unit_id, 0), held_until, chosen_by, consent, version, updated_at"
+	" region_code, region_path, persons, layouts, max_area_dm2, lottery_rank, state," \
+	" slot_starts_at, slot_ends_at, COALESCE(unit_id, 0), held_until, chosen_by, consent," \
+	" version, updated_at"
 
 static void session_from_row(const struct db_res *r, int i, struct selection_session *s);
 static void pick_from_row(const struct db_res *r, int i, struct selection_pick *p);
@@ -50,19 +51,20 @@ pick_from_row(const struct db_res *r, int i, struct selection_pick *p)
 	p->queue_entry_id = db_res_int(r, i, 5);
 	p->owner_id = db_res_int(r, i, 6);
 	p->region_code = db_res_int(r, i, 7);
-	p->persons = (int)db_res_int(r, i, 8);
-	p->layouts = db_res_text(r, i, 9);
-	p->max_area_dm2 = (int)db_res_int(r, i, 10);
-	p->lottery_rank = (int)db_res_int(r, i, 11);
-	p->state = db_res_text(r, i, 12);
-	p->slot_starts_at = db_res_int(r, i, 13);
-	p->slot_ends_at = db_res_int(r, i, 14);
-	p->unit_id = db_res_int(r, i, 15);
-	p->held_until = db_res_int(r, i, 16);
-	p->chosen_by = db_res_int(r, i, 17);
-	p->consent = db_res_text(r, i, 18);
-	p->version = (int)db_res_int(r, i, 19);
-	p->updated_at = db_res_int(r, i, 20);
+	p->region_path = db_res_text(r, i, 8);
+	p->persons = (int)db_res_int(r, i, 9);
+	p->layouts = db_res_text(r, i, 10);
+	p->max_area_dm2 = (int)db_res_int(r, i, 11);
+	p->lottery_rank = (int)db_res_int(r, i, 12);
+	p->state = db_res_text(r, i, 13);
+	p->slot_starts_at = db_res_int(r, i, 14);
+	p->slot_ends_at = db_res_int(r, i, 15);
+	p->unit_id = db_res_int(r, i, 16);
+	p->held_until = db_res_int(r, i, 17);
+	p->chosen_by = db_res_int(r, i, 18);
+	p->consent = db_res_text(r, i, 19);
+	p->version = (int)db_res_int(r, i, 20);
+	p->updated_at = db_res_int(r, i, 21);
 }
 
 int
@@ -205,12 +207,13 @@ selection_store_pick_create(struct db_conn *c, const struct selection_pick *p, i
 
 	rc = db_query(c,
 		"INSERT INTO selection_picks (session_id, city_id, round_entry_id, application_id,"
-		" queue_entry_id, owner_id, region_code, persons, layouts, max_area_dm2, lottery_rank,"
-		" state, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+		" queue_entry_id, owner_id, region_code, region_path, persons, layouts, max_area_dm2,"
+		" lottery_rank, state, updated_at)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
 		" RETURNING id",
 		DB_ARGS(DB_I(p->session_id), DB_I(p->city_id), DB_I(p->round_entry_id),
 			DB_I(p->application_id), DB_I(p->queue_entry_id), DB_I(p->owner_id),
-			DB_I(p->region_code), DB_I(p->persons), DB_T(p->layouts),
+			DB_I(p->region_code), DB_T(p->region_path), DB_I(p->persons), DB_T(p->layouts),
 			DB_I(p->max_area_dm2), DB_I(p->lottery_rank), DB_T(p->state),
 			DB_I(p->updated_at)),
 		&r, err);

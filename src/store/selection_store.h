@@ -33,7 +33,8 @@ struct selection_pick {
 	int64_t application_id;
 	int64_t queue_entry_id;  /* 0: none */
 	int64_t owner_id;        /* 0: a household without an account */
-	int64_t region_code;
+	int64_t region_code;     /* the household's community */
+	const char *region_path;
 	int persons;
 	const char *layouts;     /* JSON array of the layouts it may be offered */
 	int max_area_dm2;        /* 0: no limit */

@@ -43,6 +43,7 @@ CREATE TABLE selection_picks (
 	queue_entry_id BIGINT NOT NULL DEFAULT 0,
 	owner_id BIGINT NOT NULL DEFAULT 0,
 	region_code BIGINT NOT NULL,
+	region_path TEXT NOT NULL,
 	persons INTEGER NOT NULL,
 	layouts TEXT NOT NULL DEFAULT '[]',
 	max_area_dm2 INTEGER NOT NULL DEFAULT 0,
