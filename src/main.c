@@ -392,6 +392,9 @@ cmd_serve(struct config *cfg)
 		log_msg(LOG_ERROR, "the background job thread could not start", NULL);
 	snprintf(port, sizeof(port), "%d", http_server_port(srv));
 	fault_arm();
+	if (gzf_clock_is_test())
+		log_msg(LOG_WARN, "test clock in use: the time is shifted by the offset in its file",
+			"file", cfg->test_clock, NULL);
 	log_msg(LOG_INFO, "listening", "host", cfg->host, "port", port,
 		"database", db_backend_name(db), "web_dir", cfg->web_dir, NULL);
 
@@ -459,6 +462,10 @@ main(int argc, char **argv)
 	}
 	if (cfg.log_debug)
 		log_set_level(LOG_DEBUG);
+	if (cfg.test_clock[0] != '\0' && gzf_clock_use_file(cfg.test_clock, &err) != GZF_OK) {
+		fail(&err);
+		return 2;
+	}
 	if (gzf_crypto_init() != GZF_OK) {
 		fprintf(stderr, "gzf: libsodium could not be initialised\n");
 		return 1;

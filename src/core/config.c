@@ -41,6 +41,7 @@ static const struct option_def options[] = {
 	{ "--metrics-token", "GZF_METRICS_TOKEN", "Bearer token that opens /metrics to clients beyond loopback" },
 	{ "--password-list", "GZF_PASSWORD_LIST", "common passwords refused, one a line (default /usr/share/john/password.lst)" },
 	{ "--media-sweep-age", "GZF_MEDIA_SWEEP_AGE", "at start, remove unclaimed media files older than this many seconds (default 600)" },
+	{ "--test-clock", "GZF_TEST_CLOCK", "tests only: a file holding milliseconds added to the clock, re-read every 100 ms" },
 };
 
 static int set_option(struct config *c, const char *flag, const char *value, struct gzf_err *err);
@@ -116,6 +117,8 @@ set_option(struct config *c, const char *flag, const char *value, struct gzf_err
 		return copy_value(c->web_dir, sizeof(c->web_dir), flag, value, err);
 	if (strcmp(flag, "--password-list") == 0)
 		return copy_value(c->password_list, sizeof(c->password_list), flag, value, err);
+	if (strcmp(flag, "--test-clock") == 0)
+		return copy_value(c->test_clock, sizeof(c->test_clock), flag, value, err);
 	if (strcmp(flag, "--secrets") == 0)
 		return copy_value(c->secrets_path, sizeof(c->secrets_path), flag, value, err);
 	if (strcmp(flag, "--listen") == 0) {

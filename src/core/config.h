@@ -38,6 +38,7 @@ struct config {
 	int partner_timeout_ms; /* GZF_PARTNER_TIMEOUT_MS, --partner-timeout-ms: per call, retries included */
 	char password_list[512]; /* GZF_PASSWORD_LIST, --password-list: common passwords refused */
 	int64_t media_sweep_age_s; /* GZF_MEDIA_SWEEP_AGE, --media-sweep-age: spare younger unclaimed files */
+	char test_clock[512];   /* GZF_TEST_CLOCK, --test-clock: file with a clock offset in ms (tests) */
 };
 
 struct secrets {

@@ -69,8 +69,20 @@ void *gzf_calloc(size_t n, size_t size);
 void *gzf_realloc(void *p, size_t n);
 char *gzf_strdup(const char *s);
 
-/* gzf_now_ms — milliseconds since the Unix epoch, UTC. */
+/* gzf_now_ms — milliseconds since the Unix epoch, UTC; plus the test clock's offset when
+ * one is in use (gzf_clock_use_file). */
 int64_t gzf_now_ms(void);
+
+/*
+ * gzf_clock_use_file — from now on gzf_now_ms() adds the offset in milliseconds that the
+ * file at path holds (a decimal number, re-read at most every 100 ms; a missing file
+ * counts as 0). For tests of flows that wait hours or days; never set in production.
+ * Call before any thread starts. Returns 0, or GZF_EINVAL when path is empty or too long.
+ */
+int gzf_clock_use_file(const char *path, struct gzf_err *err);
+
+/* gzf_clock_is_test — is the test clock in use? */
+int gzf_clock_is_test(void);
 
 /* gzf_mono_ns — a monotonic clock in nanoseconds, for durations. */
 int64_t gzf_mono_ns(void);

@@ -8,7 +8,7 @@
 // Environment: GZF_BIN (default build/gzf), GZF_TEST_BACKEND, GZF_TEST_PG_URL (the base URL
 // of the PostgreSQL server started by tests/run.sh; each server gets its own database).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -95,10 +95,18 @@ export function httpClient(url) {
   };
 }
 
-export async function startGzf({ args = [], env = {}, demo = false, sim = null } = {}) {
+// testClock: start the server (and the demo load, and jobs()) with --test-clock on a file
+// of the data folder, moved by setClockOffset(ms) / advance(ms) without sleeping for real.
+export async function startGzf({ args = [], env = {}, demo = false, sim = null, testClock = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gzf-test-'));
   const db = freshDatabase(dir);
   const common = ['--data-dir', dir, '--db', db.url];
+  const clockFile = join(dir, 'clock');
+  let clockOffset = 0;
+  if (testClock) {
+    writeFileSync(clockFile, '0\n');
+    common.push('--test-clock', clockFile);
+  }
   if (sim) common.push('--secrets', sim.secrets, '--identity-url', `${sim.url}/identity`, '--sms-url', `${sim.url}/sms`, '--dept-url', `${sim.url}/dept`);
   if (demo) {
     const d = runGzf(['demo', ...common], env);
@@ -118,7 +126,19 @@ export async function startGzf({ args = [], env = {}, demo = false, sim = null }
     if (code !== 0) throw new Error(`gzf exited with ${code ?? signal}:\n${stderr().slice(-4000)}`);
   }
 
-  return { url, port, dir, dbUrl: db.url, logs, request, stop, child, stderr };
+  // The server re-reads the file at most every 100 ms: wait a little longer than that.
+  async function setClockOffset(ms) {
+    if (!testClock) throw new Error('startGzf was not given testClock: true');
+    clockOffset = ms;
+    writeFileSync(clockFile, `${ms}\n`);
+    await new Promise((res) => setTimeout(res, 150));
+  }
+  const advance = (ms) => setClockOffset(clockOffset + ms);
+  // jobs — `gzf jobs run|retry` on this server's database and clock.
+  const jobs = (verb = 'run') => runGzf(['jobs', verb, ...common], env);
+
+  return { url, port, dir, dbUrl: db.url, logs, request, stop, child, stderr, setClockOffset, advance,
+    clockOffset: () => clockOffset, jobs };
 }
 
 // rawRequest — send bytes exactly as given and return the raw reply (for malformed HTTP).
