@@ -253,6 +253,7 @@ selection_session_create(struct db_conn *c, int64_t round_id, struct selection_s
 				   "this round has a selection session already");
 	if (rc != GZF_OK)
 		return rc;
+	s->version = 1;
 	for (i = 0; i < nu; i++)
 		if ((rc = selection_store_unit_add(c, s->id, units[i].unit_id, err)) != GZF_OK)
 			return rc;
@@ -287,18 +288,21 @@ selection_session_fire(struct db_conn *c, struct selection_session *s,
 {
 	const struct fsm_transition *t;
 	struct session_run run = { .c = c, .s = s, .in = in, .version = s->version };
+	struct selection_session was;
 	int rc;
 
 	assert(in->now > 0);
 	if ((rc = fsm_find(&selection_session_fsm, selection_session_state_of(s), event, in->party,
 			   &run, &t, err)) != GZF_OK)
 		return rc;
+	was = *s;
 	s->updated_at = in->now;
-	if ((rc = t->effect(&run, err)) != GZF_OK)
+	if ((rc = t->effect(&run, err)) != GZF_OK ||
+	    (rc = selection_store_session_save(c, s, run.version, err)) != GZF_OK) {
+		*s = was; /* refused: the caller's copy is as stored */
 		return rc;
+	}
 	assert((int)selection_session_state_of(s) == t->to);
-	if ((rc = selection_store_session_save(c, s, run.version, err)) != GZF_OK)
-		return rc;
 	s->version = run.version + 1;
 	return GZF_OK;
 }
@@ -377,6 +381,7 @@ selection_pick_fire(struct db_conn *c, struct selection_pick *p, enum selection_
 {
 	const struct fsm_transition *t;
 	struct pick_run run = { .c = c, .p = p, .in = in, .version = p->version };
+	struct selection_pick was;
 	enum selection_pick_state state = selection_pick_state_of(p);
 	int rc;
 
@@ -389,9 +394,12 @@ selection_pick_fire(struct db_conn *c, struct selection_pick *p, enum selection_
 				   "your time to choose has not come: households choose in lottery order");
 	if (rc != GZF_OK)
 		return rc;
+	was = *p;
 	p->updated_at = in->now;
-	if ((rc = t->effect(&run, err)) != GZF_OK)
+	if ((rc = t->effect(&run, err)) != GZF_OK) {
+		*p = was; /* refused: the caller's copy is as stored */
 		return rc;
+	}
 	assert((int)selection_pick_state_of(p) == t->to);
 	p->version = run.version + 1;
 	return GZF_OK;

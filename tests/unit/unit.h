@@ -38,5 +38,6 @@ Suite *sanitize_suite(void);
 Suite *media_suite(void);
 Suite *lottery_suite(void);
 Suite *queue_suite(void);
+Suite *selection_suite(void);
 
 #endif
