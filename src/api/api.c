@@ -28,6 +28,7 @@ api_routes(struct router *r)
 	api_review_routes(r);
 	api_content_routes(r);
 	api_queue_routes(r);
+	api_allocation_routes(r);
 	api_selection_routes(r);
 }
 

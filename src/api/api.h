@@ -246,6 +246,7 @@ void api_application_routes(struct router *r);
 void api_review_routes(struct router *r);
 void api_content_routes(struct router *r);
 void api_queue_routes(struct router *r);
+void api_allocation_routes(struct router *r);
 void api_selection_routes(struct router *r);
 
 #endif

@@ -29,6 +29,7 @@ static const char *role_names[ROLE_COUNT] = {
 	[ROLE_PROVINCE_SUPERVISOR] = "province_supervisor",
 	[ROLE_MINISTRY_SUPERVISOR] = "ministry_supervisor",
 	[ROLE_SYSTEM_ADMIN] = "system_admin",
+	[ROLE_NOTARY] = "notary",
 };
 
 #define R(x) (1u << (x))
@@ -88,6 +89,13 @@ static const unsigned staff_may[ACT_COUNT] = {
 	/* Rent, subsidies and tickets: their officers, and the administrators. */
 	[ACT_FINANCE_READ] = R(ROLE_FINANCE_OFFICER) | ADMINS,
 	[ACT_TICKET_HANDLE] = R(ROLE_TICKET_HANDLER) | ADMINS,
+	/* Allocation rounds: the housing managers run them, the administrators answer for
+	 * them; the city approver and the supervisors read them. The notary reads them and
+	 * enters the digits drawn on site — nothing else. */
+	[ACT_ALLOCATION_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_CITY_APPROVER) |
+				R(ROLE_NOTARY) | R(ROLE_PROVINCE_SUPERVISOR) | R(ROLE_MINISTRY_SUPERVISOR),
+	[ACT_ALLOCATION_MANAGE] = R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_ALLOCATION_WITNESS] = R(ROLE_NOTARY),
 	/* Choosing a flat: the housing managers run the session and the administrators
 	 * answer for it; the community clerk sees its own households' turns and, with a
 	 * household's recorded consent, chooses for it at the counter, as a housing manager
@@ -114,6 +122,8 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_CONTENT_PUBLISH] = "content_publish", [ACT_FINANCE_READ] = "finance_read",
 	[ACT_TICKET_HANDLE] = "ticket_handle", [ACT_QUEUE_READ] = "queue_read",
 	[ACT_QUEUE_MANAGE] = "queue_manage", [ACT_QUEUE_RULES] = "queue_rules",
+	[ACT_ALLOCATION_READ] = "allocation_read", [ACT_ALLOCATION_MANAGE] = "allocation_manage",
+	[ACT_ALLOCATION_WITNESS] = "allocation_witness",
 	[ACT_SELECTION_RUN] = "selection_run", [ACT_SELECTION_READ] = "selection_read",
 	[ACT_SELECTION_CHOOSE] = "selection_choose", [ACT_SELECTION_COUNTER] = "selection_counter",
 };
@@ -150,6 +160,7 @@ static const unsigned role_levels[ROLE_COUNT] = {
 	[ROLE_PROVINCE_SUPERVISOR] = L(LEVEL_PROVINCE),
 	[ROLE_MINISTRY_SUPERVISOR] = L(LEVEL_NATION),
 	[ROLE_SYSTEM_ADMIN] = L(LEVEL_NATION),
+	[ROLE_NOTARY] = L(LEVEL_CITY),
 };
 
 static int may_grant(enum role granter, enum role role);

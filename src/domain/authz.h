@@ -27,6 +27,7 @@ enum role {
 	ROLE_PROVINCE_SUPERVISOR,
 	ROLE_MINISTRY_SUPERVISOR,
 	ROLE_SYSTEM_ADMIN,
+	ROLE_NOTARY,             /* 公证员: observes a city's allocation rounds, enters the drawn digits */
 	ROLE_COUNT
 };
 
@@ -86,6 +87,9 @@ enum action {
 	ACT_QUEUE_RULES,     /* a city's waiting-list rules; object: the city */
 	ACT_FINANCE_READ,    /* rent and subsidy accounts; object: the region read */
 	ACT_TICKET_HANDLE,   /* residents' tickets (repairs, complaints); object: the region */
+	ACT_ALLOCATION_READ, /* a city's allocation rounds with their households; object: the city */
+	ACT_ALLOCATION_MANAGE, /* set up, freeze, draw, publish, finalize, cancel, approve a round */
+	ACT_ALLOCATION_WITNESS, /* enter the digits drawn on site (the notary); object: the city */
 	ACT_SELECTION_RUN,   /* set up, open and close a selection session; object: the city */
 	ACT_SELECTION_READ,  /* the selection control panel; object: the region seen */
 	ACT_SELECTION_CHOOSE,/* choose, confirm or decline one's own flat; object: the household */

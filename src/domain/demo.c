@@ -83,6 +83,7 @@ static const struct demo_staff demo_staff[] = {
 	{ "sartu_reviewer", "萨尔图区审核", "district_reviewer", 230602, "13900000010" },
 	{ "sartu_street", "萨尔图街道审核", "street_reviewer", 230602001, "13900000011" },
 	{ "sz_clerk", "萨尔图社区受理", "community_clerk", 230602001001, "13900000012" },
+	{ "dq_notary", "大庆市公证处公证员", "notary", 230600, "13900000013" },
 };
 
 /* Create the demo staff that do not exist yet. */
@@ -177,6 +178,7 @@ demo_load(struct db *db, const struct secrets *s, const char *data_dir, int *reg
 	    (rc = demo_queue_load(c, s, &queued, err)) != GZF_OK ||
 	    (rc = demo_apps_load(c, s, data_dir, err)) != GZF_OK ||
 	    (queued && (rc = demo_queue_events(c, s, err)) != GZF_OK) ||
+	    (rc = demo_allocation_load(c, err)) != GZF_OK ||
 	    (rc = demo_content_load(c, data_dir, err)) != GZF_OK)
 		goto out;
 	audit_key(s, key);

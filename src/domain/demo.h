@@ -41,6 +41,12 @@ int demo_apps_load(struct db_conn *c, const struct secrets *s, const char *data_
 int demo_queue_load(struct db_conn *c, const struct secrets *s, int *loaded, struct gzf_err *err);
 int demo_queue_events(struct db_conn *c, const struct secrets *s, struct gzf_err *err);
 
+/* demo_allocation_load — the demo city's drawn allocation round: a lottery among its
+ * rental waiting list for the units of its first estate, created, frozen, drawn,
+ * published and confirmed on past dates through the round's state machine (once: nothing
+ * is added when the city has a round), in c's transaction (demo_allocation.c). */
+int demo_allocation_load(struct db_conn *c, struct gzf_err *err);
+
 /* demo_content_load — the demo city's published articles, their pictures stored under
  * data_dir (once: nothing is added when the city has published content), in c's
  * transaction (demo_content.c). */

@@ -24,6 +24,7 @@ enum fsm_party {
 	FSM_DECIDER = 1u << 1, /* the staff post that decides the record's current step */
 	FSM_SYSTEM = 1u << 2,  /* a background job */
 	FSM_ANYONE = 1u << 3,  /* the public, logged in or not */
+	FSM_WITNESS = 1u << 4, /* a notary or observer: sees and attests, decides nothing */
 };
 
 /* What a transition does besides changing the state: the bits of fsm_transition.effects. */
