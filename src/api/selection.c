@@ -30,7 +30,7 @@ static int pick_choose(struct http_req *req);
 void
 api_selection_routes(struct router *r)
 {
-	router_add(r, "POST", "/api/v1/rounds/:id/selection", session_create);
+	router_add(r, "POST", "/api/v1/allocation-rounds/:id/selection", session_create);
 	router_add(r, "GET", "/api/v1/cities/:city/selections", session_list);
 	router_add(r, "GET", "/api/v1/selections/:id", session_get);
 	router_add(r, "POST", "/api/v1/selections/:id/decision", session_decide);
@@ -56,9 +56,10 @@ pick_json(struct http_req *req, const struct selection_pick *p, const char *name
 {
 	json_t *layouts = json_loads(p->layouts, 0, NULL);
 
-	return json_pack("{s:I, s:I, s:i, s:s, s:I, s:I, s:I?, s:I, s:i, s:o, s:i, s:b, s:s?, s:i,"
-			 " s:I}",
+	return json_pack("{s:I, s:I, s:I, s:i, s:s, s:I, s:I, s:o?, s:I, s:i, s:o, s:i, s:b, s:s?,"
+			 " s:i, s:I}",
 		"id", (json_int_t)p->id, "session_id", (json_int_t)p->session_id,
+		"application_id", (json_int_t)p->application_id,
 		"lottery_rank", p->lottery_rank, "state", p->state,
 		"slot_starts_at", (json_int_t)p->slot_starts_at, "slot_ends_at", (json_int_t)p->slot_ends_at,
 		"unit_id", p->unit_id ? json_integer(p->unit_id) : NULL,
@@ -265,6 +266,7 @@ pick_choose(struct http_req *req)
 			return rc;
 		reply = http_error_body(req);
 		json_object_set_new(reply, "units", left);
+		gzf_err_clear(&req->err); /* the reply is the error, with what is left */
 		return http_reply_json(req, 409, reply);
 	}
 	if (rc != GZF_OK ||
@@ -309,7 +311,7 @@ int_field(struct http_req *req, const json_t *body, const char *name, int64_t mi
 	return GZF_OK;
 }
 
-/* POST /api/v1/rounds/:id/selection {"name","starts_at","slot_minutes","confirm_minutes",
+/* POST /api/v1/allocation-rounds/:id/selection {"name","starts_at","slot_minutes","confirm_minutes",
  * "per_slot"} — the city's housing manager sets a session up (scheduled). */
 static int
 session_create(struct http_req *req)
@@ -414,8 +416,10 @@ session_get(struct http_req *req)
 		confirmed += strcmp(picks[i].state, "confirmed") == 0;
 		if (!authz_region_within(picks[i].region_path, obj.region_path))
 			continue;
-		if ((rc = application_store_get(c, picks[i].application_id, &a, &req->err)) != GZF_OK)
+		if ((rc = application_store_get(c, picks[i].application_id, &a, &req->err)) != GZF_OK) {
+			json_decref(items);
 			return rc;
+		}
 		json_array_append_new(items, pick_json(req, &picks[i], api_unseal(req, a.applicant_name_enc)));
 	}
 	board = json_array();
