@@ -86,10 +86,6 @@ pick_job(struct job_ctx *ctx, struct db_conn *c, const char *ref, enum selection
 		return rc;
 	if (selection_pick_state_of(&p) != state || strcmp(s.state, "open") != 0)
 		return GZF_OK;
-	/* A job claimed a little early by another server's clock waits for its time. */
-	if ((event == PICK_SLOT_END && in.now < p.slot_ends_at) ||
-	    (event == PICK_HOLD_END && in.now < p.held_until))
-		return gzf_err_set(err, GZF_EUNAVAIL, "not_yet", NULL, "not due yet");
 	if ((rc = db_begin(c, err)) != GZF_OK)
 		return rc;
 	if ((rc = selection_pick_fire(c, &p, event, &in, err)) != GZF_OK ||
