@@ -33,6 +33,8 @@ static int round_proof(struct http_req *req);
 static int round_commitment(struct http_req *req);
 static int round_results(struct http_req *req);
 static int me_allocation(struct http_req *req);
+static int refused(struct http_req *req, struct db_conn *c, const struct caller *who, const char *action,
+		   int64_t id, int64_t city, int rc);
 
 void
 api_allocation_routes(struct router *r)
@@ -283,9 +285,24 @@ round_create(struct http_req *req)
 	    (rc = api_audit(req, c, who, "allocation.create", "allocation_round", r.id, city.code, "ok",
 			    arena_printf(req->arena, "{\"method\":\"%s\"}", r.method))) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK)
-		return rc == GZF_EFORBIDDEN ? api_audit_alone(req, c, who, "allocation.create", "allocation_round",
-							      0, city.code, "denied", NULL), rc : rc;
+		return refused(req, c, who, "allocation.create", 0, city.code, rc);
 	return round_reply(req, c, &r, in.party, 201);
+}
+
+/* A refusal inside the transaction: it is rolled back, and the attempt is recorded like
+ * any denied one, req->err kept for the reply. Returns rc. */
+static int
+refused(struct http_req *req, struct db_conn *c, const struct caller *who, const char *action,
+	int64_t id, int64_t city, int rc)
+{
+	struct gzf_err kept = req->err;
+
+	db_rollback(c);
+	if (rc == GZF_EFORBIDDEN)
+		api_audit_alone(req, c, who, action, "allocation_round", id, city, "denied",
+				arena_printf(req->arena, "{\"error\":\"%s\"}", kept.name));
+	req->err = kept;
+	return rc;
 }
 
 /*
@@ -324,13 +341,8 @@ fire(struct http_req *req, enum allocation_event event,
 	    (rc = api_audit(req, c, who, action, "allocation_round", r.id, city.code, "ok",
 			    arena_printf(req->arena, "{\"state\":\"%s\",\"list_hash\":\"%s\"}", r.state,
 					 r.list_hash))) != GZF_OK ||
-	    (rc = db_commit(c, &req->err)) != GZF_OK) {
-		/* A refusal of who may fire it is recorded like any denied attempt. */
-		if (rc == GZF_EFORBIDDEN)
-			api_audit_alone(req, c, who, action, "allocation_round", r.id, city.code, "denied",
-					arena_printf(req->arena, "{\"error\":\"%s\"}", req->err.name));
-		return rc;
-	}
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return refused(req, c, who, action, r.id, city.code, rc);
 	return round_reply(req, c, &r, in.party, 200);
 }
 

@@ -30,6 +30,7 @@ main(void)
 	srunner_add_suite(sr, media_suite());
 	srunner_add_suite(sr, lottery_suite());
 	srunner_add_suite(sr, queue_suite());
+	srunner_add_suite(sr, allocation_suite());
 	srunner_add_suite(sr, selection_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

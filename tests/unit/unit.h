@@ -38,6 +38,7 @@ Suite *sanitize_suite(void);
 Suite *media_suite(void);
 Suite *lottery_suite(void);
 Suite *queue_suite(void);
+Suite *allocation_suite(void);
 Suite *selection_suite(void);
 
 #endif

@@ -14,6 +14,9 @@ const ReportView = () => import('./views/ReportView.vue')
 const ContentView = () => import('./views/ContentView.vue')
 const QueueView = () => import('./views/QueueView.vue')
 const DashboardView = () => import('./views/DashboardView.vue')
+const RoundsView = () => import('./views/RoundsView.vue')
+const RoundView = () => import('./views/RoundView.vue')
+const DrawScreenView = () => import('./views/DrawScreenView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -32,6 +35,9 @@ export const router = createRouter({
     { path: '/statistics', component: ReportView, meta: { title: () => 'section.statistics.name' } },
     { path: '/content', component: ContentView, meta: { title: () => 'section.content.name' } },
     { path: '/allocation', component: QueueView, meta: { title: () => 'section.allocation.name' } },
+    { path: '/rounds', component: RoundsView, meta: { title: () => 'section.rounds.name' } },
+    { path: '/rounds/:id(\\d+)', component: RoundView, props: true, meta: { title: () => 'section.rounds.name' } },
+    { path: '/rounds/:id(\\d+)/screen', component: DrawScreenView, props: true, meta: { title: () => 'rounds.screen' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
       component: SectionView,
