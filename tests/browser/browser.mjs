@@ -93,13 +93,14 @@ export async function assertPageHealthy(page, problems) {
 
 /**
  * The partner simulators, gzf with the demo data and a browser, started before the
- * file's tests and stopped after them: `{sim, srv, browser}`, set once `before` ran.
+ * file's tests and stopped after them: `{sim, srv, browser}`, set once `before` ran;
+ * testClock starts gzf with a test clock (srv.advance).
  */
-export function demoStack() {
+export function demoStack({ testClock = false } = {}) {
   const stack = {}
   before(async () => {
     stack.sim = await startSim()
-    stack.srv = await startGzf({ demo: true, sim: stack.sim })
+    stack.srv = await startGzf({ demo: true, sim: stack.sim, testClock })
     stack.browser = await launchBrowser()
   })
   after(async () => {
