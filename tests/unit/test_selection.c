@@ -351,6 +351,65 @@ START_TEST(every_state_and_event)
 }
 END_TEST
 
+/* The session's machine: every state × event × party against this table. */
+static const struct { int from, event; unsigned who; int to; } session_flow[] = {
+	{ SESSION_SCHEDULED, SESSION_START, FSM_DECIDER, SESSION_OPEN },
+	{ SESSION_SCHEDULED, SESSION_END, FSM_DECIDER, SESSION_CLOSED },
+	{ SESSION_OPEN, SESSION_END, FSM_DECIDER | FSM_SYSTEM, SESSION_CLOSED },
+};
+
+START_TEST(every_session_state_and_event)
+{
+	struct selection_session s;
+	struct selection_pick p;
+	struct queue_entry q;
+	struct gzf_err err = { 0 };
+	struct selection_input in = { .actor_id = 1, .now = NOW };
+	size_t i, k;
+	int64_t unit;
+	int st, ev, rc, want, version;
+
+	open_db();
+	for (st = 0; st < SESSION_NSTATES; st++)
+		for (ev = 0; ev < SESSION_NEVENTS; ev++)
+			for (k = 0; k < sizeof(parties) / sizeof(parties[0]); k++) {
+				unit = new_unit("一室一厅", 38);
+				session(1, &unit, 1, 1, &s, &p, &q);
+				in.party = FSM_DECIDER;
+				ok(db_begin(conn, &err), &err);
+				if (st == SESSION_OPEN)
+					ok(selection_session_fire(conn, &s, SESSION_START, &in, &err), &err);
+				if (st == SESSION_CLOSED)
+					ok(selection_session_fire(conn, &s, SESSION_END, &in, &err), &err);
+				ok(db_commit(conn, &err), &err);
+				for (want = GZF_ESTATE, i = 0; i < sizeof(session_flow) / sizeof(session_flow[0]); i++)
+					if (session_flow[i].from == st && session_flow[i].event == ev)
+						want = (session_flow[i].who & parties[k]) ? GZF_OK : GZF_EFORBIDDEN;
+				version = s.version;
+				in.party = parties[k];
+				ok(db_begin(conn, &err), &err);
+				rc = selection_session_fire(conn, &s, (enum selection_session_event)ev, &in, &err);
+				if (rc == GZF_OK)
+					ok(db_commit(conn, &err), &err);
+				else
+					db_rollback(conn);
+				ck_assert_msg(rc == want, "%s + %s by %u: got %d, want %d",
+					      selection_session_fsm.states[st], selection_session_fsm.events[ev],
+					      parties[k], rc, want);
+				ok(selection_store_session_get(conn, s.id, &s, &err), &err);
+				ck_assert_int_eq(s.version, version + (rc == GZF_OK));
+				if (rc != GZF_OK)
+					ck_assert_int_eq(selection_session_state_of(&s), st);
+				/* Opened: the first household is up, at once. */
+				ok(selection_store_pick_get(conn, p.id, &p, &err), &err);
+				ck_assert_str_eq(p.state, st == SESSION_OPEN || (st == SESSION_SCHEDULED &&
+							  ev == SESSION_START && rc == GZF_OK) ? "up" : "waiting");
+			}
+	ck_assert_int_eq(selection_session_fsm.n, (int)(sizeof(session_flow) / sizeof(session_flow[0])));
+	close_db();
+}
+END_TEST
+
 START_TEST(guards)
 {
 	struct selection_session s;
@@ -436,6 +495,7 @@ db_tcase(const char *name, void (*setup)(void))
 	tcase_set_timeout(tc, 300);
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, every_state_and_event);
+	tcase_add_test(tc, every_session_state_and_event);
 	tcase_add_test(tc, guards);
 	tcase_add_test(tc, third_refusal_removes);
 	return tc;
