@@ -216,6 +216,13 @@ test('a choice at the counter needs the household\'s recorded consent', async ()
   // A resident may not act for another household.
   const r = await choose(resident, pick.id, { action: 'decline' });
   assert.equal(r.status, 404, r.text);
+  // A community clerk sees the panel with its own community's households only.
+  const clerk = await staffLogin(srv, 'sz_clerk', PASSWORD);
+  const region = String(ok(await clerk.request('GET', '/api/v1/me')).account.region_code);
+  const seen = ok(await clerk.request('GET', `/api/v1/selections/${p.session.id}`));
+  assert.equal(seen.units.length, p.units.length);
+  for (const x of seen.picks) assert.ok(String(x.region_code).startsWith(region), `${x.region_code} in ${region}`);
+  assert.equal(seen.picks.length, p.picks.filter((x) => String(x.region_code).startsWith(region)).length);
 });
 
 test('a decline shows its cost first; the third removes the household from the waiting list', async () => {
