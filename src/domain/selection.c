@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/calendar.h"
 #include "domain/housing.h"
 #include "domain/jobs.h"
 #include "domain/queue.h"
@@ -17,7 +18,6 @@
 #include "store/housing_store.h"
 
 #define MINUTE_MS 60000LL
-#define DAY_MS_ (24LL * 3600 * 1000)
 #define LOCAL_OFFSET_MS (8LL * 3600 * 1000) /* China Standard Time, for the messages */
 
 /* One firing of the session's machine. */
@@ -307,7 +307,7 @@ selection_session_fire(struct db_conn *c, struct selection_session *s,
 	return GZF_OK;
 }
 
-/* "pick:42", the reference of a pick's jobs. */
+/* "selection_pick:42", the reference of a pick's jobs. */
 static const char *
 pick_ref(struct db_conn *c, int64_t id)
 {
@@ -580,7 +580,7 @@ refuse(struct pick_run *r, const char *kind, int missed, struct gzf_err *err)
 	if ((rc = selection_cost_of(r->c, r->p, missed, &cost, err)) != GZF_OK || !cost.counts)
 		return rc;
 	if ((rc = selection_store_refusal_add(r->c, r->p, kind, r->in->now,
-					      cost.wait_days ? r->in->now + cost.wait_days * DAY_MS_ : 0,
+					      cost.wait_days ? r->in->now + cost.wait_days * DAY_MS : 0,
 					      err)) != GZF_OK)
 		return rc;
 	if (!cost.removed || r->p->queue_entry_id == 0)

@@ -4,8 +4,6 @@
  */
 #include "store/selection_store.h"
 
-#include <string.h>
-
 #define SESSION_COLUMNS \
 	"id, city_id, round_id, region_code, name, state, starts_at, slot_minutes," \
 	" confirm_minutes, per_slot, created_by, version, created_at, updated_at"
