@@ -245,7 +245,7 @@ cmd_demo(struct config *cfg)
 	}
 	printf("demo data loaded: %d regions, %d new staff accounts\n", n, staff);
 	printf("staff console logins (password Gzf-demo-2026): admin, dq_admin, dq_approver,"
-	       " sartu_reviewer, sartu_street, sz_clerk, dq_notary, hlj_supervisor, moh_supervisor\n");
+	       " sartu_reviewer, sartu_street, sz_clerk, dq_housing, dq_notary, hlj_supervisor, moh_supervisor\n");
 	printf("resident app logins (same password): 13800000001, 13800000002, 13800000003"
 	       " (applications waiting at acceptance, street and district review), 13800000004"
 	       " (qualified, on the waiting list)\n");

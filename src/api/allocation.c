@@ -470,16 +470,21 @@ round_cancel(struct http_req *req)
 	return fire(req, ALLOC_CANCEL, fill_reason);
 }
 
-/* The round of :id for the public: any round, without login. */
+/* The round of :id for the public, without login: any round once frozen (or approved);
+ * a draft is staff's work in progress. */
 static int
 public_round(struct http_req *req, struct db_conn **c, struct allocation_round *r)
 {
 	int64_t id;
 	int rc;
 
-	if ((rc = api_param_int(req, "id", &id)) != GZF_OK || (rc = api_db(req, c)) != GZF_OK)
+	if ((rc = api_param_int(req, "id", &id)) != GZF_OK || (rc = api_db(req, c)) != GZF_OK ||
+	    (rc = allocation_store_get_round(*c, id, r, &req->err)) != GZF_OK)
 		return rc;
-	return allocation_store_get_round(*c, id, r, &req->err);
+	if (strcmp(r->state, "draft") == 0 ||
+	    (strcmp(r->state, "cancelled") == 0 && r->frozen_at == 0 && r->drawn_at == 0))
+		return gzf_err_set(&req->err, GZF_ENOTFOUND, "round_not_found", NULL, "no such allocation round");
+	return GZF_OK;
 }
 
 /* GET /api/v1/allocation-rounds/:id/proof — public: the proof of a drawn lottery, as

@@ -131,6 +131,9 @@ test('a lottery round: commitment, notary, draw, publicity, confirmation — and
   assert.equal(r.status, 403, r.text);
   r = await clerk.request('GET', `/api/v1/allocation-rounds/${id}`);
   assert.equal(r.status, 404, r.text);
+  // A draft is not public yet.
+  r = await srv.request('GET', `/api/v1/allocation-rounds/${id}/commitment`);
+  assert.equal(r.status, 404, r.text);
 
   // Less than 24 hours' notice: refused, nothing changes.
   let before = await snapshot(id);

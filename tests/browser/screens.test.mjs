@@ -91,6 +91,8 @@ test('every resident screen is accessible and holds its layout at 320, 390 and 7
     // A verified resident without an application: the wizard.
     { name: 'wizard', path: '/login?next=/services/apply', ready: residentSignIn(applicant.phone, applicant.password, '[data-test=district]') },
     { name: 'real name (verified)', path: '/real-name' },
+    // The demo's drawn round, verified in the browser (public: no account needed).
+    { name: 'lottery verify', path: '/services/lottery/1', ready: shows('[data-test=verify-result]') },
   ]
   const { failures, counts } = await checkScreens({ url: srv.url, options: PHONE, screens, widths: PHONE_WIDTHS })
   logCounts('resident', counts)
@@ -98,7 +100,7 @@ test('every resident screen is accessible and holds its layout at 320, 390 and 7
 })
 
 test('every staff console screen is accessible and holds its layout', { timeout: TIMEOUT }, async () => {
-  const sections = ['dashboard', 'acceptance', 'review', 'housing', 'allocation', 'leases', 'rent', 'subsidies', 'tickets', 'content', 'statistics']
+  const sections = ['dashboard', 'acceptance', 'review', 'housing', 'allocation', 'rounds', 'leases', 'rent', 'subsidies', 'tickets', 'content', 'statistics']
   const systemTabs = ['staff', 'regions', 'audit', 'chain', 'calendar']
   const screens = [
     { name: 'login', path: '/staff/', ready: shows('input[type=password]') },
@@ -121,6 +123,9 @@ test('every staff console screen is accessible and holds its layout', { timeout:
       },
     })),
     { name: 'counter', path: '/staff/#/acceptance/counter', ready: shows('.section-head__title') },
+    // The demo's drawn round, and its projection screen.
+    { name: 'round', path: '/staff/#/rounds/1', ready: shows('[data-test=entries]') },
+    { name: 'draw screen', path: '/staff/#/rounds/1/screen', ready: shows('[data-test=screen-order]') },
     // The application, as the community clerk who accepts it sees it.
     {
       name: 'acceptance (clerk)',

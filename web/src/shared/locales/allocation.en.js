@@ -3,7 +3,7 @@
 // verify page; and the server errors of these features.
 export default {
   section: {
-    rounds: { name: 'Allocation rounds', hint: 'Lotteries, queue order and direct matching: commitment, notary, draw, publicity' },
+    rounds: { name: 'Rounds', hint: 'Lotteries, queue order and direct matching: commitment, notary, draw, publicity' },
   },
   role: { notary: 'Notary' },
   auditLog: {
