@@ -96,6 +96,14 @@ static const unsigned staff_may[ACT_COUNT] = {
 				R(ROLE_NOTARY) | R(ROLE_PROVINCE_SUPERVISOR) | R(ROLE_MINISTRY_SUPERVISOR),
 	[ACT_ALLOCATION_MANAGE] = R(ROLE_HOUSING_MANAGER) | ADMINS,
 	[ACT_ALLOCATION_WITNESS] = R(ROLE_NOTARY),
+	/* Choosing a flat: the housing managers run the session and the administrators
+	 * answer for it; the community clerk sees its own households' turns and, with a
+	 * household's recorded consent, chooses for it at the counter, as a housing manager
+	 * may. A household chooses its own (below). */
+	[ACT_SELECTION_RUN] = R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_SELECTION_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_COMMUNITY_CLERK),
+	[ACT_SELECTION_CHOOSE] = 0,
+	[ACT_SELECTION_COUNTER] = R(ROLE_COMMUNITY_CLERK) | R(ROLE_HOUSING_MANAGER),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -116,6 +124,8 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_QUEUE_MANAGE] = "queue_manage", [ACT_QUEUE_RULES] = "queue_rules",
 	[ACT_ALLOCATION_READ] = "allocation_read", [ACT_ALLOCATION_MANAGE] = "allocation_manage",
 	[ACT_ALLOCATION_WITNESS] = "allocation_witness",
+	[ACT_SELECTION_RUN] = "selection_run", [ACT_SELECTION_READ] = "selection_read",
+	[ACT_SELECTION_CHOOSE] = "selection_choose", [ACT_SELECTION_COUNTER] = "selection_counter",
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.
@@ -123,7 +133,7 @@ static const char *const action_names[ACT_COUNT] = {
 #define A(x) (1ull << (x))
 static const unsigned long long own_may =
 	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ) | A(ACT_APP_READ) |
-	A(ACT_QUEUE_READ);
+	A(ACT_QUEUE_READ) | A(ACT_SELECTION_CHOOSE);
 static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD) | A(ACT_APP_EDIT);
 
 static const char *const level_names[LEVEL_COUNT] = {

@@ -90,6 +90,10 @@ enum action {
 	ACT_ALLOCATION_READ, /* a city's allocation rounds with their households; object: the city */
 	ACT_ALLOCATION_MANAGE, /* set up, freeze, draw, publish, finalize, cancel, approve a round */
 	ACT_ALLOCATION_WITNESS, /* enter the digits drawn on site (the notary); object: the city */
+	ACT_SELECTION_RUN,   /* set up, open and close a selection session; object: the city */
+	ACT_SELECTION_READ,  /* the selection control panel; object: the region seen */
+	ACT_SELECTION_CHOOSE,/* choose, confirm or decline one's own flat; object: the household */
+	ACT_SELECTION_COUNTER, /* choose at the counter for a household, with its consent; object: its community */
 	ACT_COUNT
 };
 

@@ -47,6 +47,11 @@ int demo_queue_events(struct db_conn *c, const struct secrets *s, struct gzf_err
  * is added when the city has a round), in c's transaction (demo_allocation.c). */
 int demo_allocation_load(struct db_conn *c, struct gzf_err *err);
 
+/* demo_selection_load — the selection in progress on the demo city's confirmed round:
+ * three households confirmed, the fourth choosing now (once: nothing is added when the
+ * city has a selection session), in c's transaction (demo_selection.c). */
+int demo_selection_load(struct db_conn *c, struct gzf_err *err);
+
 /* demo_content_load — the demo city's published articles, their pictures stored under
  * data_dir (once: nothing is added when the city has published content), in c's
  * transaction (demo_content.c). */

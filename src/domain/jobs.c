@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "domain/idempotency.h"
 #include "domain/review_jobs.h"
+#include "domain/selection.h"
 #include "store/job_store.h"
 
 #define MAX_KINDS 32
@@ -298,7 +299,9 @@ jobs_register_all(void)
 {
 	int rc;
 
-	if ((rc = review_jobs_register()) != GZF_OK) /* dept_check, publicity_end (review_jobs.c) */
+	if ((rc = review_jobs_register()) != GZF_OK) /* dept_check, publicity_end (domain/review_jobs.c) */
 		return rc;
-	return idempotency_jobs_register(); /* idempotency_purge (domain/idempotency.c) */
+	if ((rc = idempotency_jobs_register()) != GZF_OK) /* idempotency_purge (domain/idempotency.c) */
+		return rc;
+	return selection_jobs_register(); /* selection_* (domain/selection_jobs.c) */
 }

@@ -14,6 +14,7 @@
 #include "domain/calendar.h"
 #include "domain/housing.h"
 #include "domain/idcard.h"
+#include "domain/selection.h"
 #include "domain/workflow.h"
 
 #define GENERAL "general"
@@ -49,7 +50,8 @@ static const char *const event_names[QUEUE_NEVENTS] = {
 
 #define STAFF FSM_DECIDER
 /* The entry, as docs/design/state-machines.md draws it. Every effect writes the entry's
- * history row (FX_TIMELINE) and recomputes the list. */
+ * history row (FX_TIMELINE) and recomputes the list. The system removes a household
+ * whose refusals to choose a flat reach the city's limit (domain/selection.c). */
 static const struct fsm_transition queue_flow[] = {
 	/* from             event          who                    guard         to               effects                   effect */
 	{ QUEUE_NONE,      QUEUE_JOIN,    FSM_SYSTEM,            NULL,         QUEUE_WAITING,   FX_TIMELINE,              fx_join },
@@ -58,8 +60,8 @@ static const struct fsm_transition queue_flow[] = {
 	{ QUEUE_WAITING,   QUEUE_SUSPEND, STAFF,                 reason_given, QUEUE_SUSPENDED, FX_TIMELINE | FX_MESSAGE, fx_suspend },
 	{ QUEUE_SUSPENDED, QUEUE_RESUME,  STAFF,                 NULL,         QUEUE_WAITING,   FX_TIMELINE | FX_MESSAGE, fx_resume },
 	{ QUEUE_WAITING,   QUEUE_HOUSE,   STAFF | FSM_SYSTEM,    NULL,         QUEUE_HOUSED,    FX_TIMELINE | FX_MESSAGE, fx_house },
-	{ QUEUE_WAITING,   QUEUE_REMOVE,  FSM_OWNER | STAFF,     reason_given, QUEUE_REMOVED,   FX_TIMELINE | FX_MESSAGE, fx_remove },
-	{ QUEUE_SUSPENDED, QUEUE_REMOVE,  FSM_OWNER | STAFF,     reason_given, QUEUE_REMOVED,   FX_TIMELINE | FX_MESSAGE, fx_remove },
+	{ QUEUE_WAITING,   QUEUE_REMOVE,  FSM_OWNER | STAFF | FSM_SYSTEM, reason_given, QUEUE_REMOVED, FX_TIMELINE | FX_MESSAGE, fx_remove },
+	{ QUEUE_SUSPENDED, QUEUE_REMOVE,  FSM_OWNER | STAFF | FSM_SYSTEM, reason_given, QUEUE_REMOVED, FX_TIMELINE | FX_MESSAGE, fx_remove },
 };
 
 const struct fsm queue_fsm = {
@@ -132,7 +134,7 @@ queue_rules_check(const json_t *rules, struct gzf_err *err)
 	const json_t *g, *s, *l;
 	const char *seen[QUEUE_MAX_LAYOUTS], *points;
 	size_t i, j, k;
-	int n_layouts = 0, found, last = 0, derive;
+	int n_layouts = 0, found, last = 0, derive, rc;
 
 	if (!json_is_object(rules))
 		return bad(err, "invalid_value", "rules", "rules must be an object");
@@ -160,6 +162,8 @@ queue_rules_check(const json_t *rules, struct gzf_err *err)
 			return bad(err, "invalid_value", "groups.min_age",
 				   "min_age is 1-120, min_level 1-4");
 	}
+	if ((rc = selection_rules_check(json_object_get(rules, "selection"), err)) != GZF_OK)
+		return rc;
 	points = json_string_value(json_object_get(rules, "points"));
 	if (points == NULL || (strcmp(points, "none") != 0 && strcmp(points, "residence_years") != 0))
 		return bad(err, "invalid_value", "points", "points is none or residence_years");

@@ -17,7 +17,9 @@
  * group are "general", after every group. Within a group: the date qualified, then the
  * points ("none" or "residence_years": years registered in the city, 户籍), higher first.
  * sizes: household size to the layouts and the largest area it may be offered, by
- * ascending max_persons (larger households take the last).
+ * ascending max_persons (larger households take the last). Optional "selection":
+ * {"max_refusals":3,"wait_days":0,"missed_counts":true}, what refusing a flat offered in a
+ * selection costs (domain/selection.h).
  */
 #ifndef GZF_DOMAIN_QUEUE_H
 #define GZF_DOMAIN_QUEUE_H

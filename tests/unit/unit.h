@@ -41,5 +41,6 @@ Suite *queue_suite(void);
 Suite *idempotency_suite(void);
 Suite *payment_suite(void);
 Suite *allocation_suite(void);
+Suite *selection_suite(void);
 
 #endif

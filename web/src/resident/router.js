@@ -17,6 +17,7 @@ import ApplyView from './views/ApplyView.vue'
 import ProgressView from './views/ProgressView.vue'
 import PublicityView from './views/PublicityView.vue'
 import QueueView from './views/QueueView.vue'
+import SelectionView from './views/SelectionView.vue'
 import LotteryView from './views/LotteryView.vue'
 import ArticleView from './views/ArticleView.vue'
 import ContentListView from './views/ContentListView.vue'
@@ -41,6 +42,7 @@ const routes = [
   { path: '/services/progress', component: ProgressView, meta: { title: 'action.progress.name' } },
   { path: '/services/publicity', component: PublicityView, meta: { title: 'publicity.title' } },
   { path: '/services/queue', component: QueueView, meta: { title: 'action.queue.name' } },
+  { path: '/services/selection', component: SelectionView, meta: { title: 'action.selection.name' } },
   { path: '/services/lottery/:id(\\d+)', component: LotteryView, props: true, meta: { title: 'lottery.verifyTitle' } },
   { path: '/services/guide', redirect: '/content/guide' },
   { path: '/services/policy', redirect: '/content/policy' },

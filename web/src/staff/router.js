@@ -17,6 +17,7 @@ const DashboardView = () => import('./views/DashboardView.vue')
 const RoundsView = () => import('./views/RoundsView.vue')
 const RoundView = () => import('./views/RoundView.vue')
 const DrawScreenView = () => import('./views/DrawScreenView.vue')
+const SelectionView = () => import('./views/SelectionView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -37,6 +38,7 @@ export const router = createRouter({
     { path: '/allocation', component: QueueView, meta: { title: () => 'section.allocation.name' } },
     { path: '/rounds', component: RoundsView, meta: { title: () => 'section.rounds.name' } },
     { path: '/rounds/:id(\\d+)', component: RoundView, props: true, meta: { title: () => 'section.rounds.name' } },
+    { path: '/selection', component: SelectionView, meta: { title: () => 'section.selection.name' } },
     { path: '/rounds/:id(\\d+)/screen', component: DrawScreenView, props: true, meta: { title: () => 'rounds.screen' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
