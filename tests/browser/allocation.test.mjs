@@ -7,7 +7,7 @@
 // and the resident's page keeps within the phone in elder mode.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { DESKTOP, PHONE, assertPageHealthy, demoStack, openPage } from './browser.mjs'
+import { DESKTOP, assertPageHealthy, demoResidentAt, demoStack, openPage } from './browser.mjs'
 
 const TIMEOUT = 240_000
 const PASSWORD = 'Gzf-demo-2026'
@@ -29,20 +29,6 @@ function localInput(ms) {
   const d = new Date(ms)
   const p = (n) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`
-}
-
-async function residentPage(elder) {
-  const opened = await openPage(stack.browser, PHONE)
-  if (elder) await opened.context.addInitScript(() => localStorage.setItem('gzf.elder', '1'))
-  const { page } = opened
-  await page.goto(`${stack.srv.url}/login`)
-  await page.getByLabel('手机号').fill('13800000004')
-  await page.getByLabel('密码').fill(PASSWORD)
-  await page.getByRole('button', { name: '登录' }).click()
-  await page.locator('[data-test=account]').waitFor()
-  await page.goto(`${stack.srv.url}/services/queue`)
-  await page.locator('[data-test=queue]').waitFor()
-  return opened
 }
 
 test('set up, freeze, notary digits, draw, publicity; the resident sees the number and verifies it', { timeout: TIMEOUT }, async () => {
@@ -110,7 +96,7 @@ test('set up, freeze, notary digits, draw, publicity; the resident sees the numb
     await manager.context.close()
   }
 
-  const resident = await residentPage(false)
+  const resident = await demoResidentAt(stack, '/services/queue', 'queue')
   try {
     const { page } = resident
     const mine = page.locator('[data-test=lottery]', { hasText: name })
@@ -125,7 +111,7 @@ test('set up, freeze, notary digits, draw, publicity; the resident sees the numb
   }
 
   // Elder mode: the same page, larger, within the phone's width.
-  const elder = await residentPage(true)
+  const elder = await demoResidentAt(stack, '/services/queue', 'queue', true)
   try {
     const { page } = elder
     await page.locator('[data-test=lottery-rank]').first().waitFor()

@@ -5,31 +5,16 @@
 // the city's list with names masked, and shows the rules.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { DESKTOP, PHONE, assertPageHealthy, demoStack, openPage } from './browser.mjs'
+import { DESKTOP, PHONE, assertPageHealthy, demoResidentAt, demoStack, openPage } from './browser.mjs'
 
 const TIMEOUT = 120_000
 const PASSWORD = 'Gzf-demo-2026'
 const stack = demoStack()
 
-// The demo resident on the list, signed in on a phone, at the waiting-list page.
-async function queuePage(elder) {
-  const opened = await openPage(stack.browser, PHONE)
-  if (elder) await opened.context.addInitScript(() => localStorage.setItem('gzf.elder', '1'))
-  const { page } = opened
-  await page.goto(`${stack.srv.url}/login`)
-  await page.getByLabel('手机号').fill('13800000004')
-  await page.getByLabel('密码').fill(PASSWORD)
-  await page.getByRole('button', { name: '登录' }).click()
-  await page.locator('[data-test=account]').waitFor()
-  await page.goto(`${stack.srv.url}/services/queue`)
-  await page.locator('[data-test=queue]').waitFor()
-  return opened
-}
-
 test('the resident sees position, group, estimate with its method and history', { timeout: TIMEOUT }, async () => {
   const api = await (await fetch(`${stack.srv.url}/api/v1/cities/230600/queue-rules`)).json()
   assert.equal(api.rules.groups[0].code, 'dibao_tekun')
-  const opened = await queuePage(false)
+  const opened = await demoResidentAt(stack, '/services/queue', 'queue')
   let normal
   try {
     const { page } = opened
@@ -52,7 +37,7 @@ test('the resident sees position, group, estimate with its method and history', 
     await opened.context.close()
   }
 
-  const elder = await queuePage(true)
+  const elder = await demoResidentAt(stack, '/services/queue', 'queue', true)
   try {
     const { page } = elder
     assert.ok(await page.evaluate(() => document.documentElement.classList.contains('elder')))

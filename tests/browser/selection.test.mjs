@@ -7,7 +7,7 @@
 // unit board.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { DESKTOP, PHONE, assertPageHealthy, demoStack, openPage } from './browser.mjs'
+import { DESKTOP, assertPageHealthy, demoResidentAt, demoStack, openPage } from './browser.mjs'
 import { session, staffLogin } from '../lib/accounts.mjs'
 
 const TIMEOUT = 240_000
@@ -39,20 +39,6 @@ async function turnForResident() {
   ok(await housing.request('POST', `/api/v1/selections/${s.id}/decision`, { json: { action: 'open', version: s.version } }))
 }
 
-async function selectionPage(elder) {
-  const opened = await openPage(stack.browser, PHONE)
-  if (elder) await opened.context.addInitScript(() => localStorage.setItem('gzf.elder', '1'))
-  const { page } = opened
-  await page.goto(`${stack.srv.url}/login`)
-  await page.getByLabel('手机号').fill('13800000004')
-  await page.getByLabel('密码').fill(PASSWORD)
-  await page.getByRole('button', { name: '登录' }).click()
-  await page.locator('[data-test=account]').waitFor()
-  await page.goto(`${stack.srv.url}/services/selection`)
-  await page.locator('[data-test=selection]').waitFor()
-  return opened
-}
-
 test('a household declines after reading what it costs; later it chooses a flat in its slot and confirms it', { timeout: TIMEOUT }, async () => {
   // The demo's selection in progress is closed first: as the clock moves by days its
   // households' slots would pass, and count as refusals.
@@ -70,7 +56,7 @@ test('a household declines after reading what it costs; later it chooses a flat 
     assert.ok(tries < 50, 'the SMS that the slot has begun')
     await new Promise((res) => setTimeout(res, 200))
   }
-  let opened = await selectionPage(false)
+  let opened = await demoResidentAt(stack, '/services/selection', 'selection')
   try {
     const { page } = opened
     assert.match(await page.locator('[data-test=selection-state]').innerText(), /轮到您选房了[\s\S]*请在/)
@@ -92,7 +78,7 @@ test('a household declines after reading what it costs; later it chooses a flat 
   }
 
   await turnForResident()
-  opened = await selectionPage(false)
+  opened = await demoResidentAt(stack, '/services/selection', 'selection')
   let flat
   try {
     const { page } = opened
@@ -111,7 +97,7 @@ test('a household declines after reading what it costs; later it chooses a flat 
   }
 
   // Elder mode: the same page, larger, within the phone's width.
-  opened = await selectionPage(true)
+  opened = await demoResidentAt(stack, '/services/selection', 'selection', true)
   try {
     const { page } = opened
     assert.ok(await page.evaluate(() => document.documentElement.classList.contains('elder')))
