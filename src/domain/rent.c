@@ -240,7 +240,7 @@ parse_reduction(const json_t *r, const char *path, struct rent_reduction *out, s
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", path,
 				   "category is a code of 1 to %d characters a-z, 0-9, _", RENT_CATEGORY_CHARS);
 	if (cat != NULL)
-		strcpy(out->category, json_string_value(cat));
+		snprintf(out->category, sizeof(out->category), "%s", json_string_value(cat));
 	if (get_int(r, "income_band", 0, 0, RENT_INCOME_BAND_MAX, &band) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", path,
 				   "income_band is 1 to %d (0 or absent: any)", RENT_INCOME_BAND_MAX);
@@ -275,7 +275,7 @@ parse_version(const json_t *v, const char *path, struct rent_version *out, struc
 {
 	const json_t *reds = json_object_get(v, "reductions"), *r;
 	const char *bad = NULL;
-	char sub[64];
+	char sub[96];
 	size_t i;
 	int rc;
 
