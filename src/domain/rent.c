@@ -85,6 +85,7 @@ rent_month(const struct rent_config *cfg, int month, int64_t area_dm2,
 		return gzf_err_set(err, GZF_EINVAL, "no_rule_in_force", "month",
 				   "no rent rule is in force on %d-%02d-01", month / 100, month % 100);
 	v = &cfg->versions[vi];
+	assert(v->fen_per_m2 >= 1 && v->fen_per_m2 <= RENT_FEN_PER_M2_MAX);
 	rent = rent_round_div(area_dm2 * v->fen_per_m2, 100);
 	for (i = 0; i < v->nreductions; i++) {
 		r = &v->reductions[i];
@@ -116,6 +117,8 @@ rent_prorate(const struct rent_lines *full, int first, int last, struct rent_lin
 	    first > last)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "days",
 				   "a partial month runs from one day to a later or the same day of that month");
+	assert(full->reduction_fen >= 0 && full->reduction_fen <= full->rent_fen &&
+	       full->rent_fen <= RENT_AMOUNT_MAX_FEN);
 	days = last % 100 - first % 100 + 1;
 	month_days = days_in_month(first / 10000, first / 100 % 100);
 	*out = *full;
@@ -146,6 +149,9 @@ rent_late_fee(const struct rent_late_rule *rule, int64_t principal_fen, int due,
 	if (principal_fen < 0 || principal_fen > RENT_AMOUNT_MAX_FEN)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "principal_fen",
 				   "the principal must be 0 to %lld fen", RENT_AMOUNT_MAX_FEN);
+	assert(rule->bp_per_day >= 0 && rule->bp_per_day <= RENT_LATE_BP_PER_DAY_MAX &&
+	       rule->grace_days >= 0 && rule->cap_bp >= 0 && rule->cap_bp <= 10000 &&
+	       rule->cap_fen >= 0);
 	charged = d_on - d_due - rule->grace_days;
 	if (charged <= 0 || rule->bp_per_day == 0) {
 		*fee_fen = 0;
@@ -167,12 +173,20 @@ static int
 parse_date(const json_t *v, int *out)
 {
 	const char *s = json_string_value(v);
-	int y, m, d, n = 0;
+	int i, date = 0;
 
-	if (s == NULL || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || s[4] != '-' || s[7] != '-' || !calendar_date_valid(y * 10000 + m * 100 + d))
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return GZF_EINVAL;
-	*out = y * 10000 + m * 100 + d;
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return GZF_EINVAL;
+		date = date * 10 + (s[i] - '0');
+	}
+	if (!calendar_date_valid(date))
+		return GZF_EINVAL;
+	*out = date;
 	return GZF_OK;
 }
 

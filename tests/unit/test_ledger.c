@@ -114,6 +114,12 @@ START_TEST(refusals)
 	ck_assert_int_eq(l.payments_fen, LEDGER_TOTAL_MAX_FEN);
 	REFUSED(ledger_pay(&l, 1, &e), "total_too_large");
 	ledger_cleanup(&l);
+	/* At most LEDGER_BILLS_MAX bills. */
+	ledger_init(&l);
+	for (int i = 0; i < LEDGER_BILLS_MAX; i++)
+		ck_assert_int_eq(ledger_bill_issue(&l, &ok, NULL, NULL), GZF_OK);
+	REFUSED(ledger_bill_issue(&l, &ok, NULL, &e), "too_many_bills");
+	ledger_cleanup(&l);
 #undef REFUSED
 }
 END_TEST
