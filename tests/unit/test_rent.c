@@ -2,6 +2,7 @@
  * docs/design/rent.md (every figure computed by hand in the comments): rounding, a month's
  * rent and reductions, the version in force, proration, the deposit, late fees with grace
  * and caps, and the city's configuration JSON, refused with stable codes when wrong. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/rent.h"
@@ -130,6 +131,49 @@ START_TEST(month_effective_date)
 	later.nversions = 1;
 	ck_assert_int_eq(rent_config_change_check(&cfg, &later, 202608, NULL), GZF_EINVAL);
 	ck_assert_int_eq(rent_config_change_check(&cfg, &later, 0, NULL), GZF_OK);
+}
+END_TEST
+
+/* A version added later never changes a month already billed, whatever the versions:
+ * random configurations, months and new versions (seeded; the seed is in the message). */
+START_TEST(effective_date_random)
+{
+	unsigned seed = (unsigned)gzf_now_ms(), r = seed;
+	struct rent_household h = { "dibao", 1 };
+	struct rent_config cfg, later;
+	struct rent_lines before, after;
+	int i, v, k, month, rc_before, rc_after;
+
+	memset(&cfg, 0, sizeof(cfg));
+	for (i = 0; i < 10000; i++) {
+		/* Versions on day 1..28 of months 1..6 apart from January 2020 (k counts months). */
+		cfg.nversions = 1 + rand_r(&r) % (RENT_VERSIONS_MAX - 1);
+		for (v = 0, k = 0; v < cfg.nversions; v++, k += 1 + rand_r(&r) % 6)
+			cfg.versions[v] = (struct rent_version){
+				.effective = (2020 + k / 12) * 10000 + (k % 12 + 1) * 100 + 1 + rand_r(&r) % 28,
+				.fen_per_m2 = 1 + rand_r(&r) % RENT_FEN_PER_M2_MAX };
+		/* A month up to that of the last version; a new version after it and after the
+		 * month's first day. */
+		k = rand_r(&r) % k;
+		month = (2020 + k / 12) * 100 + k % 12 + 1;
+		later = cfg;
+		later.versions[later.nversions++] = (struct rent_version){
+			.effective = cfg.versions[cfg.nversions - 1].effective + 10000, .fen_per_m2 = 7 };
+		rc_before = rent_month(&cfg, month, 4567, &h, &before, NULL);
+		rc_after = rent_month(&later, month, 4567, &h, &after, NULL);
+		ck_assert_msg(rc_before == rc_after &&
+			      (rc_before != GZF_OK || memcmp(&before, &after, sizeof(before)) == 0),
+			      "seed %u case %d: month %d changed by a later version", seed, i, month);
+		ck_assert_msg(rent_config_change_check(&cfg, &later, month, NULL) == GZF_OK,
+			      "seed %u case %d: adding a later version refused", seed, i);
+		/* Changing the price of the version in force on the month is refused. */
+		v = rent_version_in_force(&cfg, month * 100 + 1);
+		if (v >= 0) {
+			later.versions[v].fen_per_m2 = later.versions[v].fen_per_m2 % RENT_FEN_PER_M2_MAX + 1;
+			ck_assert_msg(rent_config_change_check(&cfg, &later, month, NULL) == GZF_EINVAL,
+				      "seed %u case %d: rewriting month %d allowed", seed, i, month);
+		}
+	}
 }
 END_TEST
 
@@ -408,6 +452,7 @@ rent_suite(void)
 	tcase_add_test(tc, rounding_half_up);
 	tcase_add_test(tc, month_worked_example);
 	tcase_add_test(tc, month_effective_date);
+	tcase_add_test(tc, effective_date_random);
 	tcase_add_test(tc, prorate);
 	tcase_add_test(tc, late_fee);
 	tcase_add_test(tc, late_fee_never_above_cap);
