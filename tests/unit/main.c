@@ -23,6 +23,8 @@ main(void)
 	srunner_add_suite(sr, calendar_suite());
 	srunner_add_suite(sr, eligibility_suite());
 	srunner_add_suite(sr, housing_suite());
+	srunner_add_suite(sr, rent_suite());
+	srunner_add_suite(sr, ledger_suite());
 	srunner_add_suite(sr, workflow_suite());
 	srunner_add_suite(sr, review_suite());
 	srunner_add_suite(sr, fsm_suite());
@@ -30,8 +32,6 @@ main(void)
 	srunner_add_suite(sr, media_suite());
 	srunner_add_suite(sr, lottery_suite());
 	srunner_add_suite(sr, queue_suite());
-	srunner_add_suite(sr, rent_suite());
-	srunner_add_suite(sr, ledger_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
