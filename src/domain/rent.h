@@ -95,7 +95,8 @@ struct rent_lines {
 
 /*
  * rent_round_div — n / d rounded half up (to the nearest integer; exactly half goes up),
- * for n ≥ 0 and d > 0. The one rounding rule of rent: 4567 × 1050 / 100 = 47953.5 → 47954.
+ * for n ≥ 0 and d > 0: how rent, reductions and proration round (4567 × 1050 / 100 =
+ * 47953.5 → 47954). Late fees alone round down, in the tenant's favour.
  */
 int64_t rent_round_div(int64_t n, int64_t d);
 
