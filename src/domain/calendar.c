@@ -91,6 +91,12 @@ date_to_days(int yyyymmdd, int64_t *out)
 	return GZF_OK;
 }
 
+int
+calendar_day_number(int yyyymmdd, int64_t *out)
+{
+	return date_to_days(yyyymmdd, out);
+}
+
 /* The local (UTC+8) day number of ms. */
 static int64_t
 local_day(int64_t ms)

@@ -68,4 +68,9 @@ int calendar_local_date(int64_t ms);
 /* calendar_date_valid — 1 when yyyymmdd is a real Gregorian date in 1970..2099. */
 int calendar_date_valid(int yyyymmdd);
 
+/* calendar_day_number — *out = the days from 1970-01-01 to the date yyyymmdd (so the
+ * difference of two is the calendar days between them). GZF_EINVAL unless
+ * calendar_date_valid(yyyymmdd). */
+int calendar_day_number(int yyyymmdd, int64_t *out);
+
 #endif

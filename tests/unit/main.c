@@ -23,6 +23,8 @@ main(void)
 	srunner_add_suite(sr, calendar_suite());
 	srunner_add_suite(sr, eligibility_suite());
 	srunner_add_suite(sr, housing_suite());
+	srunner_add_suite(sr, rent_suite());
+	srunner_add_suite(sr, ledger_suite());
 	srunner_add_suite(sr, workflow_suite());
 	srunner_add_suite(sr, review_suite());
 	srunner_add_suite(sr, fsm_suite());

@@ -31,6 +31,8 @@ void unit_db_done(struct unit_db *u, struct db *db);
 int unit_pg_wanted(Suite *s);
 Suite *eligibility_suite(void);
 Suite *housing_suite(void);
+Suite *rent_suite(void);
+Suite *ledger_suite(void);
 Suite *workflow_suite(void);
 Suite *review_suite(void);
 Suite *fsm_suite(void);
