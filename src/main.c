@@ -381,7 +381,7 @@ cmd_serve(struct config *cfg)
 	api_routes(routes);
 	hc = (struct http_server_config){
 		.host = cfg->host, .port = cfg->port, .threads = threads,
-		.max_body = cfg->max_body, .max_upload = cfg->max_upload, .max_header = 32 * 1024,
+		.max_body = cfg->max_body, .max_upload = cfg->max_upload, .max_header = HTTP_MAX_HEAD_BYTES,
 		.max_connections = cfg->max_connections, .max_per_ip = cfg->max_per_ip,
 		.timeout_seconds = 30, .header_timeout = cfg->header_timeout, .web_dir = cfg->web_dir,
 		.trusted_proxies = cfg->trusted_proxies,

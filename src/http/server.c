@@ -630,6 +630,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	int fd, port = 0;
 
 	assert(cfg->header_timeout > 0);
+	assert(cfg->max_header > 0 && cfg->max_header <= HTTP_MAX_HEAD_BYTES);
 	fd = open_listener(cfg, &port, err);
 	if (fd < 0)
 		return fd;
@@ -641,14 +642,15 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	s->port = port;
 	pthread_mutex_init(&s->watch_lock, NULL);
 	pthread_cond_init(&s->watch_wake, NULL);
-	/* The connection's memory holds three times max_header: libmicrohttpd reads a head
-	 * into half of it and grows into the rest, so a head somewhat over max_header still
-	 * fits and check_head() answers it with the JSON envelope. No more than that: the
-	 * library zeroes the whole of it after every request, which was an eighth of the
-	 * CPU a small request took at four times. Turbo: no shutdown() before close() and
-	 * reads tried before epoll says so, fewer system calls per request. */
+	/* The connection's memory holds four times max_header, so a head somewhat over
+	 * max_header still fits and check_head() answers it with the JSON envelope. No more
+	 * than HTTP_CONN_MEMORY: libmicrohttpd maps a larger pool with mmap() for every new
+	 * connection, and the page faults, zeroing and unmapping (with its cross-CPU TLB
+	 * flush) capped new connections near 300 a second; at 32 KiB it comes from malloc.
+	 * No MHD_USE_TURBO: without shutdown() before close(), a client still sending a head
+	 * too large for that memory got a reset instead of the library's 431. */
 	s->daemon = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_TURBO,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so it sees every message */
 		MHD_OPTION_LISTEN_SOCKET, fd,
@@ -656,7 +658,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_seconds,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header * 3,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header * 4,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_END);

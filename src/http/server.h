@@ -13,13 +13,19 @@
 
 struct http_server;
 
+/* The largest head a server may be configured to take: its connection memory, four times
+ * that, must stay within the 32 KiB that libmicrohttpd takes from malloc rather than
+ * mapping afresh for each connection (see http_server_start). */
+#define HTTP_MAX_HEAD_BYTES (8 * 1024)
+
 struct http_server_config {
 	const char *host;        /* IPv4 address or "localhost" to listen on */
 	int port;                /* 0 picks a free port */
 	int threads;             /* worker threads (the thread pool) */
 	size_t max_body;         /* request bodies larger than this get 413 */
 	size_t max_upload;       /* the same for uploads: bodies whose type is not JSON */
-	size_t max_header;       /* request line + headers larger than this get 414 or 431 */
+	size_t max_header;       /* request line + headers larger than this get 414 or 431;
+				  * at most HTTP_MAX_HEAD_BYTES */
 	int max_connections;
 	int max_per_ip;          /* open connections from one peer address, 0 for no limit */
 	int timeout_seconds;     /* idle connection timeout */

@@ -378,7 +378,7 @@ sim_main(int argc, char **argv)
 	hc = (struct http_server_config){
 		.host = cfg.host, .port = cfg.port, .threads = cfg.threads > 0 ? cfg.threads : 8,
 		.max_body = cfg.max_body, .max_upload = 64 * 1024, /* the bank pages' forms */
-		.max_header = 32 * 1024,
+		.max_header = HTTP_MAX_HEAD_BYTES,
 		.max_connections = cfg.max_connections, .max_per_ip = 256,
 		.timeout_seconds = 30, .header_timeout = 30, .web_dir = NULL,
 	};
