@@ -4,18 +4,24 @@
  * enters the digits drawn on site, staff draw, publish the results and confirm them, or
  * cancel; direct matching is approved by a second member of staff. The public reads a
  * round's commitments, its proof (what `gzf lottery verify` checks) and its published
- * results with masked names; a resident reads their household's place. How a round
+ * results with masked names, and anyone may object to them during the publicity period
+ * (staff resolve each before the results become final); a resident reads their
+ * household's place. How a round
  * moves is its state machine, domain/allocation.c.
  */
 #include "api/api.h"
+#include "core/crypto.h"
 #include "domain/allocation.h"
 #include "domain/pii.h"
 #include "domain/queue.h"
+#include "domain/throttle.h"
 
 #include <assert.h>
 #include <string.h>
 
 #define ENTRIES_MAX 500
+#define OBJECTION_MAX_CHARS 1000
+#define CONTACT_MAX_CHARS 100
 
 static int round_list(struct http_req *req);
 static int round_create(struct http_req *req);
@@ -32,6 +38,8 @@ static int round_cancel(struct http_req *req);
 static int round_proof(struct http_req *req);
 static int round_commitment(struct http_req *req);
 static int round_results(struct http_req *req);
+static int round_object(struct http_req *req);
+static int round_resolve(struct http_req *req);
 static int me_allocation(struct http_req *req);
 static int refused(struct http_req *req, struct db_conn *c, const struct caller *who, const char *action,
 		   int64_t id, int64_t city, int rc);
@@ -54,6 +62,8 @@ api_allocation_routes(struct router *r)
 	router_add(r, "GET", "/api/v1/allocation-rounds/:id/proof", round_proof);
 	router_add(r, "GET", "/api/v1/allocation-rounds/:id/commitment", round_commitment);
 	router_add(r, "GET", "/api/v1/allocation-rounds/:id/results", round_results);
+	router_add(r, "POST", "/api/v1/allocation-rounds/:id/objections", round_object);
+	router_add(r, "POST", "/api/v1/allocation-rounds/:id/objections/:objection/resolve", round_resolve);
 	router_add(r, "GET", "/api/v1/me/allocation", me_allocation);
 }
 
@@ -213,9 +223,10 @@ round_reply(struct http_req *req, struct db_conn *c, const struct allocation_rou
 	struct allocation_commitment *m;
 	struct allocation_entry *e;
 	struct allocation_unit *u;
-	json_t *units, *rules, *o;
+	struct allocation_objection *ob;
+	json_t *units, *rules, *o, *objections;
 	int64_t offset, limit;
-	int rc, nm, ne, nu, total, i;
+	int rc, nm, ne, nu, nob, total, i;
 
 	if ((rc = api_query_int(req, "offset", 0, 10000000, 0, &offset)) != GZF_OK ||
 	    (rc = api_query_int(req, "limit", 1, ENTRIES_MAX, 50, &limit)) != GZF_OK ||
@@ -223,9 +234,19 @@ round_reply(struct http_req *req, struct db_conn *c, const struct allocation_rou
 	    (rc = allocation_store_list_units(c, r->id, &u, &nu, &req->err)) != GZF_OK ||
 	    (rc = allocation_store_list_entries(c, r->id, (int)offset, (int)limit, &e, &ne, &total,
 						&req->err)) != GZF_OK ||
+	    (rc = allocation_store_objections(c, r->id, &ob, &nob, &req->err)) != GZF_OK ||
 	    (rc = queue_rules_get(c, r->city_id, &rules, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, rules);
+	/* The objections as the application's are shown: what they say and whether a way to
+	 * reach the author was left, never the contact itself nor who lodged them. */
+	objections = json_array();
+	for (i = 0; i < nob; i++)
+		json_array_append_new(objections, json_pack("{s:I, s:I, s:s, s:s, s:s, s:b, s:o, s:o}",
+			"id", (json_int_t)ob[i].id, "application_id", (json_int_t)ob[i].application_id,
+			"text", ob[i].text, "status", ob[i].status, "resolution_reason", ob[i].resolution_reason,
+			"has_contact", ob[i].contact_enc != NULL, "created_at", time_json(ob[i].created_at),
+			"resolved_at", time_json(ob[i].resolved_at)));
 	units = json_array();
 	for (i = 0; i < nu; i++)
 		json_array_append_new(units, json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:f, s:I, s:I}",
@@ -234,9 +255,10 @@ round_reply(struct http_req *req, struct db_conn *c, const struct allocation_rou
 			"building", u[i].building_name, "unit_no", u[i].unit_no, "layout", u[i].layout,
 			"status", u[i].status, "floor_area_m2", (double)u[i].floor_area_dm2 / 100.0,
 			"rent_fen", (json_int_t)u[i].rent_fen, "floor", (json_int_t)u[i].floor));
-	o = json_pack("{s:o, s:o, s:o, s:o, s:i, s:b, s:b}", "round", round_json(r),
+	o = json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:b, s:b}", "round", round_json(r),
 		      "commitments", commitments_json(m, nm), "units", units,
 		      "entries", entries_json(req, e, ne, rules), "entries_total", total,
+		      "objections", objections,
 		      "may_manage", (party & FSM_DECIDER) != 0, "may_witness", (party & FSM_WITNESS) != 0);
 	return http_reply_json(req, status, o);
 }
@@ -463,6 +485,25 @@ fill_reason(struct http_req *req, json_t *body, struct allocation_input *in)
 	return api_field_string(req, body, "reason", 0, 500, &in->reason);
 }
 
+static int
+fill_resolve(struct http_req *req, json_t *body, struct allocation_input *in)
+{
+	int rc;
+
+	if ((rc = api_param_int(req, "objection", &in->objection_id)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "resolution", 1, 10, &in->resolution)) != GZF_OK)
+		return rc;
+	return fill_reason(req, body, in);
+}
+
+/* POST /api/v1/allocation-rounds/:id/objections/:objection/resolve
+ * {"resolution":"upheld"|"rejected","reason"} — staff who manage the round. */
+static int
+round_resolve(struct http_req *req)
+{
+	return fire(req, ALLOC_RESOLVE, fill_resolve);
+}
+
 /* POST /api/v1/allocation-rounds/:id/cancel {"reason"} */
 static int
 round_cancel(struct http_req *req)
@@ -576,6 +617,53 @@ round_results(struct http_req *req)
 		"round_id", (json_int_t)r.id, "name", r.name, "method", r.method, "state", r.state,
 		"publicity_ends_at", time_json(r.publicity_ends_at),
 		"items", entries_json(req, e, n, rules), "total", total));
+}
+
+/* POST /api/v1/allocation-rounds/:id/objections {"text","contact"?,"application_id"?} —
+ * anyone, signed in or not, objects to the results during the publicity period: to the
+ * round as a whole or to one household's entry (its number as the results show it).
+ * Throttled per address together with the objections to applications. */
+static int
+round_object(struct http_req *req)
+{
+	struct allocation_input in = { .party = FSM_ANYONE, .now = gzf_now_ms() };
+	struct service *svc = req->service;
+	struct allocation_round r;
+	const char *contact, *scope;
+	struct caller *who;
+	struct db_conn *c;
+	json_t *body, *jv;
+	char *sealed = NULL;
+	int rc;
+
+	if ((rc = http_read_json(req, &body)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "text", 1, OBJECTION_MAX_CHARS, &in.objection)) != GZF_OK ||
+	    (rc = api_field_string(req, body, "contact", 0, CONTACT_MAX_CHARS, &contact)) != GZF_OK)
+		return rc;
+	jv = json_object_get(body, "application_id");
+	if (jv != NULL && !json_is_null(jv) && (!json_is_integer(jv) || json_integer_value(jv) <= 0))
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "application_id",
+				   "application_id is a household's number as the results show it");
+	in.application_id = json_is_integer(jv) ? json_integer_value(jv) : 0;
+	if ((rc = public_round(req, &c, &r)) != GZF_OK || (rc = api_caller(req, c, &who)) != GZF_OK ||
+	    (rc = allocation_check(c, &r, ALLOC_OBJECT, &in, &req->err)) != GZF_OK)
+		return rc;
+	scope = arena_printf(req->arena, "%s:%s", throttle_objection_ip.name, req->client_ip);
+	if ((rc = api_throttle_check(req, c, scope)) != GZF_OK ||
+	    (rc = api_throttle_hit(req, c, &throttle_objection_ip, scope, r.city_id, NULL)) != GZF_OK)
+		return rc;
+	if (contact != NULL && *contact != '\0')
+		crypto_seal(req->arena, svc->secrets->data_key, contact, &sealed);
+	in.contact_enc = sealed;
+	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = allocation_fire(c, &r, ALLOC_OBJECT, &in, &req->err)) != GZF_OK ||
+	    (rc = api_audit(req, c, who, "allocation.object", "allocation_round", r.id, r.city_id, "ok",
+			    arena_printf(req->arena, "{\"application_id\":%lld}",
+					 (long long)in.application_id))) != GZF_OK ||
+	    (rc = db_commit(c, &req->err)) != GZF_OK)
+		return rc;
+	return http_reply_json(req, 201, json_pack("{s:{s:I, s:s}}", "objection", "id",
+						   (json_int_t)in.objection_id, "status", "open"));
 }
 
 /* GET /api/v1/me/allocation — the rounds the resident's household takes part in, its

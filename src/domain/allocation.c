@@ -1,7 +1,8 @@
 /*
  * allocation.c — the allocation round (allocation.h): the set-up and its check, who takes
  * part, the commitment, the notary's digits, the draw or the ordering, direct matching,
- * the publicity of the results, and the round's state machine with its effects.
+ * the publicity of the results with the objections to them, and the round's state machine
+ * with its effects.
  */
 #include "domain/allocation.h"
 
@@ -33,6 +34,8 @@ static int draw_allowed(void *ctx, struct gzf_err *err);
 static int second_approver(void *ctx, struct gzf_err *err);
 static int publicity_over(void *ctx, struct gzf_err *err);
 static int reason_given(void *ctx, struct gzf_err *err);
+static int objection_open(void *ctx, struct gzf_err *err);
+static int resolution_valid(void *ctx, struct gzf_err *err);
 static int fx_create(void *ctx, struct gzf_err *err);
 static int fx_edit(void *ctx, struct gzf_err *err);
 static int fx_freeze(void *ctx, struct gzf_err *err);
@@ -42,6 +45,8 @@ static int fx_approve(void *ctx, struct gzf_err *err);
 static int fx_publish(void *ctx, struct gzf_err *err);
 static int fx_finalize(void *ctx, struct gzf_err *err);
 static int fx_cancel(void *ctx, struct gzf_err *err);
+static int fx_object(void *ctx, struct gzf_err *err);
+static int fx_resolve(void *ctx, struct gzf_err *err);
 
 static const char *const state_names[ALLOC_NSTATES] = {
 	[ALLOC_NONE] = "none", [ALLOC_DRAFT] = "draft", [ALLOC_FROZEN] = "frozen",
@@ -53,7 +58,7 @@ static const char *const event_names[ALLOC_NEVENTS] = {
 	[ALLOC_CREATE] = "create", [ALLOC_EDIT] = "edit", [ALLOC_FREEZE] = "freeze",
 	[ALLOC_REFREEZE] = "refreeze", [ALLOC_DIGITS] = "digits", [ALLOC_DRAW] = "draw",
 	[ALLOC_APPROVE] = "approve", [ALLOC_PUBLISH] = "publish", [ALLOC_FINALIZE] = "finalize",
-	[ALLOC_CANCEL] = "cancel",
+	[ALLOC_CANCEL] = "cancel", [ALLOC_OBJECT] = "object", [ALLOC_RESOLVE] = "resolve",
 };
 
 #define STAFF FSM_DECIDER
@@ -70,6 +75,8 @@ static const struct fsm_transition allocation_flow[] = {
 	{ ALLOC_FROZEN,    ALLOC_DRAW,     STAFF,       draw_allowed,     ALLOC_DRAWN,     FX_RECORD,               fx_draw },
 	{ ALLOC_DRAFT,     ALLOC_APPROVE,  STAFF,       second_approver,  ALLOC_DRAWN,     FX_RECORD,               fx_approve },
 	{ ALLOC_DRAWN,     ALLOC_PUBLISH,  STAFF,       NULL,             ALLOC_PUBLICITY, FX_MESSAGE,              fx_publish },
+	{ ALLOC_PUBLICITY, ALLOC_OBJECT,   FSM_ANYONE,  objection_open,   ALLOC_PUBLICITY, FX_RECORD,               fx_object },
+	{ ALLOC_PUBLICITY, ALLOC_RESOLVE,  STAFF,       resolution_valid, ALLOC_PUBLICITY, FX_RECORD,               fx_resolve },
 	{ ALLOC_PUBLICITY, ALLOC_FINALIZE, STAFF,       publicity_over,   ALLOC_FINAL,     0,                       fx_finalize },
 	{ ALLOC_DRAFT,     ALLOC_CANCEL,   STAFF,       reason_given,     ALLOC_CANCELLED, 0,                       fx_cancel },
 	{ ALLOC_FROZEN,    ALLOC_CANCEL,   STAFF,       reason_given,     ALLOC_CANCELLED, 0,                       fx_cancel },
@@ -113,6 +120,16 @@ allocation_fire(struct db_conn *c, struct allocation_round *r, enum allocation_e
 	/* The table's promise: the target state is where the effect left r. */
 	assert(rc != GZF_OK || (int)allocation_state_of(r) == t->to);
 	return rc;
+}
+
+int
+allocation_check(struct db_conn *c, struct allocation_round *r, enum allocation_event event,
+		 struct allocation_input *in, struct gzf_err *err)
+{
+	const struct fsm_transition *t;
+	struct run run = { .c = c, .r = r, .in = in, .version = r->version };
+
+	return fsm_find(&allocation_fsm, allocation_state_of(r), event, in->party, &run, &t, err);
 }
 
 static int
@@ -846,11 +863,79 @@ static int
 publicity_over(void *ctx, struct gzf_err *err)
 {
 	const struct run *run = ctx;
+	int64_t open;
+	int rc;
 
 	if (run->in->now < run->r->publicity_ends_at)
 		return gzf_err_set(err, GZF_ESTATE, "publicity_not_over", NULL,
 				   "the results stay in publicity until the period ends");
+	if ((rc = allocation_store_objections_open(run->c, run->r->id, &open, err)) != GZF_OK)
+		return rc;
+	if (open > 0)
+		return gzf_err_set(err, GZF_ECONFLICT, "objections_unresolved", NULL,
+				   "%lld objection(s) to the results are not resolved yet", (long long)open);
 	return GZF_OK;
+}
+
+/* Objections are taken while the publicity period runs, and say what is wrong. */
+static int
+objection_open(void *ctx, struct gzf_err *err)
+{
+	const struct run *run = ctx;
+
+	if (run->in->now >= run->r->publicity_ends_at)
+		return gzf_err_set(err, GZF_ESTATE, "illegal_transition", NULL,
+				   "the publicity period of this round has ended");
+	if (run->in->objection == NULL || chars_of(run->in->objection) < ALLOCATION_OBJECTION_MIN_CHARS)
+		return bad_value(err, "text", "say what is wrong (at least a few words)");
+	if (run->in->application_id < 0)
+		return bad_value(err, "application_id", "application_id is a household's number");
+	return GZF_OK;
+}
+
+static int
+resolution_valid(void *ctx, struct gzf_err *err)
+{
+	const struct run *run = ctx;
+	const char *res = run->in->resolution;
+
+	if (res == NULL || (strcmp(res, "upheld") != 0 && strcmp(res, "rejected") != 0))
+		return bad_value(err, "resolution", "resolution is upheld or rejected");
+	if (run->in->objection_id <= 0)
+		return bad_value(err, "objection_id", "objection_id names an objection of the round");
+	return reason_given(ctx, err);
+}
+
+/* The objection is stored; the round's version moves, so that a finalize read before it
+ * saves against a stale version and must look again. */
+static int
+fx_object(void *ctx, struct gzf_err *err)
+{
+	struct run *run = ctx;
+	struct allocation_objection o = { .application_id = run->in->application_id,
+					  .text = run->in->objection, .contact_enc = run->in->contact_enc,
+					  .created_at = run->in->now };
+	int rc;
+
+	if ((rc = allocation_store_objection_add(run->c, run->r->id, run->r->city_id, &o,
+						 &run->in->objection_id, err)) != GZF_OK)
+		return rc;
+	return save(run, err);
+}
+
+static int
+fx_resolve(void *ctx, struct gzf_err *err)
+{
+	struct run *run = ctx;
+	struct allocation_objection o = { .status = run->in->resolution,
+					  .resolution_reason = run->in->reason,
+					  .resolved_by = run->in->actor_id, .resolved_at = run->in->now };
+	int rc;
+
+	if ((rc = allocation_store_objection_resolve(run->c, run->r->id, run->in->objection_id, &o,
+						     err)) != GZF_OK)
+		return rc;
+	return save(run, err);
 }
 
 static int

@@ -33,6 +33,7 @@
 #define ALLOCATION_MAX_SELECTORS 50
 #define ALLOCATION_MAX_CANDIDATES 100000
 #define ALLOCATION_MAX_PUBLICITY_DAYS 30
+#define ALLOCATION_OBJECTION_MIN_CHARS 5
 
 enum allocation_state {
 	ALLOC_NONE,      /* not created yet */
@@ -56,6 +57,8 @@ enum allocation_event {
 	ALLOC_PUBLISH,  /* the results go into publicity */
 	ALLOC_FINALIZE, /* the publicity period is over: the results are final */
 	ALLOC_CANCEL,   /* staff cancel the round, with the reason */
+	ALLOC_OBJECT,   /* anyone objects to the results during the publicity period */
+	ALLOC_RESOLVE,  /* staff resolve an objection: upheld or rejected, with the reason */
 	ALLOC_NEVENTS
 };
 
@@ -84,7 +87,12 @@ struct allocation_input {
 	const char *digits;    /* digits */
 	const char *beacon;    /* digits: the beacon value when one is named */
 	int publicity_days;    /* publish: 1..ALLOCATION_MAX_PUBLICITY_DAYS */
-	const char *reason;    /* refreeze, cancel (required) */
+	const char *reason;    /* refreeze, cancel, resolve (required) */
+	const char *objection; /* object: its text (bounded and sanitised by the caller) */
+	const char *contact_enc; /* object: the sealed contact, NULL for none */
+	int64_t application_id; /* object: the entry objected to, 0 for the round as a whole */
+	int64_t objection_id;  /* object: set to the new objection's id; resolve: which */
+	const char *resolution; /* resolve: upheld | rejected */
 };
 
 /* allocation_state_of — the state of r (ALLOC_NONE for a round not yet stored). */
@@ -96,10 +104,21 @@ enum allocation_state allocation_state_of(const struct allocation_round *r);
  * set) with its commitments, units and frozen list. Errors of the guards: GZF_EINVAL
  * for bad input (field named), GZF_ESTATE "draw_too_early", "digits_too_early",
  * "publicity_not_over", GZF_ECONFLICT "digits_entered", GZF_ESTATE "digits_missing",
- * GZF_EFORBIDDEN "second_approver_required", GZF_ESTATE "no_candidates".
+ * GZF_EFORBIDDEN "second_approver_required", GZF_ESTATE "no_candidates", GZF_ESTATE
+ * "illegal_transition" for an objection after the publicity period, GZF_ECONFLICT
+ * "objections_unresolved" for a finalize while an objection is open; the store's
+ * "entry_not_found", "objection_not_found", "objection_resolved".
  */
 int allocation_fire(struct db_conn *c, struct allocation_round *r, enum allocation_event event,
 		    struct allocation_input *in, struct gzf_err *err);
+
+/*
+ * allocation_check — whether event on r would be taken (fsm_find and the guard, no
+ * effect, nothing written): its errors as allocation_fire's. For the checks a request
+ * makes before it counts an attempt (an objection's throttle).
+ */
+int allocation_check(struct db_conn *c, struct allocation_round *r, enum allocation_event event,
+		     struct allocation_input *in, struct gzf_err *err);
 
 /*
  * allocation_list_of — the frozen list of r (state frozen or later, method lottery) as

@@ -1,9 +1,11 @@
 /*
  * allocation.c — the allocation_rounds, allocation_commitments, allocation_round_units and
- * allocation_round_entries tables: the allocation rounds.
+ * allocation_round_entries tables: the allocation rounds; allocation_objections: the
+ * objections to their published results.
  */
 #include "store/allocation_store.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define ROUND_COLUMNS \
@@ -384,5 +386,95 @@ allocation_store_entries_of_owner(struct db_conn *c, int64_t owner_id, struct al
 	}
 	*out = list;
 	*n = r->nrows;
+	return GZF_OK;
+}
+
+int
+allocation_store_objection_add(struct db_conn *c, int64_t round_id, int64_t city_id,
+			       const struct allocation_objection *o, int64_t *id, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	assert(round_id > 0 && city_id > 0 && o->text != NULL);
+	if (o->application_id != 0) {
+		if ((rc = db_query(c, "SELECT count(*) FROM allocation_round_entries"
+				   " WHERE round_id = $1 AND application_id = $2",
+				   DB_ARGS(DB_I(round_id), DB_I(o->application_id)), &r, err)) != GZF_OK)
+			return rc;
+		if (db_res_int(r, 0, 0) == 0)
+			return gzf_err_set(err, GZF_ENOTFOUND, "entry_not_found", "application_id",
+					   "no household with this number takes part in the round");
+	}
+	rc = db_query(c, "INSERT INTO allocation_objections (round_id, city_id, application_id, text,"
+		      " contact_enc, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		      DB_ARGS(DB_I(round_id), DB_I(city_id), DB_I(o->application_id), DB_T(o->text),
+			      DB_T(o->contact_enc), DB_I(o->created_at)), &r, err);
+	if (rc == GZF_OK)
+		*id = db_res_int(r, 0, 0);
+	return rc;
+}
+
+int
+allocation_store_objection_resolve(struct db_conn *c, int64_t round_id, int64_t id,
+				   const struct allocation_objection *o, struct gzf_err *err)
+{
+	struct db_res *r;
+	int64_t changed = 0;
+	int rc;
+
+	assert(strcmp(o->status, "upheld") == 0 || strcmp(o->status, "rejected") == 0);
+	if ((rc = db_exec(c, "UPDATE allocation_objections SET status = $3, resolution_reason = $4,"
+			  " resolved_by = $5, resolved_at = $6"
+			  " WHERE id = $1 AND round_id = $2 AND status = 'open'",
+			  DB_ARGS(DB_I(id), DB_I(round_id), DB_T(o->status), DB_T(o->resolution_reason),
+				  DB_I(o->resolved_by), DB_I(o->resolved_at)), &changed, err)) != GZF_OK ||
+	    changed == 1)
+		return rc;
+	if ((rc = db_query(c, "SELECT count(*) FROM allocation_objections WHERE id = $1 AND round_id = $2",
+			   DB_ARGS(DB_I(id), DB_I(round_id)), &r, err)) != GZF_OK)
+		return rc;
+	if (db_res_int(r, 0, 0) == 0)
+		return gzf_err_set(err, GZF_ENOTFOUND, "objection_not_found", "objection_id",
+				   "the round has no such objection");
+	return gzf_err_set(err, GZF_ECONFLICT, "objection_resolved", "objection_id",
+			   "this objection is resolved already");
+}
+
+int
+allocation_store_objections_open(struct db_conn *c, int64_t round_id, int64_t *n, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT count(*) FROM allocation_objections WHERE round_id = $1 AND status = 'open'",
+		      DB_ARGS(DB_I(round_id)), &r, err);
+	if (rc == GZF_OK)
+		*n = db_res_int(r, 0, 0);
+	return rc;
+}
+
+int
+allocation_store_objections(struct db_conn *c, int64_t round_id, struct allocation_objection **out,
+			    int *n, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc, i;
+
+	if ((rc = db_query(c, "SELECT id, application_id, text, contact_enc, status, resolution_reason,"
+			   " COALESCE(resolved_by, 0), resolved_at, created_at FROM allocation_objections"
+			   " WHERE round_id = $1 ORDER BY id LIMIT 500", DB_ARGS(DB_I(round_id)), &r, err)) != GZF_OK)
+		return rc;
+	*n = r->nrows;
+	*out = arena_alloc(db_arena(c), sizeof(**out) * (size_t)(r->nrows + 1));
+	for (i = 0; i < r->nrows; i++)
+		(*out)[i] = (struct allocation_objection){
+			.id = db_res_int(r, i, 0), .application_id = db_res_int(r, i, 1),
+			.text = db_res_text(r, i, 2),
+			.contact_enc = db_res_isnull(r, i, 3) ? NULL : db_res_text(r, i, 3),
+			.status = db_res_text(r, i, 4), .resolution_reason = db_res_text(r, i, 5),
+			.resolved_by = db_res_int(r, i, 6), .resolved_at = db_res_int(r, i, 7),
+			.created_at = db_res_int(r, i, 8),
+		};
 	return GZF_OK;
 }

@@ -1,7 +1,8 @@
 /*
  * allocation_store.h — the rows of the allocation rounds (migration 044_allocation.sql):
  * the round, the commitments published for its lottery, the units it offers and the
- * frozen list of its candidates with their place once drawn. How a round moves is
+ * frozen list of its candidates with their place once drawn, and the objections to its
+ * published results (migration 049_allocation_objections.sql). How a round moves is
  * domain/allocation.c; this file only reads and writes rows. Other processes (the
  * selection of a round that is final) read rounds through these functions.
  */
@@ -154,5 +155,38 @@ int allocation_store_list_entries(struct db_conn *c, int64_t round_id, int offse
  * first (at most 20). */
 int allocation_store_entries_of_owner(struct db_conn *c, int64_t owner_id,
 				      struct allocation_entry **out, int *n, struct gzf_err *err);
+
+/* An objection to a round's published results. */
+struct allocation_objection {
+	int64_t id;
+	int64_t application_id;        /* the entry objected to; 0: the round as a whole */
+	const char *text;
+	const char *contact_enc;       /* sealed; NULL when none was given */
+	const char *status;            /* open | upheld | rejected */
+	const char *resolution_reason; /* "" while open */
+	int64_t resolved_by;           /* 0 while open */
+	int64_t resolved_at, created_at;
+};
+
+/* allocation_store_objection_add — lodge o against round (of city); *id. GZF_ENOTFOUND
+ * "entry_not_found", field "application_id", when o->application_id is not 0 and not
+ * in the round's list. The caller checks the round's state. */
+int allocation_store_objection_add(struct db_conn *c, int64_t round_id, int64_t city_id,
+				   const struct allocation_objection *o, int64_t *id, struct gzf_err *err);
+
+/* allocation_store_objection_resolve — the open objection id of round becomes o->status
+ * (upheld | rejected) with o's reason, by and time; GZF_ENOTFOUND "objection_not_found"
+ * when the round has no such objection, GZF_ECONFLICT "objection_resolved" when it is
+ * resolved already. */
+int allocation_store_objection_resolve(struct db_conn *c, int64_t round_id, int64_t id,
+				       const struct allocation_objection *o, struct gzf_err *err);
+
+/* allocation_store_objections_open — how many objections to the round are open. */
+int allocation_store_objections_open(struct db_conn *c, int64_t round_id, int64_t *n,
+				     struct gzf_err *err);
+
+/* allocation_store_objections — the round's objections, oldest first (at most 500). */
+int allocation_store_objections(struct db_conn *c, int64_t round_id, struct allocation_objection **out,
+				int *n, struct gzf_err *err);
 
 #endif

@@ -5,7 +5,9 @@
 // publicity and confirmation, and every out-of-turn step is refused and changes nothing
 // (a draw before the committed time, a second draw, digits from anyone but the notary, a
 // commitment with less than 24 hours' notice); a re-freeze adds a commitment and both stay
-// public; a queue round orders by the waiting list; direct matching needs a second approver.
+// public; a queue round orders by the waiting list; direct matching needs a second approver;
+// objections to published results are taken during publicity only (the contact never shown,
+// throttled per address) and each must be resolved before the results are final.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -316,4 +318,120 @@ test('bad input is refused with a stable code and changes nothing', async () => 
     assert.equal(r.json.error.code, code, `${JSON.stringify(json)}: ${r.text}`);
   }
   assert.equal(await count(), n);
+});
+
+test('objections to published results: only during publicity, the contact never shown, each resolved before the results are final', async () => {
+  const estate = estates['龙凤湖畔公租房小区'];
+  let r = await housing.request('POST', '/api/v1/cities/230600/allocation-rounds', {
+    json: { name: '异议测试', method: 'queue', criteria: { position_from: 1, position_to: 40 }, units: [{ estate_id: estate, layout: '一室一厅' }] },
+  });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.round.id;
+  assert.equal((await post(housing, id, 'freeze')).status, 200);
+  assert.equal((await post(housing, id, 'draw')).status, 200);
+  const object = (s, json) => s.request('POST', `/api/v1/allocation-rounds/${id}/objections`, { json });
+  const state = async () => { const x = await round(admin, id); return JSON.stringify({ round: x.round, objections: x.objections }); };
+
+  // Before publicity: refused, nothing changes.
+  let before = await state();
+  r = await object(session(srv), { text: '排序结果有误请核查' });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.code, 'illegal_transition');
+  assert.equal(await state(), before);
+
+  r = await post(housing, id, 'publish', { publicity_days: 3 });
+  assert.equal(r.status, 200, r.text);
+  const results = await srv.request('GET', `/api/v1/allocation-rounds/${id}/results`);
+  const entry = results.json.items[1].application_id;
+
+  // Anyone: anonymous against one entry with a contact, a resident against the round.
+  r = await object(session(srv), { text: '第二户的家庭人数与实际不符', application_id: entry, contact: '13900001111' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.objection.status, 'open');
+  r = await object(resident, { text: '本轮房源范围与公告不一致' });
+  assert.equal(r.status, 201, r.text);
+
+  // Bad input: a stable code, nothing stored.
+  before = await state();
+  for (const [json, status, code] of [
+    [{ text: '不对' }, 400, 'invalid_value'],
+    [{ text: '异'.repeat(1001) }, 400, 'too_long'],
+    [{}, 400, 'required'],
+    [{ text: '此户不在名单中却有排序', application_id: 99999999 }, 404, 'entry_not_found'],
+    [{ text: '此户不在名单中却有排序', application_id: 'x' }, 400, 'invalid_value'],
+    [{ text: '联系方式过长的异议内容', contact: '1'.repeat(101) }, 400, 'too_long'],
+  ]) {
+    r = await object(session(srv), json);
+    assert.equal(r.status, status, `${JSON.stringify(json).slice(0, 80)}: ${r.text}`);
+    assert.equal(r.json.error.code, code, r.text);
+  }
+  assert.equal(await state(), before);
+
+  // Staff and the notary see what they say and whether a contact was left, never the contact.
+  let staff = await round(housing, id);
+  assert.deepEqual(staff.objections.map((o) => [o.application_id, o.status, o.has_contact]), [[entry, 'open', true], [0, 'open', false]]);
+  assert.equal(staff.objections[0].text, '第二户的家庭人数与实际不符');
+  const seen = await round(notary, id);
+  assert.equal(seen.objections.length, 2);
+  for (const reply of [JSON.stringify(staff), JSON.stringify(seen),
+    (await srv.request('GET', `/api/v1/allocation-rounds/${id}/results`)).text,
+    (await srv.request('GET', `/api/v1/allocation-rounds/${id}/commitment`)).text])
+    assert.doesNotMatch(reply, /13900001111/);
+
+  // Throttled per address like the objections to applications.
+  const anon = session(srv);
+  const statuses = [];
+  for (let i = 0; i < 7; i += 1) statuses.push((await object(anon, { text: `重复提交的异议第${i}条` })).status);
+  assert.deepEqual(statuses, [201, 201, 201, 201, 201, 201, 429]);
+
+  // The period over: no more objections; no confirmation while one is open.
+  await advance(3 * 24 * HOUR);
+  before = await state();
+  r = await object(session(srv), { text: '期满之后提出的异议' });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.code, 'illegal_transition');
+  r = await post(housing, id, 'finalize');
+  assert.equal(r.status, 409, r.text);
+  assert.equal(r.json.error.code, 'objections_unresolved');
+  assert.equal(await state(), before);
+
+  // Resolved by the managing staff, with a reason; not by the notary; once only.
+  staff = await round(housing, id);
+  const resolve = (s, oid, json) => s.request('POST', `/api/v1/allocation-rounds/${id}/objections/${oid}/resolve`, { json });
+  const first = staff.objections[0].id;
+  r = await resolve(notary, first, { resolution: 'rejected', reason: '经核实无误' });
+  assert.equal(r.status, 403, r.text);
+  r = await resolve(housing, first, { resolution: 'ignored', reason: '经核实无误' });
+  assert.equal(r.json.error.code, 'invalid_value');
+  r = await resolve(housing, first, { resolution: 'rejected' });
+  assert.equal(r.json.error.code, 'required');
+  r = await resolve(housing, 99999999, { resolution: 'rejected', reason: '经核实无误' });
+  assert.equal(r.status, 404, r.text);
+  assert.equal(r.json.error.code, 'objection_not_found');
+  assert.equal(await state(), before);
+  for (const o of staff.objections) {
+    r = await resolve(housing, o.id, { resolution: o.id === first ? 'upheld' : 'rejected', reason: '经核实' });
+    assert.equal(r.status, 200, r.text);
+    if (o.id !== staff.objections[staff.objections.length - 1].id) {
+      assert.equal((await post(housing, id, 'finalize')).json.error.code, 'objections_unresolved');
+    }
+  }
+  r = await resolve(housing, first, { resolution: 'rejected', reason: '再次处理' });
+  assert.equal(r.status, 409, r.text);
+  assert.equal(r.json.error.code, 'objection_resolved');
+  staff = await round(housing, id);
+  assert.deepEqual(staff.objections[0].status, 'upheld');
+  assert.equal(staff.objections[0].resolution_reason, '经核实');
+  r = await post(housing, id, 'finalize');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.round.state, 'final');
+  // After final: refused.
+  r = await object(session(srv), { text: '结果确定之后的异议' });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.code, 'illegal_transition');
+
+  const audit = await admin.request('GET', `/api/v1/audit?object_type=allocation_round&object_id=${id}&limit=100`);
+  const actions = audit.json.items.map((x) => `${x.action}:${x.result}`);
+  for (const a of ['allocation.object:ok', 'allocation.resolve:ok', 'allocation.resolve:denied', 'allocation.finalize:ok'])
+    assert.ok(actions.includes(a), `${a} in ${actions}`);
 });

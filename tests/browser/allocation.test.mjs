@@ -3,8 +3,9 @@
 // later); a day and more passes; the notary enters the digits drawn on site; the manager
 // draws on the projection screen's round and publishes the results; the demo resident sees
 // the household's number on the waiting-list page and verifies the draw in the app, which
-// recomputes it in the browser from the public proof. The screens pass the health checks,
-// and the resident's page keeps within the phone in elder mode.
+// recomputes it in the browser from the public proof, and raises an objection (提出异议)
+// there during publicity, which the manager resolves on the round's page. The screens pass
+// the health checks, and the resident's pages keep within the phone in elder mode.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { DESKTOP, assertPageHealthy, demoResidentAt, demoStack, openPage } from './browser.mjs'
@@ -105,9 +106,31 @@ test('set up, freeze, notary digits, draw, publicity; the resident sees the numb
     await mine.locator('[data-test=lottery-verify]').click()
     await page.locator('[data-test=verify-result]').getByText('验证通过').waitFor()
     assert.match(await page.locator('[data-test=verify-mine]').innerText(), /您的申请 \d+ 在“.+”组第 \d+ 位/)
+    // In publicity: an objection to the round, with a contact that is never shown.
+    const form = page.locator('[data-test=round-objection]')
+    await form.getByText('提出异议').first().waitFor()
+    await form.locator('[data-test=objection-text] textarea').fill('本轮房源与公告范围不一致')
+    await form.locator('[data-test=objection-contact] input').fill('13900002222')
+    await form.locator('[data-test=objection-submit]').click()
+    await page.locator('[data-test=objection-sent]').waitFor()
     await assertPageHealthy(page, resident.problems)
   } finally {
     await resident.context.close()
+  }
+
+  // The manager sees it (whether a contact was left, not the contact) and resolves it.
+  manager = await staffConsole('dq_housing', `/rounds/${id}`)
+  try {
+    const { page } = manager
+    const card = page.locator('[data-test=objections]')
+    await card.getByText('本轮房源与公告范围不一致').waitFor()
+    assert.doesNotMatch(await card.innerText(), /13900002222/)
+    await card.locator('[data-test=resolve-reason]').fill('经核实，房源范围与公告一致')
+    await card.locator('[data-test=resolve-submit]').click()
+    await card.locator('[data-test=objection-resolved]').getByText('异议不成立').waitFor()
+    await assertPageHealthy(page, manager.problems)
+  } finally {
+    await manager.context.close()
   }
 
   // Elder mode: the same page, larger, within the phone's width.
@@ -115,8 +138,13 @@ test('set up, freeze, notary digits, draw, publicity; the resident sees the numb
   try {
     const { page } = elder
     await page.locator('[data-test=lottery-rank]').first().waitFor()
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    let overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert.ok(overflow <= 0, `elder page wider than the phone by ${overflow}px`)
+    // The verify page with its objection form, too.
+    await page.goto(`${stack.srv.url}/services/lottery/${id}`)
+    await page.locator('[data-test=objection-submit]').waitFor()
+    overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 0, `elder verify page wider than the phone by ${overflow}px`)
     await assertPageHealthy(page, elder.problems)
   } finally {
     await elder.context.close()

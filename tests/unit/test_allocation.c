@@ -3,7 +3,8 @@
  * messages each allowed transition adds, and nothing changed by a refused one; a drawn
  * round's proof verifies. Then the guards one by one: less than 24 hours' notice, digits
  * or a draw before the committed time, a second set of digits, a re-freeze after the
- * digits, a direct match approved by its author. On SQLite and, when a server is given,
+ * digits, a direct match approved by its author, objections outside the publicity period,
+ * a finalize while an objection is open. On SQLite and, when a server is given,
  * on PostgreSQL. */
 #include <string.h>
 
@@ -129,6 +130,8 @@ static const struct expect flow[] = {
 	{ ALLOC_FROZEN, ALLOC_DRAW, FSM_DECIDER, ALLOC_DRAWN, 0, 0 },
 	{ ALLOC_DRAFT, ALLOC_APPROVE, FSM_DECIDER, ALLOC_DRAWN, 0, 0 },
 	{ ALLOC_DRAWN, ALLOC_PUBLISH, FSM_DECIDER, ALLOC_PUBLICITY, 0, 1 },
+	{ ALLOC_PUBLICITY, ALLOC_OBJECT, FSM_ANYONE, ALLOC_PUBLICITY, 0, 0 },
+	{ ALLOC_PUBLICITY, ALLOC_RESOLVE, FSM_DECIDER, ALLOC_PUBLICITY, 0, 0 },
 	{ ALLOC_PUBLICITY, ALLOC_FINALIZE, FSM_DECIDER, ALLOC_FINAL, 0, 0 },
 	{ ALLOC_DRAFT, ALLOC_CANCEL, FSM_DECIDER, ALLOC_CANCELLED, 0, 0 },
 	{ ALLOC_FROZEN, ALLOC_CANCEL, FSM_DECIDER, ALLOC_CANCELLED, 0, 0 },
@@ -252,13 +255,20 @@ fire_one(int state, int event, unsigned party)
 	json_t *keep = NULL;
 	int64_t before[4], after[4];
 	int rc, want = x == NULL ? GZF_ESTATE : (x->who & party) ? GZF_OK : GZF_EFORBIDDEN;
+	/* Objections and their resolution come inside the day of publicity. */
+	int64_t now = event == ALLOC_OBJECT || event == ALLOC_RESOLVE ? NOW + 28 * HOUR : LATER;
 
 	make(state, event == ALLOC_APPROVE && state <= ALLOC_DRAFT ? "direct" : "lottery",
 	     event == ALLOC_DRAW, &r);
 	s = setup(event == ALLOC_APPROVE ? "direct" : "lottery", &keep);
-	in = (struct allocation_input){ .party = party, .actor_id = 2, .now = LATER, .setup = &s,
+	in = (struct allocation_input){ .party = FSM_ANYONE, .objection = "名单有误请核查" };
+	if (event == ALLOC_RESOLVE && state == ALLOC_PUBLICITY)
+		step(&r, ALLOC_OBJECT, FSM_ANYONE, NOW + 28 * HOUR, &in);
+	in = (struct allocation_input){ .party = party, .actor_id = 2, .now = now, .setup = &s,
 					.city_id = CITY, .draw_at = LATER + 25 * HOUR, .digit_count = 4,
-					.digits = "1234", .publicity_days = 2, .reason = "理由写明" };
+					.digits = "1234", .publicity_days = 2, .reason = "理由写明",
+					.objection = "名单有误请核查", .objection_id = in.objection_id,
+					.resolution = "rejected" };
 	counts(r.id, before);
 	ok(db_begin(conn, &err), &err);
 	rc = allocation_fire(conn, &r, (enum allocation_event)event, &in, &err);
@@ -333,8 +343,10 @@ START_TEST(guards)
 {
 	struct allocation_round r, d;
 	struct allocation_setup s;
-	struct allocation_input terms = { .draw_at = NOW + 24 * HOUR - 1000, .digit_count = 4 };
+	struct allocation_input terms = { .draw_at = NOW + 24 * HOUR - 1000, .digit_count = 4 }, obj;
+	struct allocation_objection *ob;
 	struct gzf_err err;
+	int nob;
 	json_t *keep;
 
 	open_db();
@@ -367,6 +379,37 @@ START_TEST(guards)
 				 (struct allocation_input){ .publicity_days = 3 }), "");
 	ck_assert_str_eq(attempt(&r, ALLOC_FINALIZE, FSM_DECIDER, 1, NOW + 25 * HOUR + 3 * DAY - 1,
 				 (struct allocation_input){ 0 }), "publicity_not_over");
+	/* Objections: a few words at least, an entry of the round, within the period; the
+	 * results become final only once every objection is resolved. */
+	obj = (struct allocation_input){ .objection = "不对" };
+	ck_assert_str_eq(attempt(&r, ALLOC_OBJECT, FSM_ANYONE, 0, NOW + 26 * HOUR, obj), "invalid_value");
+	obj = (struct allocation_input){ .objection = "第二名的家庭人数不对", .application_id = 999999 };
+	ck_assert_str_eq(attempt(&r, ALLOC_OBJECT, FSM_ANYONE, 0, NOW + 26 * HOUR, obj), "entry_not_found");
+	obj.application_id = 0;
+	ck_assert_str_eq(attempt(&r, ALLOC_OBJECT, FSM_ANYONE, 0, NOW + 25 * HOUR + 3 * DAY, obj),
+			 "illegal_transition");
+	ck_assert_str_eq(attempt(&r, ALLOC_OBJECT, FSM_ANYONE, 0, NOW + 26 * HOUR, obj), "");
+	ok(allocation_store_objections(conn, r.id, &ob, &nob, &err), &err);
+	ck_assert_int_eq(nob, 1);
+	ck_assert_str_eq(ob[0].status, "open");
+	ck_assert_str_eq(attempt(&r, ALLOC_FINALIZE, FSM_DECIDER, 1, NOW + 25 * HOUR + 3 * DAY,
+				 (struct allocation_input){ 0 }), "objections_unresolved");
+	obj = (struct allocation_input){ .objection_id = ob[0].id, .resolution = "dismissed", .reason = "核实无误" };
+	ck_assert_str_eq(attempt(&r, ALLOC_RESOLVE, FSM_DECIDER, 1, NOW + 25 * HOUR + 3 * DAY, obj),
+			 "invalid_value");
+	obj.resolution = "rejected";
+	obj.reason = NULL;
+	ck_assert_str_eq(attempt(&r, ALLOC_RESOLVE, FSM_DECIDER, 1, NOW + 25 * HOUR + 3 * DAY, obj), "required");
+	obj.reason = "核实无误";
+	obj.objection_id = ob[0].id + 1000;
+	ck_assert_str_eq(attempt(&r, ALLOC_RESOLVE, FSM_DECIDER, 1, NOW + 25 * HOUR + 3 * DAY, obj),
+			 "objection_not_found");
+	obj.objection_id = ob[0].id;
+	ck_assert_str_eq(attempt(&r, ALLOC_RESOLVE, FSM_DECIDER, 1, NOW + 25 * HOUR + 3 * DAY, obj), "");
+	ck_assert_str_eq(attempt(&r, ALLOC_RESOLVE, FSM_DECIDER, 1, NOW + 25 * HOUR + 3 * DAY, obj),
+			 "objection_resolved");
+	ck_assert_str_eq(attempt(&r, ALLOC_FINALIZE, FSM_DECIDER, 1, NOW + 25 * HOUR + 3 * DAY,
+				 (struct allocation_input){ 0 }), "");
 
 	/* Direct matching: not by its author; its household is the one named. */
 	s = setup("direct", &keep);
