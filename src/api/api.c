@@ -103,6 +103,27 @@ api_field_string(struct http_req *req, json_t *obj, const char *name, int requir
 }
 
 int
+api_field_int(struct http_req *req, json_t *body, const char *name, int required, int64_t min,
+	      int64_t max, int64_t *out)
+{
+	json_t *v = json_object_get(body, name);
+
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			return gzf_err_set(&req->err, GZF_EINVAL, "required", name, "%s is required", name);
+		return GZF_OK;
+	}
+	if (!json_is_integer(v) && min == INT64_MIN && max == INT64_MAX)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", name, "%s must be a whole number", name);
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", name,
+				   "%s must be a whole number from %lld to %lld", name,
+				   (long long)min, (long long)max);
+	*out = json_integer_value(v);
+	return GZF_OK;
+}
+
+int
 api_query_region(struct http_req *req, struct db_conn *c, const struct caller *who,
 		 struct region *out)
 {

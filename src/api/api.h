@@ -66,6 +66,14 @@ int api_field_string(struct http_req *req, json_t *obj, const char *name, int re
 		     size_t max_chars, const char **out);
 
 /*
+ * api_field_int — the integer member name of body, from min to max. A missing or null
+ * member leaves *out as it is, or is GZF_EINVAL ("required") when required; another
+ * type or a value out of range is GZF_EINVAL "invalid_value" with field = name.
+ */
+int api_field_int(struct http_req *req, json_t *body, const char *name, int required,
+		  int64_t min, int64_t max, int64_t *out);
+
+/*
  * api_caller — who is calling: the session from the Authorization bearer token or the
  * session cookie, checked for expiry and revocation; anonymous when there is none.
  * A cookie session on an unsafe method must carry the X-CSRF-Token header

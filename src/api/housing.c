@@ -34,8 +34,6 @@ static int load_estate(struct http_req *req, struct db_conn *c, struct caller **
 		       enum action action, const char *audit_action, struct estate *e);
 static int load_unit(struct http_req *req, struct db_conn *c, struct caller **who,
 		     enum action action, const char *audit_action, struct unit *u);
-static int field_int(struct http_req *req, json_t *body, const char *name, int required,
-		     int64_t min, int64_t max, int64_t *out);
 static int field_flag(struct http_req *req, json_t *body, const char *name, int *out);
 static const char *json_text(struct http_req *req, const json_t *j);
 
@@ -119,29 +117,6 @@ json_text(struct http_req *req, const json_t *j)
 
 	free(s);
 	return copy;
-}
-
-/* An integer member in [min,max] (INT64_MIN, INT64_MAX: any whole number); absent gives
- * *out untouched unless required. */
-static int
-field_int(struct http_req *req, json_t *body, const char *name, int required, int64_t min,
-	  int64_t max, int64_t *out)
-{
-	json_t *v = json_object_get(body, name);
-
-	if (v == NULL || json_is_null(v)) {
-		if (required)
-			return gzf_err_set(&req->err, GZF_EINVAL, "required", name, "%s is required", name);
-		return GZF_OK;
-	}
-	if (!json_is_integer(v) && min == INT64_MIN && max == INT64_MAX)
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", name, "%s must be a whole number", name);
-	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", name,
-				   "%s must be a whole number from %lld to %lld", name,
-				   (long long)min, (long long)max);
-	*out = json_integer_value(v);
-	return GZF_OK;
 }
 
 /* A yes/no member: true/false or 1/0; absent leaves *out. */
@@ -255,8 +230,8 @@ estate_fields(struct http_req *req, json_t *body, struct estate *e)
 	if ((rc = api_field_string(req, body, "address", 0, 200, &address)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "facilities", 0, 1000, &facilities)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "transport", 0, 1000, &transport)) != GZF_OK ||
-	    (rc = field_int(req, body, "lng_e6", 0, -180000000, 180000000, &lng)) != GZF_OK ||
-	    (rc = field_int(req, body, "lat_e6", 0, -90000000, 90000000, &lat)) != GZF_OK)
+	    (rc = api_field_int(req, body, "lng_e6", 0, -180000000, 180000000, &lng)) != GZF_OK ||
+	    (rc = api_field_int(req, body, "lat_e6", 0, -90000000, 90000000, &lat)) != GZF_OK)
 		return rc;
 	if (address != NULL)
 		e->address = address;
@@ -336,7 +311,7 @@ estate_create(struct http_req *req)
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "name", 1, 60, &e.name)) != GZF_OK ||
-	    (rc = field_int(req, body, "region_code", 1, 1, 999999999999, &code)) != GZF_OK ||
+	    (rc = api_field_int(req, body, "region_code", 1, 1, 999999999999, &code)) != GZF_OK ||
 	    (rc = estate_fields(req, body, &e)) != GZF_OK ||
 	    (rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
 		return rc;
@@ -428,7 +403,7 @@ building_create(struct http_req *req)
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "name", 1, 30, &b.name)) != GZF_OK ||
-	    (rc = field_int(req, body, "floors", 0, 0, 200, &b.floors)) != GZF_OK ||
+	    (rc = api_field_int(req, body, "floors", 0, 0, 200, &b.floors)) != GZF_OK ||
 	    (rc = api_db(req, &c)) != GZF_OK ||
 	    (rc = load_estate(req, c, &who, ACT_HOUSING_MANAGE, "building.create", &e)) != GZF_OK)
 		return rc;
@@ -499,14 +474,14 @@ api_unit_fields(struct http_req *req, json_t *body, struct unit *u, int64_t *bui
 	int rc;
 
 	/* The members' presence and types; what they may hold is the domain's rule. */
-	if ((rc = field_int(req, body, "building_id", 1, 1, INT64_MAX, building_id)) != GZF_OK ||
+	if ((rc = api_field_int(req, body, "building_id", 1, 1, INT64_MAX, building_id)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "unit_no", 0, SIZE_MAX, &u->unit_no)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "layout", 0, SIZE_MAX, &u->layout)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "orientation", 0, SIZE_MAX, &u->orientation)) != GZF_OK ||
-	    (rc = field_int(req, body, "floor_area_dm2", 1, INT64_MIN, INT64_MAX, &u->floor_area_dm2)) != GZF_OK ||
-	    (rc = field_int(req, body, "usable_area_dm2", 0, INT64_MIN, INT64_MAX, &u->usable_area_dm2)) != GZF_OK ||
-	    (rc = field_int(req, body, "floor", 1, INT64_MIN, INT64_MAX, &u->floor)) != GZF_OK ||
-	    (rc = field_int(req, body, "rent_fen", 1, INT64_MIN, INT64_MAX, &u->rent_fen)) != GZF_OK ||
+	    (rc = api_field_int(req, body, "floor_area_dm2", 1, INT64_MIN, INT64_MAX, &u->floor_area_dm2)) != GZF_OK ||
+	    (rc = api_field_int(req, body, "usable_area_dm2", 0, INT64_MIN, INT64_MAX, &u->usable_area_dm2)) != GZF_OK ||
+	    (rc = api_field_int(req, body, "floor", 1, INT64_MIN, INT64_MAX, &u->floor)) != GZF_OK ||
+	    (rc = api_field_int(req, body, "rent_fen", 1, INT64_MIN, INT64_MAX, &u->rent_fen)) != GZF_OK ||
 	    (rc = field_flag(req, body, "fitted", &u->fitted)) != GZF_OK)
 		return rc;
 	usable = json_object_get(body, "usable_area_dm2");

@@ -293,24 +293,6 @@ city_authorize(struct http_req *req, struct db_conn *c, const struct caller *who
 	return api_authorize(req, c, who, action, &obj, audit, type, id);
 }
 
-/* An integer member of body in [min,max], def when absent; GZF_EINVAL naming it. */
-static int
-int_field(struct http_req *req, const json_t *body, const char *name, int64_t min, int64_t max,
-	  int64_t def, int64_t *out)
-{
-	const json_t *v = json_object_get(body, name);
-
-	*out = def;
-	if (v == NULL || json_is_null(v))
-		return def >= min ? GZF_OK
-				  : gzf_err_set(&req->err, GZF_EINVAL, "required", name, "%s is required", name);
-	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", name,
-				   "%s: from %lld to %lld", name, (long long)min, (long long)max);
-	*out = json_integer_value(v);
-	return GZF_OK;
-}
-
 /* POST /api/v1/allocation-rounds/:id/selection {"name","starts_at","slot_minutes","confirm_minutes",
  * "per_slot"} — the city's housing manager sets a session up (scheduled). */
 static int
@@ -322,15 +304,15 @@ session_create(struct http_req *req)
 	struct caller *who;
 	struct db_conn *c;
 	json_t *body;
-	int64_t round_id, slot, confirm, per_slot;
+	int64_t round_id, slot = 30, confirm = 15, per_slot = 1;
 	int rc;
 
 	if ((rc = http_read_json(req, &body)) != GZF_OK ||
 	    (rc = api_field_string(req, body, "name", 0, NAME_CHARS, &s.name)) != GZF_OK ||
-	    (rc = int_field(req, body, "starts_at", 0, INT64_MAX / 2, 0, &s.starts_at)) != GZF_OK ||
-	    (rc = int_field(req, body, "slot_minutes", 1, SELECTION_MINUTES_MAX, 30, &slot)) != GZF_OK ||
-	    (rc = int_field(req, body, "confirm_minutes", 1, SELECTION_MINUTES_MAX, 15, &confirm)) != GZF_OK ||
-	    (rc = int_field(req, body, "per_slot", 1, SELECTION_PER_SLOT_MAX, 1, &per_slot)) != GZF_OK)
+	    (rc = api_field_int(req, body, "starts_at", 0, 0, INT64_MAX / 2, &s.starts_at)) != GZF_OK ||
+	    (rc = api_field_int(req, body, "slot_minutes", 0, 1, SELECTION_MINUTES_MAX, &slot)) != GZF_OK ||
+	    (rc = api_field_int(req, body, "confirm_minutes", 0, 1, SELECTION_MINUTES_MAX, &confirm)) != GZF_OK ||
+	    (rc = api_field_int(req, body, "per_slot", 0, 1, SELECTION_PER_SLOT_MAX, &per_slot)) != GZF_OK)
 		return rc;
 	s.slot_minutes = (int)slot;
 	s.confirm_minutes = (int)confirm;
