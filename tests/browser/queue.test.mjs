@@ -25,7 +25,10 @@ test('the resident sees position, group, estimate with its method and history', 
     assert.match(await page.locator('[data-test=estimate]').innerText(), /(个月|下一轮|无法估算)/)
     assert.match(await page.locator('[data-test=method]').innerText(), /算法：[\s\S]*近12个月[\s\S]*50%和90%/)
     const history = await page.locator('[data-test=history] li strong').allInnerTexts()
-    assert.deepEqual(history, ['前面的家庭已获配租', '优先组家庭排到您前面', '进入轮候'])
+    // Newest first: joined, a priority household joined ahead, then households ahead
+    // housed — by the demo's earlier round and by its selection in progress.
+    assert.deepEqual(history.slice(-2), ['优先组家庭排到您前面', '进入轮候'])
+    assert.ok(history.length >= 3 && history.slice(0, -2).every((h) => h === '前面的家庭已获配租'), history.join(' | '))
     assert.match(await page.locator('[data-test=history] li').nth(1).innerText(), /第 \d+ 位 → 第 \d+ 位/)
     normal = await position.locator('strong').evaluate((e) => parseFloat(getComputedStyle(e).fontSize))
     await assertPageHealthy(page, opened.problems)
