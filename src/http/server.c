@@ -30,6 +30,7 @@
 
 /* The longest request target (path and query) taken; longer ones get 414. */
 #define HTTP_MAX_URI 8192
+#define HTTP_DRAIN_FACTOR 4 /* a body declared over its limit, up to this many times it, is read and dropped */
 
 /* The gzip level of replies made per request: the fastest, as every such reply pays it. */
 #define HTTP_GZIP_LEVEL 1
@@ -426,9 +427,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			return respond(req);
 		}
 		if (cl != NULL && strtoull(cl, NULL, 10) > req->body_limit) {
-			/* Refuse before reading the body; the library closes the
-			 * connection after the reply as the body was not consumed. */
 			req->body_too_large = 1;
+			/* Up to HTTP_DRAIN_FACTOR times the limit the body is read and
+			 * dropped, then answered: a client still sending would otherwise
+			 * meet a reset, not the 413. Beyond that, refused before reading;
+			 * the library closes the connection after the reply. */
+			if (strtoull(cl, NULL, 10) / HTTP_DRAIN_FACTOR <= req->body_limit)
+				return MHD_YES;
 			dispatch(s, req);
 			return respond(req);
 		}
