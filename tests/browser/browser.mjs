@@ -65,9 +65,12 @@ export async function openPage(browser, options) {
     if (message.type() === 'error') report(`console error: ${message.text()}`)
   })
   page.on('pageerror', (error) => report(`page error: ${error.message}`))
-  page.on('requestfailed', (request) =>
-    report(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`),
-  )
+  // net::ERR_ABORTED is the browser cancelling a request itself, most often the
+  // favicon or a fetch of a page the test has already navigated away from.
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText
+    if (reason !== 'net::ERR_ABORTED') report(`request failed: ${request.method()} ${request.url()} (${reason})`)
+  })
   page.on('request', (request) => {
     const url = new URL(request.url())
     if (url.protocol.startsWith('http') && !LOCAL_HOSTS.has(url.hostname)) {
