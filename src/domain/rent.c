@@ -9,12 +9,10 @@
 #include "domain/calendar.h"
 #include "domain/housing.h"
 #include "domain/rent.h"
+#include "domain/rules_json.h"
 
 static int days_in_month(int y, int m);
 static int parse_date(const json_t *v, int *out);
-static int get_int(const json_t *obj, const char *name, int required, int64_t min, int64_t max,
-		   int64_t *out);
-static int only_members(const json_t *obj, const char *const *allowed, const char **bad);
 static int parse_reduction(const json_t *r, const char *path, struct rent_reduction *out,
 			   struct gzf_err *err);
 static int parse_version(const json_t *v, const char *path, struct rent_version *out,
@@ -190,40 +188,6 @@ parse_date(const json_t *v, int *out)
 	return GZF_OK;
 }
 
-/* obj.name as an integer in [min, max]; absent (or null) gives 0 unless required. */
-static int
-get_int(const json_t *obj, const char *name, int required, int64_t min, int64_t max, int64_t *out)
-{
-	const json_t *v = json_object_get(obj, name);
-
-	if (v == NULL || json_is_null(v)) {
-		*out = 0;
-		return required ? GZF_EINVAL : GZF_OK;
-	}
-	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-		return GZF_EINVAL;
-	*out = json_integer_value(v);
-	return GZF_OK;
-}
-
-/* 1 when every member of obj is in allowed; *bad the first that is not. */
-static int
-only_members(const json_t *obj, const char *const *allowed, const char **bad)
-{
-	const char *key, *const *a;
-	const json_t *v;
-
-	json_object_foreach((json_t *)obj, key, v) {
-		for (a = allowed; *a != NULL && strcmp(*a, key) != 0; a++)
-			;
-		if (*a == NULL) {
-			*bad = key;
-			return 0;
-		}
-	}
-	return 1;
-}
-
 /* A category code: 1 to RENT_CATEGORY_CHARS of a-z, 0-9, _. */
 static int
 category_ok(const char *s)
@@ -248,26 +212,26 @@ parse_reduction(const json_t *r, const char *path, struct rent_reduction *out, s
 	memset(out, 0, sizeof(*out));
 	if (!json_is_object(r))
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", path, "a reduction is an object");
-	if (!only_members(r, reduction_members, &bad))
+	if (!rules_json_only(r, reduction_members, &bad))
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", path, "unknown member %s", bad);
 	if (cat != NULL && (!json_is_string(cat) || !category_ok(json_string_value(cat))))
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", path,
 				   "category is a code of 1 to %d characters a-z, 0-9, _", RENT_CATEGORY_CHARS);
 	if (cat != NULL)
 		snprintf(out->category, sizeof(out->category), "%s", json_string_value(cat));
-	if (get_int(r, "income_band", 0, 0, RENT_INCOME_BAND_MAX, &band) != GZF_OK)
+	if (rules_json_int(r, "income_band", 0, 0, RENT_INCOME_BAND_MAX, &band) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", path,
 				   "income_band is 1 to %d (0 or absent: any)", RENT_INCOME_BAND_MAX);
 	out->income_band = (int)band;
 	if (kind != NULL && strcmp(kind, "percent") == 0) {
 		out->kind = RENT_REDUCE_PERCENT;
-		if (json_object_get(r, "fen") != NULL || get_int(r, "bp", 1, 1, 10000, &value) != GZF_OK)
+		if (json_object_get(r, "fen") != NULL || rules_json_int(r, "bp", 1, 1, 10000, &value) != GZF_OK)
 			return gzf_err_set(err, GZF_EINVAL, "invalid_value", path,
 					   "a percent reduction has bp, 1 to 10000 basis points, and no fen");
 	} else if (kind != NULL && strcmp(kind, "fixed") == 0) {
 		out->kind = RENT_REDUCE_FIXED;
 		if (json_object_get(r, "bp") != NULL ||
-		    get_int(r, "fen", 1, 1, HOUSING_RENT_MAX_FEN, &value) != GZF_OK)
+		    rules_json_int(r, "fen", 1, 1, HOUSING_RENT_MAX_FEN, &value) != GZF_OK)
 			return gzf_err_set(err, GZF_EINVAL, "invalid_value", path,
 					   "a fixed reduction has fen, 1 to %d, and no bp", HOUSING_RENT_MAX_FEN);
 	} else if (kind != NULL && strcmp(kind, "waive") == 0) {
@@ -296,14 +260,14 @@ parse_version(const json_t *v, const char *path, struct rent_version *out, struc
 	memset(out, 0, sizeof(*out));
 	if (!json_is_object(v))
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", path, "a version is an object");
-	if (!only_members(v, version_members, &bad))
+	if (!rules_json_only(v, version_members, &bad))
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", path, "unknown member %s", bad);
 	snprintf(sub, sizeof(sub), "%s.effective", path);
 	if (parse_date(json_object_get(v, "effective"), &out->effective) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", sub,
 				   "effective is a date yyyy-mm-dd of 1970..2099");
 	snprintf(sub, sizeof(sub), "%s.fen_per_m2", path);
-	if (get_int(v, "fen_per_m2", 1, 1, RENT_FEN_PER_M2_MAX, &out->fen_per_m2) != GZF_OK)
+	if (rules_json_int(v, "fen_per_m2", 1, 1, RENT_FEN_PER_M2_MAX, &out->fen_per_m2) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", sub,
 				   "fen_per_m2 is the monthly rent of a m², 1 to %d fen", RENT_FEN_PER_M2_MAX);
 	snprintf(sub, sizeof(sub), "%s.reductions", path);
@@ -336,20 +300,20 @@ parse_late(const json_t *l, struct rent_late_rule *out, struct gzf_err *err)
 	}
 	if (!json_is_object(l))
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "late_fee", "late_fee is an object");
-	if (!only_members(l, late_members, &bad))
+	if (!rules_json_only(l, late_members, &bad))
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "late_fee", "unknown member %s", bad);
-	if (get_int(l, "bp_per_day", 1, 0, RENT_LATE_BP_PER_DAY_MAX, &out->bp_per_day) != GZF_OK)
+	if (rules_json_int(l, "bp_per_day", 1, 0, RENT_LATE_BP_PER_DAY_MAX, &out->bp_per_day) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "late_fee.bp_per_day",
 				   "bp_per_day is 0 to %d basis points of the principal a day",
 				   RENT_LATE_BP_PER_DAY_MAX);
-	if (get_int(l, "grace_days", 0, 0, RENT_GRACE_DAYS_MAX, &grace) != GZF_OK)
+	if (rules_json_int(l, "grace_days", 0, 0, RENT_GRACE_DAYS_MAX, &grace) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "late_fee.grace_days",
 				   "grace_days is 0 to %d", RENT_GRACE_DAYS_MAX);
 	out->grace_days = (int)grace;
-	if (get_int(l, "cap_bp", 1, 0, 10000, &out->cap_bp) != GZF_OK)
+	if (rules_json_int(l, "cap_bp", 1, 0, 10000, &out->cap_bp) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "late_fee.cap_bp",
 				   "cap_bp is 0 to 10000 basis points of the principal");
-	if (get_int(l, "cap_fen", 0, 0, RENT_AMOUNT_MAX_FEN, &out->cap_fen) != GZF_OK)
+	if (rules_json_int(l, "cap_fen", 0, 0, RENT_AMOUNT_MAX_FEN, &out->cap_fen) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "late_fee.cap_fen",
 				   "cap_fen is 0 to %lld fen, or null for none", RENT_AMOUNT_MAX_FEN);
 	if (basis != NULL && !json_is_null(basis) && !json_is_string(basis))
@@ -378,9 +342,9 @@ rent_config_parse(const json_t *j, struct rent_config *cfg, struct gzf_err *err)
 	memset(cfg, 0, sizeof(*cfg));
 	if (!json_is_object(j))
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "", "the rent rules are an object");
-	if (!only_members(j, config_members, &bad))
+	if (!rules_json_only(j, config_members, &bad))
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", bad, "unknown member %s", bad);
-	if (get_int(j, "deposit_months", 0, 0, RENT_DEPOSIT_MONTHS_MAX, &months) != GZF_OK)
+	if (rules_json_int(j, "deposit_months", 0, 0, RENT_DEPOSIT_MONTHS_MAX, &months) != GZF_OK)
 		return gzf_err_set(err, GZF_EINVAL, "invalid_value", "deposit_months",
 				   "deposit_months is 0 to %d", RENT_DEPOSIT_MONTHS_MAX);
 	cfg->deposit_months = (int)months;

@@ -45,5 +45,6 @@ Suite *payment_suite(void);
 Suite *allocation_suite(void);
 Suite *selection_suite(void);
 Suite *pdf_suite(void);
+Suite *subsidy_suite(void);
 
 #endif
