@@ -1,10 +1,13 @@
 /*
  * listings.c — the public listings: search without logging in (filters, sort, pages,
  * counts per filter) and the detail of one listing with its estate's other available
- * units. Only published, vacant units are ever shown here.
+ * units. Only published, vacant units are ever shown here. Search replies are kept in
+ * memory (reply_cache.h) under the city's listing generation and the parsed search, so a
+ * busy morning's repeated searches cost one database read each.
  */
 #include "api/api.h"
 #include "api/housing.h"
+#include "api/reply_cache.h"
 
 #include <string.h>
 
@@ -16,6 +19,7 @@ static int parse_query(struct http_req *req, struct listing_query *q);
 static int group_matches(const struct listing_group *g, const struct listing_query *q, int skip);
 static json_t *facet_counts(struct http_req *req, const struct listing_group *groups, int n,
 			    const struct listing_query *q, int facet);
+static int reply_kept(struct http_req *req, const struct reply_cached *r);
 
 void
 api_listing_routes(struct router *r)
@@ -142,44 +146,111 @@ facet_counts(struct http_req *req, const struct listing_group *groups, int n,
 	return out;
 }
 
-/* GET /api/v1/listings?city=&district=&layout=&area_min=&area_max=&rent_min=&rent_max=
- *   &fitted=0|1&transport=1&q=&sort=newest|rent|-rent|area|-area&page=&per_page=&counts=0 */
+/* Reply with r: its gzip form to a client that takes gzip, else the body as it is. The
+ * handler chose the coding itself (Vary set), so the server leaves the reply alone. */
 static int
-listings_search(struct http_req *req)
+reply_kept(struct http_req *req, const struct reply_cached *r)
+{
+	static const char json_type[] = "application/json; charset=utf-8";
+
+	if (r->gz == NULL)
+		return http_reply_bytes(req, 200, json_type, r->body, r->len);
+	http_reply_header(req, "Vary", "Accept-Encoding");
+	if (http_coding_choose(http_header(req, "Accept-Encoding"), HTTP_CODING_GZIP) != HTTP_CODING_GZIP)
+		return http_reply_bytes(req, 200, json_type, r->body, r->len);
+	http_reply_header(req, "Content-Encoding", "gzip");
+	return http_reply_bytes(req, 200, json_type, r->gz, r->gz_len);
+}
+
+/* The key of search q (counts: want_counts) at generation gen: every parsed member, so
+ * that a query string with other members, or the same members in another order, shares
+ * one kept reply. */
+static const char *
+search_key(struct http_req *req, const struct listing_query *q, int64_t want_counts, int64_t gen)
+{
+	return arena_printf(req->arena, "listings|%lld|%lld|%lld|%s|%lld|%lld|%lld|%lld|%d|%d|%d|%d|%d|%lld|%s",
+			    (long long)q->city_id, (long long)gen, (long long)q->district_code,
+			    q->layout ? q->layout : "", (long long)q->area_min_dm2,
+			    (long long)q->area_max_dm2, (long long)q->rent_min_fen,
+			    (long long)q->rent_max_fen, q->fitted, q->transport, (int)q->sort, q->limit,
+			    q->offset, (long long)want_counts, q->text ? q->text : "");
+}
+
+/* The search's reply, computed. */
+static int
+search_compute(struct http_req *req, struct db_conn *c, const struct listing_query *q,
+	       int64_t want_counts, json_t **out)
 {
 	static const char *const facets[FACET_COUNT] = { "district", "layout", "fitted", "transport" };
-	struct listing_query q;
 	struct listing_group *groups;
-	struct db_conn *c;
 	struct unit *list;
-	int64_t total = 0, want_counts;
+	int64_t total = 0;
 	json_t *items, *facet_json;
 	int rc, n, ng = 0, i, f;
 
-	if ((rc = parse_query(req, &q)) != GZF_OK ||
-	    (rc = api_query_int(req, "counts", 0, 1, 1, &want_counts)) != GZF_OK ||
-	    (rc = api_db(req, &c)) != GZF_OK)
-		return rc;
 	/* With counts, one pass groups the listings by the four facets; the total and every
 	 * count per filter are sums over those groups. */
 	if (want_counts) {
-		if ((rc = housing_store_listing_groups(c, &q, &groups, &ng, &req->err)) != GZF_OK)
+		if ((rc = housing_store_listing_groups(c, q, &groups, &ng, &req->err)) != GZF_OK)
 			return rc;
 		for (i = 0; i < ng; i++)
-			if (group_matches(&groups[i], &q, -1))
+			if (group_matches(&groups[i], q, -1))
 				total += groups[i].count;
 	}
-	if ((rc = housing_store_listing_search(c, &q, &list, &n, want_counts ? NULL : &total, &req->err)) != GZF_OK)
+	if ((rc = housing_store_listing_search(c, q, &list, &n, want_counts ? NULL : &total, &req->err)) != GZF_OK)
 		return rc;
 	items = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(items, api_unit_json(&list[i], 0));
 	facet_json = json_object();
 	for (f = 0; want_counts && f < FACET_COUNT; f++)
-		json_object_set_new(facet_json, facets[f], facet_counts(req, groups, ng, &q, f));
-	return http_reply_json(req, 200, json_pack("{s:o, s:I, s:I, s:I, s:o}", "items", items,
-		"total", (json_int_t)total, "page", (json_int_t)(q.offset / q.limit + 1),
-		"per_page", (json_int_t)q.limit, "counts", facet_json));
+		json_object_set_new(facet_json, facets[f], facet_counts(req, groups, ng, q, f));
+	*out = json_pack("{s:o, s:I, s:I, s:I, s:o}", "items", items, "total", (json_int_t)total,
+			 "page", (json_int_t)(q->offset / q->limit + 1), "per_page", (json_int_t)q->limit,
+			 "counts", facet_json);
+	return GZF_OK;
+}
+
+/* GET /api/v1/listings?city=&district=&layout=&area_min=&area_max=&rent_min=&rent_max=
+ *   &fitted=0|1&transport=1&q=&sort=newest|rent|-rent|area|-area&page=&per_page=&counts=0
+ * The generation is read before the search: a reply kept under it is never older than
+ * the data that generation stands for. */
+static int
+listings_search(struct http_req *req)
+{
+	struct listing_query q;
+	struct reply_cached r;
+	struct db_conn *c;
+	int64_t want_counts, gen;
+	const char *key;
+	json_t *body;
+	char *text, *gz;
+	size_t gz_len;
+	int rc;
+
+	if ((rc = parse_query(req, &q)) != GZF_OK ||
+	    (rc = api_query_int(req, "counts", 0, 1, 1, &want_counts)) != GZF_OK ||
+	    (rc = api_db(req, &c)) != GZF_OK ||
+	    (rc = housing_store_listing_generation(c, q.city_id, &gen, &req->err)) != GZF_OK)
+		return rc;
+	key = search_key(req, &q, want_counts, gen);
+	if (!reply_cache_get(key, req->arena, &r)) {
+		if ((rc = search_compute(req, c, &q, want_counts, &body)) != GZF_OK)
+			return rc;
+		text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(body);
+		if (text == NULL)
+			return gzf_err_set(&req->err, GZF_EINTERNAL, "internal", NULL, "could not encode reply");
+		r = (struct reply_cached){ .body = arena_strdup(req->arena, text), .len = strlen(text) };
+		free(text);
+		if (r.len >= HTTP_COMPRESS_MIN &&
+		    http_gzip(req->arena, r.body, r.len, 6, &gz, &gz_len) == GZF_OK) {
+			r.gz = gz;
+			r.gz_len = gz_len;
+		}
+		reply_cache_put(key, &r);
+	}
+	return reply_kept(req, &r);
 }
 
 /* GET /api/v1/listings/:id — a listing, its estate (photos, position, facilities,

@@ -3,6 +3,7 @@
  * and operators ask of a running server.
  */
 #include "api/api.h"
+#include "api/reply_cache.h"
 #include "core/crypto.h"
 #include "http/metrics.h"
 
@@ -71,12 +72,14 @@ metrics_get(struct http_req *req)
 	struct db_stats st;
 	const char *http;
 	char *text;
+	long long kept_hits, kept_misses;
 
 	if (!metrics_allowed(req))
 		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "forbidden", NULL,
 				   "metrics are served to this machine, or with the metrics token");
 	http = metrics_render(req->arena);
 	db_stats_get(svc->db, &st);
+	reply_cache_stats(&kept_hits, &kept_misses);
 	text = arena_printf(req->arena,
 		"%s"
 		"# HELP gzf_db_pool_size Database connections in the pool.\n"
@@ -90,10 +93,14 @@ metrics_get(struct http_req *req)
 		"# HELP gzf_db_errors_total Failed database statements.\n"
 		"# TYPE gzf_db_errors_total counter\ngzf_db_errors_total %llu\n"
 		"# HELP gzf_uptime_seconds Seconds since the server started.\n"
-		"# TYPE gzf_uptime_seconds gauge\ngzf_uptime_seconds %lld\n",
+		"# TYPE gzf_uptime_seconds gauge\ngzf_uptime_seconds %lld\n"
+		"# HELP gzf_reply_cache_total Searches answered from replies kept in memory (hit) or computed (miss).\n"
+		"# TYPE gzf_reply_cache_total counter\ngzf_reply_cache_total{result=\"hit\"} %lld\n"
+		"gzf_reply_cache_total{result=\"miss\"} %lld\n",
 		http, db_backend_name(svc->db), st.size, db_backend_name(svc->db), st.in_use,
 		(unsigned long long)st.acquired, (unsigned long long)st.waited,
-		(unsigned long long)st.errors, (long long)((gzf_now_ms() - svc->started_ms) / 1000));
+		(unsigned long long)st.errors, (long long)((gzf_now_ms() - svc->started_ms) / 1000),
+		kept_hits, kept_misses);
 	return http_reply_bytes(req, 200, "text/plain; version=0.0.4; charset=utf-8", text,
 				strlen(text));
 }

@@ -343,7 +343,7 @@ dispatch(struct http_server *s, struct http_req *req)
 
 /*
  * A text reply in memory of HTTP_COMPRESS_MIN bytes or more varies by Accept-Encoding:
- * gzip it for a client that takes gzip. One that zlib failed to compress, or that has
+ * gzip it for a client that takes gzip, unless its handler chose the coding (Vary set). One that zlib failed to compress, or that has
  * no room left for the two headers, goes out as it is.
  */
 static void
@@ -354,6 +354,7 @@ compress_reply(struct http_req *req)
 
 	if (req->reply_fd >= 0 || req->reply_len < HTTP_COMPRESS_MIN || req->content_type == NULL ||
 	    !http_compressible(req->content_type) || has_header(req, "Content-Encoding") ||
+	    has_header(req, "Vary") ||
 	    req->nheaders > HTTP_MAX_HEADERS - 2)
 		return;
 	http_reply_header(req, "Vary", "Accept-Encoding");

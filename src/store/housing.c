@@ -579,6 +579,21 @@ edge_sql(struct sqlb *b, int64_t city_id, int64_t lo, int64_t hi)
 }
 
 int
+housing_store_listing_generation(struct db_conn *c, int64_t city_id, int64_t *gen,
+				 struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT gen FROM listing_generations WHERE city_id = $1",
+		      DB_ARGS(DB_I(city_id)), &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	*gen = r->nrows > 0 ? db_res_int(r, 0, 0) : 0;
+	return GZF_OK;
+}
+
+int
 housing_store_listing_groups(struct db_conn *c, const struct listing_query *q,
 		     struct listing_group **out, int *n, struct gzf_err *err)
 {

@@ -157,6 +157,12 @@ struct listing_group {
 	int64_t count;
 };
 
+/* housing_store_listing_generation — the listing generation of city_id (migration 057):
+ * a number the database raises whenever anything a search of the city shows changes
+ * (0 for a city that never had a unit). Read it before the search it keys. */
+int housing_store_listing_generation(struct db_conn *c, int64_t city_id, int64_t *gen,
+				     struct gzf_err *err);
+
 /* housing_store_listing_search — the listed units matching q, in q's order and page, with
  * *total (when total is not NULL) the number matching across all pages. */
 int housing_store_listing_search(struct db_conn *c, const struct listing_query *q, struct unit **out,
