@@ -16,7 +16,7 @@ after(async () => { await srv.stop(); });
 
 // send — write the bytes to a fresh connection (from a given local address) and read
 // the reply until the server closes: {status, headers, body, json, raw}.
-function send(port, bytes, { localAddress = '127.0.0.1', timeoutMs = 5000 } = {}) {
+function send(port, bytes, { localAddress = '127.0.0.1', timeoutMs = 30000 } = {}) {
   return new Promise((res, rej) => {
     const sock = net.connect({ port, host: '127.0.0.1', localAddress });
     const chunks = [];

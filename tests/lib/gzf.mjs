@@ -86,7 +86,16 @@ export function httpClient(url) {
       h['content-type'] ??= 'application/json';
     }
     const streamed = payload instanceof ReadableStream ? { duplex: 'half' } : {};
-    const res = await fetch(url + path, { method, headers: h, body: payload, ...streamed });
+    let res;
+    try {
+      res = await fetch(url + path, { method, headers: h, body: payload, ...streamed });
+    } catch (e) {
+      // A kept-alive connection the server closed as idle (10 s without a request, as
+      // when a test blocked on a child process) while the request went out on it: a
+      // browser sends a GET or HEAD again on a new connection, and so does this.
+      if (!(['GET', 'HEAD'].includes(method) && e.cause?.code === 'UND_ERR_SOCKET')) throw e;
+      res = await fetch(url + path, { method, headers: h });
+    }
     const bytes = Buffer.from(await res.arrayBuffer());
     const text = bytes.toString('utf8');
     let parsed;
