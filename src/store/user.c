@@ -9,7 +9,7 @@
 	"u.id, u.kind, u.city_id, COALESCE(u.region_code, 0), r.path, r.level, u.role, u.username," \
 	" u.display_name_enc, u.phone_hash, u.phone_enc, u.real_name_enc, u.id_hash, u.id_enc," \
 	" COALESCE(u.real_name_at, 0), u.password_hash, u.status, COALESCE(u.created_by, 0)," \
-	" u.created_at, u.updated_at"
+	" u.created_at, u.updated_at, u.lang"
 /* A staff member's region is their own; a resident's is their city. */
 #define USER_FROM " FROM users u JOIN regions r ON r.code = COALESCE(u.region_code, u.city_id)"
 
@@ -40,6 +40,7 @@ user_from_row(const struct db_res *r, int row, struct user *u)
 	u->created_by = db_res_int(r, row, 17);
 	u->created_at = db_res_int(r, row, 18);
 	u->updated_at = db_res_int(r, row, 19);
+	u->lang = db_res_text(r, row, 20);
 }
 
 static int
@@ -182,4 +183,11 @@ user_store_staff_seal_name(struct db_conn *c, int64_t id, const char *name_enc, 
 {
 	return db_exec(c, "UPDATE users SET display_name_enc = $1, display_name = NULL WHERE id = $2",
 		       DB_ARGS(DB_T(name_enc), DB_I(id)), NULL, err);
+}
+
+int
+user_store_set_lang(struct db_conn *c, int64_t id, const char *lang, struct gzf_err *err)
+{
+	return db_exec(c, "UPDATE users SET lang = $1 WHERE id = $2", DB_ARGS(DB_T(lang), DB_I(id)),
+		       NULL, err);
 }

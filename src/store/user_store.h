@@ -28,6 +28,7 @@ struct user {
 	int64_t created_by;
 	int64_t created_at;
 	int64_t updated_at;
+	const char *lang;          /* the language of its app: "zh-CN" or "en" (migration 055) */
 };
 
 /* user_store_create — insert u (id, path and level ignored); *id gets the new id.
@@ -36,6 +37,9 @@ int user_store_create(struct db_conn *c, const struct user *u, int64_t *id, stru
 
 /* user_store_get — by id; GZF_ENOTFOUND if none. */
 int user_store_get(struct db_conn *c, int64_t id, struct user *out, struct gzf_err *err);
+
+/* user_store_set_lang — the account's language, "zh-CN" or "en" (the caller checks it). */
+int user_store_set_lang(struct db_conn *c, int64_t id, const char *lang, struct gzf_err *err);
 
 /* user_store_by_phone — the account of kind with this phone hash; GZF_ENOTFOUND. */
 int user_store_by_phone(struct db_conn *c, const char *kind, const char *phone_hash,
