@@ -77,7 +77,8 @@ int api_field_int(struct http_req *req, json_t *body, const char *name, int requ
  * api_caller — who is calling: the session from the Authorization bearer token or the
  * session cookie, checked for expiry and revocation; anonymous when there is none.
  * A cookie session on an unsafe method must carry the X-CSRF-Token header
- * (GZF_EFORBIDDEN "csrf_failed"). An expired or revoked session is GZF_EUNAUTH
+ * (GZF_EFORBIDDEN "csrf_failed"). The language the app names in X-Gzf-Lang ("zh-CN",
+ * "en") is kept on the account when it changed. An expired or revoked session is GZF_EUNAUTH
  * "session_expired". The result is cached on the request.
  */
 int api_caller(struct http_req *req, struct db_conn *c, struct caller **out);
@@ -109,7 +110,8 @@ int api_audit_alone(struct http_req *req, struct db_conn *c, const struct caller
 		    int64_t object_region, const char *result, const char *detail);
 
 /* api_session_start — create a session for u, set the cookies (or, for mode
- * "bearer", put the token in reply), and add "csrf_token" to reply. */
+ * "bearer", put the token in reply), and add "csrf_token" to reply; the language the
+ * app names (X-Gzf-Lang, see api_caller) is kept on the account. */
 int api_session_start(struct http_req *req, struct db_conn *c, const struct user *u,
 		      const char *mode, json_t *reply);
 

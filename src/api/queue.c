@@ -6,7 +6,6 @@
  * How an entry moves is its state machine, domain/queue.c.
  */
 #include "api/api.h"
-#include "domain/calendar.h"
 #include "domain/pii.h"
 #include "domain/queue.h"
 #include "domain/workflow.h"
@@ -17,7 +16,6 @@
 #include <string.h>
 
 #define HISTORY_MAX 100
-#define YEAR_MS (365LL * DAY_MS)
 
 static int me_queue(struct http_req *req);
 static int rules_get(struct http_req *req);
@@ -63,19 +61,12 @@ static int
 estimate_json(struct http_req *req, struct db_conn *c, const struct queue_entry *e, json_t **out)
 {
 	json_t *layouts = http_json_owned(req, json_loads(e->layouts, 0, NULL));
-	const json_t *l;
 	struct queue_estimate est;
-	int64_t since = gzf_now_ms() - YEAR_MS;
-	int vacant = 0, turnover = 0, v, t, rc;
-	size_t i;
+	int vacant, turnover, rc;
 
-	json_array_foreach(layouts, i, l) {
-		if ((rc = queue_store_supply(c, e->city_id, json_string_value(l), since, &v, &t,
-					     &req->err)) != GZF_OK)
-			return rc;
-		vacant += v;
-		turnover += t;
-	}
+	if ((rc = queue_supply(c, e->city_id, layouts, gzf_now_ms(), &vacant, &turnover,
+			       &req->err)) != GZF_OK)
+		return rc;
 	/* No allocation round is planned through gzf yet: rounds count no units. */
 	queue_estimate_compute(json_array_size(layouts) > 0 && strcmp(e->state, "waiting") == 0,
 			       e->ahead_competing, vacant, turnover, 0, &est);
@@ -106,7 +97,7 @@ me_queue(struct http_req *req)
 
 	if ((rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
 		return rc;
-	rc = queue_store_by_owner(c, who->actor.user_id, &e, &req->err);
+	rc = queue_store_by_owner(c, who->actor.user_id, &e, &total, &in_group, &req->err);
 	if (rc == GZF_ENOTFOUND) {
 		gzf_err_clear(&req->err);
 		return http_reply_json(req, 200, json_pack("{s:n}", "entry"));
@@ -116,12 +107,10 @@ me_queue(struct http_req *req)
 	obj = (struct object){ .owner_id = e.owner_id };
 	if ((rc = api_authorize(req, c, who, ACT_QUEUE_READ, &obj, "queue.read", "queue_entry",
 				e.id)) != GZF_OK ||
-	    (rc = queue_rules_get(c, e.city_id, &rules, &req->err)) != GZF_OK)
+	    (rc = queue_rules_shared(c, e.city_id, gzf_now_ms(), &rules, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, rules);
-	if ((rc = queue_store_counts(c, e.city_id, e.kind, e.group_code, &total, &in_group,
-				     &req->err)) != GZF_OK ||
-	    (rc = estimate_json(req, c, &e, &estimate)) != GZF_OK ||
+	if ((rc = estimate_json(req, c, &e, &estimate)) != GZF_OK ||
 	    (rc = queue_store_changes(c, e.id, HISTORY_MAX, &h, &n, &req->err)) != GZF_OK)
 		return rc;
 	history = json_array();

@@ -56,13 +56,13 @@ pick_json(struct http_req *req, const struct selection_pick *p, const char *name
 {
 	json_t *layouts = json_loads(p->layouts, 0, NULL);
 
-	return json_pack("{s:I, s:I, s:I, s:i, s:s, s:I, s:I, s:o?, s:I, s:i, s:o, s:i, s:b, s:s?,"
-			 " s:i, s:I}",
+	return json_pack("{s:I, s:I, s:I, s:s?, s:i, s:s, s:I, s:I, s:I, s:o?, s:I, s:i, s:o, s:i,"
+			 " s:b, s:s?, s:i, s:I}",
 		"id", (json_int_t)p->id, "session_id", (json_int_t)p->session_id,
-		"application_id", (json_int_t)p->application_id,
+		"application_id", (json_int_t)p->application_id, "reference", p->reference,
 		"lottery_rank", p->lottery_rank, "state", p->state,
 		"slot_starts_at", (json_int_t)p->slot_starts_at, "slot_ends_at", (json_int_t)p->slot_ends_at,
-		"unit_id", p->unit_id ? json_integer(p->unit_id) : NULL,
+		"wait_until", (json_int_t)p->wait_until, "unit_id", p->unit_id ? json_integer(p->unit_id) : NULL,
 		"held_until", (json_int_t)p->held_until, "persons", p->persons,
 		"layouts", layouts ? layouts : json_array(), "max_area_dm2", p->max_area_dm2,
 		"counter", p->chosen_by != 0 && p->chosen_by != p->owner_id && p->consent[0] != '\0',

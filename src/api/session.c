@@ -99,6 +99,33 @@ csrf_for(struct http_req *req, const char *token)
 	return api_hash(req, svc->secrets->token_key, "csrf", token);
 }
 
+/* The language the app says it shows (header X-Gzf-Lang: "zh-CN" or "en", or a tag
+ * of either language such as "en-GB"); NULL when it names none gzf writes in. */
+static const char *
+lang_sent(const struct http_req *req)
+{
+	const char *h = http_header(req, "X-Gzf-Lang");
+
+	if (h == NULL)
+		return NULL;
+	if (strncmp(h, "en", 2) == 0 && (h[2] == '\0' || h[2] == '-'))
+		return "en";
+	if (strncmp(h, "zh", 2) == 0 && (h[2] == '\0' || h[2] == '-'))
+		return "zh-CN";
+	return NULL;
+}
+
+/* Keep on u's account the language its app names, when it changed. */
+static int
+keep_lang(struct http_req *req, struct db_conn *c, const struct user *u)
+{
+	const char *lang = lang_sent(req);
+
+	if (lang == NULL || strcmp(lang, u->lang) == 0)
+		return GZF_OK;
+	return user_store_set_lang(c, u->id, lang, &req->err);
+}
+
 int
 api_caller(struct http_req *req, struct db_conn *c, struct caller **out)
 {
@@ -143,6 +170,8 @@ api_caller(struct http_req *req, struct db_conn *c, struct caller **out)
 	/* Activity is written at most once a minute per session. */
 	if (now - s.last_seen_at >= TOUCH_EVERY_MS &&
 	    (rc = session_store_touch(c, s.id, now, &req->err)) != GZF_OK)
+		return rc;
+	if ((rc = keep_lang(req, c, &u)) != GZF_OK)
 		return rc;
 	authz_actor_of(&u, &who->actor);
 	who->session_id = s.id;
@@ -245,6 +274,8 @@ api_session_start(struct http_req *req, struct db_conn *c, const struct user *u,
 	int rc;
 
 	crypto_token(token);
+	if ((rc = keep_lang(req, c, u)) != GZF_OK)
+		return rc;
 	rc = session_store_create(c, u, api_hash(req, svc->secrets->token_key, "session", token), now,
 				  now + lim->absolute_ms, req->client_ip, http_header(req, "User-Agent"),
 				  &req->err);

@@ -4,8 +4,8 @@
  * residents log in with their phone number and the demo password. Each is what a real
  * user could have reached: real-name authenticated with the name the identity simulator
  * gives their ID number (src/sim/sim_identity.c), and each application carries the
- * materials its chain requires. One (13800000004) has been through the whole chain and
- * is on the waiting list.
+ * materials its chain requires. Two (13800000004 and 13800000005) have been through the
+ * whole chain and are on the waiting list.
  */
 #include <gd.h>
 #include <string.h>
@@ -73,6 +73,19 @@ static const struct demo_household demo_households[] = {
 	  "{\"id_number\":\"230602197006100038\",\"found\":true,\"facts\":{\"level\":0}}]},"
 	  "{\"source\":\"hukou\",\"status\":\"ok\",\"reference\":\"hukou-demo\",\"persons\":["
 	  "{\"id_number\":\"230602197203150042\",\"found\":true,\"facts\":{\"registered_city\":\"230600\",\"since_year\":2006}}]}]" },
+	/* Qualified later, alone: behind the household above on the same list. */
+	{ "13800000005", "侯清", "230602198506180526", 230602001001, 6, 190,
+	  "{\"kind\":\"rental\",\"applicant\":{\"name\":\"侯清\",\"id_number\":\"230602198506180526\","
+	  "\"relation\":\"self\",\"occupation\":\"公交司机\",\"income_fen_month\":230000,\"groups\":[]},"
+	  "\"members\":[],\"housing\":{\"area_m2\":0,\"tenure\":\"rented\"},"
+	  "\"assets\":{\"properties\":0,\"vehicles\":0,\"vehicle_value_fen\":0,\"business_value_fen\":0},"
+	  "\"residence_years\":9,\"employment_years\":8,\"declaration_signed\":true}",
+	  "[{\"source\":\"civil\",\"status\":\"ok\",\"reference\":\"civil-demo\",\"persons\":["
+	  "{\"id_number\":\"230602198506180526\",\"found\":true,\"facts\":{\"dibao\":0,\"tekun\":0}}]},"
+	  "{\"source\":\"disability\",\"status\":\"ok\",\"reference\":\"disability-demo\",\"persons\":["
+	  "{\"id_number\":\"230602198506180526\",\"found\":true,\"facts\":{\"level\":0}}]},"
+	  "{\"source\":\"hukou\",\"status\":\"ok\",\"reference\":\"hukou-demo\",\"persons\":["
+	  "{\"id_number\":\"230602198506180526\",\"found\":true,\"facts\":{\"registered_city\":\"230600\",\"since_year\":2015}}]}]" },
 };
 
 static int load_household(struct db_conn *c, const struct secrets *s, const char *data_dir,
@@ -151,8 +164,10 @@ load_household(struct db_conn *c, const struct secrets *s, const char *data_dir,
 	a.applicant_id_hash = id_hash;
 	a.created_at = a.updated_at = a.submitted_at = t;
 	if ((rc = application_store_create(c, &a, &a.id, err)) != GZF_OK ||
-	    (rc = application_store_get(c, a.id, &a, err)) != GZF_OK ||
-	    (rc = calendar_add_working_days(c, 230600, t,
+	    (rc = application_store_get(c, a.id, &a, err)) != GZF_OK)
+		return rc;
+	a.reference = review_reference(ar, &a, t); /* saved with its steps below */
+	if ((rc = calendar_add_working_days(c, 230600, t,
 					    (int)json_integer_value(json_object_get(chain, "total_days")),
 					    &a.total_deadline, err)) != GZF_OK ||
 	    (rc = add_materials(c, s, data_dir, chain, &a, &u, t, err)) != GZF_OK ||

@@ -12,6 +12,7 @@
 #include "domain/demo.h"
 #include "domain/idcard.h"
 #include "domain/queue.h"
+#include "domain/review.h"
 #include "store/application_store.h"
 #include "store/region_store.h"
 
@@ -32,9 +33,10 @@ facts_of(int i, struct queue_facts *f)
 	f->persons = 1 + (i * 5) % 4;
 }
 
-/* Household i's qualified application, and its entry on the list, qualified at t. With
- * fire, it joins as a live one does (the list recomputed, history written); without, the
- * entry is only stored (the caller recomputes once). */
+/* Household i's qualified application (with its reference, as submitted), and its entry
+ * on the list, qualified at t. With fire, it joins as a live one does (the list
+ * recomputed, history written); without, the entry is only stored (the caller recomputes
+ * once). */
 static int
 household(struct db_conn *c, const struct secrets *s, const json_t *rules, const struct region *comm,
 	  int i, int64_t t, int fire, struct queue_entry *e, struct gzf_err *err)
@@ -60,6 +62,9 @@ household(struct db_conn *c, const struct secrets *s, const json_t *rules, const
 				 "\"relation\":\"self\",\"groups\":[]},\"members\":[]}", a.kind, name, id),
 		    (char **)&a.household_enc);
 	if ((rc = application_store_create(c, &a, &a.id, err)) != GZF_OK)
+		return rc;
+	a.reference = review_reference(ar, &a, a.submitted_at);
+	if ((rc = application_store_save(c, &a, 1, err)) != GZF_OK)
 		return rc;
 	if (fire) {
 		struct queue_input in = { .party = FSM_SYSTEM, .now = t, .app = &a, .facts = &f };

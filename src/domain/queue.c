@@ -865,6 +865,7 @@ queue_rules_apply(struct db_conn *c, int64_t city_id, const json_t *rules, int64
 	size_t i;
 	int rc, from = 1, max_area;
 
+	queue_shared_forget(city_id);
 	if ((rc = queue_store_regroup(c, city_id, NULL, (int)json_array_size(groups), err)) != GZF_OK)
 		return rc;
 	json_array_foreach(groups, i, g)

@@ -86,6 +86,22 @@ int queue_rules_check(const json_t *rules, struct gzf_err *err);
 /* queue_rules_get — the city's rules (a new reference): its own, else the default. */
 int queue_rules_get(struct db_conn *c, int64_t city_id, json_t **rules, struct gzf_err *err);
 
+/*
+ * What a household's page reads that is its city's (queue_shared.c), kept in memory for
+ * at most QUEUE_SHARED_MS and shared between threads:
+ *   queue_rules_shared — the city's rules as queue_rules_get reads them (a new reference
+ *     to an object other threads read too: never change it);
+ *   queue_supply — the units of the city with one of layouts (a JSON array of strings):
+ *     listed now, and published in the year before now (queue_store_supply, summed);
+ *   queue_shared_forget — forget what is kept of a city (its rules changed).
+ */
+#define QUEUE_SHARED_MS 5000
+int queue_rules_shared(struct db_conn *c, int64_t city_id, int64_t now, json_t **rules,
+		       struct gzf_err *err);
+int queue_supply(struct db_conn *c, int64_t city_id, const json_t *layouts, int64_t now, int *listed,
+		 int *published, struct gzf_err *err);
+void queue_shared_forget(int64_t city_id);
+
 /* queue_classify — the group of a household with facts f under rules: its code, rank (0
  * first; the number of groups for "general"), name and the reason in words (arena). */
 void queue_classify(struct arena *ar, const json_t *rules, const struct queue_facts *f,

@@ -344,6 +344,14 @@ fx_save(void *ctx, struct gzf_err *err)
 	return save(r, err);
 }
 
+const char *
+review_reference(struct arena *ar, const struct application *a, int64_t submitted_at)
+{
+	assert(a->id > 0);
+	return arena_printf(ar, "%lld-%04d-%06lld", (long long)a->city_id,
+			    calendar_local_date(submitted_at) / 10000, (long long)a->id);
+}
+
 /* Into the acceptance step, with the whole review's deadline. */
 static int
 fx_submit(void *ctx, struct gzf_err *err)
@@ -353,8 +361,7 @@ fx_submit(void *ctx, struct gzf_err *err)
 	int rc;
 
 	a->submitted_at = r->in->now;
-	a->reference = arena_printf(db_arena(r->c), "%lld-%04d-%06lld", (long long)a->city_id,
-				    calendar_local_date(r->in->now) / 10000, (long long)a->id);
+	a->reference = review_reference(db_arena(r->c), a, r->in->now);
 	a->correction_reason = NULL;
 	if ((rc = calendar_add_working_days(r->c, a->city_id, r->in->now,
 		(int)json_integer_value(json_object_get(r->chain, "total_days")),

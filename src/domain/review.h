@@ -113,6 +113,13 @@ int review_fire(struct db_conn *c, struct application *a, const json_t *chain,
 		struct gzf_err *err);
 
 /*
+ * review_reference — the number an application submitted at submitted_at is known by,
+ * "230600-2026-000304" (its city, the local year, its id), in ar. Given at the first
+ * submission; the demo loader gives its applications theirs the same way.
+ */
+const char *review_reference(struct arena *ar, const struct application *a, int64_t submitted_at);
+
+/*
  * review_enter_step — put a at step index of chain at now (status review or publicity,
  * office, deadline, timeline entry, job; "qualified" past the last step), in memory; the
  * caller saves it. The transitions use it; the demo loader uses it to write the past of

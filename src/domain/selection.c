@@ -16,6 +16,7 @@
 #include "store/allocation_store.h"
 #include "store/application_store.h"
 #include "store/housing_store.h"
+#include "store/user_store.h"
 
 #define MINUTE_MS 60000LL
 #define LOCAL_OFFSET_MS (8LL * 3600 * 1000) /* China Standard Time, for the messages */
@@ -314,53 +315,71 @@ pick_ref(struct db_conn *c, int64_t id)
 	return arena_printf(db_arena(c), "selection_pick:%lld", (long long)id);
 }
 
-/* Lay the slots out from max(starts_at, now) in lottery order, per_slot households a slot;
- * open the slots already due, enqueue the jobs that open and end the others, and the
- * session's end after the last hold could run out. */
+/* Give p the slot from start: saved, its jobs enqueued (the slot's end; its opening, or
+ * opened here when due — in the session's transaction, where the session reads as open to
+ * the guard: its row is saved after this effect). */
+static int
+lay_out(struct session_run *r, struct selection_pick *p, int64_t start, struct gzf_err *err)
+{
+	struct selection_input sys = { .party = FSM_SYSTEM, .now = r->in->now };
+	const char *ref = pick_ref(r->c, p->id);
+	int version = p->version, rc;
+
+	p->slot_starts_at = start;
+	p->slot_ends_at = start + r->s->slot_minutes * MINUTE_MS;
+	p->updated_at = r->in->now;
+	if ((rc = selection_store_pick_save(r->c, p, version, err)) != GZF_OK)
+		return rc;
+	p->version = version + 1;
+	if ((rc = jobs_enqueue(r->c, r->s->city_id, "selection_slot_end", ref, NULL, p->slot_ends_at,
+			       err)) != GZF_OK)
+		return rc;
+	if (start > r->in->now)
+		return jobs_enqueue(r->c, r->s->city_id, "selection_slot_open", ref, NULL, start, err);
+	return selection_pick_fire(r->c, p, PICK_SLOT_OPEN, &sys, err);
+}
+
+/* Lay the slots out from max(starts_at, now) in lottery order, per_slot households a slot.
+ * A household still in its waiting period after a refusal (selection.h) when its slot
+ * would begin is passed over there: after the others, in lottery order, each such
+ * household gets a slot of its own, from the end of the last slot or from the end of its
+ * waiting period, whichever is later. Open the slots already due, enqueue the jobs that
+ * open and end the others, and the session's end after the last hold could run out. */
 static int
 fx_session_open(void *ctx, struct gzf_err *err)
 {
 	struct session_run *r = ctx;
 	struct selection_session *s = r->s;
-	struct selection_input sys = { .party = FSM_SYSTEM, .now = r->in->now };
-	struct selection_pick *picks;
+	struct selection_pick *picks, **later;
 	int64_t base = s->starts_at > r->in->now ? s->starts_at : r->in->now;
-	int64_t slot = s->slot_minutes * MINUTE_MS, last = base;
-	int rc, n, i;
+	int64_t slot = s->slot_minutes * MINUTE_MS, start, next;
+	int rc, n, i, laid = 0, nlater = 0;
 
 	s->state = "open";
 	s->starts_at = base;
 	if ((rc = selection_store_picks(r->c, s->id, &picks, &n, err)) != GZF_OK)
 		return rc;
+	later = arena_alloc(db_arena(r->c), sizeof(*later) * (size_t)(n + 1));
 	for (i = 0; i < n; i++) {
-		struct selection_pick *p = &picks[i];
-		const char *ref = pick_ref(r->c, p->id);
-		int version = p->version;
-
-		p->slot_starts_at = base + (int64_t)(i / s->per_slot) * slot;
-		p->slot_ends_at = p->slot_starts_at + slot;
-		last = p->slot_ends_at;
-		p->updated_at = r->in->now;
-		if ((rc = selection_store_pick_save(r->c, p, version, err)) != GZF_OK)
-			return rc;
-		p->version = version + 1;
-		if ((rc = jobs_enqueue(r->c, s->city_id, "selection_slot_end", ref, NULL,
-				       p->slot_ends_at, err)) != GZF_OK)
-			return rc;
-		if (p->slot_starts_at > r->in->now) {
-			if ((rc = jobs_enqueue(r->c, s->city_id, "selection_slot_open", ref, NULL,
-					       p->slot_starts_at, err)) != GZF_OK)
-				return rc;
+		start = base + (int64_t)(laid / s->per_slot) * slot;
+		if (picks[i].wait_until > start) {
+			later[nlater++] = &picks[i];
 			continue;
 		}
-		/* Due now: opened here, in the session's transaction (the session reads as
-		 * open to the guard: its row is saved after this effect). */
-		if ((rc = selection_pick_fire(r->c, p, PICK_SLOT_OPEN, &sys, err)) != GZF_OK)
+		if ((rc = lay_out(r, &picks[i], start, err)) != GZF_OK)
 			return rc;
+		laid++;
+	}
+	next = base + (int64_t)((laid + s->per_slot - 1) / s->per_slot) * slot;
+	for (i = 0; i < nlater; i++) {
+		start = later[i]->wait_until > next ? later[i]->wait_until : next;
+		if ((rc = lay_out(r, later[i], start, err)) != GZF_OK)
+			return rc;
+		next = start + slot;
 	}
 	return jobs_enqueue(r->c, s->city_id, "selection_close",
 			    arena_printf(db_arena(r->c), "selection:%lld", (long long)s->id), NULL,
-			    last + s->confirm_minutes * MINUTE_MS, err);
+			    next + s->confirm_minutes * MINUTE_MS, err);
 }
 
 static int
@@ -475,25 +494,54 @@ unit_may_be_picked(void *ctx, struct gzf_err *err)
 	return GZF_OK;
 }
 
-/* A time as the household reads it: "6月1日 09:30" (China Standard Time). */
+/* A time as the household reads it, China Standard Time: "6月1日 09:30", in English
+ * "1 Jun 09:30". */
 static const char *
-local_time(struct arena *ar, int64_t ms)
+local_time(struct arena *ar, int64_t ms, int en)
 {
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+					      "Sep", "Oct", "Nov", "Dec" };
 	time_t t = (time_t)((ms + LOCAL_OFFSET_MS) / 1000);
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
+	if (en)
+		return arena_printf(ar, "%d %s %02d:%02d", tm.tm_mday, months[tm.tm_mon], tm.tm_hour,
+				    tm.tm_min);
 	return arena_printf(ar, "%d月%d日 %02d:%02d", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
-/* The household's message about its pick (none for a household without an account). */
+/* *en: 1 when the household of r reads English (its account's app is in English). */
 static int
-tell(struct pick_run *r, const char *kind, const char *title, const char *body, struct gzf_err *err)
+reads_english(struct pick_run *r, int *en, struct gzf_err *err)
 {
+	struct user u;
+	int rc;
+
+	*en = 0;
 	if (r->p->owner_id == 0)
 		return GZF_OK;
+	if ((rc = user_store_get(r->c, r->p->owner_id, &u, err)) != GZF_OK)
+		return rc;
+	*en = strcmp(u.lang, "en") == 0;
+	return GZF_OK;
+}
+
+/* The household's message about its pick, in its language: the Chinese title and body,
+ * or the English (none for a household without an account). */
+static int
+tell(struct pick_run *r, const char *kind, const char *title, const char *body,
+     const char *title_en, const char *body_en, struct gzf_err *err)
+{
+	int rc, en;
+
+	if (r->p->owner_id == 0)
+		return GZF_OK;
+	if ((rc = reads_english(r, &en, err)) != GZF_OK)
+		return rc;
 	return application_store_message_add(r->c, r->p->city_id, r->p->owner_id, r->p->application_id,
-					     kind, title, body, r->in->now, err);
+					     kind, en ? title_en : title, en ? body_en : body,
+					     r->in->now, err);
 }
 
 /* Save the pick in state; its version moves on. */
@@ -514,7 +562,11 @@ fx_slot_open(void *ctx, struct gzf_err *err)
 	if ((rc = save(r, "up", err)) != GZF_OK ||
 	    (rc = tell(r, "selection_up", "轮到您选房了",
 		       arena_printf(ar, "您的选房时段已开始，请在%s前登录选择房源；选定后须在%d分钟内确认。",
-				    local_time(ar, r->p->slot_ends_at), r->s.confirm_minutes),
+				    local_time(ar, r->p->slot_ends_at, 0), r->s.confirm_minutes),
+		       "It is your turn to choose a flat",
+		       arena_printf(ar, "Your time to choose has begun: log in and choose a flat before %s"
+				    " (China Standard Time); once chosen, confirm it within %d minutes.",
+				    local_time(ar, r->p->slot_ends_at, 1), r->s.confirm_minutes),
 		       err)) != GZF_OK)
 		return rc;
 	if (r->p->owner_id == 0)
@@ -563,7 +615,11 @@ fx_confirm(void *ctx, struct gzf_err *err)
 	}
 	return tell(r, "selection_confirmed", "选房已确认",
 		    arena_printf(ar, "您已确认选定%s%s%s，房源已为您保留，请等候签约通知。",
-				 u.estate_name, u.building_name, u.unit_no), err);
+				 u.estate_name, u.building_name, u.unit_no),
+		    "Your choice is confirmed",
+		    arena_printf(ar, "You confirmed %s %s %s: the flat is reserved for you. Please wait"
+				 " for the notice to sign the lease.", u.estate_name, u.building_name,
+				 u.unit_no), err);
 }
 
 /* A refusal of kind: recorded when the city's rule counts it, and its cost paid — removal
@@ -602,7 +658,9 @@ fx_decline(void *ctx, struct gzf_err *err)
 		r->p->consent = r->in->consent;
 	if ((rc = save(r, "declined", err)) != GZF_OK || (rc = refuse(r, "declined", 0, err)) != GZF_OK)
 		return rc;
-	return tell(r, "selection_declined", "已放弃本次选房", "您已放弃本次选房。", err);
+	return tell(r, "selection_declined", "已放弃本次选房", "您已放弃本次选房。",
+		    "You declined this selection", "You declined to choose a flat in this selection.",
+		    err);
 }
 
 static int
@@ -613,7 +671,9 @@ fx_slot_end(void *ctx, struct gzf_err *err)
 
 	if ((rc = save(r, "missed", err)) != GZF_OK || (rc = refuse(r, "missed", 1, err)) != GZF_OK)
 		return rc;
-	return tell(r, "selection_missed", "选房时段已结束", "您的选房时段已结束，未选择房源。", err);
+	return tell(r, "selection_missed", "选房时段已结束", "您的选房时段已结束，未选择房源。",
+		    "Your time to choose has ended", "Your time to choose has ended without a choice.",
+		    err);
 }
 
 static int
@@ -625,5 +685,8 @@ fx_hold_end(void *ctx, struct gzf_err *err)
 	if ((rc = save(r, "released", err)) != GZF_OK || (rc = refuse(r, "released", 1, err)) != GZF_OK)
 		return rc;
 	return tell(r, "selection_released", "选房未确认",
-		    "您选定的房源未在规定时间内确认，已释放给其他家庭。", err);
+		    "您选定的房源未在规定时间内确认，已释放给其他家庭。",
+		    "Your choice was not confirmed",
+		    "The flat you chose was not confirmed in time and is free for other households again.",
+		    err);
 }

@@ -152,8 +152,9 @@ job_close(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const char *r
 	return rc;
 }
 
-/* The SMS that a household's slot has begun, through the gateway (retried while it is
- * down; the inbox message is there already). Only while the slot is still open. */
+/* The SMS that a household's slot has begun, in the language of its account, through the
+ * gateway (retried while it is down; the inbox message is there already). Only while the
+ * slot is still open. */
 static int
 job_sms(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const char *ref,
 	const json_t *payload, struct gzf_err *err)
@@ -174,6 +175,8 @@ job_sms(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const char *ref
 		return rc;
 	if (u.phone_enc == NULL || crypto_open(ar, ctx->secrets->data_key, u.phone_enc, &phone) != GZF_OK)
 		return GZF_OK; /* no phone to tell: the inbox message stands */
-	return sms_send(&ctx->partners->sms, ar, phone,
-			"【公租房】轮到您选房了，请尽快登录公租房服务平台，在您的选房时段内选择房源。", err);
+	return sms_send(&ctx->partners->sms, ar, phone, strcmp(u.lang, "en") == 0
+			? "[Public Rental Housing] It is your turn to choose a flat: please log in to the"
+			  " public rental housing service and choose one within your time slot."
+			: "【公租房】轮到您选房了，请尽快登录公租房服务平台，在您的选房时段内选择房源。", err);
 }

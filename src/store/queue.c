@@ -99,35 +99,48 @@ queue_store_create(struct db_conn *c, const struct queue_entry *e, int64_t *id, 
 	return rc;
 }
 
-/* One entry by a column's value (id or owner), the newest first. */
-static int
-entry_get(struct db_conn *c, const char *sql, int64_t key, const char *missing,
-	  struct queue_entry *out, struct gzf_err *err)
+int
+queue_store_get(struct db_conn *c, int64_t id, struct queue_entry *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
 
-	if ((rc = db_query(c, sql, DB_ARGS(DB_I(key)), &r, err)) != GZF_OK)
+	if ((rc = db_query(c, "SELECT " ENTRY_COLUMNS " FROM queue_entries WHERE id = $1",
+			   DB_ARGS(DB_I(id)), &r, err)) != GZF_OK)
 		return rc;
 	if (r->nrows == 0)
-		return gzf_err_set(err, GZF_ENOTFOUND, missing, NULL, "not on the waiting list");
+		return gzf_err_set(err, GZF_ENOTFOUND, "queue_entry_not_found", NULL,
+				   "not on the waiting list");
 	entry_from_row(r, 0, out);
 	return GZF_OK;
 }
 
 int
-queue_store_get(struct db_conn *c, int64_t id, struct queue_entry *out, struct gzf_err *err)
+queue_store_by_owner(struct db_conn *c, int64_t owner_id, struct queue_entry *out, int *total,
+		     int *in_group, struct gzf_err *err)
 {
-	return entry_get(c, "SELECT " ENTRY_COLUMNS " FROM queue_entries WHERE id = $1", id,
-			 "queue_entry_not_found", out, err);
-}
+	struct db_res *r;
+	int rc;
 
-int
-queue_store_by_owner(struct db_conn *c, int64_t owner_id, struct queue_entry *out,
-		     struct gzf_err *err)
-{
-	return entry_get(c, "SELECT " ENTRY_COLUMNS " FROM queue_entries WHERE owner_id = $1"
-			 " ORDER BY created_at DESC, id DESC LIMIT 1", owner_id, "not_on_list", out, err);
+	/* The waiting entries hold the positions 1..n in all and in their group (the list is
+	 * recomputed in the transaction of every change), so the last positions are the
+	 * counts: two index steps however long the list is. */
+	if ((rc = db_query(c, "SELECT " ENTRY_COLUMNS ", COALESCE((SELECT w.position"
+			   " FROM queue_entries w WHERE w.city_id = e.city_id AND w.kind = e.kind"
+			   " AND w.state = 'waiting' ORDER BY w.position DESC LIMIT 1), 0),"
+			   " COALESCE((SELECT w.group_position FROM queue_entries w"
+			   " WHERE w.city_id = e.city_id AND w.kind = e.kind AND w.state = 'waiting'"
+			   " AND w.group_code = e.group_code ORDER BY w.group_position DESC LIMIT 1), 0)"
+			   " FROM queue_entries e WHERE e.owner_id = $1"
+			   " ORDER BY e.created_at DESC, e.id DESC LIMIT 1",
+			   DB_ARGS(DB_I(owner_id)), &r, err)) != GZF_OK)
+		return rc;
+	if (r->nrows == 0)
+		return gzf_err_set(err, GZF_ENOTFOUND, "not_on_list", NULL, "not on the waiting list");
+	entry_from_row(r, 0, out);
+	*total = (int)db_res_int(r, 0, 22);
+	*in_group = (int)db_res_int(r, 0, 23);
+	return GZF_OK;
 }
 
 int
@@ -190,23 +203,6 @@ queue_store_position_set(struct db_conn *c, int64_t id, int position, int group_
 	return db_exec(c, "UPDATE queue_entries SET position = $2, group_position = $3,"
 		       " ahead_competing = $4 WHERE id = $1",
 		       DB_ARGS(DB_I(id), DB_I(position), DB_I(group_position), DB_I(ahead)), NULL, err);
-}
-
-int
-queue_store_counts(struct db_conn *c, int64_t city_id, const char *kind, const char *group,
-		   int *total, int *in_group, struct gzf_err *err)
-{
-	struct db_res *r;
-	int rc;
-
-	if ((rc = db_query(c, "SELECT count(*), COALESCE(sum(CASE WHEN group_code = $3 THEN 1"
-			   " ELSE 0 END), 0) FROM queue_entries"
-			   " WHERE city_id = $1 AND kind = $2 AND state = 'waiting'",
-			   DB_ARGS(DB_I(city_id), DB_T(kind), DB_T(group)), &r, err)) != GZF_OK)
-		return rc;
-	*total = (int)db_res_int(r, 0, 0);
-	*in_group = (int)db_res_int(r, 0, 1);
-	return GZF_OK;
 }
 
 int

@@ -76,9 +76,10 @@ int queue_store_create(struct db_conn *c, const struct queue_entry *e, int64_t *
 /* queue_store_get — by id; GZF_ENOTFOUND "queue_entry_not_found". */
 int queue_store_get(struct db_conn *c, int64_t id, struct queue_entry *out, struct gzf_err *err);
 
-/* queue_store_by_owner — the resident's newest entry; GZF_ENOTFOUND "not_on_list". */
-int queue_store_by_owner(struct db_conn *c, int64_t owner_id, struct queue_entry *out,
-			 struct gzf_err *err);
+/* queue_store_by_owner — the resident's newest entry, and how many of its list (city and
+ * kind) wait: in all, and in its group; GZF_ENOTFOUND "not_on_list". */
+int queue_store_by_owner(struct db_conn *c, int64_t owner_id, struct queue_entry *out, int *total,
+			 int *in_group, struct gzf_err *err);
 
 /* queue_store_save — write the state, group, figures and reason of e and bump its
  * version, if it is still expect_version (GZF_ECONFLICT "version_conflict"). Not its
@@ -95,10 +96,6 @@ int queue_store_rows(struct db_conn *c, int64_t city_id, const char *kind,
  * ahead (not its version: they follow from the others'). */
 int queue_store_position_set(struct db_conn *c, int64_t id, int position, int group_position,
 			     int ahead, struct gzf_err *err);
-
-/* queue_store_counts — how many of city and kind wait: in all, and in group. */
-int queue_store_counts(struct db_conn *c, int64_t city_id, const char *kind, const char *group,
-		       int *total, int *in_group, struct gzf_err *err);
 
 /* queue_store_list — a page of city's entries of kind in state (NULL: any), in group (NULL:
  * any), by position (waiting first) then id; *total how many match. Each entry's

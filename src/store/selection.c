@@ -12,7 +12,9 @@
 	"id, session_id, city_id, round_entry_id, application_id, queue_entry_id, owner_id," \
 	" region_code, region_path, persons, layouts, max_area_dm2, lottery_rank, state," \
 	" slot_starts_at, slot_ends_at, COALESCE(unit_id, 0), held_until, chosen_by, consent," \
-	" version, updated_at"
+	" version, updated_at, (SELECT reference FROM applications a" \
+	" WHERE a.id = selection_picks.application_id), (SELECT COALESCE(max(f.wait_until), 0)" \
+	" FROM selection_refusals f WHERE f.application_id = selection_picks.application_id)"
 
 static void session_from_row(const struct db_res *r, int i, struct selection_session *s);
 static void pick_from_row(const struct db_res *r, int i, struct selection_pick *p);
@@ -63,6 +65,8 @@ pick_from_row(const struct db_res *r, int i, struct selection_pick *p)
 	p->consent = db_res_text(r, i, 19);
 	p->version = (int)db_res_int(r, i, 20);
 	p->updated_at = db_res_int(r, i, 21);
+	p->reference = db_res_text(r, i, 22);
+	p->wait_until = db_res_int(r, i, 23);
 }
 
 int

@@ -47,6 +47,9 @@ struct selection_pick {
 	const char *consent;     /* the household's recorded consent to a counter choice */
 	int version;
 	int64_t updated_at;
+	const char *reference;   /* read: its application's reference (NULL: none) */
+	int64_t wait_until;      /* read: the end of the household's waiting period after a
+				  * refusal (0: none) */
 };
 
 /* A unit as the selection shows it: the unit, whether a pick holds or took it. */

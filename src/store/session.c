@@ -26,8 +26,10 @@ session_store_find(struct db_conn *c, const char *token_hash, struct session *s,
 	struct db_res *r;
 	int rc;
 
-	rc = db_query(c, "SELECT id, user_id, created_at, last_seen_at, expires_at,"
-		      " COALESCE(revoked_at, 0) FROM sessions WHERE token_hash = $1",
+	/* The session and its account in one statement: every signed-in request asks. */
+	rc = db_query(c, "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,"
+		      " COALESCE(s.revoked_at, 0), " USER_STORE_COLUMNS USER_STORE_FROM
+		      " JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1",
 		      DB_ARGS(DB_T(token_hash)), &r, err);
 	if (rc != GZF_OK)
 		return rc;
@@ -39,7 +41,8 @@ session_store_find(struct db_conn *c, const char *token_hash, struct session *s,
 	s->last_seen_at = db_res_int(r, 0, 3);
 	s->expires_at = db_res_int(r, 0, 4);
 	s->revoked_at = db_res_int(r, 0, 5);
-	return user_store_get(c, s->user_id, u, err);
+	user_store_from_row(r, 0, 6, u);
+	return GZF_OK;
 }
 
 int

@@ -5,41 +5,33 @@
 
 #include <assert.h>
 
-#define USER_COLUMNS \
-	"u.id, u.kind, u.city_id, COALESCE(u.region_code, 0), r.path, r.level, u.role, u.username," \
-	" u.display_name_enc, u.phone_hash, u.phone_enc, u.real_name_enc, u.id_hash, u.id_enc," \
-	" COALESCE(u.real_name_at, 0), u.password_hash, u.status, COALESCE(u.created_by, 0)," \
-	" u.created_at, u.updated_at"
-/* A staff member's region is their own; a resident's is their city. */
-#define USER_FROM " FROM users u JOIN regions r ON r.code = COALESCE(u.region_code, u.city_id)"
-
-static void user_from_row(const struct db_res *r, int row, struct user *u);
 static int one_user(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
 		    struct user *out, struct gzf_err *err);
 
-static void
-user_from_row(const struct db_res *r, int row, struct user *u)
+void
+user_store_from_row(const struct db_res *r, int row, int k, struct user *u)
 {
-	u->id = db_res_int(r, row, 0);
-	u->kind = db_res_text(r, row, 1);
-	u->city_id = db_res_int(r, row, 2);
-	u->region_code = db_res_int(r, row, 3);
-	u->region_path = db_res_text(r, row, 4);
-	u->region_level = db_res_text(r, row, 5);
-	u->role = db_res_text(r, row, 6);
-	u->username = db_res_text(r, row, 7);
-	u->display_name_enc = db_res_text(r, row, 8);
-	u->phone_hash = db_res_text(r, row, 9);
-	u->phone_enc = db_res_text(r, row, 10);
-	u->real_name_enc = db_res_text(r, row, 11);
-	u->id_hash = db_res_text(r, row, 12);
-	u->id_enc = db_res_text(r, row, 13);
-	u->real_name_at = db_res_int(r, row, 14);
-	u->password_hash = db_res_text(r, row, 15);
-	u->status = db_res_text(r, row, 16);
-	u->created_by = db_res_int(r, row, 17);
-	u->created_at = db_res_int(r, row, 18);
-	u->updated_at = db_res_int(r, row, 19);
+	u->id = db_res_int(r, row, k);
+	u->kind = db_res_text(r, row, k + 1);
+	u->city_id = db_res_int(r, row, k + 2);
+	u->region_code = db_res_int(r, row, k + 3);
+	u->region_path = db_res_text(r, row, k + 4);
+	u->region_level = db_res_text(r, row, k + 5);
+	u->role = db_res_text(r, row, k + 6);
+	u->username = db_res_text(r, row, k + 7);
+	u->display_name_enc = db_res_text(r, row, k + 8);
+	u->phone_hash = db_res_text(r, row, k + 9);
+	u->phone_enc = db_res_text(r, row, k + 10);
+	u->real_name_enc = db_res_text(r, row, k + 11);
+	u->id_hash = db_res_text(r, row, k + 12);
+	u->id_enc = db_res_text(r, row, k + 13);
+	u->real_name_at = db_res_int(r, row, k + 14);
+	u->password_hash = db_res_text(r, row, k + 15);
+	u->status = db_res_text(r, row, k + 16);
+	u->created_by = db_res_int(r, row, k + 17);
+	u->created_at = db_res_int(r, row, k + 18);
+	u->updated_at = db_res_int(r, row, k + 19);
+	u->lang = db_res_text(r, row, k + 20);
 }
 
 static int
@@ -53,7 +45,7 @@ one_user(struct db_conn *c, const char *sql, const struct db_val *args, int narg
 		return rc;
 	if (r->nrows == 0)
 		return gzf_err_set(err, GZF_ENOTFOUND, "account_not_found", NULL, "no such account");
-	user_from_row(r, 0, out);
+	user_store_from_row(r, 0, 0, out);
 	return GZF_OK;
 }
 
@@ -83,7 +75,7 @@ user_store_create(struct db_conn *c, const struct user *u, int64_t *id, struct g
 int
 user_store_get(struct db_conn *c, int64_t id, struct user *out, struct gzf_err *err)
 {
-	return one_user(c, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = $1",
+	return one_user(c, "SELECT " USER_STORE_COLUMNS USER_STORE_FROM " WHERE u.id = $1",
 			DB_ARGS(DB_I(id)), out, err);
 }
 
@@ -91,7 +83,7 @@ int
 user_store_by_phone(struct db_conn *c, const char *kind, const char *phone_hash,
 		    struct user *out, struct gzf_err *err)
 {
-	return one_user(c, "SELECT " USER_COLUMNS USER_FROM " WHERE u.kind = $1 AND u.phone_hash = $2",
+	return one_user(c, "SELECT " USER_STORE_COLUMNS USER_STORE_FROM " WHERE u.kind = $1 AND u.phone_hash = $2",
 			DB_ARGS(DB_T(kind), DB_T(phone_hash)), out, err);
 }
 
@@ -99,7 +91,7 @@ int
 user_store_by_username(struct db_conn *c, const char *username, struct user *out,
 		       struct gzf_err *err)
 {
-	return one_user(c, "SELECT " USER_COLUMNS USER_FROM " WHERE u.username = $1 AND u.kind = 'staff'",
+	return one_user(c, "SELECT " USER_STORE_COLUMNS USER_STORE_FROM " WHERE u.username = $1 AND u.kind = 'staff'",
 			DB_ARGS(DB_T(username)), out, err);
 }
 
@@ -131,7 +123,7 @@ user_store_staff_list(struct db_conn *c, const char *path, const char *role, int
 
 	/* The subtree test is a prefix match on the region path; the pattern is built
 	 * by the database from the bound path, so no input becomes SQL. */
-	rc = db_query(c, "SELECT " USER_COLUMNS USER_FROM
+	rc = db_query(c, "SELECT " USER_STORE_COLUMNS USER_STORE_FROM
 		      " WHERE u.kind = 'staff' AND substr(r.path, 1, length(CAST($1 AS TEXT))) = $1"
 		      " AND (CAST($2 AS TEXT) IS NULL OR u.role = $2) AND u.id > $3 ORDER BY u.id LIMIT $4",
 		      DB_ARGS(DB_T(path), DB_T(role), DB_I(after_id), DB_I(limit)), &r, err);
@@ -139,7 +131,7 @@ user_store_staff_list(struct db_conn *c, const char *path, const char *role, int
 		return rc;
 	list = arena_alloc(db_arena(c), sizeof(*list) * (size_t)(r->nrows + 1));
 	for (i = 0; i < r->nrows; i++)
-		user_from_row(r, i, &list[i]);
+		user_store_from_row(r, i, 0, &list[i]);
 	*out = list;
 	*n = r->nrows;
 	return GZF_OK;
@@ -182,4 +174,11 @@ user_store_staff_seal_name(struct db_conn *c, int64_t id, const char *name_enc, 
 {
 	return db_exec(c, "UPDATE users SET display_name_enc = $1, display_name = NULL WHERE id = $2",
 		       DB_ARGS(DB_T(name_enc), DB_I(id)), NULL, err);
+}
+
+int
+user_store_set_lang(struct db_conn *c, int64_t id, const char *lang, struct gzf_err *err)
+{
+	return db_exec(c, "UPDATE users SET lang = $1 WHERE id = $2", DB_ARGS(DB_T(lang), DB_I(id)),
+		       NULL, err);
 }

@@ -28,7 +28,23 @@ struct user {
 	int64_t created_by;
 	int64_t created_at;
 	int64_t updated_at;
+	const char *lang;          /* the language of its app: "zh-CN" or "en" (migration 055) */
 };
+
+/* The columns of a user (u) and its region (r), from USER_STORE_FROM: a statement of
+ * another store that reads the account with its own row uses both, and
+ * user_store_from_row. */
+#define USER_STORE_COLUMNS \
+	"u.id, u.kind, u.city_id, COALESCE(u.region_code, 0), r.path, r.level, u.role, u.username," \
+	" u.display_name_enc, u.phone_hash, u.phone_enc, u.real_name_enc, u.id_hash, u.id_enc," \
+	" COALESCE(u.real_name_at, 0), u.password_hash, u.status, COALESCE(u.created_by, 0)," \
+	" u.created_at, u.updated_at, u.lang"
+/* A staff member's region is their own; a resident's is their city. */
+#define USER_STORE_FROM " FROM users u JOIN regions r ON r.code = COALESCE(u.region_code, u.city_id)"
+
+/* user_store_from_row — the user in the columns of USER_STORE_COLUMNS from column first
+ * of row; its strings borrowed from r. */
+void user_store_from_row(const struct db_res *r, int row, int first, struct user *u);
 
 /* user_store_create — insert u (id, path and level ignored); *id gets the new id.
  * GZF_ECONFLICT when the phone (per kind) or the username is taken. */
@@ -36,6 +52,9 @@ int user_store_create(struct db_conn *c, const struct user *u, int64_t *id, stru
 
 /* user_store_get — by id; GZF_ENOTFOUND if none. */
 int user_store_get(struct db_conn *c, int64_t id, struct user *out, struct gzf_err *err);
+
+/* user_store_set_lang — the account's language, "zh-CN" or "en" (the caller checks it). */
+int user_store_set_lang(struct db_conn *c, int64_t id, const char *lang, struct gzf_err *err);
 
 /* user_store_by_phone — the account of kind with this phone hash; GZF_ENOTFOUND. */
 int user_store_by_phone(struct db_conn *c, const char *kind, const char *phone_hash,

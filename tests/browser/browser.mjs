@@ -81,16 +81,16 @@ export async function openPage(browser, options) {
 }
 
 /**
- * The demo resident on the waiting list (13800000004, demo password), signed in on a
- * phone (in elder mode when `elder`), at `path` once `[data-test=ready]` shows: what
- * openPage returns.
+ * A demo resident on the waiting list (`phone`: 13800000004, or 13800000005; demo
+ * password), signed in on a phone (in elder mode when `elder`), at `path` once
+ * `[data-test=ready]` shows: what openPage returns.
  */
-export async function demoResidentAt(stack, path, ready, elder = false) {
+export async function demoResidentAt(stack, path, ready, elder = false, phone = '13800000004') {
   const opened = await openPage(stack.browser, PHONE)
   if (elder) await opened.context.addInitScript(() => localStorage.setItem('gzf.elder', '1'))
   const { page } = opened
   await page.goto(`${stack.srv.url}/login`)
-  await page.getByLabel('手机号').fill('13800000004')
+  await page.getByLabel('手机号').fill(phone)
   await page.getByLabel('密码').fill('Gzf-demo-2026')
   await page.getByRole('button', { name: '登录' }).click()
   await page.locator('[data-test=account]').waitFor()

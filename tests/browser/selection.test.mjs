@@ -1,10 +1,10 @@
-// Choosing a flat in the browser, on the demo city moved by the test clock: the demo
-// resident's household is given a turn in a selection of its own round; on the phone it
-// first reads what declining costs it (its first refusal, the city's limit of three) and
-// declines; in a later selection it chooses a flat that fits it in its slot and confirms
-// it before the countdown runs out (each turn announced by SMS); the same page in elder mode stays within the phone's
-// width; the housing manager's control panel shows the household's confirmation and the
-// unit board.
+// Choosing a flat in the browser, on the demo city moved by the test clock: each of the
+// demo's two households with an account is given a turn in a selection of its own round
+// (each turn announced by SMS). On the phone, one household (13800000005) first reads
+// what declining costs it (its first refusal, the city's limit of three) and declines;
+// the other (13800000004) chooses a flat that fits it in its slot and confirms it before
+// the countdown runs out; the same page in elder mode stays within the phone's width; the
+// housing manager's control panel shows the household's confirmation and the unit board.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { DESKTOP, assertPageHealthy, demoResidentAt, demoStack, openPage } from './browser.mjs'
@@ -17,12 +17,16 @@ const stack = demoStack({ testClock: true })
 
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.json }
 
-// A selection, opened now, of a queue-ordered round of the demo resident's household alone
-// (taken to final through the round's API, the clock moved past its publicity).
-async function turnForResident() {
+const DECLINES = '13800000005'
+const CHOOSES = '13800000004'
+
+// A selection, opened now, of a queue-ordered round of the household of the demo resident
+// phone alone (taken to final through the round's API, the clock moved past its
+// publicity).
+async function turnFor(phone) {
   const { srv } = stack
   const resident = session(srv)
-  ok(await resident.request('POST', '/api/v1/auth/login', { json: { phone: '13800000004', password: PASSWORD } }))
+  ok(await resident.request('POST', '/api/v1/auth/login', { json: { phone, password: PASSWORD } }))
   const { position, state } = ok(await resident.request('GET', '/api/v1/me/queue')).entry
   assert.equal(state, 'waiting')
   let housing = await staffLogin(srv, 'dq_housing', PASSWORD)
@@ -39,24 +43,24 @@ async function turnForResident() {
   ok(await housing.request('POST', `/api/v1/selections/${s.id}/decision`, { json: { action: 'open', version: s.version } }))
 }
 
-test('a household declines after reading what it costs; later it chooses a flat in its slot and confirms it', { timeout: TIMEOUT }, async () => {
+test('one household declines after reading what it costs; another chooses a flat in its slot and confirms it', { timeout: TIMEOUT }, async () => {
   // The demo's selection in progress is closed first: as the clock moves by days its
   // households' slots would pass, and count as refusals.
   const housing = await staffLogin(stack.srv, 'dq_housing', PASSWORD)
   for (const s of ok(await housing.request('GET', '/api/v1/cities/230600/selections')).items)
     ok(await housing.request('POST', `/api/v1/selections/${s.id}/decision`, { json: { action: 'close', version: s.version } }))
-  await turnForResident()
+  await turnFor(DECLINES)
   // The slot is announced by SMS as well as in the inbox: a job, run here at once (the
   // server's own thread takes sixteen a second, and moving the clock made many due).
   const jobs = stack.srv.jobs()
   assert.equal(jobs.status, 0, jobs.stderr)
   for (let tries = 0; ; tries += 1) {
-    const sms = await stack.sim.messages('13800000004')
+    const sms = await stack.sim.messages(DECLINES)
     if (JSON.stringify(sms).includes('轮到您选房了')) break
     assert.ok(tries < 50, 'the SMS that the slot has begun')
     await new Promise((res) => setTimeout(res, 200))
   }
-  let opened = await demoResidentAt(stack, '/services/selection', 'selection')
+  let opened = await demoResidentAt(stack, '/services/selection', 'selection', false, DECLINES)
   try {
     const { page } = opened
     assert.match(await page.locator('[data-test=selection-state]').innerText(), /轮到您选房了[\s\S]*请在/)
@@ -77,8 +81,8 @@ test('a household declines after reading what it costs; later it chooses a flat 
     await opened.context.close()
   }
 
-  await turnForResident()
-  opened = await demoResidentAt(stack, '/services/selection', 'selection')
+  await turnFor(CHOOSES)
+  opened = await demoResidentAt(stack, '/services/selection', 'selection', false, CHOOSES)
   let flat
   try {
     const { page } = opened
@@ -97,7 +101,7 @@ test('a household declines after reading what it costs; later it chooses a flat 
   }
 
   // Elder mode: the same page, larger, within the phone's width.
-  opened = await demoResidentAt(stack, '/services/selection', 'selection', true)
+  opened = await demoResidentAt(stack, '/services/selection', 'selection', true, CHOOSES)
   try {
     const { page } = opened
     assert.ok(await page.evaluate(() => document.documentElement.classList.contains('elder')))

@@ -5,6 +5,7 @@
  * rows and messages each allowed transition adds and nothing changed by a refused one;
  * then a priority household joining ahead and one ahead being housed. On SQLite and,
  * when a server is given, on PostgreSQL. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/queue.h"
@@ -480,6 +481,68 @@ START_TEST(priority_joins_ahead)
 }
 END_TEST
 
+/* The household's page reads its list's counts with its entry (the last positions, equal
+ * to a count) and the city's rules kept for a short while, forgotten when they change. */
+START_TEST(page_reads)
+{
+	struct queue_facts plain = { .persons = 1, .civil_known = 1 },
+			   poor = { .persons = 1, .civil_known = 1, .dibao = 1 };
+	struct queue_entry a, b, p, mine;
+	struct queue_input in = input(FSM_DECIDER, &plain);
+	struct gzf_err e;
+	json_t *r1, *r2, *r3, *changed;
+	char *text;
+	int total, in_group;
+
+	open_db();
+	joined(&plain, NOW, &a);
+	joined(&plain, NOW + DAY, &b);
+	joined(&poor, NOW + 2 * DAY, &p);
+	ok(queue_store_by_owner(conn, owner, &mine, &total, &in_group, &e), &e);
+	ck_assert_int_eq(mine.id, p.id); /* the newest */
+	ck_assert_int_eq(total, 3);
+	ck_assert_int_eq(in_group, 1);
+	ok(db_begin(conn, &e), &e);
+	ok(queue_fire(conn, &p, QUEUE_HOUSE, &in, &e), &e);
+	ok(db_commit(conn, &e), &e);
+	ok(queue_store_by_owner(conn, owner, &mine, &total, &in_group, &e), &e);
+	ck_assert_int_eq(total, 2);
+	ck_assert_int_eq(in_group, 0);
+
+	queue_shared_forget(CITY);
+	ok(queue_rules_shared(conn, CITY, NOW, &r1, &e), &e);
+	changed = json_deep_copy(r1);
+	json_object_set_new(changed, "note", json_string("changed"));
+	text = json_dumps(changed, JSON_COMPACT);
+	ok(queue_store_rules_put(conn, CITY, text, 0, NOW, &e), &e);
+	/* Kept: the same rules a moment later, even though the table changed. */
+	ok(queue_rules_shared(conn, CITY, NOW + QUEUE_SHARED_MS - 1, &r2, &e), &e);
+	ck_assert_ptr_eq(r1, r2);
+	ck_assert_ptr_null(json_object_get(r2, "note"));
+	json_decref(r2);
+	/* Read again once kept long enough. */
+	ok(queue_rules_shared(conn, CITY, NOW + QUEUE_SHARED_MS, &r2, &e), &e);
+	ck_assert_str_eq(json_string_value(json_object_get(r2, "note")), "changed");
+	/* Forgotten at once when the rules change (queue_rules_apply). */
+	json_object_set_new(changed, "note", json_string("again"));
+	free(text);
+	text = json_dumps(changed, JSON_COMPACT);
+	ok(queue_store_rules_put(conn, CITY, text, 0, NOW, &e), &e);
+	ok(db_begin(conn, &e), &e);
+	ok(queue_rules_apply(conn, CITY, changed, NOW + QUEUE_SHARED_MS + 1, &e), &e);
+	ok(db_commit(conn, &e), &e);
+	ok(queue_rules_shared(conn, CITY, NOW + QUEUE_SHARED_MS + 2, &r3, &e), &e);
+	ck_assert_str_eq(json_string_value(json_object_get(r3, "note")), "again");
+	json_decref(r1);
+	json_decref(r2);
+	json_decref(r3);
+	json_decref(changed);
+	free(text);
+	queue_shared_forget(CITY);
+	close_db();
+}
+END_TEST
+
 static TCase *
 db_tcase(const char *name, void (*setup)(void))
 {
@@ -489,6 +552,7 @@ db_tcase(const char *name, void (*setup)(void))
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, every_state_and_event);
 	tcase_add_test(tc, priority_joins_ahead);
+	tcase_add_test(tc, page_reads);
 	return tc;
 }
 

@@ -487,6 +487,43 @@ START_TEST(third_refusal_removes)
 }
 END_TEST
 
+/* A household still in its waiting period when its slot would begin is placed after the
+ * others, in lottery order, its slot beginning once the period is over; one whose period
+ * ends before its slot keeps its turn. */
+START_TEST(waiting_period_after)
+{
+	struct selection_session s;
+	struct selection_pick p[5];
+	struct queue_entry q[5];
+	struct gzf_err err = { 0 };
+	int64_t units[5];
+	int i;
+
+	open_db();
+	for (i = 0; i < 5; i++)
+		units[i] = new_unit("一室一厅", 38);
+	session(5, units, 5, 1, &s, p, q);
+	ok(selection_store_refusal_add(conn, &p[0], "declined", NOW - 1, NOW + 5 * MINUTE, &err), &err);
+	ok(selection_store_refusal_add(conn, &p[2], "declined", NOW - 1, NOW + 10 * MINUTE, &err), &err);
+	ok(selection_store_refusal_add(conn, &p[3], "declined", NOW - 1, NOW + 180 * MINUTE, &err), &err);
+	open_session(&s, p, 5);
+	ck_assert_int_eq(p[1].slot_starts_at, NOW);
+	ck_assert_str_eq(p[1].state, "up");
+	ck_assert_int_eq(p[2].slot_starts_at, NOW + 30 * MINUTE); /* its period over by then */
+	ck_assert_int_eq(p[4].slot_starts_at, NOW + 60 * MINUTE);
+	ck_assert_int_eq(p[0].slot_starts_at, NOW + 90 * MINUTE); /* after the others */
+	ck_assert_int_eq(p[0].wait_until, NOW + 5 * MINUTE);
+	ck_assert_int_eq(p[3].slot_starts_at, NOW + 180 * MINUTE); /* when its period ends */
+	ck_assert_int_eq(p[3].slot_ends_at, NOW + 210 * MINUTE);
+	for (i = 0; i < 5; i++)
+		if (i != 1)
+			ck_assert_str_eq(p[i].state, "waiting");
+	ck_assert_int_eq(fire(&p[0], PICK_CHOOSE, FSM_OWNER, NOW + 1000, units[0], &err), GZF_ESTATE);
+	ck_assert_str_eq(err.name, "not_your_turn");
+	close_db();
+}
+END_TEST
+
 static TCase *
 db_tcase(const char *name, void (*setup)(void))
 {
@@ -498,6 +535,7 @@ db_tcase(const char *name, void (*setup)(void))
 	tcase_add_test(tc, every_session_state_and_event);
 	tcase_add_test(tc, guards);
 	tcase_add_test(tc, third_refusal_removes);
+	tcase_add_test(tc, waiting_period_after);
 	return tc;
 }
 

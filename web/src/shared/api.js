@@ -4,6 +4,8 @@
 // produced a server error envelope); screens show errorMessage(err) from
 // i18n.js rather than the raw server text.
 
+import { locale } from './i18n.js'
+
 const API_ROOT = '/api/v1'
 
 /** Error thrown by api(): carries the server's code, message and field. */
@@ -27,7 +29,10 @@ export class ApiError extends Error {
  * server's envelope {"error":{"code","message","field"}} when there is one.
  */
 export async function api(path, { method = 'GET', body, file, type } = {}) {
-  const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' }
+  // The app's language goes with every request: the account keeps it for what gzf
+  // sends on its own (inbox messages, SMS).
+  const headers = { Accept: 'application/json', 'X-Gzf-Lang': locale.value }
+  const init = { method, headers, credentials: 'same-origin' }
   // Unsafe requests prove they come from this app with the readable gzf_csrf cookie.
   const csrf = document.cookie.match(/(?:^|; )gzf_csrf=([^;]*)/)
   if (method !== 'GET' && csrf) init.headers['X-CSRF-Token'] = decodeURIComponent(csrf[1])

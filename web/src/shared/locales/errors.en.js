@@ -20,6 +20,7 @@ export default {
     session_not_found: 'Your session has ended. Please log in again.',
     code_not_found: 'The code is wrong or has expired. Please request a new one.',
     queue_entry_not_found: 'This household is not on the waiting list.',
+    not_on_list: 'You are not on the waiting list.',
     already_on_list: 'This household is already on the waiting list.',
     bad_evidence: 'The department data of this household cannot be read; ask the office to check it again.',
     code_used: 'This code has already been used. Please request a new one.',

@@ -19,6 +19,7 @@ export default {
     session_not_found: '登录已失效，请重新登录',
     code_not_found: '验证码错误或已过期，请重新获取',
     queue_entry_not_found: '该家庭不在轮候名单中',
+    not_on_list: '您不在轮候名单中',
     already_on_list: '该家庭已在轮候名单中',
     bad_evidence: '该家庭的部门核查数据无法读取，请联系经办窗口重新核查',
     code_used: '该验证码已使用，请重新获取',
