@@ -618,13 +618,17 @@ job_city(struct job_ctx *ctx, struct db_conn *c, struct arena *a, int64_t city_i
 	if (db_is_duplicate(rc, err)) { /* another server ran the same day at once */
 		gzf_err_clear(err);
 		rc = GZF_OK;
+	} else if (rc == GZF_OK && strcmp(r.state, "refused") == 0) {
+		/* recorded; the bank is asked again later for a file that adds up */
+		rc = gzf_err_set(err, GZF_EUNAVAIL, "bad_statement", NULL, "%s", r.reason);
 	}
 	return rc;
 }
 
 /* The daily run: before today's cut-off it only queues itself for it; after, every city
  * with payment orders is reconciled for yesterday and the next run is queued for
- * tomorrow's cut-off. A bank that is down, or a file not ready, is retried later. */
+ * tomorrow's cut-off. A bank that is down, a file not ready or a file refused (recorded
+ * as such) is retried later with the jobs' back-off. */
 static int
 job_daily(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const char *ref,
 	  const json_t *payload, struct gzf_err *err)
