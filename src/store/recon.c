@@ -11,6 +11,7 @@
 
 #define LINE_BATCH 100
 #define LINE_COLS 13
+_Static_assert(LINE_BATCH * LINE_COLS <= DB_MAX_ARGS, "a batch of lines is one statement");
 #define RUN_COLUMNS "id, city_id, day, state, reason, file_rows, file_total_fen, bank_rows," \
 		    " bank_total_fen, gzf_rows, gzf_total_fen, matched, amount_mismatch, bank_only," \
 		    " gzf_only, open_exceptions, created_by, version, created_at, updated_at"
