@@ -1,7 +1,7 @@
 /*
  * recon.c — the rows of recon_runs and recon_lines, and the reads of bank_orders that
  * reconciliation needs (recon_store.h). Lines go in with multi-row INSERTs of LINE_BATCH
- * rows, prepared once per connection: a day of 100,000 lines is 1,000 statements.
+ * rows, prepared once per connection: a day of 100,000 lines is 200 statements.
  */
 #include "store/recon_store.h"
 
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LINE_BATCH 100
+#define LINE_BATCH 500
 #define LINE_COLS 13
 _Static_assert(LINE_BATCH * LINE_COLS <= DB_MAX_ARGS, "a batch of lines is one statement");
 #define RUN_COLUMNS "id, city_id, day, state, reason, file_rows, file_total_fen, bank_rows," \
