@@ -594,7 +594,7 @@ job_city(struct job_ctx *ctx, struct db_conn *c, struct arena *a, int64_t city_i
 	gzf_err_clear(err);
 	if (!*fetched) {
 		if ((rc = recon_fetch(&ctx->partners->bank, a, in, err)) != GZF_OK)
-			return rc == GZF_EINVAL || rc == GZF_ENOTFOUND ? GZF_EUNAVAIL : rc;
+			return rc;
 		*fetched = 1;
 	}
 	in->city_id = city_id;
@@ -628,7 +628,7 @@ job_city(struct job_ctx *ctx, struct db_conn *c, struct arena *a, int64_t city_i
 /* The daily run: before today's cut-off it only queues itself for it; after, every city
  * with payment orders is reconciled for yesterday and the next run is queued for
  * tomorrow's cut-off. A bank that is down, a file not ready or a file refused (recorded
- * as such) is retried later with the jobs' back-off. */
+ * as such) — any failure — is retried later with the jobs' back-off. */
 static int
 job_daily(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const char *ref,
 	  const json_t *payload, struct gzf_err *err)
@@ -642,23 +642,20 @@ job_daily(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const char *r
 	(void)city_id;
 	(void)ref;
 	(void)payload;
-	if ((rc = db_begin(c, err)) != GZF_OK)
-		return rc;
-	rc = job_schedule(c, today + (early ? 0 : DAY_MS) + RECON_CUTOFF_MS, err);
-	if (rc == GZF_OK)
+	if ((rc = db_begin(c, err)) == GZF_OK &&
+	    (rc = job_schedule(c, today + (early ? 0 : DAY_MS) + RECON_CUTOFF_MS, err)) == GZF_OK)
 		rc = db_commit(c, err);
-	if (rc != GZF_OK) {
-		db_rollback(c);
-		return rc;
-	}
-	if (early)
-		return GZF_OK;
-	if ((rc = recon_store_cities(c, &cities, &n, err)) != GZF_OK)
-		return rc;
-	for (i = 0; i < n && rc == GZF_OK; i++)
-		rc = job_city(ctx, c, a, cities[i], &in, &fetched, err);
 	if (rc != GZF_OK)
-		log_msg(LOG_WARN, "reconciliation postponed", "reason", err->name, "detail",
-			err->message, NULL);
-	return rc;
+		db_rollback(c);
+	if (rc == GZF_OK && !early)
+		rc = recon_store_cities(c, &cities, &n, err);
+	for (i = 0; rc == GZF_OK && !early && i < n; i++)
+		rc = job_city(ctx, c, a, cities[i], &in, &fetched, err);
+	if (rc == GZF_OK)
+		return GZF_OK;
+	/* The chain of daily runs must not break: whatever went wrong is tried again. */
+	log_msg(LOG_WARN, "reconciliation postponed", "reason", err->name, "detail", err->message,
+		NULL);
+	err->code = GZF_EUNAVAIL;
+	return GZF_EUNAVAIL;
 }

@@ -166,11 +166,13 @@ test('reconciling the day again adds nothing', async () => {
 test('finance works through the exceptions: assigned, resolved with a note, the run closed', async () => {
   const me = (await finance.request('GET', '/api/v1/me')).json.account.id;
   const housingId = (await housing.request('GET', '/api/v1/me')).json.account.id;
+  const run = await runOfDay();
+  // The worklist holds every open difference of the city: the demo's day has one too.
   let list = await finance.request('GET', '/api/v1/cities/230600/recon-exceptions');
   assert.equal(list.status, 200, list.text);
-  assert.equal(list.json.total, 3);
   assert.ok(list.json.items.every((l) => l.status === 'open'));
-  const [first, ...rest] = list.json.items;
+  const [first, ...rest] = list.json.items.filter((l) => l.run_id === run.id);
+  assert.equal(rest.length, 2);
 
   let r = await finance.request('POST', `/api/v1/recon-lines/${first.id}/assign`, { json: { assignee_id: housingId } });
   assert.equal(r.status, 400);
@@ -212,7 +214,7 @@ test('finance works through the exceptions: assigned, resolved with a note, the 
   assert.equal(r.json.run.open_exceptions, 0);
   assert.equal((await runOfDay()).state, 'closed');
   list = await finance.request('GET', '/api/v1/cities/230600/recon-exceptions?status=resolved');
-  assert.equal(list.json.total, 3);
+  assert.deepEqual(list.json.items.map((l) => l.run_id), [run.id, run.id, run.id]);
   const matched = (await finance.request('GET', `/api/v1/recon-runs/${first.run_id}/lines?kind=matched`)).json.items[0];
   r = await finance.request('POST', `/api/v1/recon-lines/${matched.id}/resolve`, { json: { resolution: 'other', note: 'x' } });
   assert.equal(r.status, 422);
