@@ -33,10 +33,13 @@ async function login() {
   housing = await staffLogin(srv, 'dq_housing', PASSWORD);
 }
 
+// Polls fn until it gives something. srv.jobs() blocks this process while `gzf jobs`
+// runs, long enough for the server to close an idle kept-alive connection: a request
+// that finds its connection closed that way is simply asked again.
 async function until(what, fn, ms = 10000) {
   const end = Date.now() + ms;
   for (;;) {
-    const v = await fn();
+    const v = await Promise.resolve().then(fn).catch((e) => { if (e.message !== 'fetch failed') throw e; });
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
