@@ -138,15 +138,23 @@ build/bench/queue: bench/queue.c $(OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ bench/queue.c $(OBJ) $(LDLIBS)
 
+# The reconciliation benchmark: a day's statement of 100,000 lines, on SQLite (and PostgreSQL
+# with GZF_BENCH_PG_URL).
+build/bench/recon: bench/recon.c $(OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ bench/recon.c $(OBJ) $(LDLIBS)
+
 test: deps-test build/gzf build/gzf-asan build/unit-tests fuzz-build web
 	tests/run.sh
 
 test-unit: build/unit-tests
 	build/unit-tests
 
-bench: deps-bench deps-test build/gzf build/bench/lottery build/bench/queue
+bench: deps-bench deps-test build/gzf build/bench/lottery build/bench/queue build/bench/recon
 	build/bench/lottery
 	build/bench/queue
+	build/bench/recon
 	bench/queue-http
 	bench/http
 	bench/listings

@@ -57,4 +57,9 @@ int demo_selection_load(struct db_conn *c, struct gzf_err *err);
  * transaction (demo_content.c). */
 int demo_content_load(struct db_conn *c, const char *data_dir, struct gzf_err *err);
 
+/* demo_recon_load — the demo city's reconciliation of yesterday with one exception (a
+ * line only the bank has), from a statement written as the bank's simulator writes it, in
+ * c's transaction; nothing when the day is reconciled already (demo_recon.c). */
+int demo_recon_load(struct db_conn *c, struct gzf_err *err);
+
 #endif

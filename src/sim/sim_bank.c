@@ -101,7 +101,8 @@ struct switches {
 	int debit_fail;          /* debit requests fail (insufficient funds) */
 	int statement_missing;   /* the statement leaves out its first payment */
 	int statement_extra;     /* the statement has a payment gzf never made */
-	int statement_amount;    /* the statement's first payment is 1 fen more */
+	int statement_amount;    /* the first payment the statement lists is 1 fen more */
+	int statement_summary;   /* the summary's total is 1 fen more than the lines' */
 };
 static const struct switches default_switches = { .retry_ms = 1000, .attempts = 8 };
 
@@ -894,7 +895,7 @@ statement_get(struct http_req *req)
 	char hex[65], t[32], token[33], *csv = NULL;
 	size_t len = 0, i;
 	int64_t total = 0, now = gzf_now_ms(), y, m, d;
-	int rc, day, rows = 0, first_payment = 1;
+	int rc, day, rows = 0, skip = bank.sw.statement_missing, alter = bank.sw.statement_amount;
 	struct download *dl;
 	FILE *f;
 
@@ -922,12 +923,13 @@ statement_get(struct http_req *req)
 
 		if (o->status != ORDER_PAID || calendar_local_date(o->paid_at) != day)
 			continue;
-		if (first_payment) {
-			first_payment = 0;
-			if (bank.sw.statement_missing)
-				continue;
-			if (bank.sw.statement_amount)
-				amount += 1;
+		if (skip) { /* missing_in_bank: the day's first payment */
+			skip = 0;
+			continue;
+		}
+		if (alter) { /* amount_mismatch: the first payment listed */
+			alter = 0;
+			amount += 1;
 		}
 		local_time(o->paid_at, t);
 		fprintf(f, "%s,%s,,payment,%lld,%s\n", o->txn, o->no, (long long)amount, t);
@@ -951,7 +953,7 @@ statement_get(struct http_req *req)
 		total += 100;
 		rows++;
 	}
-	fprintf(f, "SUMMARY,%d,%lld\n", rows, (long long)total);
+	fprintf(f, "SUMMARY,%d,%lld\n", rows, (long long)(total + bank.sw.statement_summary));
 	fclose(f);
 	crypto_hash_sha256(digest, (const unsigned char *)csv, len);
 	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
@@ -1166,13 +1168,13 @@ sign_form(struct http_req *req)
 static json_t *
 switches_json(const struct switches *s)
 {
-	return json_pack("{s:i, s:i, s:i, s:i, s:b, s:b, s:b, s:b, s:{s:b, s:b, s:b}}",
+	return json_pack("{s:i, s:i, s:i, s:i, s:b, s:b, s:b, s:b, s:{s:b, s:b, s:b, s:b}}",
 			 "delay_ms", s->delay_ms, "retry_ms", s->retry_ms, "attempts", s->attempts,
 			 "duplicates", s->duplicates, "lose", s->lose,
 			 "amount_mismatch", s->amount_mismatch, "bad_signature", s->bad_signature,
 			 "debit_fail", s->debit_fail, "statement", "missing_in_bank",
 			 s->statement_missing, "extra_in_bank", s->statement_extra,
-			 "amount_mismatch", s->statement_amount);
+			 "amount_mismatch", s->statement_amount, "bad_summary", s->statement_summary);
 }
 
 /* An integer member in [min,max] or a boolean member, into *out; absent keeps *out. */
@@ -1217,7 +1219,8 @@ switches_post(struct http_req *req)
 	    (rc = switch_value(req, body, "debit_fail", 0, 1, &s.debit_fail)) != GZF_OK ||
 	    (rc = switch_value(req, st, "missing_in_bank", 0, 1, &s.statement_missing)) != GZF_OK ||
 	    (rc = switch_value(req, st, "extra_in_bank", 0, 1, &s.statement_extra)) != GZF_OK ||
-	    (rc = switch_value(req, st, "amount_mismatch", 0, 1, &s.statement_amount)) != GZF_OK)
+	    (rc = switch_value(req, st, "amount_mismatch", 0, 1, &s.statement_amount)) != GZF_OK ||
+	    (rc = switch_value(req, st, "bad_summary", 0, 1, &s.statement_summary)) != GZF_OK)
 		return rc != GZF_OK ? rc : gzf_err_set(&req->err, GZF_EINVAL, "bad_switch", "statement",
 							 "statement must be an object");
 	pthread_mutex_lock(&bank.lock);

@@ -37,6 +37,9 @@ struct db_val {
 	(int)(sizeof((const struct db_val[]){ __VA_ARGS__ }) / sizeof(struct db_val))
 #define DB_NOARGS NULL, 0
 
+/* The most arguments one statement takes (SQLite's default limit; PostgreSQL's is higher). */
+#define DB_MAX_ARGS 32766
+
 /* A materialised result: every cell as text (NULL for SQL NULL), in the arena. */
 struct db_res {
 	int nrows;
@@ -88,8 +91,8 @@ int db_acquire(struct db *db, struct arena *arena, struct db_conn **out, struct 
 void db_release(struct db_conn *c);
 
 /*
- * db_query — prepare (cached per connection, keyed by the sql text), bind args and run
- * sql. On success *out (may be NULL if the caller wants no rows) receives the result.
+ * db_query — prepare (cached per connection, keyed by the sql text), bind args (at most
+ * DB_MAX_ARGS) and run sql. On success *out (may be NULL if the caller wants no rows) receives the result.
  * Errors: GZF_ECONFLICT for a unique violation (err->name "duplicate", see
  * db_is_duplicate()) or a foreign-key violation (or, on PostgreSQL, a serialization
  * failure or deadlock: err->name "conflict"), GZF_EUNAVAIL when the

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PARAMS 64
+#define SMALL_PARAMS 64
 
 struct pg {
 	PGconn *conn;
@@ -179,29 +179,17 @@ prepared_name(struct pg *p, const char *sql, int nargs, struct gzf_err *err, int
 	return cached;
 }
 
+/* Run sql (prepared once per connection) with values, into *out (arena). */
 static int
-pg_query(void *handle, struct arena *arena, const char *sql, const struct db_val *args,
-	 int nargs, struct db_res **out, struct gzf_err *err)
+pg_run(struct pg *p, struct arena *arena, const char *sql, const char *const *values, int nargs,
+       struct db_res **out, struct gzf_err *err)
 {
-	struct pg *p = handle;
-	const char *values[MAX_PARAMS];
-	char ints[MAX_PARAMS][24];
 	const char *name;
 	PGresult *res;
 	struct db_res *r;
 	ExecStatusType st;
 	int i, j, rc, nrows, ncols;
 
-	if (nargs > MAX_PARAMS)
-		return gzf_err_set(err, GZF_EINTERNAL, "db_error", NULL, "too many parameters");
-	for (i = 0; i < nargs; i++) {
-		if (args[i].type == DB_INT) {
-			snprintf(ints[i], sizeof(ints[i]), "%lld", (long long)args[i].i);
-			values[i] = ints[i];
-		} else {
-			values[i] = args[i].type == DB_TEXT ? args[i].s : NULL;
-		}
-	}
 	if (nargs == 0 && (strcmp(sql, "BEGIN") == 0 || strcmp(sql, "COMMIT") == 0 ||
 			   strcmp(sql, "ROLLBACK") == 0)) {
 		/* Transaction control: nothing to prepare. */
@@ -229,6 +217,38 @@ pg_query(void *handle, struct arena *arena, const char *sql, const struct db_val
 	PQclear(res);
 	*out = r;
 	return GZF_OK;
+}
+
+/* The parameters as text: on the stack for the usual few, on the heap for a batch (a
+ * multi-row INSERT) of up to DB_MAX_ARGS. */
+static int
+pg_query(void *handle, struct arena *arena, const char *sql, const struct db_val *args,
+	 int nargs, struct db_res **out, struct gzf_err *err)
+{
+	const char *few[SMALL_PARAMS], **values = few;
+	char few_ints[SMALL_PARAMS][24], (*ints)[24] = few_ints;
+	int i, rc;
+
+	if (nargs > DB_MAX_ARGS)
+		return gzf_err_set(err, GZF_EINTERNAL, "db_error", NULL, "too many parameters");
+	if (nargs > SMALL_PARAMS) {
+		values = gzf_malloc(sizeof(*values) * (size_t)nargs);
+		ints = gzf_malloc(sizeof(*ints) * (size_t)nargs);
+	}
+	for (i = 0; i < nargs; i++) {
+		if (args[i].type == DB_INT) {
+			snprintf(ints[i], sizeof(ints[i]), "%lld", (long long)args[i].i);
+			values[i] = ints[i];
+		} else {
+			values[i] = args[i].type == DB_TEXT ? args[i].s : NULL;
+		}
+	}
+	rc = pg_run(handle, arena, sql, values, nargs, out, err);
+	if (values != few) {
+		free(values);
+		free(ints);
+	}
+	return rc;
 }
 
 static int

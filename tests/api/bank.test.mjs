@@ -248,7 +248,7 @@ test('switches: duplicates, a delay, amount mismatch and bad signatures', async 
   assert.equal((await sim.request('POST', '/bank/sim/switches', { json: { lose: 'yes' } })).json.error.code, 'bad_switch');
   const reset = await sim.bankSwitches({});
   assert.deepEqual(reset, { delay_ms: 0, retry_ms: 1000, attempts: 8, duplicates: 0, lose: false, amount_mismatch: false,
-    bad_signature: false, debit_fail: false, statement: { missing_in_bank: false, extra_in_bank: false, amount_mismatch: false } });
+    bad_signature: false, debit_fail: false, statement: { missing_in_bank: false, extra_in_bank: false, amount_mismatch: false, bad_summary: false } });
 });
 
 test('a lost notification: gzf\'s client finds the payment by querying the order', async () => {

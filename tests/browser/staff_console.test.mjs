@@ -52,11 +52,11 @@ const MENUS = {
   dq_editor: ['工作台', '内容'],
   dq_housing: ['工作台', '房源', '配租', '配租轮次', '选房', '合同'],
   dq_notary: ['工作台', '配租轮次'],
-  dq_finance: ['工作台', '租金', '补贴'],
+  dq_finance: ['工作台', '租金', '对账', '补贴'],
   dq_tickets: ['工作台', '工单'],
   hlj_supervisor: ['工作台', '房源', '配租轮次', '统计', '系统'],
   moh_supervisor: ['工作台', '房源', '配租轮次', '统计', '系统'],
-  admin: ['工作台', '房源', '配租', '配租轮次', '选房', '合同', '租金', '补贴', '工单', '内容', '统计', '系统'],
+  admin: ['工作台', '房源', '配租', '配租轮次', '选房', '合同', '租金', '对账', '补贴', '工单', '内容', '统计', '系统'],
 }
 
 test('each role sees only the sections it has a use for; another section leads to the dashboard', { timeout: TIMEOUT }, async () => {

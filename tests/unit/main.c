@@ -36,6 +36,7 @@ main(void)
 	srunner_add_suite(sr, queue_suite());
 	srunner_add_suite(sr, idempotency_suite());
 	srunner_add_suite(sr, payment_suite());
+	srunner_add_suite(sr, recon_suite());
 	srunner_add_suite(sr, allocation_suite());
 	srunner_add_suite(sr, selection_suite());
 	srunner_run_all(sr, CK_NORMAL);

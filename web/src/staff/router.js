@@ -18,6 +18,8 @@ const RoundsView = () => import('./views/RoundsView.vue')
 const RoundView = () => import('./views/RoundView.vue')
 const DrawScreenView = () => import('./views/DrawScreenView.vue')
 const SelectionView = () => import('./views/SelectionView.vue')
+const ReconView = () => import('./views/ReconView.vue')
+const ReconRunView = () => import('./views/ReconRunView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -39,6 +41,8 @@ export const router = createRouter({
     { path: '/rounds', component: RoundsView, meta: { title: () => 'section.rounds.name' } },
     { path: '/rounds/:id(\\d+)', component: RoundView, props: true, meta: { title: () => 'section.rounds.name' } },
     { path: '/selection', component: SelectionView, meta: { title: () => 'section.selection.name' } },
+    { path: '/recon', component: ReconView, meta: { title: () => 'section.recon.name' } },
+    { path: '/recon/:id(\\d+)', component: ReconRunView, props: true, meta: { title: () => 'section.recon.name' } },
     { path: '/rounds/:id(\\d+)/screen', component: DrawScreenView, props: true, meta: { title: () => 'rounds.screen' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
