@@ -104,6 +104,12 @@ static const unsigned staff_may[ACT_COUNT] = {
 	[ACT_SELECTION_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_COMMUNITY_CLERK),
 	[ACT_SELECTION_CHOOSE] = 0,
 	[ACT_SELECTION_COUNTER] = R(ROLE_COMMUNITY_CLERK) | R(ROLE_HOUSING_MANAGER),
+	/* Rent bills: the finance officers run billing and waive, the housing managers who
+	 * let the flats read them, the administrators answer for them; the rent rules are
+	 * the finance officers' and the administrators'. A household reads its own (below). */
+	[ACT_BILL_READ] = R(ROLE_FINANCE_OFFICER) | R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_BILL_MANAGE] = R(ROLE_FINANCE_OFFICER) | ADMINS,
+	[ACT_RENT_RULES] = R(ROLE_FINANCE_OFFICER) | ADMINS,
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -126,6 +132,8 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_ALLOCATION_WITNESS] = "allocation_witness",
 	[ACT_SELECTION_RUN] = "selection_run", [ACT_SELECTION_READ] = "selection_read",
 	[ACT_SELECTION_CHOOSE] = "selection_choose", [ACT_SELECTION_COUNTER] = "selection_counter",
+	[ACT_BILL_READ] = "bill_read", [ACT_BILL_MANAGE] = "bill_manage",
+	[ACT_RENT_RULES] = "rent_rules",
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.
@@ -133,7 +141,7 @@ static const char *const action_names[ACT_COUNT] = {
 #define A(x) (1ull << (x))
 static const unsigned long long own_may =
 	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ) | A(ACT_APP_READ) |
-	A(ACT_QUEUE_READ) | A(ACT_SELECTION_CHOOSE);
+	A(ACT_QUEUE_READ) | A(ACT_SELECTION_CHOOSE) | A(ACT_BILL_READ);
 static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD) | A(ACT_APP_EDIT);
 
 static const char *const level_names[LEVEL_COUNT] = {

@@ -57,4 +57,9 @@ int demo_selection_load(struct db_conn *c, struct gzf_err *err);
  * transaction (demo_content.c). */
 int demo_content_load(struct db_conn *c, const char *data_dir, struct gzf_err *err);
 
+/* demo_bills_load — the demo city's rent rules (unless it has some) and this month's
+ * bill of each of its leases that may be billed, in c's transaction (demo_bills.c). Runs
+ * after the demo's leases are made. */
+int demo_bills_load(struct db_conn *c, struct gzf_err *err);
+
 #endif
