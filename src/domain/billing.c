@@ -336,8 +336,16 @@ month_lines(const struct billing_rules *r, const struct bill_lease *l, int month
 	return rent_prorate(&full, first, last, out, err);
 }
 
+/* The bills of a batch not yet written: flushed in multi-row statements; their ledger
+ * ops and the leases' billed month are written set-based at the batch's end. */
+struct pending {
+	struct bill_row *rows;
+	int n, cap;
+};
+
 /* Billing one lease: what is loaded for it and what it did. */
 struct lease_bill {
+	struct pending *batch;         /* NULL: write each bill and op at once */
 	struct db_conn *c;
 	const struct billing_rules *r;
 	const struct bill_lease *l;
@@ -377,6 +385,43 @@ late_fees(struct lease_bill *lb, int64_t *fees, int64_t *total, struct gzf_err *
 	return GZF_OK;
 }
 
+/* Write bill b of lb. In a batch, a bill without late fees waits for the batch's
+ * multi-row insert (*bill_id 0) and every bill's ledger op is written at the batch's end;
+ * a bill with late fees is written at once (the fees name it), after those waiting, so
+ * ids keep the order of issue. Alone, the bill and its op are written at once. */
+static int
+write_bill(struct lease_bill *lb, const struct bill_row *b, int64_t *bill_id, struct gzf_err *err)
+{
+	struct pending *p = lb->batch;
+	int rc;
+
+	if (p != NULL && b->late_fee_fen == 0) {
+		if (p->n == p->cap) {
+			struct bill_row *grown;
+
+			p->cap = p->cap ? p->cap * 2 : 1024;
+			grown = arena_alloc(db_arena(lb->c), sizeof(*grown) * (size_t)p->cap);
+			if (p->n)
+				memcpy(grown, p->rows, sizeof(*grown) * (size_t)p->n);
+			p->rows = grown;
+		}
+		p->rows[p->n++] = *b;
+		*bill_id = 0;
+		return GZF_OK;
+	}
+	if (p != NULL) {
+		if ((rc = bill_store_bills_insert(lb->c, p->rows, p->n, err)) != GZF_OK)
+			return rc;
+		p->n = 0;
+		return bill_store_bill_insert(lb->c, b, bill_id, err);
+	}
+	if ((rc = bill_store_bill_insert(lb->c, b, bill_id, err)) != GZF_OK)
+		return rc;
+	return bill_store_op_insert(lb->c, b->city_id, b->lease_id, "bill", *bill_id, b->amount_fen,
+				    arena_printf(db_arena(lb->c), "bill:%lld", (long long)*bill_id), 0,
+				    lb->now, err);
+}
+
 /* Issue lb's bill of month, with late fees when late is set; *bill_id 0 when nothing is
  * due. */
 static int
@@ -408,10 +453,7 @@ issue(struct lease_bill *lb, int month, int late, int64_t *bill_id, struct gzf_e
 		.paid_fen = lb->rp.l.bills[idx].paid_fen,
 		.state = ledger_bill_state_name(lb->rp.l.bills[idx].state),
 		.due_on = due_on(lb->r, month), .issued_at = lb->now };
-	if ((rc = bill_store_bill_insert(lb->c, &b, bill_id, err)) != GZF_OK ||
-	    (rc = bill_store_op_insert(lb->c, b.city_id, b.lease_id, "bill", *bill_id, b.amount_fen,
-				       arena_printf(a, "bill:%lld", (long long)*bill_id), 0, lb->now,
-				       err)) != GZF_OK)
+	if ((rc = write_bill(lb, &b, bill_id, err)) != GZF_OK)
 		return rc;
 	lb->rp.ids[idx] = *bill_id;
 	lb->rp.paid[idx] = b.paid_fen;
@@ -440,7 +482,7 @@ first_month(const struct bill_lease *l, int upto)
 }
 
 /* Bill lease lb->l for every month from its first unbilled one through upto (late fees
- * on the last), and advance its billed_through. */
+ * on the last); the batch advances its billed_through. */
 static int
 bill_lease(struct lease_bill *lb, int upto, struct gzf_err *err)
 {
@@ -452,7 +494,7 @@ bill_lease(struct lease_bill *lb, int upto, struct gzf_err *err)
 	for (m = first_month(lb->l, upto); m <= last; m = month_next(m))
 		if ((rc = issue(lb, m, m == last, &id, err)) != GZF_OK)
 			return rc;
-	return bill_store_lease_billed(lb->c, lb->l->id, upto, lb->now, err);
+	return GZF_OK;
 }
 
 int
@@ -474,7 +516,7 @@ billing_issue_month(struct db_conn *c, int64_t lease_id, int month, int64_t now,
 	lb.r = r;
 	if ((rc = bill_store_lease_get(c, lease_id, &l, err)) != GZF_OK ||
 	    (rc = billing_rules_load(c, l.city_id, r, err)) != GZF_OK ||
-	    (rc = bill_store_leases_lock(c, l.city_id, l.id, l.id, err)) != GZF_OK ||
+	    (rc = bill_store_leases_lock(c, l.city_id, l.id, l.id, NULL, err)) != GZF_OK ||
 	    (rc = bill_store_ledger(c, l.id, l.id, &ops, &n, err)) != GZF_OK ||
 	    (rc = bill_store_overdue(c, l.id, l.id, lb.today, (struct bill_overdue **)&lb.ov, &lb.nov,
 				     err)) != GZF_OK ||
@@ -498,7 +540,7 @@ ledger_load(struct db_conn *c, int64_t lease_id, struct bill_lease *l, struct re
 	int rc, n;
 
 	if ((rc = bill_store_lease_get(c, lease_id, l, err)) != GZF_OK ||
-	    (rc = bill_store_leases_lock(c, l->city_id, l->id, l->id, err)) != GZF_OK ||
+	    (rc = bill_store_leases_lock(c, l->city_id, l->id, l->id, NULL, err)) != GZF_OK ||
 	    (rc = bill_store_ledger(c, l->id, l->id, &ops, &n, err)) != GZF_OK)
 		return rc;
 	return replay_build(db_arena(c), ops, n, 1, rp, err);
@@ -575,11 +617,12 @@ run_batch(struct db_conn *c, const struct billing_rules *r, int month, int today
 	  int64_t run_id, int64_t *cursor, int *done, struct billing_run_result *res,
 	  struct gzf_err *err)
 {
+	struct pending batch = { 0 };
 	struct bill_lease *ls;
 	struct bill_op *ops;
 	struct bill_overdue *ov;
-	int n, nops, nov, i, io = 0, iv = 0, rc;
-	int64_t issued = 0, amount = 0;
+	int n, nops, nov, i, io = 0, iv = 0, rc, locked;
+	int64_t issued = 0, amount = 0, before, lo, hi;
 
 	if ((rc = db_begin(c, err)) != GZF_OK)
 		return rc;
@@ -590,12 +633,23 @@ run_batch(struct db_conn *c, const struct billing_rules *r, int month, int today
 		*done = 1;
 		goto out;
 	}
-	if ((rc = bill_store_leases_lock(c, r->city_id, ls[0].id, ls[n - 1].id, err)) != GZF_OK ||
-	    (rc = bill_store_ledger(c, ls[0].id, ls[n - 1].id, &ops, &nops, err)) != GZF_OK ||
-	    (rc = bill_store_overdue(c, ls[0].id, ls[n - 1].id, today, &ov, &nov, err)) != GZF_OK)
+	lo = ls[0].id;
+	hi = ls[n - 1].id;
+	/* Locked now: read them again, as another writer may have billed some meanwhile. */
+	if ((rc = bill_store_leases_lock(c, r->city_id, lo, hi, &locked, err)) != GZF_OK ||
+	    (locked && (rc = bill_store_leases_due(c, r->city_id, month, today, *cursor, n, &ls, &n,
+						   err)) != GZF_OK))
+		goto out;
+	if (n == 0)
+		goto commit;
+	hi = ls[n - 1].id;
+	if ((rc = bill_store_ledger(c, lo, hi, &ops, &nops, err)) != GZF_OK ||
+	    (rc = bill_store_overdue(c, lo, hi, today, &ov, &nov, err)) != GZF_OK ||
+	    (rc = bill_store_bill_max(c, &before, err)) != GZF_OK)
 		goto out;
 	for (i = 0; i < n && rc == GZF_OK; i++) {
-		struct lease_bill lb = { .c = c, .r = r, .l = &ls[i], .today = today, .now = now };
+		struct lease_bill lb = { .batch = &batch, .c = c, .r = r, .l = &ls[i], .today = today,
+					 .now = now };
 		int o0;
 
 		while (io < nops && ops[io].lease_id < ls[i].id)
@@ -615,10 +669,15 @@ run_batch(struct db_conn *c, const struct billing_rules *r, int month, int today
 		issued += lb.issued;
 		amount += lb.amount_fen;
 	}
-	if (rc == GZF_OK &&
-	    (rc = bill_store_run_add(c, run_id, n, issued, amount, err)) == GZF_OK &&
+	if (rc != GZF_OK ||
+	    (rc = bill_store_bills_insert(c, batch.rows, batch.n, err)) != GZF_OK ||
+	    (rc = bill_store_bill_ops_add(c, lo, hi, before, now, err)) != GZF_OK ||
+	    (rc = bill_store_leases_billed(c, r->city_id, month, today, lo, hi, now, err)) != GZF_OK)
+		goto out;
+commit:
+	if ((rc = bill_store_run_add(c, run_id, n, issued, amount, err)) == GZF_OK &&
 	    (rc = db_commit(c, err)) == GZF_OK) {
-		*cursor = ls[n - 1].id;
+		*cursor = hi;
 		res->leases_seen += n;
 		res->bills_issued += issued;
 		res->amount_fen += amount;

@@ -26,7 +26,7 @@
 #define BILLING_DUE_DAY_DEFAULT 15
 #define BILLING_REMIND_DEFAULT 7
 #define BILLING_REMIND_MAX 90
-#define BILLING_BATCH 1000            /* leases billed per transaction */
+#define BILLING_BATCH 5000            /* leases billed per transaction */
 #define BILLING_EXIT_MONTHS 6         /* months in arrears that raise the exit trigger */
 #define BILLING_CATCHUP_MONTHS 24     /* months back a lease is billed for at most */
 

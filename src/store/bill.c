@@ -4,6 +4,7 @@
  */
 #include "store/bill_store.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define I(r, row, col) db_res_int((r), (row), (col))
@@ -95,6 +96,13 @@ bill_store_billed_through(struct db_conn *c, int64_t city_id, int *month, struct
 		      " region_path, state, household_category, starts_on, ends_on, income_band," \
 		      " billed_through, area_dm2"
 
+/* The leases a month may bill (bill_store_leases_due): $1 city, $2 after, $3 month, $4 today.
+ * "+city_id" keeps the planners on the primary key, in id order from $2, rather than
+ * reading every lease of the city and sorting them for each batch. */
+#define LEASES_DUE " +city_id = $1 AND id > $2 AND billed_through < $3 AND (state = 'active'" \
+		   " OR (state = 'signed' AND starts_on <= $4)" \
+		   " OR (state IN ('ended', 'terminated') AND billed_through < ends_on / 100))"
+
 static void
 lease_of(const struct db_res *r, int i, struct bill_lease *l)
 {
@@ -129,10 +137,7 @@ bill_store_leases_due(struct db_conn *c, int64_t city_id, int month, int today, 
 	struct db_res *r;
 	int rc, i;
 
-	rc = db_query(c, "SELECT " LEASE_COLUMNS " FROM leases WHERE city_id = $1 AND id > $2"
-			 " AND billed_through < $3 AND (state = 'active'"
-			 " OR (state = 'signed' AND starts_on <= $4)"
-			 " OR (state IN ('ended', 'terminated') AND billed_through < ends_on / 100))"
+	rc = db_query(c, "SELECT " LEASE_COLUMNS " FROM leases WHERE" LEASES_DUE
 			 " ORDER BY id LIMIT $5",
 		      DB_ARGS(DB_I(city_id), DB_I(after_id), DB_I(month), DB_I(today), DB_I(max)),
 		      &r, err);
@@ -146,14 +151,26 @@ bill_store_leases_due(struct db_conn *c, int64_t city_id, int month, int today, 
 }
 
 int
-bill_store_leases_lock(struct db_conn *c, int64_t city_id, int64_t lo, int64_t hi,
+bill_store_leases_lock(struct db_conn *c, int64_t city_id, int64_t lo, int64_t hi, int *locked,
 		       struct gzf_err *err)
 {
+	if (locked != NULL)
+		*locked = db_conn_backend(c) != DB_SQLITE;
 	if (db_conn_backend(c) == DB_SQLITE)
 		return GZF_OK; /* BEGIN IMMEDIATE holds the whole database */
 	return db_exec(c, "UPDATE leases SET billed_through = billed_through"
 			  " WHERE city_id = $1 AND id BETWEEN $2 AND $3",
 		       DB_ARGS(DB_I(city_id), DB_I(lo), DB_I(hi)), NULL, err);
+}
+
+int
+bill_store_leases_billed(struct db_conn *c, int64_t city_id, int month, int today, int64_t lo,
+			 int64_t hi, int64_t now, struct gzf_err *err)
+{
+	return db_exec(c, "UPDATE leases SET billed_through = $3, updated_at = $6 WHERE" LEASES_DUE
+			  " AND id <= $5",
+		       DB_ARGS(DB_I(city_id), DB_I(lo - 1), DB_I(month), DB_I(today), DB_I(hi),
+			       DB_I(now)), NULL, err);
 }
 
 int
@@ -198,6 +215,91 @@ bill_store_bill_insert(struct db_conn *c, const struct bill_row *b, int64_t *id,
 	if (rc == GZF_OK)
 		*id = I(r, 0, 0);
 	return rc;
+}
+
+#define BILL_INSERT "INSERT INTO bills (city_id, lease_id, bill_no, month, rent_fen, reduction_fen," \
+		    " late_fee_fen, amount_fen, paid_fen, waived_fen, state, due_on, issued_at," \
+		    " updated_at) VALUES "
+#define BILL_ARGS 12
+#define BILLS_PER_INSERT 100
+
+/* The multi-row INSERT of n bills: its text in the arena. */
+static const char *
+bills_sql(struct arena *a, int n)
+{
+	size_t cap = sizeof(BILL_INSERT) + (size_t)n * 96;
+	char *s = arena_alloc(a, cap), *p;
+	int i, k;
+
+	p = s + snprintf(s, cap, "%s", BILL_INSERT);
+	for (i = 0; i < n; i++) {
+		k = i * BILL_ARGS;
+		p += snprintf(p, cap - (size_t)(p - s), "%s($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, 0,"
+			      " $%d, $%d, $%d, $%d)", i ? ", " : "", k + 1, k + 2, k + 3, k + 4, k + 5,
+			      k + 6, k + 7, k + 8, k + 9, k + 10, k + 11, k + 12, k + 12);
+	}
+	return s;
+}
+
+int
+bill_store_bills_insert(struct db_conn *c, const struct bill_row *b, int n, struct gzf_err *err)
+{
+	struct arena *a = db_arena(c);
+	struct db_val *v;
+	const char *full = NULL, *one = NULL;
+	int done = 0, m, i, rc = GZF_OK;
+
+	v = arena_alloc(a, sizeof(*v) * BILL_ARGS * BILLS_PER_INSERT);
+	while (done < n && rc == GZF_OK) {
+		m = n - done < BILLS_PER_INSERT ? 1 : BILLS_PER_INSERT;
+		for (i = 0; i < m; i++) {
+			const struct bill_row *r = &b[done + i];
+			struct db_val *x = &v[i * BILL_ARGS];
+
+			x[0] = DB_I(r->city_id);
+			x[1] = DB_I(r->lease_id);
+			x[2] = DB_T(r->bill_no);
+			x[3] = DB_I(r->month);
+			x[4] = DB_I(r->rent_fen);
+			x[5] = DB_I(r->reduction_fen);
+			x[6] = DB_I(r->late_fee_fen);
+			x[7] = DB_I(r->amount_fen);
+			x[8] = DB_I(r->paid_fen);
+			x[9] = DB_T(r->state);
+			x[10] = DB_I(r->due_on);
+			x[11] = DB_I(r->issued_at);
+		}
+		if (m == BILLS_PER_INSERT && full == NULL)
+			full = bills_sql(a, BILLS_PER_INSERT);
+		if (m == 1 && one == NULL)
+			one = bills_sql(a, 1);
+		rc = db_exec(c, m == BILLS_PER_INSERT ? full : one, v, m * BILL_ARGS, NULL, err);
+		done += m;
+	}
+	return rc;
+}
+
+int
+bill_store_bill_max(struct db_conn *c, int64_t *id, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT COALESCE(MAX(id), 0) FROM bills", DB_NOARGS, &r, err);
+	if (rc == GZF_OK)
+		*id = I(r, 0, 0);
+	return rc;
+}
+
+int
+bill_store_bill_ops_add(struct db_conn *c, int64_t lo, int64_t hi, int64_t after, int64_t now,
+			struct gzf_err *err)
+{
+	return db_exec(c, "INSERT INTO ledger_ops (city_id, lease_id, kind, bill_id, amount_fen, ref,"
+			  " created_by, created_at) SELECT city_id, lease_id, 'bill', id, amount_fen,"
+			  " 'bill:' || id, 0, $4 FROM bills WHERE lease_id BETWEEN $1 AND $2 AND id > $3"
+			  " ORDER BY lease_id, month",
+		       DB_ARGS(DB_I(lo), DB_I(hi), DB_I(after), DB_I(now)), NULL, err);
 }
 
 int

@@ -65,9 +65,15 @@ int bill_store_leases_due(struct db_conn *c, int64_t city_id, int month, int tod
 
 /* bill_store_leases_lock — lock the leases of city_id with ids lo..hi against other
  * writers of their ledgers until the transaction ends (PostgreSQL row locks; SQLite's
- * write transaction holds them all already). */
+ * write transaction holds them all already). *locked (may be NULL) = 1 when rows were
+ * locked here, so what was read of them before may have changed meanwhile. */
 int bill_store_leases_lock(struct db_conn *c, int64_t city_id, int64_t lo, int64_t hi,
-			   struct gzf_err *err);
+			   int *locked, struct gzf_err *err);
+
+/* bill_store_leases_billed — record that the leases bill_store_leases_due(city_id, month,
+ * today) gives among ids lo..hi are billed through month (one statement for a batch). */
+int bill_store_leases_billed(struct db_conn *c, int64_t city_id, int month, int today,
+			     int64_t lo, int64_t hi, int64_t now, struct gzf_err *err);
 
 /* bill_store_lease_billed — record that lease id is billed through month (never moving
  * it back). */
@@ -91,6 +97,19 @@ struct bill_row {
  * GZF_ECONFLICT (db_is_duplicate) when the lease has the month's bill already. */
 int bill_store_bill_insert(struct db_conn *c, const struct bill_row *b, int64_t *id,
 			   struct gzf_err *err);
+
+/* bill_store_bills_insert — the n bills at b as new bills, in a few multi-row
+ * statements (ids in the order given); no ids are returned. GZF_ECONFLICT (db_is_duplicate)
+ * when a lease has a month's bill already. */
+int bill_store_bills_insert(struct db_conn *c, const struct bill_row *b, int n, struct gzf_err *err);
+
+/* bill_store_bill_max — *id = the highest bill id there is (0 when none). */
+int bill_store_bill_max(struct db_conn *c, int64_t *id, struct gzf_err *err);
+
+/* bill_store_bill_ops_add — the ledger op (kind bill, ref "bill:<id>") of every bill of
+ * the leases lo..hi with an id above after, in the order of lease and month, at now. */
+int bill_store_bill_ops_add(struct db_conn *c, int64_t lo, int64_t hi, int64_t after, int64_t now,
+			    struct gzf_err *err);
 
 /* bill_store_bill_find — *id = the bill of lease_id for month; GZF_ENOTFOUND (err
  * untouched) when none. */

@@ -73,4 +73,3 @@ CREATE TABLE exit_triggers (
 );
 CREATE INDEX exit_triggers_city ON exit_triggers (city_id, state, id);
 CREATE INDEX bills_lease_due ON bills (lease_id, due_on);
-CREATE INDEX leases_city_billed ON leases (city_id, billed_through, id);
