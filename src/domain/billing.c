@@ -351,7 +351,7 @@ struct lease_bill {
 	const struct bill_lease *l;
 	int today;
 	int64_t now;
-	const struct bill_overdue *ov; /* its unsettled bills due before today */
+	struct bill_overdue *ov;       /* its unsettled bills due before today */
 	int nov;
 	struct replay rp;
 	int issued;
@@ -518,8 +518,7 @@ billing_issue_month(struct db_conn *c, int64_t lease_id, int month, int64_t now,
 	    (rc = billing_rules_load(c, l.city_id, r, err)) != GZF_OK ||
 	    (rc = bill_store_leases_lock(c, l.city_id, l.id, l.id, NULL, err)) != GZF_OK ||
 	    (rc = bill_store_ledger(c, l.id, l.id, &ops, &n, err)) != GZF_OK ||
-	    (rc = bill_store_overdue(c, l.id, l.id, lb.today, (struct bill_overdue **)&lb.ov, &lb.nov,
-				     err)) != GZF_OK ||
+	    (rc = bill_store_overdue(c, l.id, l.id, lb.today, &lb.ov, &lb.nov, err)) != GZF_OK ||
 	    (rc = replay_build(db_arena(c), ops, n, 2, &lb.rp, err)) != GZF_OK)
 		goto out;
 	rc = issue(&lb, month, 1, bill_id, err);
@@ -761,8 +760,9 @@ billing_age_bucket(int months)
 									   : BILLING_AGE_1;
 }
 
-/* Remind the household of a (inbox now; *phone to text after the commit, NULL when
- * none), when the last reminder is every days old. *sent = 1 when reminded. */
+/* Remind the household of a when its last reminder is every days old or more: the inbox
+ * message and the reminder row now, the SMS text in *text for the caller to send after
+ * the commit. *sent = 1 when reminded. */
 static int
 remind(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const struct arrears_row *a,
        int today, int every, const char **text, int *sent, struct gzf_err *err)
@@ -780,7 +780,6 @@ remind(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const struct arr
 	*text = arena_printf(ar, "【公租房】您的租金已逾期%d个月，欠费%lld.%02lld元，请尽快缴纳；"
 			     "逾期6个月将依合同启动退出程序。", a->months,
 			     (long long)(a->owed_fen / 100), (long long)(a->owed_fen % 100));
-	(void)ctx;
 	if ((rc = bill_store_reminder_add(c, a->lease_id, today, a->months, a->owed_fen, err)) != GZF_OK ||
 	    (rc = application_store_message_add(c, city_id, a->owner_id, a->application_id,
 						"arrears", "租金逾期提醒", *text, ctx->now_ms(),

@@ -158,8 +158,8 @@ bill_store_leases_lock(struct db_conn *c, int64_t city_id, int64_t lo, int64_t h
 		*locked = db_conn_backend(c) != DB_SQLITE;
 	if (db_conn_backend(c) == DB_SQLITE)
 		return GZF_OK; /* BEGIN IMMEDIATE holds the whole database */
-	return db_exec(c, "UPDATE leases SET billed_through = billed_through"
-			  " WHERE city_id = $1 AND id BETWEEN $2 AND $3",
+	/* PostgreSQL alone: row locks, without writing new versions of the rows. */
+	return db_exec(c, "SELECT id FROM leases WHERE +city_id = $1 AND id BETWEEN $2 AND $3 FOR UPDATE",
 		       DB_ARGS(DB_I(city_id), DB_I(lo), DB_I(hi)), NULL, err);
 }
 

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PARAMS 64
+/* The most values one statement binds: a multi-row insert of 100 bills of 12 (store/bill.c). */
+#define MAX_PARAMS 1200
 
 struct pg {
 	PGconn *conn;
