@@ -145,16 +145,23 @@ build/bench/recon: bench/recon.c $(OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ bench/recon.c $(OBJ) $(LDLIBS)
 
+# The billing benchmark: a city's monthly run over 1,000,000 leases, on the domain and store code.
+build/bench/billing: bench/billing.c $(OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ bench/billing.c $(OBJ) $(LDLIBS)
+
 test: deps-test build/gzf build/gzf-asan build/unit-tests fuzz-build web
 	tests/run.sh
 
 test-unit: build/unit-tests
 	build/unit-tests
 
-bench: deps-bench deps-test build/gzf build/bench/lottery build/bench/queue build/bench/recon
+bench: deps-bench deps-test build/gzf build/bench/lottery build/bench/queue build/bench/recon build/bench/billing
 	build/bench/lottery
 	build/bench/queue
 	build/bench/recon
+	build/bench/billing
 	bench/queue-http
 	bench/http
 	bench/listings

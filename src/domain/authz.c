@@ -107,6 +107,12 @@ static const unsigned staff_may[ACT_COUNT] = {
 	/* Reconciling the bank's statement and resolving its differences: the finance
 	 * officers alone (the administrators read the runs, ACT_FINANCE_READ). */
 	[ACT_RECON_MANAGE] = R(ROLE_FINANCE_OFFICER),
+	/* Rent bills: the finance officers run billing and waive, the housing managers who
+	 * let the flats read them, the administrators answer for them; the rent rules are
+	 * the finance officers' and the administrators'. A household reads its own (below). */
+	[ACT_BILL_READ] = R(ROLE_FINANCE_OFFICER) | R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_BILL_MANAGE] = R(ROLE_FINANCE_OFFICER) | ADMINS,
+	[ACT_RENT_RULES] = R(ROLE_FINANCE_OFFICER) | ADMINS,
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -130,6 +136,8 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_SELECTION_RUN] = "selection_run", [ACT_SELECTION_READ] = "selection_read",
 	[ACT_SELECTION_CHOOSE] = "selection_choose", [ACT_SELECTION_COUNTER] = "selection_counter",
 	[ACT_RECON_MANAGE] = "recon_manage",
+	[ACT_BILL_READ] = "bill_read", [ACT_BILL_MANAGE] = "bill_manage",
+	[ACT_RENT_RULES] = "rent_rules",
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.
@@ -137,7 +145,7 @@ static const char *const action_names[ACT_COUNT] = {
 #define A(x) (1ull << (x))
 static const unsigned long long own_may =
 	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ) | A(ACT_APP_READ) |
-	A(ACT_QUEUE_READ) | A(ACT_SELECTION_CHOOSE);
+	A(ACT_QUEUE_READ) | A(ACT_SELECTION_CHOOSE) | A(ACT_BILL_READ);
 static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD) | A(ACT_APP_EDIT);
 
 static const char *const level_names[LEVEL_COUNT] = {

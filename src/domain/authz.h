@@ -95,6 +95,9 @@ enum action {
 	ACT_SELECTION_CHOOSE,/* choose, confirm or decline one's own flat; object: the household */
 	ACT_SELECTION_COUNTER, /* choose at the counter for a household, with its consent; object: its community */
 	ACT_RECON_MANAGE,    /* reconcile a day with the bank, assign and resolve its exceptions; object: the city */
+	ACT_BILL_READ,       /* rent bills, billing runs and arrears; object: the lease's owner and region (or the region listed) */
+	ACT_BILL_MANAGE,     /* run billing, waive (减免), export arrears; object: the same */
+	ACT_RENT_RULES,      /* a city's rent rules; object: the city */
 	ACT_COUNT
 };
 

@@ -61,5 +61,9 @@ int demo_content_load(struct db_conn *c, const char *data_dir, struct gzf_err *e
  * line only the bank has), from a statement written as the bank's simulator writes it, in
  * c's transaction; nothing when the day is reconciled already (demo_recon.c). */
 int demo_recon_load(struct db_conn *c, struct gzf_err *err);
+/* demo_bills_load — the demo city's rent rules (unless it has some) and this month's
+ * bill of each of its leases that may be billed, in c's transaction (demo_bills.c). Runs
+ * after the demo's leases are made. */
+int demo_bills_load(struct db_conn *c, struct gzf_err *err);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "domain/idempotency.h"
 #include "domain/recon.h"
+#include "domain/billing.h"
 #include "domain/review_jobs.h"
 #include "domain/selection.h"
 #include "store/job_store.h"
@@ -306,5 +307,7 @@ jobs_register_all(void)
 		return rc;
 	if ((rc = recon_jobs_register()) != GZF_OK) /* recon_daily (domain/recon.c) */
 		return rc;
-	return selection_jobs_register(); /* selection_* (domain/selection_jobs.c) */
+	if ((rc = selection_jobs_register()) != GZF_OK) /* selection_* (domain/selection_jobs.c) */
+		return rc;
+	return billing_jobs_register(); /* billing_month, arrears_daily (domain/billing.c) */
 }

@@ -495,3 +495,273 @@ damaged:
 		return gzf_err_set(err, GZF_EINVAL, "sheet_too_large", "file", "the workbook is too large");
 	return gzf_err_set(err, GZF_EINVAL, "sheet_invalid", "file", "the workbook is damaged");
 }
+
+/* The writer: a growable byte buffer, freed with the arena. */
+struct wbuf {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+static void
+w_bytes(struct wbuf *w, const void *p, size_t n)
+{
+	if (w->len + n > w->cap) {
+		w->cap = (w->len + n) * 2 + 256;
+		w->p = gzf_realloc(w->p, w->cap);
+	}
+	memcpy(w->p + w->len, p, n);
+	w->len += n;
+}
+
+static void
+w_str(struct wbuf *w, const char *s)
+{
+	w_bytes(w, s, strlen(s));
+}
+
+static void
+w_le(struct wbuf *w, uint32_t v, int bytes)
+{
+	unsigned char b[4];
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	w_bytes(w, b, (size_t)bytes);
+}
+
+/* Text as XML character data; 0 for bytes XML 1.0 cannot hold (controls, bad UTF-8). */
+static int
+w_xml(struct wbuf *w, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if (*p == '&')
+			w_str(w, "&amp;");
+		else if (*p == '<')
+			w_str(w, "&lt;");
+		else if (*p == '>')
+			w_str(w, "&gt;");
+		else if (*p == '"')
+			w_str(w, "&quot;");
+		else if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			return 0;
+		else
+			w_bytes(w, p, 1);
+	}
+	return 1;
+}
+
+/* One stored member of the zip: its name, where its local header is, sizes and CRC. */
+struct zmember {
+	const char *name;
+	uint32_t offset, crc, csize, usize;
+};
+
+/* Append member name with data (deflated) to the zip being built in z. */
+static int
+zip_add(struct wbuf *z, struct zmember *m, const char *name, const unsigned char *data, size_t n)
+{
+	z_stream zs = { 0 };
+	unsigned char *def;
+	uLong bound;
+	int rc;
+
+	if (deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return GZF_EINTERNAL;
+	bound = deflateBound(&zs, (uLong)n);
+	def = gzf_malloc(bound);
+	zs.next_in = (Bytef *)data;
+	zs.avail_in = (uInt)n;
+	zs.next_out = def;
+	zs.avail_out = (uInt)bound;
+	rc = deflate(&zs, Z_FINISH);
+	*m = (struct zmember){ .name = name, .offset = (uint32_t)z->len,
+			       .crc = (uint32_t)crc32(0, data, (uInt)n),
+			       .csize = (uint32_t)zs.total_out, .usize = (uint32_t)n };
+	deflateEnd(&zs);
+	if (rc != Z_STREAM_END) {
+		free(def);
+		return GZF_EINTERNAL;
+	}
+	w_le(z, 0x04034b50, 4);
+	w_le(z, 20, 2);            /* version needed */
+	w_le(z, 0x0800, 2);        /* flags: names in UTF-8 */
+	w_le(z, 8, 2);             /* deflate */
+	w_le(z, 0, 4);             /* time, date: fixed, so the same sheet gives the same bytes */
+	w_le(z, m->crc, 4);
+	w_le(z, m->csize, 4);
+	w_le(z, m->usize, 4);
+	w_le(z, (uint32_t)strlen(name), 2);
+	w_le(z, 0, 2);
+	w_str(z, name);
+	w_bytes(z, def, m->csize);
+	free(def);
+	return GZF_OK;
+}
+
+static void
+zip_finish(struct wbuf *z, const struct zmember *m, int n)
+{
+	uint32_t start = (uint32_t)z->len;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		w_le(z, 0x02014b50, 4);
+		w_le(z, 20, 2);
+		w_le(z, 20, 2);
+		w_le(z, 0x0800, 2);
+		w_le(z, 8, 2);
+		w_le(z, 0, 4);
+		w_le(z, m[i].crc, 4);
+		w_le(z, m[i].csize, 4);
+		w_le(z, m[i].usize, 4);
+		w_le(z, (uint32_t)strlen(m[i].name), 2);
+		w_le(z, 0, 2);  /* extra */
+		w_le(z, 0, 2);  /* comment */
+		w_le(z, 0, 2);  /* disk */
+		w_le(z, 0, 2);  /* internal attributes */
+		w_le(z, 0, 4);  /* external attributes */
+		w_le(z, m[i].offset, 4);
+		w_str(z, m[i].name);
+	}
+	w_le(z, 0x06054b50, 4);
+	w_le(z, 0, 2);
+	w_le(z, 0, 2);
+	w_le(z, (uint32_t)n, 2);
+	w_le(z, (uint32_t)n, 2);
+	w_le(z, (uint32_t)z->len - start, 4);
+	w_le(z, start, 4);
+	w_le(z, 0, 2);
+}
+
+/* 1 when s is an integer as a spreadsheet number keeps it exactly. */
+static int
+is_integer(const char *s)
+{
+	size_t i = *s == '-';
+
+	if (s[i] == '\0' || strlen(s + i) > 15 || (s[i] == '0' && s[i + 1] != '\0'))
+		return 0;
+	for (; s[i]; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The column letters of 0-based column col (A, B, ..., Z, AA, ...). */
+static void
+column_name(int col, char out[4])
+{
+	if (col < 26) {
+		out[0] = (char)('A' + col);
+		out[1] = '\0';
+	} else {
+		out[0] = (char)('A' + col / 26 - 1);
+		out[1] = (char)('A' + col % 26);
+		out[2] = '\0';
+	}
+}
+
+int
+sheet_write_xlsx(struct arena *a, const struct sheet *s, const char *name, const int *numeric,
+		 int ncols, unsigned char **out, size_t *len, struct gzf_err *err)
+{
+	static const char *const fixed[][2] = {
+		{ "[Content_Types].xml",
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+		  "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+		  "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+		  "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+		  "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+		  "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+		  "</Types>" },
+		{ "_rels/.rels",
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+		  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>"
+		  "</Relationships>" },
+		{ "xl/_rels/workbook.xml.rels",
+		  "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+		  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		  "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+		  "</Relationships>" },
+	};
+	struct wbuf x = { 0 }, z = { 0 };
+	struct zmember m[5];
+	char col[4];
+	int i, j, rc = GZF_OK, nm = 0;
+	size_t k;
+
+	if (s->nrows > SHEET_MAX_ROWS || strlen(name) == 0 || strlen(name) > 31 ||
+	    strpbrk(name, "[]:*?/\\") != NULL)
+		return gzf_err_set(err, GZF_EINVAL, "sheet_too_large", NULL,
+				   "the sheet is too large or its name is not allowed");
+	for (k = 0; k < sizeof(fixed) / sizeof(fixed[0]) && rc == GZF_OK; k++)
+		rc = zip_add(&z, &m[nm++], fixed[k][0], (const unsigned char *)fixed[k][1],
+			     strlen(fixed[k][1]));
+	w_str(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+		  "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
+		  " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+		  "<sheets><sheet name=\"");
+	(void)w_xml(&x, name);
+	w_str(&x, "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+	if (rc == GZF_OK)
+		rc = zip_add(&z, &m[nm++], "xl/workbook.xml", x.p, x.len);
+	x.len = 0;
+	w_str(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+		  "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+		  "<sheetData>");
+	for (i = 0; i < s->nrows && rc == GZF_OK; i++) {
+		const struct sheet_row *r = &s->rows[i];
+		char head[32];
+
+		if (r->ncells > SHEET_MAX_COLS) {
+			rc = gzf_err_set(err, GZF_EINVAL, "sheet_too_large", NULL, "too many columns");
+			break;
+		}
+		snprintf(head, sizeof(head), "<row r=\"%d\">", i + 1);
+		w_str(&x, head);
+		for (j = 0; j < r->ncells; j++) {
+			const char *v = r->cells[j];
+
+			column_name(j, col);
+			snprintf(head, sizeof(head), "%s%d", col, i + 1);
+			if (numeric != NULL && j < ncols && numeric[j] && is_integer(v)) {
+				w_str(&x, "<c r=\"");
+				w_str(&x, head);
+				w_str(&x, "\"><v>");
+				w_str(&x, v);
+				w_str(&x, "</v></c>");
+				continue;
+			}
+			w_str(&x, "<c r=\"");
+			w_str(&x, head);
+			w_str(&x, "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">");
+			if (strlen(v) > SHEET_MAX_CELL || !w_xml(&x, v)) {
+				rc = gzf_err_set(err, GZF_EINVAL, "sheet_too_large", NULL,
+						 "row %d column %d cannot be written", i + 1, j + 1);
+				break;
+			}
+			w_str(&x, "</t></is></c>");
+		}
+		w_str(&x, "</row>");
+	}
+	w_str(&x, "</sheetData></worksheet>");
+	if (rc == GZF_OK && x.len > SHEET_MAX_XML)
+		rc = gzf_err_set(err, GZF_EINVAL, "sheet_too_large", NULL, "the sheet is too large");
+	if (rc == GZF_OK)
+		rc = zip_add(&z, &m[nm++], "xl/worksheets/sheet1.xml", x.p, x.len);
+	if (rc == GZF_OK) {
+		zip_finish(&z, m, nm);
+		*out = arena_alloc(a, z.len);
+		memcpy(*out, z.p, z.len);
+		*len = z.len;
+	} else if (rc == GZF_EINTERNAL) {
+		gzf_err_set(err, rc, "internal", NULL, "deflate failed");
+	}
+	free(x.p);
+	free(z.p);
+	return rc;
+}

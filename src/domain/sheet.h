@@ -1,8 +1,8 @@
 /*
  * sheet.h — spreadsheets as housing offices keep them, read into rows of text cells:
  * CSV (RFC 4180, UTF-8 with or without a byte-order mark) and XLSX (the first
- * worksheet: shared strings, inline strings, numbers). Everything lives in an arena;
- * sizes are capped (SHEET_MAX_*).
+ * worksheet: shared strings, inline strings, numbers); and written back out as a one-sheet
+ * XLSX workbook (exports). Everything lives in an arena; sizes are capped (SHEET_MAX_*).
  */
 #ifndef GZF_DOMAIN_SHEET_H
 #define GZF_DOMAIN_SHEET_H
@@ -40,6 +40,17 @@ int sheet_parse_csv(struct arena *a, const char *p, size_t n, struct sheet *out,
  * Errors as sheet_parse_csv, and "sheet_invalid" for a damaged zip or XML.
  */
 int sheet_parse_xlsx(struct arena *a, const unsigned char *p, size_t n, struct sheet *out,
+		     struct gzf_err *err);
+
+/*
+ * sheet_write_xlsx — s as an XLSX workbook of one worksheet named name (1..31 characters,
+ * none of []:*?/\): every cell an inline string, except a cell whose column is marked in
+ * numeric (ncols flags, may be NULL) and which is an integer, written as a number. The
+ * bytes (deflated zip) in the arena: *out, *len. GZF_EINVAL "sheet_too_large" over the
+ * caps or for a cell holding control characters XML cannot hold.
+ */
+int sheet_write_xlsx(struct arena *a, const struct sheet *s, const char *name,
+		     const int *numeric, int ncols, unsigned char **out, size_t *len,
 		     struct gzf_err *err);
 
 /* sheet_is_xlsx — 1 when the bytes start like a zip archive (what XLSX files are). */

@@ -79,7 +79,7 @@ test('every resident screen is accessible and holds its layout at 320, 390 and 7
     ...['news', 'policy', 'guide', 'faq', 'manual'].map((kind) => ({ name: `content ${kind}`, path: `/content/${kind}` })),
     { name: 'article', path: `/articles/${article}` },
     { name: 'search', path: '/search?q=%E5%85%AC%E7%A7%9F%E6%88%BF' },
-    { name: 'coming soon', path: '/services/rent' },
+    { name: 'coming soon', path: '/services/subsidy' },
     { name: 'not found', path: '/no-such-page' },
     { name: 'login', path: '/login', ready: shows('input[type=password]') },
     { name: 'register', path: '/register', ready: shows('input[type=password]') },

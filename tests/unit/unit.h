@@ -47,5 +47,6 @@ Suite *selection_suite(void);
 Suite *pdf_suite(void);
 Suite *subsidy_suite(void);
 Suite *recon_suite(void);
+Suite *billing_suite(void);
 
 #endif

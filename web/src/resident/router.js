@@ -17,6 +17,7 @@ import ApplyView from './views/ApplyView.vue'
 import ProgressView from './views/ProgressView.vue'
 import PublicityView from './views/PublicityView.vue'
 import QueueView from './views/QueueView.vue'
+import BillsView from './views/BillsView.vue'
 import SelectionView from './views/SelectionView.vue'
 import LotteryView from './views/LotteryView.vue'
 import ArticleView from './views/ArticleView.vue'
@@ -42,6 +43,8 @@ const routes = [
   { path: '/services/progress', component: ProgressView, meta: { title: 'action.progress.name' } },
   { path: '/services/publicity', component: PublicityView, meta: { title: 'publicity.title' } },
   { path: '/services/queue', component: QueueView, meta: { title: 'action.queue.name' } },
+  { path: '/services/bills', component: BillsView, meta: { title: 'action.bills.name' } },
+  { path: '/services/bills/:id(\\d+)', component: BillsView, meta: { title: 'action.bills.name' } },
   { path: '/services/selection', component: SelectionView, meta: { title: 'action.selection.name' } },
   { path: '/services/lottery/:id(\\d+)', component: LotteryView, props: true, meta: { title: 'lottery.verifyTitle' } },
   { path: '/services/guide', redirect: '/content/guide' },

@@ -20,6 +20,7 @@ const DrawScreenView = () => import('./views/DrawScreenView.vue')
 const SelectionView = () => import('./views/SelectionView.vue')
 const ReconView = () => import('./views/ReconView.vue')
 const ReconRunView = () => import('./views/ReconRunView.vue')
+const RentView = () => import('./views/RentView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -43,6 +44,7 @@ export const router = createRouter({
     { path: '/selection', component: SelectionView, meta: { title: () => 'section.selection.name' } },
     { path: '/recon', component: ReconView, meta: { title: () => 'section.recon.name' } },
     { path: '/recon/:id(\\d+)', component: ReconRunView, props: true, meta: { title: () => 'section.recon.name' } },
+    { path: '/rent', component: RentView, meta: { title: () => 'section.rent.name' } },
     { path: '/rounds/:id(\\d+)/screen', component: DrawScreenView, props: true, meta: { title: () => 'rounds.screen' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
