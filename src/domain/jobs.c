@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "domain/idempotency.h"
 #include "domain/review_jobs.h"
+#include "domain/rent_payment.h"
 #include "domain/selection.h"
 #include "store/job_store.h"
 
@@ -302,6 +303,8 @@ jobs_register_all(void)
 	if ((rc = review_jobs_register()) != GZF_OK) /* dept_check, publicity_end (domain/review_jobs.c) */
 		return rc;
 	if ((rc = idempotency_jobs_register()) != GZF_OK) /* idempotency_purge (domain/idempotency.c) */
+		return rc;
+	if ((rc = rent_payment_jobs_register()) != GZF_OK) /* payment_query, withholding_collect (domain/rent_payment.c) */
 		return rc;
 	return selection_jobs_register(); /* selection_* (domain/selection_jobs.c) */
 }
