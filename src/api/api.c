@@ -29,6 +29,7 @@ api_routes(struct router *r)
 	api_content_routes(r);
 	api_queue_routes(r);
 	api_bank_routes(r);
+	api_payment_routes(r);
 	api_allocation_routes(r);
 	api_selection_routes(r);
 }

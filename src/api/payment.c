@@ -70,7 +70,7 @@ site_url(struct http_req *req)
 	if (host == NULL || (n = strlen(host)) == 0 || n > 255 ||
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != n)
 		return NULL;
-	return arena_printf(req->arena, "%s://%s", req->service->cfg->cookie_secure ? "https" : "http",
+	return arena_printf(req->arena, "%s://%s", ((struct service *)req->service)->cfg->cookie_secure ? "https" : "http",
 			    host);
 }
 
@@ -155,7 +155,7 @@ payments_post(struct http_req *req)
 	struct db_conn *c;
 	const char *site;
 	json_t *body, *reply;
-	int rc, n;
+	int rc, n = 0;
 
 	if ((rc = resident(req, &c, &who)) != GZF_OK || (rc = http_read_json(req, &body)) != GZF_OK ||
 	    (rc = read_bill_ids(req, body, ids, &n)) != GZF_OK)

@@ -160,27 +160,12 @@ rent_payment_apply(struct db_conn *c, struct bank_order_row *o, const struct ban
 	return GZF_OK;
 }
 
-/* Make sure the collection job is queued, due at run_at (in c's transaction). */
-static int
-collect_schedule(struct db_conn *c, int64_t run_at, struct gzf_err *err)
-{
-	struct job_row job;
-	int rc;
-
-	rc = job_store_find(c, COLLECT_KIND, COLLECT_REF, &job, err);
-	if (rc == GZF_OK && strcmp(job.status, "queued") == 0)
-		return GZF_OK;
-	if (rc != GZF_OK && rc != GZF_ENOTFOUND)
-		return rc;
-	gzf_err_clear(err);
-	return jobs_enqueue(c, 0, COLLECT_KIND, COLLECT_REF, NULL, run_at, err);
-}
-
 int
 rent_payment_agreement_apply(struct db_conn *c, const struct bank_notification *n, int64_t now,
 			     int64_t *city_id, struct gzf_err *err)
 {
 	struct debit_agreement g;
+	struct job_row job;
 	int signed_ = strcmp(n->event, "agreement.signed") == 0, rc;
 
 	rc = rent_payment_store_agreement_get(c, n->agreement_no, &g, err);
@@ -195,7 +180,17 @@ rent_payment_agreement_apply(struct db_conn *c, const struct bank_notification *
 	g.status = signed_ ? "signed" : "cancelled";
 	if ((rc = rent_payment_store_agreement_put(c, &g, now, err)) != GZF_OK)
 		return rc;
-	return signed_ ? collect_schedule(c, now, err) : GZF_OK;
+	if (!signed_)
+		return GZF_OK;
+	/* the first debit at once; then the daily run, which is queued when none is */
+	if ((rc = jobs_enqueue(c, g.city_id, COLLECT_KIND, arena_printf(db_arena(c), "agreement:%s",
+			       g.agreement_no), NULL, now, err)) != GZF_OK)
+		return rc;
+	rc = job_store_find(c, COLLECT_KIND, COLLECT_REF, &job, err);
+	if (rc != GZF_ENOTFOUND)
+		return rc;
+	gzf_err_clear(err);
+	return jobs_enqueue(c, 0, COLLECT_KIND, COLLECT_REF, NULL, now + RENT_PAYMENT_COLLECT_EVERY_MS, err);
 }
 
 int
@@ -386,18 +381,23 @@ collect_one(struct job_ctx *ctx, struct db_conn *c, const struct debit_agreement
 	return GZF_OK;
 }
 
-/* Every signed agreement, then again a day later. */
+/* Ref "agreement:<no>": that agreement, just signed, if it still is. Ref "withholding":
+ * every signed agreement, then again a day later. */
 static int
 job_collect(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const char *ref,
 	    const json_t *payload, struct gzf_err *err)
 {
-	struct debit_agreement *g;
+	struct debit_agreement *g, one;
 	int64_t after = 0, now = ctx->now_ms();
 	int i, n, rc;
 
 	(void)city_id;
-	(void)ref;
 	(void)payload;
+	if (strncmp(ref, "agreement:", 10) == 0) {
+		if ((rc = rent_payment_store_agreement_get(c, ref + 10, &one, err)) != GZF_OK)
+			return rc;
+		return strcmp(one.status, "signed") == 0 ? collect_one(ctx, c, &one, now, err) : GZF_OK;
+	}
 	do {
 		if ((rc = rent_payment_store_agreements(c, 0, "signed", after, RENT_PAYMENT_LIST_MAX,
 							&g, &n, err)) != GZF_OK)
