@@ -1,5 +1,8 @@
 // Paying: bills paid online, electronic receipts, bank debits (docs/api/payments.md).
 export default {
+  section: {
+    payments: { name: 'Payments', hint: 'Bank payments and refused bank notifications' },
+  },
   error: {
     bill_not_found: 'This bill was not found.',
     bills_of_several_leases: 'One payment can only pay the bills of one lease.',

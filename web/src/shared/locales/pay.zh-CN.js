@@ -1,5 +1,8 @@
 // 缴费相关文字：在线缴纳账单、电子缴费凭证、银行代扣 (docs/api/payments.md)。
 export default {
+  section: {
+    payments: { name: '缴费', hint: '银行缴费记录与被拒绝的银行通知' },
+  },
   error: {
     bill_not_found: '没有找到该账单。',
     bills_of_several_leases: '一次只能缴纳同一份合同的账单。',
