@@ -37,3 +37,7 @@ CREATE TABLE debit_agreements (
 CREATE UNIQUE INDEX debit_agreements_live ON debit_agreements (lease_id)
 	WHERE status IN ('pending', 'signed');
 CREATE INDEX debit_agreements_status ON debit_agreements (status, id);
+
+-- Every delivery forgets the nonces that expired (bank_store_nonce_use): by this index, not
+-- by reading them all.
+CREATE INDEX bank_notify_nonces_expiry ON bank_notify_nonces (expires_at);
