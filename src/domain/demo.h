@@ -57,4 +57,10 @@ int demo_selection_load(struct db_conn *c, struct gzf_err *err);
  * transaction (demo_content.c). */
 int demo_content_load(struct db_conn *c, const char *data_dir, struct gzf_err *err);
 
+/* demo_payments_load — rent paid through the bank: the first demo lease with bills has
+ * its oldest open bill paid online with a receipt, the second a signed monthly debit
+ * agreement (once), in c's transaction at now (demo_payments.c). Call it after the
+ * leases and bills are loaded; without them it adds nothing. */
+int demo_payments_load(struct db_conn *c, int64_t now, struct gzf_err *err);
+
 #endif

@@ -333,7 +333,7 @@ collect_one(struct job_ctx *ctx, struct db_conn *c, const struct debit_agreement
 	int i, n, k = 0, rc;
 
 	if ((rc = rent_payment_store_open_bills(c, 0, g->lease_id, &b, &n, err)) != GZF_OK ||
-	    (rc = rent_payment_store_pending_orders(c, g->lease_id, &pending, err)) != GZF_OK ||
+	    (rc = rent_payment_store_orders(c, g->lease_id, "pending", &pending, err)) != GZF_OK ||
 	    n == 0 || pending > 0)
 		return rc;
 	for (i = 0; i < n && k < RENT_PAYMENT_BILLS_MAX &&

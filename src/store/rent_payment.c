@@ -162,6 +162,26 @@ rent_payment_store_open_bills(struct db_conn *c, int64_t owner_id, int64_t lease
 }
 
 int
+rent_payment_store_billed_leases(struct db_conn *c, int64_t city_id, int max, int64_t *ids, int *n,
+				struct gzf_err *err)
+{
+	struct db_res *r;
+	int i, rc;
+
+	assert(max > 0 && max <= RENT_PAYMENT_LIST_MAX);
+	rc = db_query(c, "SELECT l.id FROM leases l WHERE l.city_id = $1 AND l.state IN ('signed', 'active')"
+			 " AND EXISTS (SELECT 1 FROM bills b WHERE b.lease_id = l.id)"
+			 " ORDER BY l.id LIMIT $2",
+		      DB_ARGS(DB_I(city_id), DB_I(max)), &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	*n = r->nrows;
+	for (i = 0; i < r->nrows; i++)
+		ids[i] = db_res_int(r, i, 0);
+	return GZF_OK;
+}
+
+int
 rent_payment_store_add(struct db_conn *c, const struct rent_payment *p, int64_t *id,
 		       struct gzf_err *err)
 {
@@ -277,15 +297,16 @@ rent_payment_store_credit_bills(struct db_conn *c, int64_t city_id, int64_t leas
 }
 
 int
-rent_payment_store_pending_orders(struct db_conn *c, int64_t lease_id, int64_t *n,
-				  struct gzf_err *err)
+rent_payment_store_orders(struct db_conn *c, int64_t lease_id, const char *status, int64_t *n,
+			  struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
 
-	rc = db_query(c, "SELECT COUNT(*) FROM bank_orders WHERE status = 'pending' AND purpose LIKE $1",
-		      DB_ARGS(DB_T(arena_printf(db_arena(c), "bills:%lld:%%", (long long)lease_id))),
-		      &r, err);
+	rc = db_query(c, "SELECT COUNT(*) FROM bank_orders WHERE purpose LIKE $1"
+			 " AND (CAST($2 AS TEXT) = '' OR status = $2)",
+		      DB_ARGS(DB_T(arena_printf(db_arena(c), "bills:%lld:%%", (long long)lease_id)),
+			      DB_T(status ? status : "")), &r, err);
 	if (rc == GZF_OK)
 		*n = db_res_int(r, 0, 0);
 	return rc;

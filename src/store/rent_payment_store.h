@@ -75,6 +75,11 @@ int rent_payment_store_bills(struct db_conn *c, const int64_t *ids, int n, struc
 int rent_payment_store_open_bills(struct db_conn *c, int64_t owner_id, int64_t lease_id,
 				  struct rent_bill **out, int *n, struct gzf_err *err);
 
+/* rent_payment_store_billed_leases — up to max ids of city_id's signed or active leases
+ * that have bills, lowest id first; *n how many. */
+int rent_payment_store_billed_leases(struct db_conn *c, int64_t city_id, int max, int64_t *ids, int *n,
+				    struct gzf_err *err);
+
 /* rent_payment_store_add — record p (id and the read-only members ignored); *id gets its
  * id. GZF_ECONFLICT (db_is_duplicate) when its order_no, bank_txn_id or receipt_code is
  * recorded already: the database's guarantee that a payment is credited once. */
@@ -105,10 +110,10 @@ int rent_payment_store_credit_bills(struct db_conn *c, int64_t city_id, int64_t 
 				    int64_t payment_id, int64_t amount_fen, int64_t now,
 				    struct gzf_err *err);
 
-/* rent_payment_store_pending_orders — *n = how many bank orders paying bills of lease_id
- * are still pending. */
-int rent_payment_store_pending_orders(struct db_conn *c, int64_t lease_id, int64_t *n,
-				      struct gzf_err *err);
+/* rent_payment_store_orders — *n = how many bank orders paying bills of lease_id there are
+ * with status (NULL: any). */
+int rent_payment_store_orders(struct db_conn *c, int64_t lease_id, const char *status, int64_t *n,
+			      struct gzf_err *err);
 
 /* rent_payment_store_rejected — refused notifications of city_id (and those whose city is
  * unknown), newest first, with id below before_id (0: from the newest), at most limit. */

@@ -9,14 +9,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startSim, bankKey, signNotification } from '../lib/sim.mjs';
-import { startGzf } from '../lib/gzf.mjs';
+import { startGzf, runGzf } from '../lib/gzf.mjs';
 import { sql } from '../lib/durable.mjs';
 import { registerResident, staffLogin, session } from '../lib/accounts.mjs';
 
 let sim, gzf, key, finance;
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 const NOTIFY = '/api/v1/partners/bank/notify';
-const one = (q) => sql(gzf, q)[0]?.[0];
+const sql1 = (srv, q) => sql(srv, q)[0]?.[0];
+const one = (q) => sql1(gzf, q);
 
 before(async () => {
   sim = await startSim();
@@ -43,24 +44,24 @@ async function until(what, fn, ms = 8000) {
 let seq = 0;
 // A resident with an active lease in a demo estate and bills of the given amounts (fen),
 // one per month from 2026-01.
-async function tenant(amounts) {
+async function tenant(amounts, srv = gzf) {
   seq += 1;
-  const res = await registerResident(gzf, sim);
+  const res = await registerResident(srv, sim);
   const now = Date.now();
-  const [unitId, estate] = sql(gzf, `SELECT u.id, e.name FROM units u JOIN estates e ON e.id = u.estate_id
+  const [unitId, estate] = sql(srv, `SELECT u.id, e.name FROM units u JOIN estates e ON e.id = u.estate_id
     WHERE u.city_id = 230600 AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.unit_id = u.id) ORDER BY u.id LIMIT 1`)[0];
-  const region = sql(gzf, `SELECT code, path FROM regions WHERE city_id = 230600 AND level = 'community' ORDER BY code LIMIT 1`)[0];
-  const appId = one(`INSERT INTO applications (city_id, owner_id, region_code, region_path, kind, status, household_enc, created_at, updated_at)
+  const region = sql(srv, `SELECT code, path FROM regions WHERE city_id = 230600 AND level = 'community' ORDER BY code LIMIT 1`)[0];
+  const appId = sql1(srv, `INSERT INTO applications (city_id, owner_id, region_code, region_path, kind, status, household_enc, created_at, updated_at)
     VALUES (230600, ${res.id}, ${region[0]}, '${region[1]}', 'rental', 'approved', 'x', ${now}, ${now}) RETURNING id`);
-  const leaseId = one(`INSERT INTO leases (city_id, lease_no, application_id, owner_id, unit_id, region_code, region_path,
+  const leaseId = sql1(srv, `INSERT INTO leases (city_id, lease_no, application_id, owner_id, unit_id, region_code, region_path,
     state, starts_on, ends_on, area_dm2, rent_fen, created_at, updated_at)
     VALUES (230600, 'L-T${process.pid}-${seq}', ${appId}, ${res.id}, ${unitId}, ${region[0]}, '${region[1]}', 'active',
     20260101, 20281231, 5000, 50000, ${now}, ${now}) RETURNING id`);
   const bills = amounts.map((a, i) => {
     const month = 202601 + i;
-    const id = one(`INSERT INTO bills (city_id, lease_id, bill_no, month, rent_fen, amount_fen, state, due_on, issued_at, updated_at)
+    const id = sql1(srv, `INSERT INTO bills (city_id, lease_id, bill_no, month, rent_fen, amount_fen, state, due_on, issued_at, updated_at)
       VALUES (230600, ${leaseId}, 'B-${leaseId}-${month}', ${month}, ${a}, ${a}, 'open', ${month * 100 + 15}, ${now}, ${now}) RETURNING id`);
-    sql(gzf, `INSERT INTO ledger_ops (city_id, lease_id, kind, bill_id, amount_fen, ref, created_at)
+    sql(srv, `INSERT INTO ledger_ops (city_id, lease_id, kind, bill_id, amount_fen, ref, created_at)
       VALUES (230600, ${leaseId}, 'bill', ${id}, ${a}, 'bill:${id}', ${now})`);
     return Number(id);
   });
@@ -248,6 +249,11 @@ test('100 concurrent deliveries of one payment notification record exactly one p
   assert.equal(paymentsOf(o.json.order_no), 1);
   assert.equal(ledgerPayments(t), 1);
   assert.deepEqual(billRows(t), [[t.bills[0], 65000, 'paid']]);
+  // The database itself refuses a second payment with the bank's transaction id.
+  const txn = one(`SELECT bank_txn_id FROM rent_payments WHERE order_no = '${o.json.order_no}'`);
+  assert.throws(() => sql(gzf, `INSERT INTO rent_payments (city_id, lease_id, payer_id, order_no, bank_txn_id, amount_fen,
+    bills, via, receipt_code, paid_at, created_at) VALUES (230600, ${t.leaseId}, ${t.id}, 'POTHER-${seq}', '${txn}', 1, '',
+    'online', 'other-${seq}', 1, 1)`), /UNIQUE|unique|duplicate/);
 });
 
 test('withholding: a signed agreement lets the collection job take open bills; a failed debit leaves the bill and a notice', async () => {
@@ -315,4 +321,22 @@ test('a lost notification: the order query job finds the payment and settles it 
   assert.equal(late.status, 422);
   assert.equal(paymentsOf(o.json.order_no), 1);
   await sim.bankSwitches({});
+});
+
+test('the demo data: the first lease with bills has its oldest bill paid with a receipt, the second is on bank debit', async () => {
+  const srv = await startGzf({ sim, demo: true });
+  try {
+    const a = await tenant([11000, 11000], srv);
+    const b = await tenant([12000], srv);
+    const demo = () => runGzf(['demo', '--data-dir', srv.dir, '--db', srv.dbUrl, '--secrets', sim.secrets]);
+    for (let i = 0; i < 2; i++) { const d = demo(); assert.equal(d.status, 0, d.stderr); } // twice: loaded once
+    const paid = sql(srv, `SELECT lease_id, via, receipt_code, amount_fen FROM rent_payments`);
+    assert.deepEqual(paid.map((p) => [Number(p[0]), p[1], p[3]]), [[a.leaseId, 'online', '11000']]);
+    assert.deepEqual(sql(srv, `SELECT paid_fen, state FROM bills WHERE lease_id = ${a.leaseId} ORDER BY month`), [['11000', 'paid'], ['0', 'open']]);
+    const check = await session(srv).request('GET', `/api/v1/receipts/${paid[0][2]}`);
+    assert.equal(check.status, 200);
+    assert.deepEqual(sql(srv, `SELECT lease_id, status FROM debit_agreements`), [[String(b.leaseId), 'signed']]);
+  } finally {
+    await srv.stop();
+  }
 });
