@@ -45,28 +45,28 @@ pay_oldest(struct db_conn *c, int64_t lease_id, int64_t now, struct gzf_err *err
 int
 demo_payments_load(struct db_conn *c, int64_t now, struct gzf_err *err)
 {
-	struct debit_agreement g;
+	struct debit_agreement g, *have;
 	struct rent_lease l;
 	int64_t leases[2], orders;
-	int nl, rc;
+	int i, n, nl, rc;
 
 	if ((rc = rent_payment_store_billed_leases(c, DEMO_CITY, 2, leases, &nl, err)) != GZF_OK || nl == 0 ||
 	    (rc = rent_payment_store_orders(c, leases[0], NULL, &orders, err)) != GZF_OK)
 		return rc;
 	if (orders == 0 && (rc = pay_oldest(c, leases[0], now, err)) != GZF_OK)
 		return rc;
-	if (nl < 2 || (rc = rent_payment_store_lease(c, leases[1], &l, err)) != GZF_OK)
+	if (nl < 2 || (rc = rent_payment_store_lease(c, leases[1], &l, err)) != GZF_OK ||
+	    (rc = rent_payment_store_agreements(c, l.owner_id, NULL, 0, RENT_PAYMENT_LIST_MAX, &have, &n,
+						err)) != GZF_OK)
 		return rc;
+	for (i = 0; i < n; i++)
+		if (have[i].lease_id == l.id && strcmp(have[i].status, "cancelled") != 0)
+			return GZF_OK; /* loaded before, or the resident has one */
 	g = (struct debit_agreement){
 		.city_id = DEMO_CITY, .lease_id = l.id, .owner_id = l.owner_id,
 		.agreement_no = arena_printf(db_arena(c), "WDEMO-%" PRId64, l.id), .status = "signed",
 		.sign_url = "", .notify_url = "http://127.0.0.1:8080/api/v1/partners/bank/notify",
 		.created_at = now,
 	};
-	rc = rent_payment_store_agreement_add(c, &g, &g.id, err);
-	if (db_is_duplicate(rc, err)) { /* loaded before, or the resident has one */
-		gzf_err_clear(err);
-		return GZF_OK;
-	}
-	return rc;
+	return rent_payment_store_agreement_add(c, &g, &g.id, err);
 }
