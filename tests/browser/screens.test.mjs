@@ -93,8 +93,6 @@ test('every resident screen is accessible and holds its layout at 320, 390 and 7
     { name: 'real name (verified)', path: '/real-name' },
     // The demo's drawn round, verified in the browser (public: no account needed).
     { name: 'lottery verify', path: '/services/lottery/1', ready: shows('[data-test=verify-result]') },
-    // The public receipt check page, for a code no receipt has.
-    { name: 'receipt check', path: '/receipt/000000000000000000000000', ready: shows('[data-test=receipt-missing]') },
     // The demo resident on the list, waiting for its turn in the demo's selection: its
     // slot, the free flats that fit it (if any), what declining would cost.
     { name: 'selection', path: '/login?next=/services/selection', ready: residentSignIn('13800000004', DEMO_PASSWORD, '[data-test=selection-state]') },
