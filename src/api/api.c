@@ -30,6 +30,7 @@ api_routes(struct router *r)
 	api_queue_routes(r);
 	api_bank_routes(r);
 	api_bill_routes(r);
+	api_payment_routes(r);
 	api_allocation_routes(r);
 	api_selection_routes(r);
 	api_recon_routes(r);

@@ -290,6 +290,7 @@ void api_content_routes(struct router *r);
 void api_queue_routes(struct router *r);
 void api_bank_routes(struct router *r);
 void api_bill_routes(struct router *r);
+void api_payment_routes(struct router *r);
 void api_allocation_routes(struct router *r);
 void api_selection_routes(struct router *r);
 void api_recon_routes(struct router *r);

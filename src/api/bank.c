@@ -2,7 +2,8 @@
  * bank.c — POST /api/v1/partners/bank/notify: the bank's asynchronous notifications
  * (docs/partners/bank.md). Each delivery is verified over its raw body (signature,
  * timestamp, nonce), applied to gzf's payment order (domain/payment.c) and recorded with
- * its audit entry in one transaction. A duplicate (a notification accepted before) is
+ * its audit entry in one transaction — with, for an order paying bills, the payment
+ * credited once and its receipt (domain/rent_payment.c). A duplicate (a notification accepted before) is
  * acknowledged and changes nothing; a refused one is recorded as rejected, with its
  * reason, and audited in a transaction of its own, and the bank gets the error, so it
  * tries again later. An address with too many refusals is locked out for a while
@@ -10,6 +11,7 @@
  */
 #include "api/api.h"
 #include "domain/payment.h"
+#include "domain/rent_payment.h"
 #include "partners/bank.h"
 #include "store/bank_store.h"
 
@@ -85,8 +87,10 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 		if ((rc = bank_store_order_get(c, n->order_no, &o, &req->err)) != GZF_OK)
 			return rc;
 		*city_id = o.city_id;
-		if ((rc = payment_fire(c, &o, n, now, &req->err)) != GZF_OK)
+		if ((rc = rent_payment_apply(c, &o, n, now, &req->err)) != GZF_OK)
 			return rc;
+	} else if ((rc = rent_payment_agreement_apply(c, n, now, city_id, &req->err)) != GZF_OK) {
+		return rc;
 	}
 	row = (struct bank_notification_row){
 		.city_id = *city_id, .notify_id = n->notify_id, .event = n->event,

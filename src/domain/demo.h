@@ -65,5 +65,10 @@ int demo_recon_load(struct db_conn *c, struct gzf_err *err);
  * bill of each of its leases that may be billed, in c's transaction (demo_bills.c). Runs
  * after the demo's leases are made. */
 int demo_bills_load(struct db_conn *c, struct gzf_err *err);
+/* demo_payments_load — rent paid through the bank: the first demo lease with bills has
+ * its oldest open bill paid online with a receipt, the second a signed monthly debit
+ * agreement (once), in c's transaction at now (demo_payments.c). Call it after the
+ * leases and bills are loaded; without them it adds nothing. */
+int demo_payments_load(struct db_conn *c, int64_t now, struct gzf_err *err);
 
 #endif

@@ -16,6 +16,7 @@
 #include "domain/recon.h"
 #include "domain/billing.h"
 #include "domain/review_jobs.h"
+#include "domain/rent_payment.h"
 #include "domain/selection.h"
 #include "store/job_store.h"
 
@@ -308,6 +309,8 @@ jobs_register_all(void)
 	if ((rc = recon_jobs_register()) != GZF_OK) /* recon_daily (domain/recon.c) */
 		return rc;
 	if ((rc = selection_jobs_register()) != GZF_OK) /* selection_* (domain/selection_jobs.c) */
+		return rc;
+	if ((rc = rent_payment_jobs_register()) != GZF_OK) /* payment_query, withholding_collect (domain/rent_payment.c) */
 		return rc;
 	return billing_jobs_register(); /* billing_month, arrears_daily (domain/billing.c) */
 }

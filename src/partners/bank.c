@@ -448,3 +448,70 @@ bank_statement_fetch(const struct partner *p, struct arena *a, const char *date,
 	out->date = arena_strdup(a, date);
 	return GZF_OK;
 }
+
+int
+bank_agreement_create(const struct partner *p, struct arena *a, const char *agreement_no,
+		      const char *subject, const char *notify_url, const char *return_url,
+		      const char **sign_url, struct gzf_err *err)
+{
+	json_t *body, *reply;
+	int rc;
+
+	if (!bank_no_valid(agreement_no))
+		return gzf_err_set(err, GZF_EINVAL, "bad_order", "agreement_no",
+				   "agreement_no must be 6-32 letters, digits, '_' or '-'");
+	if (subject == NULL || *subject == '\0' || gzf_utf8_chars(subject) > BANK_SUBJECT_MAX ||
+	    !bank_url_valid(notify_url) || !bank_url_valid(return_url))
+		return gzf_err_set(err, GZF_EINVAL, "bad_order", "subject",
+				   "an agreement needs a subject and http(s) notify and return URLs");
+	body = json_pack("{s:s, s:s, s:s, s:s}", "agreement_no", agreement_no, "subject", subject,
+			 "notify_url", notify_url, "return_url", return_url);
+	if (body == NULL)
+		return gzf_err_set(err, GZF_EINVAL, "bad_order", "subject", "subject is not valid text");
+	rc = partner_call(p, a, "POST", "/v1/debit/agreements", body, &reply, err);
+	json_decref(body);
+	if (rc != GZF_OK)
+		return rc;
+	if ((*sign_url = member(a, reply, "sign_url", BANK_URL_MAX)) == NULL)
+		return bad_reply(p, err);
+	return GZF_OK;
+}
+
+int
+bank_agreement_cancel(const struct partner *p, struct arena *a, const char *agreement_no,
+		      struct gzf_err *err)
+{
+	json_t *reply;
+
+	if (!bank_no_valid(agreement_no))
+		return gzf_err_set(err, GZF_EINVAL, "bad_order", "agreement_no",
+				   "agreement_no must be 6-32 letters, digits, '_' or '-'");
+	return partner_call(p, a, "POST", arena_printf(a, "/v1/debit/agreements/%s/cancel",
+						       agreement_no), NULL, &reply, err);
+}
+
+int
+bank_debit_request(const struct partner *p, struct arena *a, const char *agreement_no,
+		   const char *order_no, int64_t amount_fen, const char *subject,
+		   const char *notify_url, struct gzf_err *err)
+{
+	json_t *body, *reply;
+	int rc;
+
+	if (!bank_no_valid(agreement_no) || !bank_no_valid(order_no))
+		return gzf_err_set(err, GZF_EINVAL, "bad_order", "order_no",
+				   "agreement and order numbers are 6-32 letters, digits, '_' or '-'");
+	if (amount_fen < 1 || amount_fen > BANK_MAX_AMOUNT_FEN || subject == NULL ||
+	    *subject == '\0' || gzf_utf8_chars(subject) > BANK_SUBJECT_MAX ||
+	    !bank_url_valid(notify_url))
+		return gzf_err_set(err, GZF_EINVAL, "bad_order", "amount_fen",
+				   "a debit needs an amount, a subject and an http(s) notify_url");
+	body = json_pack("{s:s, s:s, s:I, s:s, s:s}", "agreement_no", agreement_no,
+			 "order_no", order_no, "amount_fen", (json_int_t)amount_fen,
+			 "subject", subject, "notify_url", notify_url);
+	if (body == NULL)
+		return gzf_err_set(err, GZF_EINVAL, "bad_order", "subject", "subject is not valid text");
+	rc = partner_call(p, a, "POST", "/v1/debit/requests", body, &reply, err);
+	json_decref(body);
+	return rc;
+}

@@ -151,4 +151,31 @@ int bank_statement_fetch(const struct partner *p, struct arena *a, const char *d
 			 size_t max_bytes, int max_rows, struct bank_statement *out,
 			 struct gzf_err *err);
 
+/*
+ * bank_agreement_create — POST /v1/debit/agreements: a monthly debit agreement (代扣)
+ * numbered agreement_no that the payer signs on the bank's page at *sign_url (arena a);
+ * the outcome comes as an agreement.signed notification to notify_url. The same number
+ * with the same details again: the same agreement. Errors as partner_call(); GZF_EINVAL
+ * "bad_order" for a request gzf should not send.
+ */
+int bank_agreement_create(const struct partner *p, struct arena *a, const char *agreement_no,
+			  const char *subject, const char *notify_url, const char *return_url,
+			  const char **sign_url, struct gzf_err *err);
+
+/* bank_agreement_cancel — POST /v1/debit/agreements/{no}/cancel: end the agreement (an
+ * agreement.cancelled notification follows). Errors as partner_call(). */
+int bank_agreement_cancel(const struct partner *p, struct arena *a, const char *agreement_no,
+			  struct gzf_err *err);
+
+/*
+ * bank_debit_request — POST /v1/debit/requests: take amount_fen under the signed
+ * agreement as the order order_no; the outcome comes as payment.succeeded or
+ * payment.failed to notify_url, and the order can be queried. GZF_EINVAL
+ * "partner_rejected" (agreement_not_signed) when the agreement is not signed; otherwise
+ * as partner_call().
+ */
+int bank_debit_request(const struct partner *p, struct arena *a, const char *agreement_no,
+		       const char *order_no, int64_t amount_fen, const char *subject,
+		       const char *notify_url, struct gzf_err *err);
+
 #endif

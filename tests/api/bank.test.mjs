@@ -505,7 +505,9 @@ test('gzf refuses and records bad signatures, mismatched amounts and unknown ord
 });
 
 test('gzf refuses stale, replayed, malformed and oversized notifications, with stable codes', async () => {
-  const signed = { notify_id: `ntf_${randomBytes(12).toString('hex')}`, event: 'agreement.signed', at: Date.now(), agreement_no: 'AGR-123456' };
+  const failedNo = orderNo('gzffail');
+  gzfOrder(failedNo, 100);
+  const signed = { notify_id: `ntf_${randomBytes(12).toString('hex')}`, event: 'payment.failed', at: Date.now(), order_no: failedNo, amount_fen: 100, reason: 'insufficient_funds' };
   const once = notify(signed);
   const first = await once.send();
   assert.equal(first.status, 200, first.text);
@@ -575,6 +577,8 @@ test('an address that sends many refused notifications is locked out, and nothin
   assert.ok(Number(locked.headers.get('retry-after')) > 500);
   assert.equal(count(), before + 60, 'a locked-out address fills nothing');
   // Another address (the bank's) is not affected.
-  const ok = await notify({ notify_id: `ntf_${randomBytes(8).toString('hex')}`, event: 'agreement.cancelled', at: 1, agreement_no: 'AGR-123456' }).send();
+  const closing = orderNo('gzfok');
+  gzfOrder(closing, 100);
+  const ok = await notify({ notify_id: `ntf_${randomBytes(8).toString('hex')}`, event: 'payment.failed', at: 1, order_no: closing, amount_fen: 100, reason: 'insufficient_funds' }).send();
   assert.equal(ok.status, 200, ok.text);
 });

@@ -103,7 +103,7 @@ test('every resident screen is accessible and holds its layout at 320, 390 and 7
 })
 
 test('every staff console screen is accessible and holds its layout', { timeout: TIMEOUT }, async () => {
-  const sections = ['dashboard', 'acceptance', 'review', 'housing', 'allocation', 'rounds', 'selection', 'leases', 'rent', 'recon', 'subsidies', 'tickets', 'content', 'statistics']
+  const sections = ['dashboard', 'acceptance', 'review', 'housing', 'allocation', 'rounds', 'selection', 'leases', 'rent', 'payments', 'recon', 'subsidies', 'tickets', 'content', 'statistics']
   const systemTabs = ['staff', 'regions', 'audit', 'chain', 'calendar']
   const screens = [
     { name: 'login', path: '/staff/', ready: shows('input[type=password]') },

@@ -182,7 +182,7 @@ describe('staff console', () => {
       // The city administrator decides no review step: no worklist sections.
       const menu = page.getByRole('navigation', { name: '功能导航' }).getByRole('menuitem')
       await menu.first().waitFor()
-      assert.deepEqual(await menu.allInnerTexts(), ['工作台', '房源', '配租', '配租轮次', '选房', '合同', '租金', '对账', '补贴', '工单', '内容', '统计', '系统'])
+      assert.deepEqual(await menu.allInnerTexts(), ['工作台', '房源', '配租', '配租轮次', '选房', '合同', '租金', '缴费', '对账', '补贴', '工单', '内容', '统计', '系统'])
       await page.locator('[data-test=dashboard-housing]').waitFor()
 
       await menu.filter({ hasText: '统计' }).click()

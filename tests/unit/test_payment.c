@@ -3,10 +3,13 @@
  * bank_verify_notification refuses, the statement parser on good and broken files, and
  * the payment order's state machine walked directly on SQLite and (when a server is
  * given) PostgreSQL: every state × event × party against an expectation written here by
- * hand, the order saved by each allowed transition and nothing changed by a refused one. */
+ * hand, the order saved by each allowed transition and nothing changed by a refused one.
+ * Then rent payments' pure parts: order purposes, order numbers, receipt codes and the
+ * receipt PDF. */
 #include <string.h>
 
 #include "domain/payment.h"
+#include "domain/rent_payment.h"
 #include "partners/bank.h"
 #include "store/bank_store.h"
 #include "unit.h"
@@ -358,6 +361,64 @@ db_tcase(const char *name, void (*setup)(void))
 	return tc;
 }
 
+/* Purposes name the lease and bills; anything else pays no bills. Order numbers are the
+ * bank's kind, the same for one account and key, different otherwise. */
+START_TEST(rent_payment_numbers)
+{
+	struct arena *a = arena_create();
+	const int64_t ids[] = { 3, 41 };
+	char no1[BANK_NO_MAX + 1], no2[BANK_NO_MAX + 1], no3[BANK_NO_MAX + 1];
+	char code1[RENT_RECEIPT_CODE_DIGITS + 1], code2[RENT_RECEIPT_CODE_DIGITS + 1];
+	int64_t lease = 0;
+
+	ck_assert_str_eq(rent_payment_purpose(a, 7, ids, 2), "bills:7:3,41");
+	ck_assert_int_eq(rent_payment_purpose_lease("bills:7:3,41", &lease), 1);
+	ck_assert_int_eq(lease, 7);
+	ck_assert_str_eq(rent_payment_purpose_bills("bills:7:3,41"), "3,41");
+	ck_assert_int_eq(rent_payment_purpose_lease("bill:42", &lease), 0);
+	ck_assert_int_eq(rent_payment_purpose_lease("bills::3", &lease), 0);
+	ck_assert_int_eq(rent_payment_purpose_lease("bills:0:3", &lease), 0);
+	ck_assert_int_eq(rent_payment_purpose_lease("bills:x:3", &lease), 0);
+	ck_assert_int_eq(rent_payment_purpose_lease("bills:7", &lease), 0);
+	ck_assert_int_eq(rent_payment_purpose_lease(NULL, &lease), 0);
+	ck_assert_str_eq(rent_payment_purpose_bills("test:1"), "");
+	rent_payment_order_no(5, "key-1", no1);
+	rent_payment_order_no(5, "key-1", no2);
+	rent_payment_order_no(6, "key-1", no3);
+	ck_assert_str_eq(no1, no2);
+	ck_assert_str_ne(no1, no3);
+	ck_assert_int_eq((int)strlen(no1), 25);
+	ck_assert_int_eq(no1[0], 'P');
+	ck_assert(bank_no_valid(no1));
+	rent_payment_receipt_code(code1);
+	rent_payment_receipt_code(code2);
+	ck_assert_int_eq((int)strspn(code1, "0123456789"), RENT_RECEIPT_CODE_DIGITS);
+	ck_assert_str_ne(code1, code2);
+	arena_destroy(a);
+}
+END_TEST
+
+/* A receipt renders as a PDF, the same bytes every time. */
+START_TEST(rent_payment_receipt)
+{
+	struct arena *a = arena_create();
+	const struct rent_payment p = {
+		.order_no = "P0123456789abcdef01234567", .bank_txn_id = "T202612010000000007",
+		.bills = "3,4", .via = "online", .receipt_code = "123456789012345678901234",
+		.amount_fen = 98000, .paid_at = NOW, .estate_name = "龙凤公租房小区", .lease_no = "L-1",
+	};
+	const unsigned char *b1, *b2;
+	size_t n1, n2;
+	struct gzf_err err = { 0 };
+
+	ck_assert_int_eq(rent_payment_receipt_pdf(a, &p, "王*明", &b1, &n1, &err), GZF_OK);
+	ck_assert_int_eq(rent_payment_receipt_pdf(a, &p, "王*明", &b2, &n2, &err), GZF_OK);
+	ck_assert(n1 > 100 && memcmp(b1, "%PDF-", 5) == 0);
+	ck_assert(n1 == n2 && memcmp(b1, b2, n1) == 0);
+	arena_destroy(a);
+}
+END_TEST
+
 Suite *
 payment_suite(void)
 {
@@ -368,6 +429,8 @@ payment_suite(void)
 	tcase_add_test(pure, notification_refusals);
 	tcase_add_test(pure, statement_files);
 	tcase_add_test(pure, numbers_and_urls);
+	tcase_add_test(pure, rent_payment_numbers);
+	tcase_add_test(pure, rent_payment_receipt);
 	suite_add_tcase(s, pure);
 	suite_add_tcase(s, db_tcase("sqlite", use_sqlite));
 	if (unit_pg_wanted(s))

@@ -24,6 +24,9 @@ import ArticleView from './views/ArticleView.vue'
 import ContentListView from './views/ContentListView.vue'
 import SearchView from './views/SearchView.vue'
 import NotFoundView from './views/NotFoundView.vue'
+import PayView from './views/pay/PayView.vue'
+import ReceiptsView from './views/pay/ReceiptsView.vue'
+import ReceiptCheckView from './views/pay/ReceiptCheckView.vue'
 
 /** The four tabs of the bottom bar, in order. */
 export const TABS = [
@@ -54,6 +57,9 @@ const routes = [
   { path: '/content/:kind(news|policy|guide|faq|manual)', component: ContentListView, meta: { title: 'content.title' } },
   { path: '/articles/:id(\\d+)', component: ArticleView, meta: { title: 'content.article' } },
   { path: '/search', component: SearchView, meta: { title: 'content.search' } },
+  { path: '/services/bills/:id(\\d+)/pay', component: PayView, meta: { title: 'pay.title' } },
+  { path: '/services/receipts', component: ReceiptsView, meta: { title: 'pay.receipts' } },
+  { path: '/receipt/:code', component: ReceiptCheckView, props: true, meta: { title: 'receipt.title' } },
   {
     path: `/services/:id(${SERVICE_IDS.join('|')})`,
     component: ComingSoonView,

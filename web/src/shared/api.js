@@ -25,14 +25,13 @@ export class ApiError extends Error {
  * Sends a request to `API_ROOT + path` (path starts with "/", e.g. "/version")
  * and returns the parsed JSON reply, or null for an empty reply. `body`, when
  * given, is sent as JSON; `file` (a Blob), when given, is sent as the raw body
- * with Content-Type `type` (or the file's own). Throws ApiError on a non-2xx status, using the
+ * with Content-Type `type` (or the file's own); `headers` are added (an Idempotency-Key). Throws ApiError on a non-2xx status, using the
  * server's envelope {"error":{"code","message","field"}} when there is one.
  */
-export async function api(path, { method = 'GET', body, file, type } = {}) {
+export async function api(path, { method = 'GET', body, file, type, headers = {} } = {}) {
   // The app's language goes with every request: the account keeps it for what gzf
   // sends on its own (inbox messages, SMS).
-  const headers = { Accept: 'application/json', 'X-Gzf-Lang': locale.value }
-  const init = { method, headers, credentials: 'same-origin' }
+  const init = { method, headers: { Accept: 'application/json', 'X-Gzf-Lang': locale.value, ...headers }, credentials: 'same-origin' }
   // Unsafe requests prove they come from this app with the readable gzf_csrf cookie.
   const csrf = document.cookie.match(/(?:^|; )gzf_csrf=([^;]*)/)
   if (method !== 'GET' && csrf) init.headers['X-CSRF-Token'] = decodeURIComponent(csrf[1])

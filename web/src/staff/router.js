@@ -21,6 +21,7 @@ const SelectionView = () => import('./views/SelectionView.vue')
 const ReconView = () => import('./views/ReconView.vue')
 const ReconRunView = () => import('./views/ReconRunView.vue')
 const RentView = () => import('./views/RentView.vue')
+const PaymentsView = () => import('./views/PaymentsView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -41,6 +42,7 @@ export const router = createRouter({
     { path: '/allocation', component: QueueView, meta: { title: () => 'section.allocation.name' } },
     { path: '/rounds', component: RoundsView, meta: { title: () => 'section.rounds.name' } },
     { path: '/rounds/:id(\\d+)', component: RoundView, props: true, meta: { title: () => 'section.rounds.name' } },
+    { path: '/payments', component: PaymentsView, meta: { title: () => 'section.payments.name' } },
     { path: '/selection', component: SelectionView, meta: { title: () => 'section.selection.name' } },
     { path: '/recon', component: ReconView, meta: { title: () => 'section.recon.name' } },
     { path: '/recon/:id(\\d+)', component: ReconRunView, props: true, meta: { title: () => 'section.recon.name' } },

@@ -1,0 +1,114 @@
+// bank-notify.mjs — the measuring half of bench/bank-notify: a fresh gzf (backend from
+// GZF_TEST_BACKEND) with one lease and bill put in with SQL and `count` + 1 pending bank
+// orders paying it, then
+//   1. one payment notification delivered 100 times at once (each delivery freshly signed,
+//      as the bank's retries are): exactly one payment must be recorded and credited;
+//   2. `count` notifications of distinct payments at 64 connections (each accepted,
+//      recorded, credited, audited): latency p50/p99/max and throughput;
+//      then 200 more one at a time (the service time without queueing);
+//   3. the same notifications again (duplicates: acknowledged, nothing changes);
+//   4. the reference: GET /healthz with the same client at 64 connections.
+//
+//   node bench/bank-notify.mjs [count]
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startGzf } from '../tests/lib/gzf.mjs';
+import { sql } from '../tests/lib/durable.mjs';
+import { bankKey, signNotification } from '../tests/lib/sim.mjs';
+
+const count = Number(process.argv[2] || 2000);
+const CONNECTIONS = 64;
+const AMOUNT = 100;
+const SERIAL = 200; // notifications sent one at a time: the service time alone
+
+const srv = await startGzf({ demo: true, args: ['--max-per-ip', '0'] });
+let failed = false;
+try {
+  const key = bankKey(join(srv.dir, 'secrets'));
+  const one = (q) => sql(srv, q)[0]?.[0];
+  const now = Date.now();
+  const [unitId, region, path] = sql(srv, `SELECT u.id, e.region_code, e.region_path FROM units u
+    JOIN estates e ON e.id = u.estate_id ORDER BY u.id LIMIT 1`)[0];
+  const app = one(`INSERT INTO applications (city_id, owner_id, region_code, region_path, kind, status, household_enc,
+    created_at, updated_at) VALUES (230600, 1, ${region}, '${path}', 'rental', 'approved', 'x', ${now}, ${now}) RETURNING id`);
+  const lease = one(`INSERT INTO leases (city_id, lease_no, application_id, owner_id, unit_id, region_code, region_path, state,
+    starts_on, ends_on, area_dm2, rent_fen, created_at, updated_at) VALUES (230600, 'L-BENCH', ${app}, 1, ${unitId}, ${region},
+    '${path}', 'active', 20260101, 20281231, 5000, 50000, ${now}, ${now}) RETURNING id`);
+  const bill = one(`INSERT INTO bills (city_id, lease_id, bill_no, month, rent_fen, amount_fen, state, due_on, issued_at,
+    updated_at) VALUES (230600, ${lease}, 'B-BENCH', 202601, 100000000, 100000000, 'open', 20260115, ${now}, ${now}) RETURNING id`);
+  sql(srv, `WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ${count + SERIAL})
+    INSERT INTO bank_orders (city_id, order_no, purpose, amount_fen, status, created_at, updated_at)
+    SELECT 230600, 'BENCH-' || CAST(i AS TEXT), 'bills:${lease}:${bill}', ${AMOUNT}, 'pending', ${now}, ${now} FROM s`);
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const request = (method, urlPath, body, headers = {}) => new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.request({ host: '127.0.0.1', port: srv.port, method, path: urlPath, agent,
+      headers: body ? { ...headers, 'content-length': Buffer.byteLength(body) } : headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const notification = (i) => JSON.stringify({ amount_fen: AMOUNT, at: now, bank_txn_id: `T${String(i).padStart(18, '0')}`,
+    event: 'payment.succeeded', notify_id: `ntf_bench_${i}`, order_no: `BENCH-${i}`, paid_at: now });
+  const deliver = (raw) => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = randomBytes(16).toString('hex');
+    return request('POST', '/api/v1/partners/bank/notify', raw, { 'content-type': 'application/json',
+      'x-bank-timestamp': timestamp, 'x-bank-nonce': nonce,
+      'x-bank-signature': signNotification({ key, timestamp, nonce, body: raw }) });
+  };
+  // n requests from `connections` workers; latencies of the 2xx, and the others counted.
+  async function load(n, send, connections = CONNECTIONS) {
+    const ms = [];
+    let next = 0, bad = 0;
+    const t0 = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: connections }, async () => {
+      while (next < n) {
+        const r = await send(next++);
+        if (r.status >= 200 && r.status < 300) ms.push(r.ms); else bad += 1;
+      }
+    }));
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    ms.sort((a, b) => a - b);
+    const q = (p) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] ?? NaN;
+    return { n, rps: n / s, p50: q(0.5), p99: q(0.99), max: ms[ms.length - 1], bad };
+  }
+  const line = (name, r) => console.log(`  ${name.padEnd(34)} ${String(r.n).padStart(6)} ${r.rps.toFixed(0).padStart(8)}` +
+    ` ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)} ${String(r.bad).padStart(6)}`);
+
+  // 1. One notification, 100 deliveries at once (100 connections).
+  const raw0 = notification(count + SERIAL);
+  const burst = await Promise.all(Array.from({ length: 100 }, () => deliver(raw0)));
+  const accepted = burst.filter((r) => r.status === 200 && JSON.parse(r.text).duplicate === false).length;
+  const recorded = Number(one(`SELECT COUNT(*) FROM rent_payments WHERE order_no = 'BENCH-${count + SERIAL}'`));
+  const credited = Number(one(`SELECT COUNT(*) FROM ledger_ops WHERE lease_id = ${lease} AND kind = 'payment'`));
+  const statuses = {};
+  for (const r of burst) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  console.log(`  100 concurrent deliveries of one notification: answers ${JSON.stringify(statuses)}, accepted ${accepted},` +
+    ` payments recorded ${recorded}, ledger credits ${credited}`);
+  if (accepted !== 1 || recorded !== 1 || credited !== 1) failed = true;
+
+  // 2-4. Latency at 64 connections.
+  console.log(`\n  ${'at 64 connections'.padEnd(34)} ${'n'.padStart(6)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)}` +
+    ` ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'non2xx'.padStart(6)}`);
+  await load(200, () => request('GET', '/healthz')); // warm-up
+  const fresh = await load(count, (i) => deliver(notification(i)));
+  line('new payments (accepted, credited)', fresh);
+  line('  the same, one connection', await load(SERIAL, (i) => deliver(notification(count + i)), 1));
+  const dups = await load(count, (i) => deliver(notification(i)));
+  line('duplicates (acknowledged)', dups);
+  const ref = await load(count, () => request('GET', '/healthz'));
+  line('reference: GET /healthz', ref);
+  const payments = Number(one(`SELECT COUNT(*) FROM rent_payments WHERE lease_id = ${lease}`));
+  console.log(`\n  payments recorded ${payments} of ${count + SERIAL + 1} orders; p99 target < 50 ms: ${fresh.p99 < 50 ? 'met' : 'MISSED'}`);
+  if (payments !== count + SERIAL + 1 || fresh.bad || dups.bad || fresh.p99 >= 50) failed = true;
+  agent.destroy();
+} finally {
+  await srv.stop();
+}
+process.exit(failed ? 1 : 0);
