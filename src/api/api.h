@@ -289,5 +289,6 @@ void api_queue_routes(struct router *r);
 void api_bank_routes(struct router *r);
 void api_allocation_routes(struct router *r);
 void api_selection_routes(struct router *r);
+void api_subsidy_routes(struct router *r);
 
 #endif

@@ -104,6 +104,9 @@ static const unsigned staff_may[ACT_COUNT] = {
 	[ACT_SELECTION_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_COMMUNITY_CLERK),
 	[ACT_SELECTION_CHOOSE] = 0,
 	[ACT_SELECTION_COUNTER] = R(ROLE_COMMUNITY_CLERK) | R(ROLE_HOUSING_MANAGER),
+	/* Rental subsidies: the finance officers pay them, the city administrator answers
+	 * for them (a batch is checked by a second person: subsidy.c). */
+	[ACT_SUBSIDY_MANAGE] = R(ROLE_FINANCE_OFFICER) | R(ROLE_CITY_ADMIN),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -126,6 +129,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_ALLOCATION_WITNESS] = "allocation_witness",
 	[ACT_SELECTION_RUN] = "selection_run", [ACT_SELECTION_READ] = "selection_read",
 	[ACT_SELECTION_CHOOSE] = "selection_choose", [ACT_SELECTION_COUNTER] = "selection_counter",
+	[ACT_SUBSIDY_MANAGE] = "subsidy_manage",
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.

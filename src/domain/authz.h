@@ -94,6 +94,7 @@ enum action {
 	ACT_SELECTION_READ,  /* the selection control panel; object: the region seen */
 	ACT_SELECTION_CHOOSE,/* choose, confirm or decline one's own flat; object: the household */
 	ACT_SELECTION_COUNTER, /* choose at the counter for a household, with its consent; object: its community */
+	ACT_SUBSIDY_MANAGE,  /* subsidy formulas, entitlements and monthly batches; object: the city or household */
 	ACT_COUNT
 };
 

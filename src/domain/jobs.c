@@ -15,6 +15,7 @@
 #include "domain/idempotency.h"
 #include "domain/review_jobs.h"
 #include "domain/selection.h"
+#include "domain/subsidy.h"
 #include "store/job_store.h"
 
 #define MAX_KINDS 32
@@ -303,5 +304,7 @@ jobs_register_all(void)
 		return rc;
 	if ((rc = idempotency_jobs_register()) != GZF_OK) /* idempotency_purge (domain/idempotency.c) */
 		return rc;
-	return selection_jobs_register(); /* selection_* (domain/selection_jobs.c) */
+	if ((rc = selection_jobs_register()) != GZF_OK) /* selection_* (domain/selection_jobs.c) */
+		return rc;
+	return subsidy_jobs_register(); /* subsidy_results (domain/subsidy_jobs.c) */
 }
