@@ -46,5 +46,6 @@ Suite *allocation_suite(void);
 Suite *selection_suite(void);
 Suite *pdf_suite(void);
 Suite *subsidy_suite(void);
+Suite *subsidy_batch_suite(void);
 
 #endif
