@@ -24,6 +24,9 @@ import ContentListView from './views/ContentListView.vue'
 import SearchView from './views/SearchView.vue'
 import NotFoundView from './views/NotFoundView.vue'
 
+// Loaded when first opened.
+const SubsidyView = () => import('./views/SubsidyView.vue')
+
 /** The four tabs of the bottom bar, in order. */
 export const TABS = [
   { to: '/', label: 'tab.home', icon: 'wap-home-o' },
@@ -42,6 +45,7 @@ const routes = [
   { path: '/services/progress', component: ProgressView, meta: { title: 'action.progress.name' } },
   { path: '/services/publicity', component: PublicityView, meta: { title: 'publicity.title' } },
   { path: '/services/queue', component: QueueView, meta: { title: 'action.queue.name' } },
+  { path: '/services/subsidy', component: SubsidyView, meta: { title: 'action.subsidy.name' } },
   { path: '/services/selection', component: SelectionView, meta: { title: 'action.selection.name' } },
   { path: '/services/lottery/:id(\\d+)', component: LotteryView, props: true, meta: { title: 'lottery.verifyTitle' } },
   { path: '/services/guide', redirect: '/content/guide' },

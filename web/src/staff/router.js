@@ -18,6 +18,7 @@ const RoundsView = () => import('./views/RoundsView.vue')
 const RoundView = () => import('./views/RoundView.vue')
 const DrawScreenView = () => import('./views/DrawScreenView.vue')
 const SelectionView = () => import('./views/SelectionView.vue')
+const SubsidyView = () => import('./views/SubsidyView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -38,6 +39,7 @@ export const router = createRouter({
     { path: '/allocation', component: QueueView, meta: { title: () => 'section.allocation.name' } },
     { path: '/rounds', component: RoundsView, meta: { title: () => 'section.rounds.name' } },
     { path: '/rounds/:id(\\d+)', component: RoundView, props: true, meta: { title: () => 'section.rounds.name' } },
+    { path: '/subsidies', component: SubsidyView, meta: { title: () => 'section.subsidies.name' } },
     { path: '/selection', component: SelectionView, meta: { title: () => 'section.selection.name' } },
     { path: '/rounds/:id(\\d+)/screen', component: DrawScreenView, props: true, meta: { title: () => 'rounds.screen' } },
     {
