@@ -68,7 +68,7 @@ test('a household sees its entitlement; finance computes, a second person checks
   try {
     const { page } = opened
     assert.match(await page.locator('[data-test=monthly]').innerText(), /1,?785(\.00)? 元/)
-    assert.match(await page.locator('[data-test=calc]').innerText(), /70%[\s\S]*42\.50/)
+    assert.match(await page.locator('[data-test=calc]').innerText(), /42\.50[\s\S]*70%[\s\S]*1785\.00/)
     assert.match(await page.locator('[data-test=account]').innerText(), /\*{4}4567/)
     await assertPageHealthy(page, opened.problems)
   } finally {
