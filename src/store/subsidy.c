@@ -337,7 +337,8 @@ subsidy_store_batch_fill(struct db_conn *c, struct subsidy_batch *b, int per_fil
 	struct db_res *r;
 	int rc;
 
-	/* The month's payments, then the corrected exceptions, numbered together. */
+	/* The month's payments (each entitlement's latest amount in force, joined rather than
+	 * looked up row by row), then the corrected exceptions, numbered together. */
 	rc = db_exec(c,
 		"INSERT INTO subsidy_lines (city_id, batch_id, file_no, seq, entitlement_id, month,"
 		" amount_fen, holder_enc, account_enc, account_last4, state)"
@@ -345,11 +346,13 @@ subsidy_store_batch_fill(struct db_conn *c, struct subsidy_batch *b, int per_fil
 		" (rn - 1) % CAST($4 AS BIGINT) + 1, id, m, amt, holder_enc,"
 		" account_enc, account_last4, 'pending' FROM ("
 		"  SELECT x.*, ROW_NUMBER() OVER (ORDER BY x.k, x.id) AS rn FROM ("
-		"   SELECT 0 AS k, e.id, CAST($3 AS INTEGER) AS m, (SELECT a.monthly_fen FROM subsidy_amounts a"
-		"     WHERE a.entitlement_id = e.id AND a.effective_month <= $3"
-		"     ORDER BY a.effective_month DESC, a.id DESC LIMIT 1) AS amt,"
+		"   SELECT 0 AS k, e.id, CAST($3 AS INTEGER) AS m, am.monthly_fen AS amt,"
 		"    e.holder_enc, e.account_enc, e.account_last4"
-		"   FROM subsidy_entitlements e WHERE e.city_id = $1 AND e.state = 'active'"
+		"   FROM subsidy_entitlements e JOIN (SELECT entitlement_id, monthly_fen, ROW_NUMBER()"
+		"     OVER (PARTITION BY entitlement_id ORDER BY effective_month DESC, id DESC) AS r"
+		"     FROM subsidy_amounts WHERE effective_month <= $3) am"
+		"    ON am.entitlement_id = e.id AND am.r = 1"
+		"   WHERE e.city_id = $1 AND e.state = 'active'"
 		"    AND e.start_month <= $3 AND NOT EXISTS (SELECT 1 FROM subsidy_lines o"
 		"     WHERE o.entitlement_id = e.id AND o.month = $3 AND o.state <> 'failed')"
 		"   UNION ALL"
