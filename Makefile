@@ -151,17 +151,24 @@ build/bench/billing: bench/billing.c $(OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ bench/billing.c $(OBJ) $(LDLIBS)
 
+# The subsidy batch benchmark: computing and writing 100,000 households' batch.
+build/bench/subsidy: bench/subsidy.c $(OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ bench/subsidy.c $(OBJ) $(LDLIBS)
+
 test: deps-test build/gzf build/gzf-asan build/unit-tests fuzz-build web
 	tests/run.sh
 
 test-unit: build/unit-tests
 	build/unit-tests
 
-bench: deps-bench deps-test build/gzf build/bench/lottery build/bench/queue build/bench/recon build/bench/billing
+bench: deps-bench deps-test build/gzf build/bench/lottery build/bench/queue build/bench/recon build/bench/billing build/bench/subsidy
 	build/bench/lottery
 	build/bench/queue
 	build/bench/recon
 	build/bench/billing
+	build/bench/subsidy
 	bench/queue-http
 	bench/http
 	bench/listings

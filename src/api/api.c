@@ -34,6 +34,7 @@ api_routes(struct router *r)
 	api_allocation_routes(r);
 	api_selection_routes(r);
 	api_recon_routes(r);
+	api_subsidy_routes(r);
 }
 
 static void

@@ -294,5 +294,6 @@ void api_payment_routes(struct router *r);
 void api_allocation_routes(struct router *r);
 void api_selection_routes(struct router *r);
 void api_recon_routes(struct router *r);
+void api_subsidy_routes(struct router *r);
 
 #endif

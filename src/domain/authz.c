@@ -113,6 +113,9 @@ static const unsigned staff_may[ACT_COUNT] = {
 	[ACT_BILL_READ] = R(ROLE_FINANCE_OFFICER) | R(ROLE_HOUSING_MANAGER) | ADMINS,
 	[ACT_BILL_MANAGE] = R(ROLE_FINANCE_OFFICER) | ADMINS,
 	[ACT_RENT_RULES] = R(ROLE_FINANCE_OFFICER) | ADMINS,
+	/* Rental subsidies: the finance officers pay them, the city administrator answers
+	 * for them (a batch is checked by a second person: subsidy.c). */
+	[ACT_SUBSIDY_MANAGE] = R(ROLE_FINANCE_OFFICER) | R(ROLE_CITY_ADMIN),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -138,6 +141,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_RECON_MANAGE] = "recon_manage",
 	[ACT_BILL_READ] = "bill_read", [ACT_BILL_MANAGE] = "bill_manage",
 	[ACT_RENT_RULES] = "rent_rules",
+	[ACT_SUBSIDY_MANAGE] = "subsidy_manage",
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.

@@ -98,6 +98,7 @@ enum action {
 	ACT_BILL_READ,       /* rent bills, billing runs and arrears; object: the lease's owner and region (or the region listed) */
 	ACT_BILL_MANAGE,     /* run billing, waive (减免), export arrears; object: the same */
 	ACT_RENT_RULES,      /* a city's rent rules; object: the city */
+	ACT_SUBSIDY_MANAGE,  /* subsidy formulas, entitlements and monthly batches; object: the city or household */
 	ACT_COUNT
 };
 

@@ -52,6 +52,17 @@ int demo_allocation_load(struct db_conn *c, struct gzf_err *err);
  * city has a selection session), in c's transaction (demo_selection.c). */
 int demo_selection_load(struct db_conn *c, struct gzf_err *err);
 
+/* demo_staff_id — the id of the demo staff account named username (demo_allocation.c). */
+int demo_staff_id(struct db_conn *c, const char *username, int64_t *id, struct gzf_err *err);
+
+/* demo_subsidy_load — the demo city's rental subsidies: its formula, entitlements for
+ * the first subsidy households of its waiting list, and the batches of the two months
+ * before now computed, checked, approved and sent, their results imported as the bank
+ * would return them — every line paid but one, whose account was closed and which waits
+ * in the exceptions list (once: nothing is added when the city has a formula), in c's
+ * transaction (demo_subsidy.c). */
+int demo_subsidy_load(struct db_conn *c, const struct secrets *s, struct gzf_err *err);
+
 /* demo_content_load — the demo city's published articles, their pictures stored under
  * data_dir (once: nothing is added when the city has published content), in c's
  * transaction (demo_content.c). */

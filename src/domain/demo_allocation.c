@@ -16,9 +16,8 @@
 #define DEMO_CITY 230600
 #define DEMO_ESTATE "萨尔图幸福家园"
 
-/* The staff account named username's id. */
-static int
-staff_id(struct db_conn *c, const char *username, int64_t *id, struct gzf_err *err)
+int
+demo_staff_id(struct db_conn *c, const char *username, int64_t *id, struct gzf_err *err)
 {
 	struct user u;
 	int rc = user_store_by_username(c, username, &u, err);
@@ -41,8 +40,8 @@ demo_allocation_load(struct db_conn *c, struct gzf_err *err)
 
 	if ((rc = allocation_store_list_rounds(c, DEMO_CITY, 0, 1, &some, &n, &total, err)) != GZF_OK || total > 0)
 		return rc;
-	if ((rc = staff_id(c, "dq_housing", &manager, err)) != GZF_OK ||
-	    (rc = staff_id(c, "dq_notary", &notary, err)) != GZF_OK ||
+	if ((rc = demo_staff_id(c, "dq_housing", &manager, err)) != GZF_OK ||
+	    (rc = demo_staff_id(c, "dq_notary", &notary, err)) != GZF_OK ||
 	    (rc = housing_store_estate_list(c, "/100000/230000/230600/", 50, 0, &estates, &n, err)) != GZF_OK)
 		return rc;
 	for (i = 0; i < n && strcmp(estates[i].name, DEMO_ESTATE) != 0; i++)

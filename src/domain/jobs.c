@@ -18,6 +18,7 @@
 #include "domain/review_jobs.h"
 #include "domain/rent_payment.h"
 #include "domain/selection.h"
+#include "domain/subsidy.h"
 #include "store/job_store.h"
 
 #define MAX_KINDS 32
@@ -312,5 +313,7 @@ jobs_register_all(void)
 		return rc;
 	if ((rc = rent_payment_jobs_register()) != GZF_OK) /* payment_query, withholding_collect (domain/rent_payment.c) */
 		return rc;
-	return billing_jobs_register(); /* billing_month, arrears_daily (domain/billing.c) */
+	if ((rc = billing_jobs_register()) != GZF_OK) /* billing_month, arrears_daily (domain/billing.c) */
+		return rc;
+	return subsidy_jobs_register(); /* subsidy_results (domain/subsidy_jobs.c) */
 }

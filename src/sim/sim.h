@@ -57,6 +57,10 @@ int sim_local_only(struct http_req *req);
  * simulator signs its notifications with; valid while the simulator runs. */
 const unsigned char *sim_bank_key(void);
 
+/* sim_bank_batch_routes — the bank simulator's batch payments (sim_bank_batch.c), under
+ * /bank/v1/batches and /bank/sim/batch*; registered with the bank's routes. */
+void sim_bank_batch_routes(struct router *r);
+
 /* sim_stopping — 1 once the simulator is stopping (background threads end then). */
 int sim_stopping(void);
 

@@ -200,6 +200,7 @@ bank_routes(struct router *r)
 	router_add(r, "POST", "/bank/sim/switches", switches_post);
 	router_add(r, "GET", "/bank/sim/notifications", notes_get);
 	router_add(r, "GET", "/bank/sim/orders", orders_get);
+	sim_bank_batch_routes(r);
 }
 
 static void

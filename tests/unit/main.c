@@ -27,6 +27,7 @@ main(void)
 	srunner_add_suite(sr, rent_suite());
 	srunner_add_suite(sr, ledger_suite());
 	srunner_add_suite(sr, subsidy_suite());
+	srunner_add_suite(sr, subsidy_batch_suite());
 	srunner_add_suite(sr, workflow_suite());
 	srunner_add_suite(sr, review_suite());
 	srunner_add_suite(sr, fsm_suite());

@@ -48,5 +48,6 @@ Suite *pdf_suite(void);
 Suite *subsidy_suite(void);
 Suite *recon_suite(void);
 Suite *billing_suite(void);
+Suite *subsidy_batch_suite(void);
 
 #endif

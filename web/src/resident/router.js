@@ -28,6 +28,9 @@ import PayView from './views/pay/PayView.vue'
 import ReceiptsView from './views/pay/ReceiptsView.vue'
 import ReceiptCheckView from './views/pay/ReceiptCheckView.vue'
 
+// Loaded when first opened.
+const SubsidyView = () => import('./views/SubsidyView.vue')
+
 /** The four tabs of the bottom bar, in order. */
 export const TABS = [
   { to: '/', label: 'tab.home', icon: 'wap-home-o' },
@@ -48,6 +51,7 @@ const routes = [
   { path: '/services/queue', component: QueueView, meta: { title: 'action.queue.name' } },
   { path: '/services/bills', component: BillsView, meta: { title: 'action.bills.name' } },
   { path: '/services/bills/:id(\\d+)', component: BillsView, meta: { title: 'action.bills.name' } },
+  { path: '/services/subsidy', component: SubsidyView, meta: { title: 'action.subsidy.name' } },
   { path: '/services/selection', component: SelectionView, meta: { title: 'action.selection.name' } },
   { path: '/services/lottery/:id(\\d+)', component: LotteryView, props: true, meta: { title: 'lottery.verifyTitle' } },
   { path: '/services/guide', redirect: '/content/guide' },

@@ -22,6 +22,7 @@ const ReconView = () => import('./views/ReconView.vue')
 const ReconRunView = () => import('./views/ReconRunView.vue')
 const RentView = () => import('./views/RentView.vue')
 const PaymentsView = () => import('./views/PaymentsView.vue')
+const SubsidyView = () => import('./views/SubsidyView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -43,6 +44,7 @@ export const router = createRouter({
     { path: '/rounds', component: RoundsView, meta: { title: () => 'section.rounds.name' } },
     { path: '/rounds/:id(\\d+)', component: RoundView, props: true, meta: { title: () => 'section.rounds.name' } },
     { path: '/payments', component: PaymentsView, meta: { title: () => 'section.payments.name' } },
+    { path: '/subsidies', component: SubsidyView, meta: { title: () => 'section.subsidies.name' } },
     { path: '/selection', component: SelectionView, meta: { title: () => 'section.selection.name' } },
     { path: '/recon', component: ReconView, meta: { title: () => 'section.recon.name' } },
     { path: '/recon/:id(\\d+)', component: ReconRunView, props: true, meta: { title: () => 'section.recon.name' } },
