@@ -104,6 +104,14 @@ static const unsigned staff_may[ACT_COUNT] = {
 	[ACT_SELECTION_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_COMMUNITY_CLERK),
 	[ACT_SELECTION_CHOOSE] = 0,
 	[ACT_SELECTION_COUNTER] = R(ROLE_COMMUNITY_CLERK) | R(ROLE_HOUSING_MANAGER),
+	/* Leases: the housing managers write and run them, the administrators answer for
+	 * them; the community clerk sees its households' leases and takes a signature at the
+	 * counter, as a housing manager may; finance reads them. A household reads and signs
+	 * its own (below). */
+	[ACT_LEASE_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_COMMUNITY_CLERK) |
+			   R(ROLE_FINANCE_OFFICER),
+	[ACT_LEASE_MANAGE] = R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_LEASE_SIGN] = R(ROLE_COMMUNITY_CLERK) | R(ROLE_HOUSING_MANAGER),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -126,6 +134,8 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_ALLOCATION_WITNESS] = "allocation_witness",
 	[ACT_SELECTION_RUN] = "selection_run", [ACT_SELECTION_READ] = "selection_read",
 	[ACT_SELECTION_CHOOSE] = "selection_choose", [ACT_SELECTION_COUNTER] = "selection_counter",
+	[ACT_LEASE_READ] = "lease_read", [ACT_LEASE_MANAGE] = "lease_manage",
+	[ACT_LEASE_SIGN] = "lease_sign",
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.
@@ -133,7 +143,7 @@ static const char *const action_names[ACT_COUNT] = {
 #define A(x) (1ull << (x))
 static const unsigned long long own_may =
 	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ) | A(ACT_APP_READ) |
-	A(ACT_QUEUE_READ) | A(ACT_SELECTION_CHOOSE);
+	A(ACT_QUEUE_READ) | A(ACT_SELECTION_CHOOSE) | A(ACT_LEASE_READ) | A(ACT_LEASE_SIGN);
 static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD) | A(ACT_APP_EDIT);
 
 static const char *const level_names[LEVEL_COUNT] = {

@@ -94,6 +94,9 @@ enum action {
 	ACT_SELECTION_READ,  /* the selection control panel; object: the region seen */
 	ACT_SELECTION_CHOOSE,/* choose, confirm or decline one's own flat; object: the household */
 	ACT_SELECTION_COUNTER, /* choose at the counter for a household, with its consent; object: its community */
+	ACT_LEASE_READ,      /* a lease, its documents and move-in; object: its household (owner, community) */
+	ACT_LEASE_MANAGE,    /* lease templates; write, cancel, renew, terminate, end a lease, its move-in */
+	ACT_LEASE_SIGN,      /* sign one's own lease, confirm one's move-in; staff: sign at the counter */
 	ACT_COUNT
 };
 
