@@ -10,7 +10,7 @@ set -euo pipefail
 # /usr/share/john/password.lst, which the server refuses (GZF_PASSWORD_LIST).
 run_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 	libsodium-dev libcurl4-openssl-dev libexpat1-dev zlib1g-dev libgd-dev john-data)
-test_pkgs=(check postgresql postgresql-contrib chromium fonts-noto-cjk sqlite3 clang libclang-rt-14-dev)
+test_pkgs=(check postgresql postgresql-contrib chromium fonts-noto-cjk poppler-utils poppler-data sqlite3 clang libclang-rt-14-dev)
 # httperf (0.9.0-9 in Debian 12) keeps a fixed arrival rate for bench/soak.
 bench_pkgs=(nginx-light wrk curl httperf)
 

@@ -12,6 +12,7 @@ main(void)
 
 	gzf_crypto_init();
 	srunner_add_suite(sr, arena_suite());
+	srunner_add_suite(sr, pdf_suite());
 	srunner_add_suite(sr, router_suite());
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, db_suite());

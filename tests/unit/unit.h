@@ -44,5 +44,6 @@ Suite *idempotency_suite(void);
 Suite *payment_suite(void);
 Suite *allocation_suite(void);
 Suite *selection_suite(void);
+Suite *pdf_suite(void);
 
 #endif
