@@ -31,6 +31,7 @@ api_routes(struct router *r)
 	api_bank_routes(r);
 	api_allocation_routes(r);
 	api_selection_routes(r);
+	api_lease_routes(r);
 }
 
 static void

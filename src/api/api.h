@@ -308,5 +308,6 @@ void api_queue_routes(struct router *r);
 void api_bank_routes(struct router *r);
 void api_allocation_routes(struct router *r);
 void api_selection_routes(struct router *r);
+void api_lease_routes(struct router *r);
 
 #endif

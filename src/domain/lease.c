@@ -304,7 +304,8 @@ tell(struct db_conn *c, const struct lease *l, const char *kind, const char *tit
 }
 
 int
-lease_generate(struct db_conn *c, struct lease *l, const char *unit_status, struct gzf_err *err)
+lease_generate(struct db_conn *c, struct lease *l, const char *unit_status, const char *body,
+	       struct lease_fields *f, struct gzf_err *err)
 {
 	struct arena *a = db_arena(c);
 	int64_t n;
@@ -323,6 +324,8 @@ lease_generate(struct db_conn *c, struct lease *l, const char *unit_status, stru
 		l->lease_no = arena_printf(a, "%lld-%d-%06lld-%lld", (long long)l->city_id,
 					   l->starts_on / 10000, (long long)l->application_id,
 					   (long long)n + 1);
+	f->lease_no = l->lease_no;
+	l->body = lease_render(a, body, f, 1);
 	l->state = lease_states[LEASE_OFFERED];
 	rc = lease_store_create(c, l, err);
 	if (db_is_duplicate(rc, err))

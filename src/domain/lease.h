@@ -105,13 +105,14 @@ int lease_term_end(int starts_on, int months);
 /*
  * lease_generate — write the offered lease l for a reserved unit in the caller's
  * transaction: l carries the household (application, owner, region), the unit, area,
- * rent, deposit, term, the template and the rendered text; lease_no is given here. A
+ * rent, deposit, term and template; its number is given here and its text rendered from
+ * body with f (f->lease_no set here; the tenant's name kept as {{tenant}}). A
  * second live lease of the unit or household: GZF_ECONFLICT "lease_exists". The unit
  * must be reserved ("unit_not_reserved"), the term valid ("invalid_term"). The history
  * and the household's message are written.
  */
-int lease_generate(struct db_conn *c, struct lease *l, const char *unit_status,
-		   struct gzf_err *err);
+int lease_generate(struct db_conn *c, struct lease *l, const char *unit_status, const char *body,
+		   struct lease_fields *f, struct gzf_err *err);
 
 /*
  * lease_fire — take event on l inside the caller's transaction: the errors of fsm_find,

@@ -4,7 +4,22 @@
 -- rendered text, the signed PDF (a private media file) with its SHA-256, the signer, the
 -- time and the consent given; lease_events is its history (every transition, a renewal's
 -- term); lease_move_ins the key hand-over, inventory, photos and meter readings, and who
--- confirmed them on each side.
+-- confirmed them on each side. sms_codes gains the purpose "lease_sign" (a household signs its
+-- lease with a code); codes live ten minutes, so the table is rebuilt empty as in 015.
+DROP TABLE sms_codes;
+CREATE TABLE sms_codes (
+	id @ID@,
+	city_id BIGINT NOT NULL,
+	phone_hash TEXT NOT NULL,
+	purpose TEXT NOT NULL CHECK (purpose IN ('register', 'reset_password', 'counter_consent',
+						 'lease_sign')),
+	code_hash TEXT NOT NULL,
+	created_at BIGINT NOT NULL,
+	expires_at BIGINT NOT NULL,
+	attempts INTEGER NOT NULL DEFAULT 0,
+	used_at BIGINT
+);
+CREATE INDEX sms_codes_phone ON sms_codes (phone_hash, purpose, created_at);
 CREATE TABLE lease_templates (
 	id @ID@,
 	city_id BIGINT NOT NULL,
