@@ -327,6 +327,9 @@ lease_generate(struct db_conn *c, struct lease *l, const char *unit_status, cons
 	f->lease_no = l->lease_no;
 	l->body = lease_render(a, body, f, 1);
 	l->state = lease_states[LEASE_OFFERED];
+	/* Unsigned and running: as the new row reads back. */
+	l->signed_at = l->signed_by = l->pdf_media_id = l->paper_media_id = l->ended_at = 0;
+	l->sign_method = l->consent = l->pdf_sha256 = l->end_reason = "";
 	rc = lease_store_create(c, l, err);
 	if (db_is_duplicate(rc, err))
 		return gzf_err_set(err, GZF_ECONFLICT, "lease_exists", NULL,
