@@ -488,22 +488,6 @@ lease_candidates(struct http_req *req)
 	return http_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
-/* The city's current template; a city without one gets the built-in text as its first
- * version, in the caller's transaction. */
-static int
-current_template(struct http_req *req, struct db_conn *c, int64_t city_id, int64_t actor,
-		 struct lease_template *t)
-{
-	int rc = lease_store_template_current(c, city_id, t, &req->err);
-
-	if (rc != GZF_ENOTFOUND)
-		return rc;
-	*t = (struct lease_template){ .city_id = city_id, .note = "", .created_by = actor,
-				      .created_at = gzf_now_ms() };
-	lease_template_default(&t->title, &t->body);
-	return lease_store_template_create(c, t, &req->err);
-}
-
 /*
  * POST /api/v1/cities/:city/leases {"pick_id"} or {"unit_id","application_id"},
  * "starts_on"? (yyyymmdd, default tomorrow), "term_months"? (1-60, default 36),
@@ -581,18 +565,12 @@ lease_create(struct http_req *req)
 	l.household_name_enc = a.applicant_name_enc;
 	l.created_by = who->actor.user_id;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = current_template(req, c, city.code, who->actor.user_id, &t)) != GZF_OK)
+	    (rc = lease_template_current(c, city.code, who->actor.user_id, l.created_at, &t,
+					 &req->err)) != GZF_OK)
 		return rc;
 	l.template_id = t.id;
 	l.title = t.title;
-	f = (struct lease_fields){ .city = city.name,
-		.lessor = arena_printf(req->arena, "%s住房保障服务中心", city.name),
-		.reference = a.reference ? a.reference : "", .persons = a.persons,
-		.address = arena_printf(req->arena, "%s%s%s%s", u.address ? u.address : "",
-					u.estate_name, u.building_name, u.unit_no),
-		.estate = u.estate_name, .layout = u.layout, .area_dm2 = l.area_dm2,
-		.rent_fen = l.rent_fen, .deposit_fen = l.deposit_fen, .starts_on = l.starts_on,
-		.ends_on = l.ends_on, .term_months = (int)term };
+	lease_fields_of(req->arena, &city, &a, &u, &l, (int)term, &f);
 	if ((rc = lease_generate(c, &l, u.status, t.body, &f, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, who, "lease.create", "lease", l.id, l.region_code, "ok",
 			    arena_printf(req->arena, "{\"unit_id\":%lld,\"application_id\":%lld,\"template\":%d}",
@@ -690,34 +668,16 @@ sign_code(struct http_req *req)
 		"expires_in_seconds", (json_int_t)(API_CODE_TTL_MS / 1000)));
 }
 
-/* The signed document of l, kept as a private media file of the lease's household:
- * in->pdf_media_id and in->pdf_sha256 set, in c's current transaction. */
+/* The signed document of l, kept as a private media file of the lease's household. */
 static int
 keep_document(struct http_req *req, struct db_conn *c, const struct caller *who, struct lease *l,
 	      const char *signature, struct lease_input *in)
 {
 	const struct service *svc = req->service;
-	const unsigned char *bytes;
-	struct media m;
-	char sha[65];
-	size_t len;
-	int rc;
 
-	l->signed_at = in->now;
-	if ((rc = lease_pdf(req->arena, l, lease_text(req, l, tenant_name(req, l)), signature, &bytes,
-			    &len, &req->err)) != GZF_OK ||
-	    (rc = media_save(svc->cfg->data_dir, svc->secrets->data_key, bytes, len, sha, &req->err)) != GZF_OK)
-		return rc;
-	m = (struct media){ .city_id = l->city_id,
-		.owner_id = l->owner_id ? l->owner_id : who->actor.user_id, .region_path = l->region_path,
-		.purpose = "lease", .name = arena_printf(req->arena, "租赁合同-%s.pdf", l->lease_no),
-		.mime = "application/pdf", .size = (int64_t)len, .sha256 = arena_strdup(req->arena, sha),
-		.created_at = in->now, .sealed = 1 };
-	if ((rc = media_store_create(c, &m, &m.id, &req->err)) != GZF_OK)
-		return rc;
-	in->pdf_media_id = m.id;
-	in->pdf_sha256 = m.sha256;
-	return GZF_OK;
+	return lease_document_keep(c, svc->cfg->data_dir, svc->secrets->data_key, l,
+				   lease_text(req, l, tenant_name(req, l)), signature,
+				   l->owner_id ? l->owner_id : who->actor.user_id, in, &req->err);
 }
 
 /* Fire in on l, audit it as action with detail, commit and answer with the lease. */

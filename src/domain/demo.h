@@ -52,6 +52,13 @@ int demo_allocation_load(struct db_conn *c, struct gzf_err *err);
  * city has a selection session), in c's transaction (demo_selection.c). */
 int demo_selection_load(struct db_conn *c, struct gzf_err *err);
 
+/* demo_lease_load — the demo city's leases (demo_lease.c): the households its selection
+ * confirmed, one moved in four months ago and one signed awaiting its keys, and the demo
+ * resident 13800000004's lease waiting for its signature; signed documents kept under
+ * data_dir. Nothing when the city has leases. */
+int demo_lease_load(struct db_conn *c, const struct secrets *s, const char *data_dir,
+		    struct gzf_err *err);
+
 /* demo_content_load — the demo city's published articles, their pictures stored under
  * data_dir (once: nothing is added when the city has published content), in c's
  * transaction (demo_content.c). */

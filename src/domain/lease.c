@@ -11,8 +11,8 @@
 #include "core/pdf.h"
 #include "domain/calendar.h"
 #include "domain/housing.h"
-#include "store/application_store.h"
-#include "store/housing_store.h"
+#include "domain/media.h"
+#include "store/media_store.h"
 
 /* One firing of the machine. */
 struct lease_run {
@@ -264,6 +264,36 @@ lease_render(struct arena *a, const char *body, const struct lease_fields *f, in
 	}
 	out[len] = '\0';
 	return out;
+}
+
+void
+lease_fields_of(struct arena *a, const struct region *city, const struct application *app,
+		const struct unit *u, const struct lease *l, int months, struct lease_fields *f)
+{
+	*f = (struct lease_fields){ .lease_no = l->lease_no, .city = city->name,
+		.lessor = arena_printf(a, "%s住房保障服务中心", city->name),
+		.reference = app->reference ? app->reference : "", .persons = app->persons,
+		.address = arena_printf(a, "%s%s%s%s", u->address ? u->address : "", u->estate_name,
+					u->building_name, u->unit_no),
+		.estate = u->estate_name, .layout = u->layout, .area_dm2 = l->area_dm2,
+		.rent_fen = l->rent_fen, .deposit_fen = l->deposit_fen, .starts_on = l->starts_on,
+		.ends_on = l->ends_on, .term_months = months };
+}
+
+int
+lease_template_current(struct db_conn *c, int64_t city_id, int64_t actor, int64_t now,
+		       struct lease_template *t, struct gzf_err *err)
+{
+	int rc = lease_store_template_current(c, city_id, t, err);
+
+	if (rc != GZF_ENOTFOUND)
+		return rc;
+	*t = (struct lease_template){ .city_id = city_id, .note = "", .created_by = actor,
+				      .created_at = now };
+	lease_template_default(&t->title, &t->body);
+	if ((rc = lease_store_template_first(c, t, err)) != GZF_OK)
+		return rc;
+	return lease_store_template_current(c, city_id, t, err);
 }
 
 int
@@ -631,10 +661,16 @@ fx_end(void *ctx, struct gzf_err *err)
 /* The signed document. */
 
 int
-lease_pdf(struct arena *a, const struct lease *l, const char *text, const char *signature,
-	  const unsigned char **bytes, size_t *len, struct gzf_err *err)
+lease_document_keep(struct db_conn *c, const char *data_dir, const unsigned char *key,
+		    const struct lease *l, const char *text, const char *signature, int64_t owner,
+		    struct lease_input *in, struct gzf_err *err)
 {
+	struct arena *a = db_arena(c);
 	struct pdf *p = pdf_create(a, l->title);
+	const unsigned char *bytes;
+	struct media m;
+	char sha[65];
+	size_t len;
 	int rc;
 
 	if ((rc = pdf_text(p, 18, 0, l->title, err)) != GZF_OK)
@@ -645,7 +681,17 @@ lease_pdf(struct arena *a, const struct lease *l, const char *text, const char *
 	pdf_gap(p, 6);
 	pdf_rule(p);
 	pdf_gap(p, 2);
-	if ((rc = pdf_text(p, 10.5, 0, signature, err)) != GZF_OK)
+	if ((rc = pdf_text(p, 10.5, 0, signature, err)) != GZF_OK ||
+	    (rc = pdf_finish(p, &bytes, &len, err)) != GZF_OK ||
+	    (rc = media_save(data_dir, key, bytes, len, sha, err)) != GZF_OK)
 		return rc;
-	return pdf_finish(p, bytes, len, err);
+	m = (struct media){ .city_id = l->city_id, .owner_id = owner, .region_path = l->region_path,
+		.purpose = "lease", .name = arena_printf(a, "租赁合同-%s.pdf", l->lease_no),
+		.mime = "application/pdf", .size = (int64_t)len, .sha256 = arena_strdup(a, sha),
+		.created_at = in->now, .sealed = 1 };
+	if ((rc = media_store_create(c, &m, &m.id, err)) != GZF_OK)
+		return rc;
+	in->pdf_media_id = m.id;
+	in->pdf_sha256 = m.sha256;
+	return GZF_OK;
 }

@@ -23,7 +23,10 @@
 #include "core/gzf.h"
 #include "domain/fsm.h"
 #include "store/db.h"
+#include "store/application_store.h"
+#include "store/housing_store.h"
 #include "store/lease_store.h"
+#include "store/region_store.h"
 
 #define LEASE_TERM_MONTHS_MAX 60      /* a term: at most five years */
 #define LEASE_TERM_MONTHS_DEFAULT 36
@@ -98,6 +101,17 @@ int lease_template_check(const char *body, struct gzf_err *err);
 const char *lease_render(struct arena *a, const char *body, const struct lease_fields *f,
 			 int keep_tenant);
 
+/* lease_fields_of — the fields of l (its household a, flat u, city, term of months) as a
+ * template names them; strings in a. */
+void lease_fields_of(struct arena *a, const struct region *city, const struct application *app,
+		     const struct unit *u, const struct lease *l, int months, struct lease_fields *f);
+
+/* lease_template_current — the city's current template into *t; a city without one gets
+ * the built-in text as its version 1 first (by actor at now, in the caller's transaction;
+ * written by another at the same moment, that one is used). */
+int lease_template_current(struct db_conn *c, int64_t city_id, int64_t actor, int64_t now,
+			   struct lease_template *t, struct gzf_err *err);
+
 /* lease_term_end — the last day (yyyymmdd) of a term of months from starts_on; 0 when
  * starts_on is no valid date or months is outside 1..LEASE_TERM_MONTHS_MAX. */
 int lease_term_end(int starts_on, int months);
@@ -124,9 +138,15 @@ int lease_generate(struct db_conn *c, struct lease *l, const char *unit_status, 
 int lease_fire(struct db_conn *c, struct lease *l, enum lease_event event,
 	       const struct lease_input *in, struct gzf_err *err);
 
-/* lease_pdf — the signed document of l (text already rendered with the tenant's name,
- * the signer's words and the time): *bytes and *len in a. Deterministic. */
-int lease_pdf(struct arena *a, const struct lease *l, const char *text, const char *signature,
-	      const unsigned char **bytes, size_t *len, struct gzf_err *err);
+/*
+ * lease_document_keep — the signed document of l (text: rendered with the tenant's name;
+ * signature: the signer's words and the time) as a PDF, kept sealed under data_dir with
+ * key and recorded as a private media file of owner (purpose "lease") in the caller's
+ * transaction: in->pdf_media_id and in->pdf_sha256 set. The bytes depend only on what
+ * is written, so the recorded SHA-256 can be checked by rendering again.
+ */
+int lease_document_keep(struct db_conn *c, const char *data_dir, const unsigned char *key,
+			const struct lease *l, const char *text, const char *signature,
+			int64_t owner, struct lease_input *in, struct gzf_err *err);
 
 #endif

@@ -88,6 +88,16 @@ lease_store_template_create(struct db_conn *c, struct lease_template *t, struct 
 }
 
 int
+lease_store_template_first(struct db_conn *c, const struct lease_template *t, struct gzf_err *err)
+{
+	return db_exec(c,
+		"INSERT INTO lease_templates (city_id, version, title, body, note, created_by, created_at,"
+		" updated_at) VALUES ($1, 1, $2, $3, $4, $5, $6, $6) ON CONFLICT (city_id, version) DO NOTHING",
+		DB_ARGS(DB_I(t->city_id), DB_T(t->title), DB_T(t->body), DB_T(t->note),
+			DB_I(t->created_by), DB_I(t->created_at)), NULL, err);
+}
+
+int
 lease_store_template_get(struct db_conn *c, int64_t id, struct lease_template *out,
 			 struct gzf_err *err)
 {
@@ -233,9 +243,10 @@ lease_store_list(struct db_conn *c, int64_t city_id, const char *path, const cha
 	int rc;
 
 	rc = db_query(c, "SELECT " LEASE_COLUMNS " FROM leases WHERE city_id = $1"
-		      " AND substr(region_path, 1, length($2)) = $2 AND ($3 IS NULL OR state = $3)"
+		      " AND region_path LIKE $2 AND (CAST($3 AS TEXT) IS NULL OR state = $3)"
 		      " AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5",
-		      DB_ARGS(DB_I(city_id), DB_T(path), DB_T(state), DB_I(before_id), DB_I(limit)),
+		      DB_ARGS(DB_I(city_id), DB_T(arena_printf(db_arena(c), "%s%%", path)), DB_T(state),
+			      DB_I(before_id), DB_I(limit)),
 		      &r, err);
 	if (rc != GZF_OK)
 		return rc;
@@ -379,11 +390,11 @@ lease_store_candidates(struct db_conn *c, int64_t city_id, const char *path, int
 		" FROM selection_picks p JOIN units u ON u.id = p.unit_id"
 		" JOIN estates e ON e.id = u.estate_id JOIN buildings b ON b.id = u.building_id"
 		" WHERE p.city_id = $1 AND p.state = 'confirmed' AND u.status = 'reserved'"
-		" AND substr(p.region_path, 1, length($2)) = $2"
+		" AND p.region_path LIKE $2"
 		" AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.state IN ('offered', 'signed', 'active')"
 		" AND (l.unit_id = u.id OR l.application_id = p.application_id))"
 		" ORDER BY p.session_id DESC, p.lottery_rank LIMIT $3",
-		DB_ARGS(DB_I(city_id), DB_T(path), DB_I(limit)), &r, err);
+		DB_ARGS(DB_I(city_id), DB_T(arena_printf(db_arena(c), "%s%%", path)), DB_I(limit)), &r, err);
 	if (rc != GZF_OK)
 		return rc;
 	list = arena_alloc(db_arena(c), sizeof(*list) * (size_t)(r->nrows + 1));

@@ -83,6 +83,11 @@ struct lease_candidate {
  * set in *t). Two at once: one gets GZF_ECONFLICT "duplicate". */
 int lease_store_template_create(struct db_conn *c, struct lease_template *t, struct gzf_err *err);
 
+/* lease_store_template_first — store t as the city's version 1 unless the city has one
+ * already (written at the same time by another transaction: that one stays). */
+int lease_store_template_first(struct db_conn *c, const struct lease_template *t,
+			       struct gzf_err *err);
+
 /* lease_store_template_get — by id; GZF_ENOTFOUND "template_not_found". */
 int lease_store_template_get(struct db_conn *c, int64_t id, struct lease_template *out,
 			     struct gzf_err *err);

@@ -63,53 +63,88 @@ async function residentApplication() {
 
 const generate = (json) => housing.request('POST', `/api/v1/cities/${CITY}/leases`, { json });
 
+// Qualified households of the waiting list (without accounts) for leases of the tests.
+let households = [];
+async function household() {
+  if (!households.length) {
+    households = ok(await housing.request('GET', `/api/v1/cities/${CITY}/queue?kind=rental&state=waiting&limit=20`)).items
+      .map((e) => e.application_id).slice(5);
+  }
+  return households.shift();
+}
+
 let offered; // the resident's offered lease
+
+test('the demo: leases of the confirmed picks (active, signed) and the resident\'s offered lease', async () => {
+  const all = ok(await housing.request('GET', `/api/v1/cities/${CITY}/leases`)).items;
+  assert.deepEqual(all.map((l) => l.state).sort(), ['active', 'offered', 'signed']);
+  const active = all.find((l) => l.state === 'active');
+  assert.ok(active.starts_on < Number(new Date().toISOString().slice(0, 10).replaceAll('-', '')), 'started months ago');
+  assert.equal(active.sign_method, 'counter');
+  // Every confirmed pick has its lease: none is left to write, and a second is refused.
+  const cands = ok(await housing.request('GET', `/api/v1/cities/${CITY}/lease-candidates`)).items;
+  for (const l of all.filter((x) => x.pick_id)) assert.ok(!cands.some((c) => c.pick_id === l.pick_id));
+  const r = await generate({ pick_id: active.pick_id });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.code, 'unit_not_reserved', 'the flat is let');
+
+  // The resident reads its offered lease on the phone, the name in full.
+  const me = ok(await resident.request('GET', '/api/v1/me/lease')).lease;
+  assert.equal(me.state, 'offered');
+  assert.ok(!me.household.includes('*'));
+  assert.ok(me.text.includes(me.household));
+  assert.match(me.text, /转借、转租/);
+  assert.match(me.text, /六个月以上拖欠租金/);
+  assert.ok(!me.text.includes('{{'), 'every field filled');
+  assert.deepEqual(me.actions, ['sign']);
+  const msgs = ok(await resident.request('GET', '/api/v1/me/messages')).items;
+  assert.ok(msgs.some((m) => m.kind === 'lease_offered'));
+  offered = me;
+  // Staff see the name masked.
+  const staffView = ok(await housing.request('GET', `/api/v1/leases/${me.id}`)).lease;
+  assert.ok(staffView.household.includes('*'));
+});
 
 test('a lease is written from the city template, once per flat and household', async () => {
   const u = await reservedUnit();
-  const app = await residentApplication();
+  const app = await household();
   // Two at once for the same flat and household: exactly one lease.
   const [a, b] = await Promise.all([
     generate({ unit_id: u.id, application_id: app, starts_on: 20270101, term_months: 36 }),
     generate({ unit_id: u.id, application_id: app, starts_on: 20270101, term_months: 36 }),
   ]);
-  const statuses = [a.status, b.status].sort();
-  assert.deepEqual(statuses, [201, 409], `${a.text} ${b.text}`);
-  const loser = a.status === 409 ? a : b;
-  assert.equal(loser.json.error.code, 'lease_exists');
-  offered = (a.status === 201 ? a : b).json.lease;
-  assert.equal(offered.state, 'offered');
-  assert.equal(offered.starts_on, 20270101);
-  assert.equal(offered.ends_on, 20291231);
-  assert.equal(offered.rent_fen, u.rent_fen);
-  assert.equal(offered.deposit_fen, 2 * u.rent_fen);
-  assert.match(offered.text, /公共租赁住房/);
-  assert.match(offered.text, /转借、转租/);
-  assert.match(offered.text, /六个月以上拖欠租金/);
-  assert.ok(!offered.text.includes('{{'), 'every field filled');
-  assert.equal(offered.household.includes('*'), true, 'staff see the name masked');
-
-  // A second household for the flat, or a second flat for the household: refused too.
+  assert.deepEqual([a.status, b.status].sort(), [201, 409], `${a.text} ${b.text}`);
+  assert.equal((a.status === 409 ? a : b).json.error.code, 'lease_exists');
+  const l = (a.status === 201 ? a : b).json.lease;
+  assert.equal(l.state, 'offered');
+  assert.equal(l.starts_on, 20270101);
+  assert.equal(l.ends_on, 20291231);
+  assert.equal(l.rent_fen, u.rent_fen);
+  assert.equal(l.deposit_fen, 2 * u.rent_fen);
+  assert.match(l.text, /公共租赁住房/);
+  // A second flat for a household with a lease, a lease for a household with one: refused.
   const v = await reservedUnit();
   let r = await generate({ unit_id: v.id, application_id: app });
   assert.equal(r.status, 409, r.text);
+  r = await generate({ unit_id: u.id, application_id: await residentApplication() });
+  assert.equal(r.status, 409, r.text);
   assert.equal(r.json.error.code, 'lease_exists');
   // A term over five years, a flat not reserved: refused, nothing written.
-  r = await generate({ unit_id: v.id, application_id: app, term_months: 61 });
+  const other = await household();
+  r = await generate({ unit_id: v.id, application_id: other, term_months: 61 });
   assert.equal(r.status, 400, r.text);
   const units = ok(await housing.request('GET', '/api/v1/housing/units?limit=200')).items;
   const vacant = units.find((x) => x.status === 'vacant' && !usedUnits.has(x.id));
-  r = await generate({ unit_id: vacant.id, application_id: app });
-  assert.ok([409, 422].includes(r.status), r.text);
-
-  // The resident reads it on the phone, the name in full.
-  const me = ok(await resident.request('GET', '/api/v1/me/lease')).lease;
-  assert.equal(me.id, offered.id);
-  assert.ok(!me.household.includes('*'));
-  assert.ok(me.text.includes(me.household));
-  assert.deepEqual(me.actions, ['sign']);
-  const msgs = ok(await resident.request('GET', '/api/v1/me/messages')).items;
-  assert.ok(msgs.some((m) => m.kind === 'lease_offered'));
+  r = await generate({ unit_id: vacant.id, application_id: other });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.code, 'unit_not_reserved');
+  // Not the district housing manager's of another district, nor an editor's.
+  r = await longfeng.request('POST', `/api/v1/cities/${CITY}/leases`, { json: { unit_id: v.id, application_id: other } });
+  assert.equal(r.status, 403, r.text);
+  r = await editor.request('POST', `/api/v1/cities/${CITY}/leases`, { json: { unit_id: v.id, application_id: other } });
+  assert.equal(r.status, 403, r.text);
+  const list = ok(await housing.request('GET', `/api/v1/cities/${CITY}/leases?state=offered`)).items;
+  assert.equal(list.filter((x) => x.application_id === other).length, 0);
 });
 
 test('the template is versioned; a version a lease used cannot change', async () => {
@@ -233,7 +268,7 @@ test('renewal: a new term of at most five years; termination frees the flat', as
   assert.equal(r.status, 403, r.text);
   let l = ok(await housing.request('POST', `/api/v1/leases/${offered.id}/decision`, { json: { action: 'renew', term_months: 60, version: offered.version } })).lease;
   assert.equal(l.state, 'active');
-  assert.equal(l.ends_on, 20341231);
+  assert.equal(l.ends_on, offered.ends_on + 50000);
   r = await housing.request('POST', `/api/v1/leases/${offered.id}/decision`, { json: { action: 'terminate', version: l.version } });
   assert.equal(r.status, 400, r.text);
   assert.equal(r.json.error.code, 'reason_required');
@@ -246,13 +281,8 @@ test('renewal: a new term of at most five years; termination frees the flat', as
   assert.equal(r.json.error.code, 'illegal_transition');
 });
 
-test('a confirmed pick becomes a lease; a clerk signs it at the counter with the paper and consent', async () => {
-  const cands = ok(await housing.request('GET', `/api/v1/cities/${CITY}/lease-candidates`)).items;
-  assert.ok(cands.length > 0, 'the demo selection confirmed picks without a lease');
-  const l = ok(await generate({ pick_id: cands[0].pick_id }), 201).lease;
-  assert.equal(l.pick_id, cands[0].pick_id);
-  const after = ok(await housing.request('GET', `/api/v1/cities/${CITY}/lease-candidates`)).items;
-  assert.ok(!after.some((c) => c.pick_id === cands[0].pick_id));
+test('a clerk signs at the counter with the paper and consent; staff list and cancel', async () => {
+  const l = ok(await generate({ unit_id: (await reservedUnit()).id, application_id: await household() }), 201).lease;
   let r = await clerk.request('POST', `/api/v1/leases/${l.id}/counter-sign`, { json: { version: l.version } });
   assert.equal(r.status, 400, r.text);
   assert.equal(r.json.error.code, 'consent_required');
@@ -262,26 +292,32 @@ test('a confirmed pick becomes a lease; a clerk signs it at the counter with the
   assert.equal(r.json.error.code, 'paper_required');
   const paper = ok(await clerk.request('POST', '/api/v1/media?purpose=consent&name=lease-signed.pdf', {
     body: pdf('signed lease'), headers: { 'content-type': 'application/pdf' } }), 201);
+  const paperId = (paper.media ?? paper).id;
+  r = await resident.request('POST', `/api/v1/leases/${l.id}/counter-sign`, { json: { paper_media_id: paperId, consent, version: l.version } });
+  assert.equal(r.status, 403, r.text);
   const s = ok(await clerk.request('POST', `/api/v1/leases/${l.id}/counter-sign`, { json: {
-    paper_media_id: (paper.media ?? paper).id, consent, version: l.version } })).lease;
+    paper_media_id: paperId, consent, version: l.version } })).lease;
   assert.equal(s.state, 'signed');
   assert.equal(s.sign_method, 'counter');
   assert.equal(s.consent, consent.text);
   const doc = await clerk.request('GET', s.document_url);
   assert.equal(doc.status, 200);
-  // Staff lists and filters.
+  assert.equal(createHash('sha256').update(doc.bytes).digest('hex'), s.pdf_sha256);
+  // The paper is the lease's: the housing manager reads it too.
+  assert.equal((await housing.request('GET', `/api/v1/media/${paperId}`)).status, 200);
+  // Staff list and filter.
   const list = ok(await housing.request('GET', `/api/v1/cities/${CITY}/leases?state=signed`)).items;
   assert.ok(list.some((x) => x.id === s.id));
   assert.ok(list.every((x) => x.state === 'signed'));
   assert.equal((await housing.request('GET', `/api/v1/cities/${CITY}/leases?state=nonsense`)).status, 400);
   assert.equal((await longfeng.request('GET', `/api/v1/leases/${s.id}`)).status, 403);
+  assert.equal((await longfeng.request('GET', `/api/v1/cities/${CITY}/leases`)).json.items.length, 0);
   assert.equal((await editor.request('GET', `/api/v1/cities/${CITY}/leases`)).status, 403);
-  // An offered lease is cancelled with a reason.
-  const cands2 = ok(await housing.request('GET', `/api/v1/cities/${CITY}/lease-candidates`)).items;
-  if (cands2.length > 0) {
-    const o = ok(await generate({ pick_id: cands2[0].pick_id }), 201).lease;
-    const c = ok(await housing.request('POST', `/api/v1/leases/${o.id}/decision`, { json: { action: 'cancel', reason: '信息有误，重新生成', version: o.version } })).lease;
-    assert.equal(c.state, 'cancelled');
-    ok(await generate({ pick_id: cands2[0].pick_id }), 201);
-  }
+  // An offered lease is cancelled with a reason; the household may then get another.
+  const unit = await reservedUnit();
+  const app = await household();
+  const o = ok(await generate({ unit_id: unit.id, application_id: app }), 201).lease;
+  const c = ok(await housing.request('POST', `/api/v1/leases/${o.id}/decision`, { json: { action: 'cancel', reason: '信息有误，重新生成', version: o.version } })).lease;
+  assert.equal(c.state, 'cancelled');
+  ok(await generate({ unit_id: unit.id, application_id: app }), 201);
 });
