@@ -18,6 +18,8 @@ import ProgressView from './views/ProgressView.vue'
 import PublicityView from './views/PublicityView.vue'
 import QueueView from './views/QueueView.vue'
 import SelectionView from './views/SelectionView.vue'
+const LeaseView = () => import('./views/LeaseView.vue')
+const MoveInView = () => import('./views/MoveInView.vue')
 import LotteryView from './views/LotteryView.vue'
 import ArticleView from './views/ArticleView.vue'
 import ContentListView from './views/ContentListView.vue'
@@ -43,6 +45,8 @@ const routes = [
   { path: '/services/publicity', component: PublicityView, meta: { title: 'publicity.title' } },
   { path: '/services/queue', component: QueueView, meta: { title: 'action.queue.name' } },
   { path: '/services/selection', component: SelectionView, meta: { title: 'action.selection.name' } },
+  { path: '/services/lease', component: LeaseView, meta: { title: 'action.lease.name' } },
+  { path: '/services/lease/move-in', component: MoveInView, meta: { title: 'lease.moveIn' } },
   { path: '/services/lottery/:id(\\d+)', component: LotteryView, props: true, meta: { title: 'lottery.verifyTitle' } },
   { path: '/services/guide', redirect: '/content/guide' },
   { path: '/services/policy', redirect: '/content/policy' },
