@@ -18,6 +18,7 @@ const RoundsView = () => import('./views/RoundsView.vue')
 const RoundView = () => import('./views/RoundView.vue')
 const DrawScreenView = () => import('./views/DrawScreenView.vue')
 const SelectionView = () => import('./views/SelectionView.vue')
+const LeasesView = () => import('./views/LeasesView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -39,6 +40,7 @@ export const router = createRouter({
     { path: '/rounds', component: RoundsView, meta: { title: () => 'section.rounds.name' } },
     { path: '/rounds/:id(\\d+)', component: RoundView, props: true, meta: { title: () => 'section.rounds.name' } },
     { path: '/selection', component: SelectionView, meta: { title: () => 'section.selection.name' } },
+    { path: '/leases', component: LeasesView, meta: { title: () => 'section.leases.name' } },
     { path: '/rounds/:id(\\d+)/screen', component: DrawScreenView, props: true, meta: { title: () => 'rounds.screen' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
