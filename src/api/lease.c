@@ -812,8 +812,6 @@ document(struct http_req *req)
 				   "the lease is not signed yet");
 	if ((rc = media_store_get(c, l.pdf_media_id, &m, &req->err)) != GZF_OK)
 		return rc;
-	http_reply_header(req, "Content-Disposition",
-			  arena_printf(req->arena, "attachment; filename=\"lease-%s.pdf\"", l.lease_no));
 	return api_media_reply(req, &m);
 }
 

@@ -48,6 +48,15 @@ export default {
     youConfirmed: 'You have confirmed the checklist.',
     confirmMoveIn: 'Confirm the checklist is right',
   },
+  message: {
+    lease_offered: { title: 'Your lease is ready to sign' },
+    lease_signed: { title: 'Your lease is signed' },
+    lease_active: { title: 'Move-in complete' },
+    lease_renewed: { title: 'Your lease is renewed' },
+    lease_terminated: { title: 'Your lease is terminated' },
+    lease_ended: { title: 'Your lease has ended' },
+    lease_cancelled: { title: 'Your lease was withdrawn' },
+  },
   leaseStaff: {
     leases: 'Leases',
     templates: 'Lease templates',

@@ -48,6 +48,15 @@ export default {
     youConfirmed: '您已确认交接清单。',
     confirmMoveIn: '确认交接清单无误',
   },
+  message: {
+    lease_offered: { title: '租赁合同待签署' },
+    lease_signed: { title: '租赁合同已签署' },
+    lease_active: { title: '入住交接已完成' },
+    lease_renewed: { title: '租赁合同已续签' },
+    lease_terminated: { title: '租赁合同已解除' },
+    lease_ended: { title: '租赁合同已到期' },
+    lease_cancelled: { title: '租赁合同已撤销' },
+  },
   leaseStaff: {
     leases: '合同',
     templates: '合同模板',
