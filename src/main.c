@@ -251,7 +251,7 @@ cmd_demo(struct config *cfg)
 	       " sartu_reviewer, sartu_street, sz_clerk, dq_housing, dq_notary, hlj_supervisor, moh_supervisor\n");
 	printf("resident app logins (same password): 13800000001, 13800000002, 13800000003"
 	       " (applications waiting at acceptance, street and district review), 13800000004"
-	       " (qualified, on the waiting list)\n");
+	       " (qualified, on the waiting list, a lease to sign)\n");
 	db_close(db);
 	return 0;
 }

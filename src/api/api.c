@@ -35,6 +35,7 @@ api_routes(struct router *r)
 	api_selection_routes(r);
 	api_recon_routes(r);
 	api_subsidy_routes(r);
+	api_lease_routes(r);
 }
 
 static void

@@ -133,6 +133,25 @@ const char *api_hash(struct http_req *req, const unsigned char *key, const char 
 		     const char *value);
 
 
+/*
+ * api_sms_code_send — send a new code to phone (its keyed hash phone_hash) in the words
+ * before, the code, after; *code_hash is what to remember of it
+ * (sms_code_store_create, for API_CODE_TTL_MS). The caller applies its limits first.
+ */
+#define API_CODE_TTL_MS (10 * 60 * 1000LL)
+int api_sms_code_send(struct http_req *req, const char *phone, const char *phone_hash,
+		      const char *before, const char *after, const char **code_hash);
+
+/*
+ * api_sms_code_verify — check code against the newest one sent to phone_hash for purpose:
+ * *code_id is it (mark it used with sms_code_store_use in the transaction that acts on
+ * it). Wrong codes count against the phone; a code is dead after 5 wrong tries.
+ * GZF_EINVAL "code_expired" (none, or used up) or "wrong_code"; GZF_ELIMIT while the
+ * phone is locked.
+ */
+int api_sms_code_verify(struct http_req *req, struct db_conn *c, const char *phone_hash,
+			const char *purpose, const char *code, int64_t *code_id);
+
 /* api_unseal — decrypt a stored personal field (NULL stays NULL). */
 const char *api_unseal(struct http_req *req, const char *sealed);
 
@@ -295,5 +314,6 @@ void api_allocation_routes(struct router *r);
 void api_selection_routes(struct router *r);
 void api_recon_routes(struct router *r);
 void api_subsidy_routes(struct router *r);
+void api_lease_routes(struct router *r);
 
 #endif

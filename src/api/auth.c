@@ -19,7 +19,7 @@
 #include <string.h>
 
 #define CODE_DIGITS 6
-#define CODE_TTL_MS (10 * 60 * 1000LL)
+#define CODE_TTL_MS API_CODE_TTL_MS
 #define CODE_MAX_TRIES 5
 
 static int code_post(struct http_req *req);
@@ -27,8 +27,6 @@ static int register_post(struct http_req *req);
 static int login_post(struct http_req *req);
 static int logout_post(struct http_req *req);
 static int reset_post(struct http_req *req);
-static int verify_code(struct http_req *req, struct db_conn *c, const char *phone_hash,
-		       const char *purpose, const char *code, int64_t *code_id);
 static int session_mode(struct http_req *req, json_t *body, const char **mode);
 static const char *code_scope(struct http_req *req, const char *purpose, const char *phone_hash);
 static void login_scopes(struct http_req *req, const char *account, const char **account_scope,
@@ -95,8 +93,7 @@ static int
 code_post(struct http_req *req)
 {
 	struct service *svc = req->service;
-	const char *phone, *purpose, *phone_hash, *phone_scope, *ip_scope;
-	char code[CODE_DIGITS + 1];
+	const char *phone, *purpose, *phone_hash, *phone_scope, *ip_scope, *code_hash;
 	struct db_conn *c;
 	struct user existing;
 	json_t *body;
@@ -135,16 +132,13 @@ code_post(struct http_req *req)
 	/* A reset for a number without an account answers the same, so the reply does not
 	 * tell who has an account; no message is sent. */
 	if (known || strcmp(purpose, "register") == 0) {
-		crypto_random_digits(code, CODE_DIGITS);
-		if ((rc = sms_send(&svc->partners.sms, req->arena, phone,
-				   arena_printf(req->arena, "【公租房】您的验证码是%s，10分钟内有效。如非本人操作，请忽略本短信。", code),
-				   &req->err)) != GZF_OK)
-			return rc;
-		if ((rc = db_begin(c, &req->err)) != GZF_OK)
+		if ((rc = api_sms_code_send(req, phone, phone_hash,
+					    "【公租房】您的验证码是", "，10分钟内有效。如非本人操作，请忽略本短信。",
+					    &code_hash)) != GZF_OK ||
+		    (rc = db_begin(c, &req->err)) != GZF_OK)
 			return rc;
 		if ((rc = sms_code_store_create(c, known ? existing.city_id : 0, phone_hash, purpose,
-					    api_hash(req, svc->secrets->token_key, phone_hash, code), now,
-					    now + CODE_TTL_MS, &req->err)) != GZF_OK ||
+						code_hash, now, now + CODE_TTL_MS, &req->err)) != GZF_OK ||
 		    (rc = api_audit(req, c, NULL, "auth.sms_code", "phone", 0, 0, "ok",
 				    arena_printf(req->arena, "{\"purpose\":\"%s\"}", purpose))) != GZF_OK ||
 		    (rc = db_commit(c, &req->err)) != GZF_OK)
@@ -155,10 +149,24 @@ code_post(struct http_req *req)
 		"resend_after_seconds", (json_int_t)(throttle_sms_phone.base_delay_ms / 1000)));
 }
 
-/* Check code against the newest one sent to phone_hash for purpose. Wrong codes count
- * against the phone; a code is dead after CODE_MAX_TRIES wrong tries. */
-static int
-verify_code(struct http_req *req, struct db_conn *c, const char *phone_hash, const char *purpose,
+int
+api_sms_code_send(struct http_req *req, const char *phone, const char *phone_hash, const char *before,
+		  const char *after, const char **code_hash)
+{
+	struct service *svc = req->service;
+	char code[CODE_DIGITS + 1];
+	int rc;
+
+	crypto_random_digits(code, CODE_DIGITS);
+	if ((rc = sms_send(&svc->partners.sms, req->arena, phone, arena_printf(req->arena, "%s%s%s", before, code, after),
+			   &req->err)) != GZF_OK)
+		return rc;
+	*code_hash = api_hash(req, svc->secrets->token_key, phone_hash, code);
+	return GZF_OK;
+}
+
+int
+api_sms_code_verify(struct http_req *req, struct db_conn *c, const char *phone_hash, const char *purpose,
 	    const char *code, int64_t *code_id)
 {
 	struct service *svc = req->service;
@@ -224,7 +232,7 @@ register_post(struct http_req *req)
 	if (rc != GZF_OK)
 		return rc;
 	phone_hash = api_hash(req, svc->secrets->index_key, "phone", phone);
-	if ((rc = verify_code(req, c, phone_hash, "register", code, &code_id)) != GZF_OK)
+	if ((rc = api_sms_code_verify(req, c, phone_hash, "register", code, &code_id)) != GZF_OK)
 		return rc;
 	if (crypto_password_hash(password, pwhash) != GZF_OK)
 		return gzf_err_set(&req->err, GZF_EINTERNAL, "internal", NULL, "could not protect the password");
@@ -409,7 +417,7 @@ reset_post(struct http_req *req)
 	if ((rc = api_db(req, &c)) != GZF_OK)
 		return rc;
 	phone_hash = api_hash(req, svc->secrets->index_key, "phone", phone);
-	if ((rc = verify_code(req, c, phone_hash, "reset_password", code, &code_id)) != GZF_OK)
+	if ((rc = api_sms_code_verify(req, c, phone_hash, "reset_password", code, &code_id)) != GZF_OK)
 		return rc;
 	if ((rc = user_store_by_phone(c, "resident", phone_hash, &u, &req->err)) != GZF_OK)
 		return rc == GZF_ENOTFOUND ? gzf_err_set(&req->err, GZF_EINVAL, "code_expired", "code",

@@ -21,6 +21,7 @@
 
 #include "api/application.h"
 #include "store/article_store.h"
+#include "store/lease_store.h"
 #include "store/region_store.h"
 
 #define RESIDENT_DAILY_FILES 100
@@ -290,8 +291,8 @@ media_upload(struct http_req *req)
 }
 
 /* Who may read the private file m: its uploader; those who may read the application it
- * belongs to (never a resident's unsubmitted draft but its owner) or edit the article
- * that shows it; for a file attached to nothing, no one else. Refusals are audited. */
+ * belongs to (never a resident's unsubmitted draft but its owner), edit the article
+ * that shows it, or read the lease it belongs to; for a file attached to nothing, no one else. Refusals are audited. */
 static int
 may_read(struct http_req *req, struct db_conn *c, const struct caller *who, const struct media *m)
 {
@@ -300,6 +301,7 @@ may_read(struct http_req *req, struct db_conn *c, const struct caller *who, cons
 	struct application app;
 	struct media_use use;
 	struct article art;
+	struct lease lease;
 	struct region scope;
 	int rc;
 
@@ -318,6 +320,11 @@ may_read(struct http_req *req, struct db_conn *c, const struct caller *who, cons
 			return rc;
 		obj = (struct object){ .region_path = scope.path };
 		act = ACT_CONTENT_EDIT;
+	} else if (use.lease_id != 0) {
+		if ((rc = lease_store_get(c, use.lease_id, &lease, &req->err)) != GZF_OK)
+			return rc;
+		obj = (struct object){ .owner_id = lease.owner_id, .region_path = lease.region_path };
+		act = ACT_LEASE_READ;
 	}
 	return api_authorize(req, c, who, act, &obj, "media.read", "media", m->id);
 }

@@ -116,6 +116,14 @@ static const unsigned staff_may[ACT_COUNT] = {
 	/* Rental subsidies: the finance officers pay them, the city administrator answers
 	 * for them (a batch is checked by a second person: subsidy.c). */
 	[ACT_SUBSIDY_MANAGE] = R(ROLE_FINANCE_OFFICER) | R(ROLE_CITY_ADMIN),
+	/* Leases: the housing managers write and run them, the administrators answer for
+	 * them; the community clerk sees its households' leases and takes a signature at the
+	 * counter, as a housing manager may; finance reads them. A household reads and signs
+	 * its own (below). */
+	[ACT_LEASE_READ] = R(ROLE_HOUSING_MANAGER) | ADMINS | R(ROLE_COMMUNITY_CLERK) |
+			   R(ROLE_FINANCE_OFFICER),
+	[ACT_LEASE_MANAGE] = R(ROLE_HOUSING_MANAGER) | ADMINS,
+	[ACT_LEASE_SIGN] = R(ROLE_COMMUNITY_CLERK) | R(ROLE_HOUSING_MANAGER),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -142,14 +150,18 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_BILL_READ] = "bill_read", [ACT_BILL_MANAGE] = "bill_manage",
 	[ACT_RENT_RULES] = "rent_rules",
 	[ACT_SUBSIDY_MANAGE] = "subsidy_manage",
+	[ACT_LEASE_READ] = "lease_read", [ACT_LEASE_MANAGE] = "lease_manage",
+	[ACT_LEASE_SIGN] = "lease_sign",
 };
 
 /* What anyone may do to what is their own: their account, the files they uploaded.
  * Staff still need their role for uploads (the table above). */
+_Static_assert(ACT_COUNT <= 64, "every action has a bit of an unsigned long long");
 #define A(x) (1ull << (x))
 static const unsigned long long own_may =
 	A(ACT_ACCOUNT_READ) | A(ACT_ACCOUNT_UPDATE) | A(ACT_MEDIA_READ) | A(ACT_APP_READ) |
-	A(ACT_QUEUE_READ) | A(ACT_SELECTION_CHOOSE) | A(ACT_BILL_READ);
+	A(ACT_QUEUE_READ) | A(ACT_SELECTION_CHOOSE) | A(ACT_BILL_READ) | A(ACT_LEASE_READ) |
+	A(ACT_LEASE_SIGN);
 static const unsigned long long resident_may = A(ACT_MEDIA_UPLOAD) | A(ACT_APP_EDIT);
 
 static const char *const level_names[LEVEL_COUNT] = {

@@ -99,6 +99,9 @@ enum action {
 	ACT_BILL_MANAGE,     /* run billing, waive (减免), export arrears; object: the same */
 	ACT_RENT_RULES,      /* a city's rent rules; object: the city */
 	ACT_SUBSIDY_MANAGE,  /* subsidy formulas, entitlements and monthly batches; object: the city or household */
+	ACT_LEASE_READ,      /* a lease, its documents and move-in; object: its household (owner, community) */
+	ACT_LEASE_MANAGE,    /* lease templates; write, cancel, renew, terminate, end a lease, its move-in */
+	ACT_LEASE_SIGN,      /* sign one's own lease, confirm one's move-in; staff: sign at the counter */
 	ACT_COUNT
 };
 

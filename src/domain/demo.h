@@ -62,6 +62,12 @@ int demo_staff_id(struct db_conn *c, const char *username, int64_t *id, struct g
  * in the exceptions list (once: nothing is added when the city has a formula), in c's
  * transaction (demo_subsidy.c). */
 int demo_subsidy_load(struct db_conn *c, const struct secrets *s, struct gzf_err *err);
+/* demo_lease_load — the demo city's leases (demo_lease.c): the households its selection
+ * confirmed, one moved in four months ago and one signed awaiting its keys, and the demo
+ * resident 13800000004's lease waiting for its signature; signed documents kept under
+ * data_dir. Nothing when the city has leases. */
+int demo_lease_load(struct db_conn *c, const struct secrets *s, const char *data_dir,
+		    struct gzf_err *err);
 
 /* demo_content_load — the demo city's published articles, their pictures stored under
  * data_dir (once: nothing is added when the city has published content), in c's

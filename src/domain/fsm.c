@@ -25,6 +25,8 @@ fsm_find(const struct fsm *m, int state, int event, unsigned party, void *ctx,
 		mine++;
 		if (t->guard != NULL && (rc = t->guard(ctx, err)) != GZF_OK)
 			continue;
+		/* A row before whose guard failed leaves no error behind. */
+		gzf_err_clear(err);
 		*out = t;
 		return GZF_OK;
 	}

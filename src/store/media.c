@@ -93,11 +93,15 @@ media_store_use(struct db_conn *c, int64_t id, struct media_use *out, struct gzf
 	rc = db_query(c,
 		"SELECT COALESCE((SELECT application_id FROM application_materials WHERE media_id = $1 LIMIT 1),"
 		" (SELECT id FROM applications WHERE consent_media_id = $1 LIMIT 1), 0),"
-		" COALESCE((SELECT article_id FROM article_media WHERE media_id = $1 LIMIT 1), 0)",
+		" COALESCE((SELECT article_id FROM article_media WHERE media_id = $1 LIMIT 1), 0),"
+		" COALESCE((SELECT id FROM leases WHERE pdf_media_id = $1 LIMIT 1),"
+		" (SELECT id FROM leases WHERE paper_media_id = $1 LIMIT 1),"
+		" (SELECT lease_id FROM lease_move_in_photos WHERE media_id = $1 LIMIT 1), 0)",
 		DB_ARGS(DB_I(id)), &r, err);
 	if (rc == GZF_OK)
 		*out = (struct media_use){ .application_id = db_res_int(r, 0, 0),
-					   .article_id = db_res_int(r, 0, 1) };
+					   .article_id = db_res_int(r, 0, 1),
+					   .lease_id = db_res_int(r, 0, 2) };
 	return rc;
 }
 

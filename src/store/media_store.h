@@ -24,10 +24,12 @@ struct media {
 };
 
 /* The record a file is attached to: the application it is a material or the consent form
- * of, the article that shows it; 0 when none. */
+ * of, the article that shows it, the lease it is the signed document, the paper signed at
+ * the counter or a move-in photo of; 0 when none. */
 struct media_use {
 	int64_t application_id;
 	int64_t article_id;
+	int64_t lease_id;
 };
 
 /* media_store_create — insert m (id ignored); *id gets the new id. */

@@ -45,14 +45,14 @@ async function staffConsole(username, path) {
 }
 
 const MENUS = {
-  sz_clerk: ['工作台', '受理', '选房'],
+  sz_clerk: ['工作台', '受理', '选房', '合同'],
   sartu_street: ['工作台', '审核'],
   sartu_reviewer: ['工作台', '审核'],
   dq_approver: ['工作台', '审核', '房源', '配租轮次', '统计'],
   dq_editor: ['工作台', '内容'],
   dq_housing: ['工作台', '房源', '配租', '配租轮次', '选房', '合同', '租金'],
   dq_notary: ['工作台', '配租轮次'],
-  dq_finance: ['工作台', '租金', '对账', '补贴'],
+  dq_finance: ['工作台', '合同', '租金', '缴费', '对账', '补贴'],
   dq_tickets: ['工作台', '工单'],
   hlj_supervisor: ['工作台', '房源', '配租轮次', '统计', '系统'],
   moh_supervisor: ['工作台', '房源', '配租轮次', '统计', '系统'],

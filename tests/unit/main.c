@@ -41,6 +41,7 @@ main(void)
 	srunner_add_suite(sr, allocation_suite());
 	srunner_add_suite(sr, selection_suite());
 	srunner_add_suite(sr, billing_suite());
+	srunner_add_suite(sr, lease_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

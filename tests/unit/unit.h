@@ -44,6 +44,7 @@ Suite *idempotency_suite(void);
 Suite *payment_suite(void);
 Suite *allocation_suite(void);
 Suite *selection_suite(void);
+Suite *lease_suite(void);
 Suite *pdf_suite(void);
 Suite *subsidy_suite(void);
 Suite *recon_suite(void);

@@ -19,6 +19,8 @@ import PublicityView from './views/PublicityView.vue'
 import QueueView from './views/QueueView.vue'
 import BillsView from './views/BillsView.vue'
 import SelectionView from './views/SelectionView.vue'
+const LeaseView = () => import('./views/LeaseView.vue')
+const MoveInView = () => import('./views/MoveInView.vue')
 import LotteryView from './views/LotteryView.vue'
 import ArticleView from './views/ArticleView.vue'
 import ContentListView from './views/ContentListView.vue'
@@ -53,6 +55,8 @@ const routes = [
   { path: '/services/bills/:id(\\d+)', component: BillsView, meta: { title: 'action.bills.name' } },
   { path: '/services/subsidy', component: SubsidyView, meta: { title: 'action.subsidy.name' } },
   { path: '/services/selection', component: SelectionView, meta: { title: 'action.selection.name' } },
+  { path: '/services/lease', component: LeaseView, meta: { title: 'action.lease.name' } },
+  { path: '/services/lease/move-in', component: MoveInView, meta: { title: 'lease.moveIn' } },
   { path: '/services/lottery/:id(\\d+)', component: LotteryView, props: true, meta: { title: 'lottery.verifyTitle' } },
   { path: '/services/guide', redirect: '/content/guide' },
   { path: '/services/policy', redirect: '/content/policy' },

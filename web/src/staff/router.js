@@ -23,6 +23,7 @@ const ReconRunView = () => import('./views/ReconRunView.vue')
 const RentView = () => import('./views/RentView.vue')
 const PaymentsView = () => import('./views/PaymentsView.vue')
 const SubsidyView = () => import('./views/SubsidyView.vue')
+const LeasesView = () => import('./views/LeasesView.vue')
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -49,6 +50,7 @@ export const router = createRouter({
     { path: '/recon', component: ReconView, meta: { title: () => 'section.recon.name' } },
     { path: '/recon/:id(\\d+)', component: ReconRunView, props: true, meta: { title: () => 'section.recon.name' } },
     { path: '/rent', component: RentView, meta: { title: () => 'section.rent.name' } },
+    { path: '/leases', component: LeasesView, meta: { title: () => 'section.leases.name' } },
     { path: '/rounds/:id(\\d+)/screen', component: DrawScreenView, props: true, meta: { title: () => 'rounds.screen' } },
     {
       path: `/:section(${SECTION_IDS.join('|')})`,
