@@ -1,8 +1,9 @@
 /*
  * demo_bills.c — the demo city's rent rules (Daqing: 10.50 yuan a m² a month, 低保
  * households half, 特困 households nothing, a late fee of 万分之五 a day after 15 days'
- * grace, at most 10% of the rent, with its legal basis), and this month's bill of every
- * lease the demo has that may be billed when it runs.
+ * grace, at most 10% of the rent, with its legal basis), and the bills of every lease the
+ * demo has that may be billed when it runs, each month from its start to this one (so the
+ * lease moved into months ago owes several).
  */
 #include "domain/demo.h"
 
@@ -46,11 +47,15 @@ demo_bills_load(struct db_conn *c, struct gzf_err *err)
 					&n, err)) != GZF_OK)
 		return rc;
 	for (i = 0; i < n; i++) {
-		rc = billing_issue_month(c, ls[i].id, month, now, &id, err);
-		if (rc == GZF_EINVAL) /* before the rules' first version: nothing to bill */
-			rc = GZF_OK;
-		if (rc != GZF_OK)
-			return rc;
+		int m = ls[i].starts_on / 100;
+
+		for (; m <= month; m = m % 100 == 12 ? m + 89 : m + 1) {
+			rc = billing_issue_month(c, ls[i].id, m, now, &id, err);
+			if (rc == GZF_EINVAL) /* before the rules' first version: nothing to bill */
+				rc = GZF_OK;
+			if (rc != GZF_OK)
+				return rc;
+		}
 	}
 	return GZF_OK;
 }

@@ -1,8 +1,8 @@
 /*
- * demo_payments.c — the demo city's rent paid through the bank: of the leases with bills,
- * the first has its oldest bill paid online (the order, the bank's payment applied
- * as its notification would be, the payment credited with its receipt) and the second
- * has a signed monthly debit agreement (代扣). Once: nothing is paid when the first lease
+ * demo_payments.c — the demo city's rent paid through the bank: of its live leases, the
+ * first with bills has its oldest bill paid online (the order, the bank's payment applied
+ * as its notification would be, the payment credited with its receipt; the later bills
+ * stay owed) and the next lease has a signed monthly debit agreement (代扣). Once: nothing is paid when the first lease
  * has a bank order already, and no agreement is added beside a live one. Needs leases and
  * bills: called after their demo data.
  */
@@ -50,7 +50,7 @@ demo_payments_load(struct db_conn *c, int64_t now, struct gzf_err *err)
 	int64_t leases[2], orders;
 	int i, n, nl, rc;
 
-	if ((rc = rent_payment_store_billed_leases(c, DEMO_CITY, 2, leases, &nl, err)) != GZF_OK || nl == 0 ||
+	if ((rc = rent_payment_store_live_leases(c, DEMO_CITY, 2, leases, &nl, err)) != GZF_OK || nl == 0 ||
 	    (rc = rent_payment_store_orders(c, leases[0], NULL, &orders, err)) != GZF_OK)
 		return rc;
 	if (orders == 0 && (rc = pay_oldest(c, leases[0], now, err)) != GZF_OK)

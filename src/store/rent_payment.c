@@ -162,16 +162,16 @@ rent_payment_store_open_bills(struct db_conn *c, int64_t owner_id, int64_t lease
 }
 
 int
-rent_payment_store_billed_leases(struct db_conn *c, int64_t city_id, int max, int64_t *ids, int *n,
-				struct gzf_err *err)
+rent_payment_store_live_leases(struct db_conn *c, int64_t city_id, int max, int64_t *ids, int *n,
+			       struct gzf_err *err)
 {
 	struct db_res *r;
 	int i, rc;
 
 	assert(max > 0 && max <= RENT_PAYMENT_LIST_MAX);
 	rc = db_query(c, "SELECT l.id FROM leases l WHERE l.city_id = $1 AND l.state IN ('signed', 'active')"
-			 " AND EXISTS (SELECT 1 FROM bills b WHERE b.lease_id = l.id)"
-			 " ORDER BY l.id LIMIT $2",
+			 " ORDER BY CASE WHEN EXISTS (SELECT 1 FROM bills b WHERE b.lease_id = l.id)"
+			 " THEN 0 ELSE 1 END, l.id LIMIT $2",
 		      DB_ARGS(DB_I(city_id), DB_I(max)), &r, err);
 	if (rc != GZF_OK)
 		return rc;

@@ -75,9 +75,9 @@ int rent_payment_store_bills(struct db_conn *c, const int64_t *ids, int n, struc
 int rent_payment_store_open_bills(struct db_conn *c, int64_t owner_id, int64_t lease_id,
 				  struct rent_bill **out, int *n, struct gzf_err *err);
 
-/* rent_payment_store_billed_leases — up to max ids of city_id's signed or active leases
- * that have bills, lowest id first; *n how many. */
-int rent_payment_store_billed_leases(struct db_conn *c, int64_t city_id, int max, int64_t *ids, int *n,
+/* rent_payment_store_live_leases — up to max ids of city_id's signed or active leases,
+ * those with bills first, then lowest id first; *n how many. */
+int rent_payment_store_live_leases(struct db_conn *c, int64_t city_id, int max, int64_t *ids, int *n,
 				    struct gzf_err *err);
 
 /* rent_payment_store_add — record p (id and the read-only members ignored); *id gets its
