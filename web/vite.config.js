@@ -100,8 +100,11 @@ export default defineConfig({
       output: {
         // Code both apps load (Vue, the router, web/src/shared, build
         // helpers) gets one plainly named chunk, not one named after a
-        // random module.
+        // random module. The texts of languages other than Chinese load when
+        // chosen (shared/i18n.js): one chunk per language.
         manualChunks(id) {
+          const later = id.match(/[\\/]shared[\\/]locales[\\/](?:[\w-]+\.)?([A-Za-z-]+)\.js$/)
+          if (later && later[1] !== 'zh-CN') return `locale-${later[1]}`
           if (SHARED.test(id)) return 'shared'
         },
       },

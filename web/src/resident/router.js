@@ -15,22 +15,22 @@ import ResetPasswordView from './views/ResetPasswordView.vue'
 import RealNameView from './views/RealNameView.vue'
 import ApplyView from './views/ApplyView.vue'
 import ProgressView from './views/ProgressView.vue'
-import PublicityView from './views/PublicityView.vue'
-import QueueView from './views/QueueView.vue'
-import BillsView from './views/BillsView.vue'
-import SelectionView from './views/SelectionView.vue'
-const LeaseView = () => import('./views/LeaseView.vue')
-const MoveInView = () => import('./views/MoveInView.vue')
-import LotteryView from './views/LotteryView.vue'
 import ArticleView from './views/ArticleView.vue'
 import ContentListView from './views/ContentListView.vue'
 import SearchView from './views/SearchView.vue'
 import NotFoundView from './views/NotFoundView.vue'
-import PayView from './views/pay/PayView.vue'
-import ReceiptsView from './views/pay/ReceiptsView.vue'
-import ReceiptCheckView from './views/pay/ReceiptCheckView.vue'
 
 // Loaded when first opened.
+const PublicityView = () => import('./views/PublicityView.vue')
+const QueueView = () => import('./views/QueueView.vue')
+const BillsView = () => import('./views/BillsView.vue')
+const SelectionView = () => import('./views/SelectionView.vue')
+const LeaseView = () => import('./views/LeaseView.vue')
+const MoveInView = () => import('./views/MoveInView.vue')
+const LotteryView = () => import('./views/LotteryView.vue')
+const PayView = () => import('./views/pay/PayView.vue')
+const ReceiptsView = () => import('./views/pay/ReceiptsView.vue')
+const ReceiptCheckView = () => import('./views/pay/ReceiptCheckView.vue')
 const SubsidyView = () => import('./views/SubsidyView.vue')
 
 /** The four tabs of the bottom bar, in order. */

@@ -3,17 +3,32 @@
 // `gzf.locale` and mirrored on <html lang>. t() reads it, so templates that
 // call t() re-render when it changes. Each app maps `locale` onto its UI
 // library's own locale (Vant, Element Plus) so this module stays library-free.
-import { ref, watchEffect } from 'vue'
+import { reactive, ref, watchEffect } from 'vue'
 import { readSetting, writeSetting } from './storage.js'
 
 // Each feature keeps its texts in locales/<feature>.<locale>.js (the base
 // texts are locales/<locale>.js); all files of a locale merge into one
 // dictionary, so features can add texts without touching each other's files.
-const files = import.meta.glob('./locales/*.js', { eager: true, import: 'default' })
+// Chinese is in the first load; another language's files load when it is first chosen
+// (until they arrive, its texts show in Chinese).
+const first = import.meta.glob(['./locales/zh-CN.js', './locales/*.zh-CN.js'], { eager: true, import: 'default' })
+const later = import.meta.glob(['./locales/*.js', '!./locales/zh-CN.js', '!./locales/*.zh-CN.js'], { import: 'default' })
 
 const STORAGE_KEY = 'gzf.locale'
 const DEFAULT_LOCALE = 'zh-CN'
-const dictionaries = mergeDictionaries(files)
+const dictionaries = reactive(mergeDictionaries(first))
+const loading = new Set()
+
+/** Loads the files of locale `code` once; t() re-renders with them when they arrive. */
+async function loadLocale(code) {
+  if (code in dictionaries || loading.has(code)) return
+  loading.add(code)
+  const modules = {}
+  for (const [path, load] of Object.entries(later)) {
+    if (path.match(/([A-Za-z-]+)\.js$/)[1] === code) modules[path] = await load()
+  }
+  Object.assign(dictionaries, mergeDictionaries(modules))
+}
 
 /** Merges {'./locales/x.zh-CN.js': {...}} into {'zh-CN': {...}, en: {...}}. */
 export function mergeDictionaries(modules) {
@@ -47,11 +62,12 @@ export const locale = ref(initialLocale())
 
 function initialLocale() {
   const saved = readSetting(STORAGE_KEY)
-  return saved in dictionaries ? saved : DEFAULT_LOCALE
+  return LOCALES.some((l) => l.code === saved) ? saved : DEFAULT_LOCALE
 }
 
 watchEffect(() => {
-  if (!(locale.value in dictionaries)) locale.value = DEFAULT_LOCALE
+  if (!LOCALES.some((l) => l.code === locale.value)) locale.value = DEFAULT_LOCALE
+  loadLocale(locale.value)
   document.documentElement.lang = locale.value
   writeSetting(STORAGE_KEY, locale.value)
 })
