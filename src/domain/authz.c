@@ -113,9 +113,9 @@ static const unsigned staff_may[ACT_COUNT] = {
 	[ACT_BILL_READ] = R(ROLE_FINANCE_OFFICER) | R(ROLE_HOUSING_MANAGER) | ADMINS,
 	[ACT_BILL_MANAGE] = R(ROLE_FINANCE_OFFICER) | ADMINS,
 	[ACT_RENT_RULES] = R(ROLE_FINANCE_OFFICER) | ADMINS,
-	/* Rental subsidies: the finance officers pay them, the city administrator answers
+	/* Rental subsidies: the finance officers pay them, the administrators answer
 	 * for them (a batch is checked by a second person: subsidy.c). */
-	[ACT_SUBSIDY_MANAGE] = R(ROLE_FINANCE_OFFICER) | R(ROLE_CITY_ADMIN),
+	[ACT_SUBSIDY_MANAGE] = R(ROLE_FINANCE_OFFICER) | ADMINS,
 	/* Leases: the housing managers write and run them, the administrators answer for
 	 * them; the community clerk sees its households' leases and takes a signature at the
 	 * counter, as a housing manager may; finance reads them. A household reads and signs

@@ -124,8 +124,8 @@ describe('resident app', () => {
 
   test('deep links and unknown paths are answered by the app', { timeout: TIMEOUT }, () =>
     withPage(PHONE, async (page) => {
-      await page.goto(`${srv.url}/services/subsidy`)
-      await page.getByRole('heading', { level: 1, name: '补贴' }).waitFor()
+      await page.goto(`${srv.url}/services/repair`)
+      await page.getByRole('heading', { level: 1, name: '报修' }).waitFor()
       await page.goto(`${srv.url}/no/such/page`)
       await page.getByRole('heading', { level: 1, name: '页面不存在' }).waitFor()
     }))

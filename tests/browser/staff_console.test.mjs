@@ -56,7 +56,7 @@ const MENUS = {
   dq_tickets: ['工作台', '工单'],
   hlj_supervisor: ['工作台', '房源', '配租轮次', '统计', '系统'],
   moh_supervisor: ['工作台', '房源', '配租轮次', '统计', '系统'],
-  admin: ['工作台', '房源', '配租', '配租轮次', '选房', '合同', '租金', '对账', '补贴', '工单', '内容', '统计', '系统'],
+  admin: ['工作台', '房源', '配租', '配租轮次', '选房', '合同', '租金', '缴费', '对账', '补贴', '工单', '内容', '统计', '系统'],
 }
 
 test('each role sees only the sections it has a use for; another section leads to the dashboard', { timeout: TIMEOUT }, async () => {

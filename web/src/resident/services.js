@@ -9,7 +9,7 @@ export const ONLINE_SERVICES = [
   { id: 'progress', icon: 'underway-o', elder: true },
   { id: 'queue', icon: 'clock-o', home: false },
   { id: 'selection', icon: 'home-o', home: false },
-  { id: 'lease', icon: 'description', elder: true },
+  { id: 'lease', icon: 'description', home: false },
   { id: 'bills', icon: 'gold-coin-o', elder: true },
   { id: 'subsidy', icon: 'cash-back-record-o' },
   { id: 'review', icon: 'calendar-o' },
