@@ -76,30 +76,11 @@ static void
 open_db(void)
 {
 	struct gzf_err e;
-	struct user u = { .kind = "resident", .city_id = CITY, .phone_hash = "p1",
-			  .password_hash = "x", .created_at = NOW, .updated_at = NOW };
-	static const struct region regions[] = {
-		{ .code = 100000, .level = "nation", .name = "中国" },
-		{ .code = 230000, .parent_code = 100000, .level = "province", .name = "黑龙江省" },
-		{ .code = CITY, .parent_code = 230000, .level = "city", .name = "大庆市", .city_id = CITY },
-		{ .code = 230602, .parent_code = CITY, .level = "district", .name = "萨尔图区", .city_id = CITY },
-	};
-	struct estate es = { .city_id = CITY, .region_code = 230602, .district_code = 230602,
-			     .region_path = "/100000/230000/230600/230602/", .name = "测试小区",
-			     .address = "测试路1号", .facilities = "", .transport = "", .photos = "[]",
-			     .created_by = 1, .created_at = 1, .updated_at = 1 };
-	struct building b = { .city_id = CITY, .name = "1号楼", .floors = 6 };
-	size_t i;
 
 	db = unit_db_fresh(&udb, on_pg, 1);
 	ar = arena_create();
 	ck_assert_int_eq(db_acquire(db, ar, &conn, &e), GZF_OK);
-	for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
-		ok(region_store_put(conn, &regions[i], &e), &e);
-	ok(user_store_create(conn, &u, &owner, &e), &e);
-	ok(housing_store_estate_save(conn, &es, 0, &estate_id, &e), &e);
-	b.estate_id = estate_id;
-	ok(housing_store_building_save(conn, &b, 0, &building_id, &e), &e);
+	unit_db_city_estate(conn, NOW, &owner, &estate_id, &building_id);
 }
 
 static void

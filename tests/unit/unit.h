@@ -25,6 +25,11 @@ Suite *calendar_suite(void);
 struct unit_db { int pgsql; char name[64]; };
 struct db *unit_db_fresh(struct unit_db *u, int pgsql, int pool);
 void unit_db_done(struct unit_db *u, struct db *db);
+/* unit_db_city_estate — in c: the regions down to Daqing's 萨尔图区 (230602), a resident
+ * account (*owner), and an estate of that district (*estate_id) with one building
+ * (*building_id), all made at now. */
+void unit_db_city_estate(struct db_conn *c, int64_t now, int64_t *owner, int64_t *estate_id,
+			 int64_t *building_id);
 /* unit_pg_wanted — 1 when GZF_TEST_PG_URL names a server for the PostgreSQL cases of s.
  * Without one they are skipped, except in CI (CI set and not "false"): then a case that
  * fails, saying why, is added to s instead. */

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/housing_store.h"
+#include "store/region_store.h"
+#include "store/user_store.h"
 #include "unit.h"
 
 /* Run stmt on the server's maintenance database (CREATE/DROP DATABASE). */
@@ -92,4 +95,32 @@ unit_pg_wanted(Suite *s)
 		suite_add_tcase(s, tc);
 	}
 	return 0;
+}
+
+void
+unit_db_city_estate(struct db_conn *c, int64_t now, int64_t *owner, int64_t *estate_id,
+		    int64_t *building_id)
+{
+	static const struct region regions[] = {
+		{ .code = 100000, .level = "nation", .name = "中国" },
+		{ .code = 230000, .parent_code = 100000, .level = "province", .name = "黑龙江省" },
+		{ .code = 230600, .parent_code = 230000, .level = "city", .name = "大庆市", .city_id = 230600 },
+		{ .code = 230602, .parent_code = 230600, .level = "district", .name = "萨尔图区", .city_id = 230600 },
+	};
+	struct user u = { .kind = "resident", .city_id = 230600, .phone_hash = "p1",
+			  .password_hash = "x", .created_at = now, .updated_at = now };
+	struct estate es = { .city_id = 230600, .region_code = 230602, .district_code = 230602,
+			     .region_path = "/100000/230000/230600/230602/", .name = "测试小区",
+			     .address = "测试路1号", .facilities = "", .transport = "", .photos = "[]",
+			     .created_by = 1, .created_at = 1, .updated_at = 1 };
+	struct building b = { .city_id = 230600, .name = "1号楼", .floors = 6 };
+	struct gzf_err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+		ck_assert_msg(region_store_put(c, &regions[i], &e) == GZF_OK, "%s", e.message);
+	ck_assert_msg(user_store_create(c, &u, owner, &e) == GZF_OK, "%s", e.message);
+	ck_assert_msg(housing_store_estate_save(c, &es, 0, estate_id, &e) == GZF_OK, "%s", e.message);
+	b.estate_id = *estate_id;
+	ck_assert_msg(housing_store_building_save(c, &b, 0, building_id, &e) == GZF_OK, "%s", e.message);
 }
