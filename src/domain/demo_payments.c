@@ -23,6 +23,7 @@ pay_oldest(struct db_conn *c, int64_t lease_id, int64_t now, struct gzf_err *err
 	struct bank_notification n;
 	struct bank_order_row o;
 	struct rent_bill *b;
+	int64_t paid_at = now - 40 * 86400000LL; /* weeks ago, on a day long reconciled */
 	int nb, rc;
 
 	if ((rc = rent_payment_store_open_bills(c, 0, lease_id, &b, &nb, err)) != GZF_OK || nb == 0)
@@ -30,16 +31,16 @@ pay_oldest(struct db_conn *c, int64_t lease_id, int64_t now, struct gzf_err *err
 	o = (struct bank_order_row){
 		.city_id = DEMO_CITY, .order_no = arena_printf(a, "PDEMO-%" PRId64, b[0].id),
 		.purpose = rent_payment_purpose(a, lease_id, &b[0].id, 1),
-		.amount_fen = b[0].outstanding_fen, .status = "pending", .created_at = now - 3600000,
+		.amount_fen = b[0].outstanding_fen, .status = "pending", .created_at = paid_at - 600000,
 	};
 	if ((rc = bank_store_order_create(c, &o, &o.id, err)) != GZF_OK)
 		return rc;
 	n = (struct bank_notification){
 		.notify_id = arena_printf(a, "ntf_demo_%" PRId64, o.id), .event = "payment.succeeded",
 		.order_no = o.order_no, .amount_fen = o.amount_fen,
-		.bank_txn_id = arena_printf(a, "TDEMO%014" PRId64, o.id), .at_ms = now - 3500000,
+		.bank_txn_id = arena_printf(a, "TDEMO%014" PRId64, o.id), .at_ms = paid_at,
 	};
-	return rent_payment_apply(c, &o, &n, now - 3500000, err);
+	return rent_payment_apply(c, &o, &n, paid_at, err);
 }
 
 int

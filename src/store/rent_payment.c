@@ -148,7 +148,7 @@ rent_payment_store_open_bills(struct db_conn *c, int64_t owner_id, int64_t lease
 
 	assert((owner_id > 0) != (lease_id > 0));
 	rc = db_query(c, "SELECT " BILL_COLUMNS " FROM bills b JOIN leases l ON l.id = b.lease_id"
-			 " WHERE (l.owner_id = $1 OR b.lease_id = $2)"
+			 " WHERE ((l.owner_id = $1 AND $1 > 0) OR b.lease_id = $2)"
 			 " AND b.amount_fen - b.paid_fen - b.waived_fen > 0"
 			 " ORDER BY b.month, b.id LIMIT $3",
 		      DB_ARGS(DB_I(owner_id), DB_I(lease_id), DB_I(RENT_PAYMENT_LIST_MAX)), &r, err);
