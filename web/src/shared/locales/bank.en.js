@@ -26,5 +26,8 @@ export default {
     download_expired: 'The download link has expired. Ask for the statement again.',
     bad_switch: 'A simulator switch is not valid.',
     unknown_order: 'gzf has no payment order with this number.',
+    unknown_refund: 'gzf asked for no refund with this number.',
+    order_not_paid: 'The bank has this order as not paid: it cannot be refunded.',
+    bank_refused: 'The bank refused this refund.',
   },
 }
