@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
 #include "domain/audit.h"
 #include "domain/billing.h"
 #include "domain/payment.h"
@@ -70,6 +69,7 @@ int
 refund_request(struct db_conn *c, const struct refund_payment *p, struct refund *r,
 	       struct gzf_err *err)
 {
+	struct refund_payment latest;
 	int ok = 0, rc;
 
 	assert(r->amount_fen > 0);
@@ -81,10 +81,13 @@ refund_request(struct db_conn *c, const struct refund_payment *p, struct refund 
 	if ((rc = refund_store_add(c, r, &r->id, err)) != GZF_OK ||
 	    (rc = refund_store_hold(c, p->id, r->amount_fen, &ok, err)) != GZF_OK)
 		return rc;
-	if (!ok)
+	if (!ok) { /* what is left now, another refund's hold included */
+		if ((rc = refund_store_payment(c, p->id, &latest, err)) != GZF_OK)
+			return rc;
 		return gzf_err_set(err, GZF_EINVAL, "refund_too_large", "amount_fen",
 				   "at most %" PRId64 " fen of this payment can still be refunded",
-				   p->amount_fen - p->refunds_fen);
+				   latest.amount_fen - latest.refunds_fen);
+	}
 	return jobs_enqueue(c, p->city_id, QUERY_KIND, arena_printf(db_arena(c), "refund:%s",
 			    r->refund_no), NULL, r->created_at + RENT_PAYMENT_QUERY_AFTER_MS, err);
 }
