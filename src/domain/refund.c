@@ -92,18 +92,21 @@ refund_request(struct db_conn *c, const struct refund_payment *p, struct refund 
 			    r->refund_no), NULL, r->created_at + RENT_PAYMENT_QUERY_AFTER_MS, err);
 }
 
-/* The system's audit entry of what happened to r, in c's transaction. */
+/* The system's audit entry of what happened to r, in c's transaction; detail (a JSON
+ * object, taken) tells how. */
 static int
-refund_audit(const struct refund_run *run, const char *action, const char *detail,
-	     struct gzf_err *err)
+refund_audit(const struct refund_run *run, const char *action, json_t *detail, struct gzf_err *err)
 {
+	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	struct audit_entry e = {
 		.city_id = run->r->city_id, .actor_kind = "system", .action = action,
 		.object_type = "refund",
 		.object_id = arena_printf(db_arena(run->c), "%" PRId64, run->r->id),
-		.result = "ok", .detail = detail,
+		.result = "ok", .detail = arena_strdup(db_arena(run->c), text ? text : "{}"),
 	};
 
+	free(text);
+	json_decref(detail);
 	return audit_record(run->c, run->audit_key, &e, err);
 }
 
@@ -160,10 +163,9 @@ fx_succeeded(void *ctx, struct gzf_err *err)
 	    (rc = billing_refund(run->c, r->lease_id, r->id, r->amount_fen, run->now, err)) != GZF_OK ||
 	    (rc = notice(run, err)) != GZF_OK)
 		return rc;
-	return refund_audit(run, "refund.succeeded", arena_printf(db_arena(run->c),
-			    "{\"refund_no\":\"%s\",\"order_no\":\"%s\",\"amount_fen\":%" PRId64
-			    ",\"bank_txn_id\":\"%s\"}", r->refund_no, r->order_no, r->amount_fen,
-			    r->bank_txn_id), err);
+	return refund_audit(run, "refund.succeeded", json_pack("{s:s, s:s, s:I, s:s}", "refund_no",
+			    r->refund_no, "order_no", r->order_no, "amount_fen",
+			    (json_int_t)r->amount_fen, "bank_txn_id", r->bank_txn_id), err);
 }
 
 static int
@@ -171,8 +173,6 @@ fx_failed(void *ctx, struct gzf_err *err)
 {
 	struct refund_run *run = ctx;
 	struct refund *r = run->r;
-	json_t *d;
-	char *text;
 	int ok = 0, rc;
 
 	r->state = "failed";
@@ -182,13 +182,9 @@ fx_failed(void *ctx, struct gzf_err *err)
 	    (rc = refund_store_hold(run->c, r->payment_id, -r->amount_fen, &ok, err)) != GZF_OK)
 		return rc;
 	assert(ok); /* a requested refund's amount is held */
-	d = json_pack("{s:s, s:I, s:s}", "refund_no", r->refund_no, "amount_fen",
-		      (json_int_t)r->amount_fen, "failure", r->failure);
-	text = json_dumps(d, JSON_COMPACT);
-	json_decref(d);
-	rc = refund_audit(run, "refund.failed", arena_strdup(db_arena(run->c), text ? text : "{}"), err);
-	free(text);
-	return rc;
+	return refund_audit(run, "refund.failed", json_pack("{s:s, s:I, s:s}", "refund_no",
+			    r->refund_no, "amount_fen", (json_int_t)r->amount_fen, "failure",
+			    r->failure), err);
 }
 
 /* Fire event on refund refund_no (run->r its storage), read again under its bank order's
@@ -336,14 +332,10 @@ job_query(struct job_ctx *ctx, struct db_conn *c, int64_t city_id, const char *r
 		return rc;
 	rc = refund_settle(c, ctx->audit_key, &n, now, &city, NULL, err);
 	if (rc == GZF_OK) {
-		struct audit_entry e = {
-			.city_id = city, .actor_kind = "system", .action = "refund.query",
-			.object_type = "refund", .object_id = arena_printf(a, "%" PRId64, r.id),
-			.result = "ok", .detail = arena_printf(a, "{\"refund_no\":\"%s\",\"bank_status\":"
-							       "\"%s\"}", no, br.status),
-		};
+		struct refund_run run = { .c = c, .audit_key = ctx->audit_key, .r = &r };
 
-		rc = audit_record(c, ctx->audit_key, &e, err);
+		rc = refund_audit(&run, "refund.query", json_pack("{s:s, s:s}", "refund_no", no,
+				  "bank_status", br.status), err);
 	}
 	if (rc == GZF_OK)
 		return db_commit(c, err);
