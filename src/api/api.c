@@ -31,6 +31,7 @@ api_routes(struct router *r)
 	api_bank_routes(r);
 	api_bill_routes(r);
 	api_payment_routes(r);
+	api_refund_routes(r);
 	api_allocation_routes(r);
 	api_selection_routes(r);
 	api_recon_routes(r);
@@ -42,6 +43,34 @@ static void
 release_conn(void *c)
 {
 	db_release(c);
+}
+
+int
+api_site_url(struct http_req *req, const char **out)
+{
+	const char *host = http_header(req, "Host");
+	size_t n;
+
+	if (host == NULL || (n = strlen(host)) == 0 || n > 255 ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != n)
+		return gzf_err_set(&req->err, GZF_EINVAL, "bad_host", "Host", "the Host header is not valid");
+	*out = arena_printf(req->arena, "%s://%s",
+			    ((struct service *)req->service)->cfg->cookie_secure ? "https" : "http", host);
+	return GZF_OK;
+}
+
+int
+api_finance_city(struct http_req *req, struct db_conn **c, const char *audit, struct region *city)
+{
+	struct caller *who;
+	struct object obj;
+	int rc;
+
+	if ((rc = api_db(req, c)) != GZF_OK || (rc = api_login_required(req, *c, &who)) != GZF_OK ||
+	    (rc = api_city_scope(req, *c, who->actor.city_id, city)) != GZF_OK)
+		return rc;
+	obj = (struct object){ .region_path = city->path };
+	return api_authorize(req, *c, who, ACT_FINANCE_READ, &obj, audit, "region", city->code);
 }
 
 int

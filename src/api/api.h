@@ -40,6 +40,15 @@ struct caller {
 /* api_routes — register every resource's routes on r. */
 void api_routes(struct router *r);
 
+/* api_site_url — gzf's address as the caller reached it (https when cookies are always
+ * Secure): where the bank sends its notifications and a payer's browser comes back.
+ * GZF_EINVAL "bad_host" when the Host header is missing or not a plain host[:port]. */
+int api_site_url(struct http_req *req, const char **out);
+
+/* api_finance_city — the staff caller's city (*c the request's connection), once
+ * ACT_FINANCE_READ on it allows them (a refusal audited as audit). */
+int api_finance_city(struct http_req *req, struct db_conn **c, const char *audit, struct region *city);
+
 /*
  * api_db — a database connection for this request, acquired on first use and given
  * back as soon as the handler returns. Returns 0, or GZF_EUNAVAIL in req->err.
@@ -310,6 +319,7 @@ void api_queue_routes(struct router *r);
 void api_bank_routes(struct router *r);
 void api_bill_routes(struct router *r);
 void api_payment_routes(struct router *r);
+void api_refund_routes(struct router *r);
 void api_allocation_routes(struct router *r);
 void api_selection_routes(struct router *r);
 void api_recon_routes(struct router *r);

@@ -3,14 +3,16 @@
  * (docs/partners/bank.md). Each delivery is verified over its raw body (signature,
  * timestamp, nonce), applied to gzf's payment order (domain/payment.c) and recorded with
  * its audit entry in one transaction — with, for an order paying bills, the payment
- * credited once and its receipt (domain/rent_payment.c). A duplicate (a notification accepted before) is
- * acknowledged and changes nothing; a refused one is recorded as rejected, with its
+ * credited once and its receipt (domain/rent_payment.c); a refund's notification settles
+ * the refund gzf asked for (domain/refund.c), and one it never asked for is refused. A
+ * duplicate (a notification accepted before) is acknowledged and changes nothing; a refused one is recorded as rejected, with its
  * reason, and audited in a transaction of its own, and the bank gets the error, so it
  * tries again later. An address with too many refusals is locked out for a while
  * (throttle_bank_notify_ip), and then nothing more of it is recorded.
  */
 #include "api/api.h"
 #include "domain/payment.h"
+#include "domain/refund.h"
 #include "domain/rent_payment.h"
 #include "partners/bank.h"
 #include "store/bank_store.h"
@@ -48,6 +50,8 @@ notify_detail(struct http_req *req, const struct bank_notification *n, const cha
 		json_object_set_new(d, "event", json_string(n->event));
 	if (n->order_no != NULL)
 		json_object_set_new(d, "order_no", json_string(n->order_no));
+	if (n->refund_no != NULL)
+		json_object_set_new(d, "refund_no", json_string(n->refund_no));
 	if (n->amount_fen >= 0)
 		json_object_set_new(d, "amount_fen", json_integer(n->amount_fen));
 	if (reason != NULL)
@@ -83,7 +87,11 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 		*duplicate = 1;
 		return GZF_OK;
 	}
-	if (payment_event_of(n->event) >= 0) {
+	if (n->refund_no != NULL) {
+		if ((rc = refund_settle(c, ((struct service *)req->service)->audit_key, n, now, city_id,
+					&o.id, &req->err)) != GZF_OK)
+			return rc;
+	} else if (payment_event_of(n->event) >= 0) {
 		if ((rc = bank_store_order_get(c, n->order_no, &o, &req->err)) != GZF_OK)
 			return rc;
 		*city_id = o.city_id;
@@ -105,8 +113,8 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 	if (rc != GZF_OK)
 		return rc;
 	bank.actor.city_id = *city_id;
-	return api_audit(req, c, &bank, "bank.notify", "bank_order", payment_event_of(n->event) >= 0 ?
-			 o.id : 0, 0, "ok", notify_detail(req, n, NULL));
+	return api_audit(req, c, &bank, "bank.notify", "bank_order", o.id, 0, "ok",
+			 notify_detail(req, n, NULL));
 }
 
 /* A refused delivery, recorded and audited in a transaction of its own; req->err keeps

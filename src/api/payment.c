@@ -58,22 +58,6 @@ resident(struct http_req *req, struct db_conn **c, struct caller **who)
 	return GZF_OK;
 }
 
-/* gzf's address as the caller reached it (https when cookies are always Secure): where
- * the bank sends its notifications and the payer's browser comes back. NULL when the
- * Host header is missing or not a plain host[:port]. */
-static const char *
-site_url(struct http_req *req)
-{
-	const char *host = http_header(req, "Host");
-	size_t n;
-
-	if (host == NULL || (n = strlen(host)) == 0 || n > 255 ||
-	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != n)
-		return NULL;
-	return arena_printf(req->arena, "%s://%s", ((struct service *)req->service)->cfg->cookie_secure ? "https" : "http",
-			    host);
-}
-
 /* The bill ids of body.bills: 1..RENT_PAYMENT_BILLS_MAX distinct positive integers. */
 static int
 read_bill_ids(struct http_req *req, json_t *body, int64_t *ids, int *n)
@@ -160,8 +144,8 @@ payments_post(struct http_req *req)
 	if ((rc = resident(req, &c, &who)) != GZF_OK || (rc = http_read_json(req, &body)) != GZF_OK ||
 	    (rc = read_bill_ids(req, body, ids, &n)) != GZF_OK)
 		return rc;
-	if ((site = site_url(req)) == NULL)
-		return gzf_err_set(&req->err, GZF_EINVAL, "bad_host", "Host", "the Host header is not valid");
+	if ((rc = api_site_url(req, &site)) != GZF_OK)
+		return rc;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK)
 		return rc;
 	if ((rc = api_idem_begin(req, c, who->actor.user_id, who->actor.city_id, 1, &idem)) != GZF_OK ||
@@ -296,14 +280,20 @@ payable_get(struct http_req *req)
 	return http_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
+/* A payment as its payer sees it; finance (staff 1) also sees what is left to refund. */
 static json_t *
-payment_json(const struct rent_payment *p)
+payment_json(const struct rent_payment *p, int staff)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)p->id,
-			 "receipt_code", p->receipt_code, "order_no", p->order_no, "bank_txn_id",
-			 p->bank_txn_id, "amount_fen", (json_int_t)p->amount_fen, "paid_at",
-			 (json_int_t)p->paid_at, "via", p->via, "bills", p->bills, "estate_name",
-			 p->estate_name, "lease_no", p->lease_no);
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:I}", "id",
+			      (json_int_t)p->id, "receipt_code", p->receipt_code, "order_no",
+			      p->order_no, "bank_txn_id", p->bank_txn_id, "amount_fen",
+			      (json_int_t)p->amount_fen, "paid_at", (json_int_t)p->paid_at, "via",
+			      p->via, "bills", p->bills, "estate_name", p->estate_name, "lease_no",
+			      p->lease_no, "refunded_fen", (json_int_t)p->refunded_fen);
+
+	if (staff)
+		json_object_set_new(j, "refundable_fen", json_integer(p->amount_fen - p->refunds_fen));
+	return j;
 }
 
 /* A page of payments (payer 0: the city's) as {items, next_before}. */
@@ -321,7 +311,7 @@ payments_page(struct http_req *req, struct db_conn *c, int64_t payer, int64_t ci
 		return rc;
 	items = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(items, payment_json(&p[i]));
+		json_array_append_new(items, payment_json(&p[i], payer == 0));
 	return http_reply_json(req, 200, json_pack("{s:o, s:o}", "items", items, "next_before",
 				n == limit ? json_integer(p[n - 1].id) : json_null()));
 }
@@ -480,8 +470,8 @@ withholding_post(struct http_req *req)
 	if ((rc = resident(req, &c, &who)) != GZF_OK || (rc = http_read_json(req, &body)) != GZF_OK ||
 	    (rc = api_field_int(req, body, "lease_id", 1, 1, INT64_MAX, &lease_id)) != GZF_OK)
 		return rc;
-	if ((site = site_url(req)) == NULL)
-		return gzf_err_set(&req->err, GZF_EINVAL, "bad_host", "Host", "the Host header is not valid");
+	if ((rc = api_site_url(req, &site)) != GZF_OK)
+		return rc;
 	rc = rent_payment_store_lease(c, lease_id, &l, &req->err);
 	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && l.owner_id != who->actor.user_id))
 		return gzf_err_set(&req->err, GZF_ENOTFOUND, "lease_not_found", "lease_id", "no such lease");
@@ -553,21 +543,6 @@ withholding_cancel(struct http_req *req)
 	return http_reply_json(req, 200, agreement_json(&g));
 }
 
-/* The staff caller's city, once ACT_FINANCE_READ allows it. */
-static int
-finance_city(struct http_req *req, struct db_conn **c, const char *audit, struct region *city)
-{
-	struct caller *who;
-	struct object obj;
-	int rc;
-
-	if ((rc = api_db(req, c)) != GZF_OK || (rc = api_login_required(req, *c, &who)) != GZF_OK ||
-	    (rc = api_city_scope(req, *c, who->actor.city_id, city)) != GZF_OK)
-		return rc;
-	obj = (struct object){ .region_path = city->path };
-	return api_authorize(req, *c, who, ACT_FINANCE_READ, &obj, audit, "region", city->code);
-}
-
 /* GET /api/v1/payments — finance: the city's payments, newest first. */
 static int
 staff_payments(struct http_req *req)
@@ -576,7 +551,7 @@ staff_payments(struct http_req *req)
 	struct db_conn *c;
 	int rc;
 
-	if ((rc = finance_city(req, &c, "payment.list", &city)) != GZF_OK)
+	if ((rc = api_finance_city(req, &c, "payment.list", &city)) != GZF_OK)
 		return rc;
 	return payments_page(req, c, 0, city.city_id);
 }
@@ -592,7 +567,7 @@ staff_rejected(struct http_req *req)
 	json_t *items;
 	int rc, i, n;
 
-	if ((rc = finance_city(req, &c, "payment.rejected", &city)) != GZF_OK ||
+	if ((rc = api_finance_city(req, &c, "payment.rejected", &city)) != GZF_OK ||
 	    (rc = api_query_int(req, "before", 0, INT64_MAX, 0, &before)) != GZF_OK ||
 	    (rc = api_query_int(req, "limit", 1, RENT_PAYMENT_LIST_MAX, 50, &limit)) != GZF_OK ||
 	    (rc = rent_payment_store_rejected(c, city.city_id, before, (int)limit, &x, &n, &req->err)) != GZF_OK)

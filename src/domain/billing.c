@@ -545,23 +545,41 @@ ledger_load(struct db_conn *c, int64_t lease_id, struct bill_lease *l, struct re
 	return replay_build(db_arena(c), ops, n, 1, rp, err);
 }
 
-int
-billing_credit_payment(struct db_conn *c, int64_t lease_id, int64_t payment_id, int64_t amount_fen,
-		       int64_t now, struct gzf_err *err)
+/* Enter money of amount_fen moving between the tenant and the city in lease_id's ledger
+ * as an op of kind ("payment" or "refund") with ref "<kind>:<id>". */
+static int
+money_op(struct db_conn *c, int64_t lease_id, const char *kind, int64_t id, int64_t amount_fen,
+	 int64_t now, struct gzf_err *err)
 {
+	int refund = strcmp(kind, "refund") == 0;
 	struct bill_lease l;
 	struct replay rp;
 	int rc;
 
 	if ((rc = ledger_load(c, lease_id, &l, &rp, err)) != GZF_OK)
 		return rc;
-	if ((rc = ledger_pay(&rp.l, amount_fen, err)) == GZF_OK &&
-	    (rc = bill_store_op_insert(c, l.city_id, l.id, "payment", 0, amount_fen,
-				       arena_printf(db_arena(c), "payment:%lld", (long long)payment_id),
+	rc = refund ? ledger_refund(&rp.l, amount_fen, err) : ledger_pay(&rp.l, amount_fen, err);
+	if (rc == GZF_OK &&
+	    (rc = bill_store_op_insert(c, l.city_id, l.id, kind, 0, amount_fen,
+				       arena_printf(db_arena(c), "%s:%lld", kind, (long long)id),
 				       0, now, err)) == GZF_OK)
 		rc = replay_save(c, &rp, now, err);
 	ledger_cleanup(&rp.l);
 	return rc;
+}
+
+int
+billing_credit_payment(struct db_conn *c, int64_t lease_id, int64_t payment_id, int64_t amount_fen,
+		       int64_t now, struct gzf_err *err)
+{
+	return money_op(c, lease_id, "payment", payment_id, amount_fen, now, err);
+}
+
+int
+billing_refund(struct db_conn *c, int64_t lease_id, int64_t refund_id, int64_t amount_fen,
+	       int64_t now, struct gzf_err *err)
+{
+	return money_op(c, lease_id, "refund", refund_id, amount_fen, now, err);
 }
 
 int

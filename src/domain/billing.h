@@ -87,6 +87,16 @@ int billing_credit_payment(struct db_conn *c, int64_t lease_id, int64_t payment_
 			   int64_t amount_fen, int64_t now, struct gzf_err *err);
 
 /*
+ * billing_refund — inside the caller's transaction: enter refund refund_id of amount_fen
+ * in the lease's ledger (kind refund, ref "refund:<id>"): it comes from the lease's
+ * credit first, and the rest reopens the bills paid last, newest month first (ledger.c);
+ * the bills' paid and state updated. GZF_ECONFLICT "duplicate" when that refund was
+ * entered before; GZF_EINVAL as ledger_refund; GZF_ENOTFOUND for no such lease.
+ */
+int billing_refund(struct db_conn *c, int64_t lease_id, int64_t refund_id, int64_t amount_fen,
+		   int64_t now, struct gzf_err *err);
+
+/*
  * billing_waive — inside the caller's transaction: waive (减免) amount_fen of bill_id by
  * staff member by at now: a ledger op (kind waiver, ref "waiver:<by>:<n>") and the bill's
  * waived and state updated. GZF_EINVAL as ledger_waive ("waiver_exceeds_outstanding",

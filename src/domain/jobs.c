@@ -16,6 +16,7 @@
 #include "domain/recon.h"
 #include "domain/billing.h"
 #include "domain/review_jobs.h"
+#include "domain/refund.h"
 #include "domain/rent_payment.h"
 #include "domain/selection.h"
 #include "domain/subsidy.h"
@@ -312,6 +313,8 @@ jobs_register_all(void)
 	if ((rc = selection_jobs_register()) != GZF_OK) /* selection_* (domain/selection_jobs.c) */
 		return rc;
 	if ((rc = rent_payment_jobs_register()) != GZF_OK) /* payment_query, withholding_collect (domain/rent_payment.c) */
+		return rc;
+	if ((rc = refund_jobs_register()) != GZF_OK) /* refund_query (domain/refund.c) */
 		return rc;
 	if ((rc = billing_jobs_register()) != GZF_OK) /* billing_month, arrears_daily (domain/billing.c) */
 		return rc;

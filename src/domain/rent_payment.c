@@ -69,15 +69,21 @@ rent_payment_purpose(struct arena *a, int64_t lease_id, const int64_t *ids, int 
 }
 
 void
-rent_payment_order_no(int64_t account_id, const char *key, char out[BANK_NO_MAX + 1])
+rent_payment_key_no(const char *label, char prefix, int64_t account_id, const char *key,
+		    char out[BANK_NO_MAX + 1])
 {
-	static const unsigned char label[] = "gzf rent payment order";
 	char text[160], hash[CRYPTO_HASH_HEX];
 	int n = snprintf(text, sizeof(text), "%" PRId64 ":%s", account_id, key);
 
 	assert(n > 0 && (size_t)n < sizeof(text)); /* keys are at most 128 characters */
-	crypto_hmac_hex(label, sizeof(label) - 1, text, (size_t)n, hash);
-	snprintf(out, BANK_NO_MAX + 1, "P%.24s", hash);
+	crypto_hmac_hex((const unsigned char *)label, strlen(label), text, (size_t)n, hash);
+	snprintf(out, BANK_NO_MAX + 1, "%c%.24s", prefix, hash);
+}
+
+void
+rent_payment_order_no(int64_t account_id, const char *key, char out[BANK_NO_MAX + 1])
+{
+	rent_payment_key_no("gzf rent payment order", 'P', account_id, key, out);
 }
 
 void

@@ -37,6 +37,12 @@ const char *rent_payment_purpose(struct arena *a, int64_t lease_id, const int64_
  * retry of one request names the same order at the bank. out: BANK_NO_MAX + 1 bytes. */
 void rent_payment_order_no(int64_t account_id, const char *key, char out[BANK_NO_MAX + 1]);
 
+/* rent_payment_key_no — prefix and 24 hex characters of a keyed hash, under label, of
+ * account_id and key: the bank number of one request whatever its retries (the order
+ * numbers above, refund numbers). out: BANK_NO_MAX + 1 bytes. */
+void rent_payment_key_no(const char *label, char prefix, int64_t account_id, const char *key,
+			 char out[BANK_NO_MAX + 1]);
+
 /*
  * rent_payment_apply — what a verified bank event n does to the order o (in c's
  * transaction): the order's transition (payment_fire: amount and state checked), and

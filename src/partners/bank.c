@@ -316,6 +316,35 @@ bank_refund_create(const struct partner *p, struct arena *a, const char *order_n
 	return GZF_OK;
 }
 
+int
+bank_refund_query(const struct partner *p, struct arena *a, const char *refund_no,
+		  struct bank_refund *out, struct gzf_err *err)
+{
+	json_t *reply, *amount;
+	int rc;
+
+	if (!bank_no_valid(refund_no))
+		return gzf_err_set(err, GZF_EINVAL, "bad_order", "refund_no",
+				   "refund_no must be 6-32 letters, digits, '_' or '-'");
+	rc = partner_call(p, a, "GET", arena_printf(a, "/v1/refunds/%s", refund_no), NULL, &reply, err);
+	if (rc != GZF_OK)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->refund_no = member(a, reply, "refund_no", BANK_NO_MAX);
+	out->order_no = member(a, reply, "order_no", BANK_NO_MAX);
+	out->status = member(a, reply, "status", 16);
+	amount = json_object_get(reply, "amount_fen");
+	if (out->refund_no == NULL || out->order_no == NULL || out->status == NULL ||
+	    !json_is_integer(amount))
+		return bad_reply(p, err);
+	out->amount_fen = json_integer_value(amount);
+	out->bank_txn_id = member(a, reply, "bank_txn_id", 64);
+	out->refunded_at_ms = json_integer_value(json_object_get(reply, "refunded_at"));
+	if (strcmp(out->status, "succeeded") == 0 && out->bank_txn_id == NULL)
+		return bad_reply(p, err);
+	return GZF_OK;
+}
+
 /* Split line at commas into at most max fields (no quoting: the format has none).
  * Returns the number of fields, or max + 1 when there are more. */
 static int

@@ -113,6 +113,21 @@ int bank_refund_create(const struct partner *p, struct arena *a, const char *ord
 		       const char *refund_no, int64_t amount_fen, const char *reason,
 		       const char *notify_url, const char **status, struct gzf_err *err);
 
+/* A refund as the bank reports it. Strings are arena copies; absent ones NULL. */
+struct bank_refund {
+	const char *refund_no, *order_no;
+	const char *status;       /* "processing", "succeeded" */
+	int64_t amount_fen;
+	const char *bank_txn_id;  /* once succeeded */
+	int64_t refunded_at_ms;   /* once succeeded, else 0 */
+};
+
+/* bank_refund_query — GET /v1/refunds/{refund_no}: the refund's state at the bank (for a
+ * notification that never came). GZF_EINVAL "partner_rejected" (refund_not_found) for a
+ * refund the bank does not know; otherwise as partner_call(). */
+int bank_refund_query(const struct partner *p, struct arena *a, const char *refund_no,
+		      struct bank_refund *out, struct gzf_err *err);
+
 /* One line of a statement. */
 struct bank_statement_row {
 	const char *bank_txn_id;

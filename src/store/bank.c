@@ -51,6 +51,15 @@ bank_store_order_get(struct db_conn *c, const char *order_no, struct bank_order_
 }
 
 int
+bank_store_order_lock(struct db_conn *c, const char *order_no, struct gzf_err *err)
+{
+	if (db_conn_backend(c) == DB_SQLITE)
+		return GZF_OK;
+	return db_exec(c, "SELECT id FROM bank_orders WHERE order_no = $1 FOR UPDATE",
+		       DB_ARGS(DB_T(order_no)), NULL, err);
+}
+
+int
 bank_store_order_put(struct db_conn *c, const struct bank_order_row *o, int64_t now,
 		     struct gzf_err *err)
 {

@@ -11,9 +11,10 @@
 		     " b.due_on, b.amount_fen, b.amount_fen - b.paid_fen - b.waived_fen"
 #define PAYMENT_COLUMNS "p.id, p.city_id, p.lease_id, p.payer_id, p.order_no, p.bank_txn_id," \
 			" p.bills, p.via, p.receipt_code, p.amount_fen, p.paid_at, p.created_at," \
-			" e.name, l.lease_no"
+			" e.name, l.lease_no, p.refunds_fen, COALESCE(o.refunded_fen, 0)"
 #define PAYMENT_FROM " FROM rent_payments p JOIN leases l ON l.id = p.lease_id" \
-		     " JOIN units u ON u.id = l.unit_id JOIN estates e ON e.id = u.estate_id"
+		     " JOIN units u ON u.id = l.unit_id JOIN estates e ON e.id = u.estate_id" \
+		     " LEFT JOIN bank_orders o ON o.order_no = p.order_no"
 #define AGREEMENT_COLUMNS "id, city_id, lease_id, owner_id, agreement_no, status, sign_url," \
 			  " notify_url, created_at, updated_at"
 
@@ -61,6 +62,8 @@ payment_read(const struct db_res *r, int i, struct rent_payment *p)
 	p->created_at = db_res_int(r, i, 11);
 	p->estate_name = db_res_text(r, i, 12);
 	p->lease_no = db_res_text(r, i, 13);
+	p->refunds_fen = db_res_int(r, i, 14);
+	p->refunded_fen = db_res_int(r, i, 15);
 }
 
 static void

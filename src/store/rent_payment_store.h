@@ -28,7 +28,8 @@ struct rent_bill {
 	int64_t amount_fen, outstanding_fen;
 };
 
-/* One payment credited to a lease. estate_name and lease_no are read, not written. */
+/* One payment credited to a lease. estate_name, lease_no, refunds_fen and refunded_fen
+ * are read, not written. */
 struct rent_payment {
 	int64_t id, city_id, lease_id, payer_id;
 	const char *order_no, *bank_txn_id;
@@ -37,6 +38,8 @@ struct rent_payment {
 	const char *receipt_code;
 	int64_t amount_fen, paid_at, created_at;
 	const char *estate_name, *lease_no;
+	int64_t refunds_fen;      /* refunds requested or succeeded (058) */
+	int64_t refunded_fen;     /* refunds the bank made (its order's refunded_fen) */
 };
 
 /* A monthly debit agreement (代扣). */

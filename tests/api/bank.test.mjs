@@ -466,11 +466,15 @@ test('gzf accepts the bank\'s payment notification once: the order is paid, dupl
   assert.deepEqual(audit, [['system', 'ok']]);
   await sim.bankSwitches({});
 
-  // A refund of it through the client, notified to gzf: 900 fen refunded, order still paid.
+  // A refund of it made at the bank behind gzf's back (through the client): gzf asked for no
+  // such refund, so its notification is refused and recorded, and the order keeps its money.
+  await sim.bankSwitches({ retry_ms: 30, attempts: 1 });
   const refund = await check(['--bank-order', no, '--bank-refund', `${no}-R`, '--amount-fen', '900', '--notify-url', `${gzf.url}${NOTIFY}`]);
   assert.equal(refund.status, 0, refund.stderr);
-  await until('the refund recorded', () => recorded(no).length === 2);
-  assert.deepEqual(gzfOrderRow(no).slice(0, 2), ['paid', '900']);
+  await until('the refund refused', () => recorded(no).length === 2);
+  assert.deepEqual(recorded(no), [['accepted', ''], ['rejected', 'unknown_refund']]);
+  assert.deepEqual(gzfOrderRow(no).slice(0, 2), ['paid', '0']);
+  await sim.bankSwitches({});
 });
 
 test('gzf refuses and records bad signatures, mismatched amounts and unknown orders; the bank keeps retrying them', async () => {

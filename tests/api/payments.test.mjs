@@ -8,14 +8,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { startSim, bankKey, signNotification } from '../lib/sim.mjs';
+import { startSim, bankKey } from '../lib/sim.mjs';
 import { startGzf, runGzf } from '../lib/gzf.mjs';
 import { sql } from '../lib/durable.mjs';
 import { registerResident, staffLogin, session } from '../lib/accounts.mjs';
+import { tenant as tenantOf, payBills, press, billRows as billRowsOf, notify as notifyOf, until } from '../lib/rent.mjs';
 
 let sim, gzf, key, finance;
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
-const NOTIFY = '/api/v1/partners/bank/notify';
 const sql1 = (srv, q) => sql(srv, q)[0]?.[0];
 const one = (q) => sql1(gzf, q);
 
@@ -31,68 +31,14 @@ after(async () => {
   await sim.stop();
 });
 
-async function until(what, fn, ms = 8000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(30);
-  }
-}
-
 let seq = 0;
-// A resident with an active lease in a demo estate and bills of the given amounts (fen),
-// one per month from 2026-01.
-// The tests' leases are billed here by hand: marked billed through this month (China
-// time), the billing job the demo schedules leaves them alone.
-const BILLED_BY_HAND = (() => { const d = new Date(Date.now() + 8 * 3600 * 1000); return d.getUTCFullYear() * 100 + d.getUTCMonth() + 1; })();
-
-async function tenant(amounts, srv = gzf) {
-  seq += 1;
-  const res = await registerResident(srv, sim);
-  const now = Date.now();
-  const [unitId, estate] = sql(srv, `SELECT u.id, e.name FROM units u JOIN estates e ON e.id = u.estate_id
-    WHERE u.city_id = 230600 AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.unit_id = u.id) ORDER BY u.id LIMIT 1`)[0];
-  const region = sql(srv, `SELECT code, path FROM regions WHERE city_id = 230600 AND level = 'community' ORDER BY code LIMIT 1`)[0];
-  const appId = sql1(srv, `INSERT INTO applications (city_id, owner_id, region_code, region_path, kind, status, household_enc, created_at, updated_at)
-    VALUES (230600, ${res.id}, ${region[0]}, '${region[1]}', 'rental', 'approved', 'x', ${now}, ${now}) RETURNING id`);
-  const leaseId = sql1(srv, `INSERT INTO leases (city_id, lease_no, application_id, owner_id, unit_id, region_code, region_path,
-    state, starts_on, ends_on, area_dm2, rent_fen, billed_through, created_at, updated_at)
-    VALUES (230600, 'L-T${process.pid}-${seq}', ${appId}, ${res.id}, ${unitId}, ${region[0]}, '${region[1]}', 'active',
-    20260101, 20281231, 5000, 50000, ${BILLED_BY_HAND}, ${now}, ${now}) RETURNING id`);
-  const bills = amounts.map((a, i) => {
-    const month = 202601 + i;
-    const id = sql1(srv, `INSERT INTO bills (city_id, lease_id, bill_no, month, rent_fen, amount_fen, state, due_on, issued_at, updated_at)
-      VALUES (230600, ${leaseId}, 'B-${leaseId}-${month}', ${month}, ${a}, ${a}, 'open', ${month * 100 + 15}, ${now}, ${now}) RETURNING id`);
-    sql(srv, `INSERT INTO ledger_ops (city_id, lease_id, kind, bill_id, amount_fen, ref, created_at)
-      VALUES (230600, ${leaseId}, 'bill', ${id}, ${a}, 'bill:${id}', ${now})`);
-    return Number(id);
-  });
-  return { ...res, leaseId: Number(leaseId), bills, estate };
-}
-
-const pay = (t, bills, idemKey = randomUUID(), extra = {}) => t.s.request('POST', '/api/v1/me/payments',
-  { json: { bills, ...extra }, headers: idemKey ? { 'idempotency-key': idemKey } : {} });
-
-function press(pageUrl, action = 'pay') {
-  return fetch(pageUrl, { method: 'POST', body: `action=${action}`,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then((r) => r.status);
-}
-
-const billRows = (t) => sql(gzf, `SELECT id, paid_fen, state FROM bills WHERE lease_id = ${t.leaseId} ORDER BY month`)
-  .map(([id, paid, state]) => [Number(id), Number(paid), state]);
+const tenant = (amounts, srv = gzf) => { seq += 1; return tenantOf(srv, sim, amounts); };
+const pay = payBills;
+const billRows = (t) => billRowsOf(gzf, t);
 const paymentsOf = (no) => Number(one(`SELECT COUNT(*) FROM rent_payments WHERE order_no = '${no}'`));
 const ledgerPayments = (t) => Number(one(`SELECT COUNT(*) FROM ledger_ops WHERE lease_id = ${t.leaseId} AND kind = 'payment'`));
 
-// A notification as the bank would sign it, straight to gzf.
-function notify(json, { timestamp = Math.floor(Date.now() / 1000), signWith = key } = {}) {
-  const raw = JSON.stringify(json);
-  const nonce = randomBytes(16).toString('hex');
-  const headers = { 'content-type': 'application/json', 'x-bank-timestamp': String(timestamp), 'x-bank-nonce': nonce,
-    'x-bank-signature': signNotification({ key: signWith, timestamp: String(timestamp), nonce, body: raw }) };
-  return gzf.request('POST', NOTIFY, { body: raw, headers });
-}
+const notify = (json, opts) => notifyOf(gzf, key, json, opts);
 const succeeded = (no, amount, extra = {}) => ({ notify_id: `ntf_${randomBytes(12).toString('hex')}`, event: 'payment.succeeded',
   at: Date.now(), order_no: no, amount_fen: amount, bank_txn_id: `T${Date.now()}${String(seq).padStart(5, '0')}`.slice(0, 19), paid_at: Date.now(), ...extra });
 

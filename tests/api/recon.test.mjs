@@ -1,18 +1,19 @@
 // The daily reconciliation with the bank (R22; docs/api/reconciliation.md): payments made
 // through the simulator's bank page and notified to gzf, then the day's statement with
 // each kind of difference the simulator's switches put in it (missing in the bank, an
-// extra line, an amount 1 fen more, a refund) — first a file whose summary disagrees,
-// refused and recorded, then the good one matched by the daily job after the cut-off:
+// extra line, an amount 1 fen more) and a refund finance made of a rent payment — first a
+// file whose summary disagrees, refused and recorded, then the good one matched by the daily job after the cut-off:
 // every kind and the totals to the fen, a second run adding nothing, the exceptions
 // worklist assigned and resolved (with a resolution and a note, audited) until the run
 // closes, and who may read and act.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { startSim, runAsync } from '../lib/sim.mjs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { startSim } from '../lib/sim.mjs';
 import { startGzf } from '../lib/gzf.mjs';
 import { sql } from '../lib/durable.mjs';
 import { session, staffLogin } from '../lib/accounts.mjs';
+import { tenant, payBills, press } from '../lib/rent.mjs';
 
 const PASSWORD = 'Gzf-demo-2026';
 const NOTIFY = '/api/v1/partners/bank/notify';
@@ -76,10 +77,18 @@ before(async () => {
   // partly refunded.
   orders.missing = await pay('miss', 65000);
   orders.mismatch = await pay('mis', 48000);
-  orders.matched = await pay('ok', 52000);
-  const refund = await runAsync(['partner-check', ...sim.gzfArgs, '--bank-order', orders.matched,
-    '--bank-refund', `${orders.matched}-R1`, '--amount-fen', '900', '--notify-url', `${srv.url}${NOTIFY}`]);
-  assert.equal(refund.status, 0, refund.stderr);
+  // The refunded one is a resident's rent payment, refunded by finance through gzf.
+  const t = await tenant(srv, sim, [52000]);
+  const o = await payBills(t, t.bills);
+  assert.equal(o.status, 201, o.text);
+  assert.equal(await press(o.json.pay_url), 200);
+  orders.matched = o.json.order_no;
+  const paymentId = await until('the payment in gzf', () =>
+    sql(srv, `SELECT id FROM rent_payments WHERE order_no = '${orders.matched}'`)[0]?.[0]);
+  const refund = await finance.request('POST', `/api/v1/payments/${paymentId}/refunds`,
+    { json: { amount_fen: 900, reason: '多缴退还' }, headers: { 'idempotency-key': randomUUID() } });
+  assert.equal(refund.status, 202, refund.text);
+  orders.refund = refund.json.refund_no;
   await until('the refund in gzf', () =>
     sql(srv, `SELECT refunded_fen FROM bank_orders WHERE order_no = '${orders.matched}'`)[0][0] === '900');
 });
@@ -143,7 +152,7 @@ test('the daily job matches the good file: every kind of difference and the tota
   assert.deepEqual(by('matched').map((l) => [l.order_no, l.type, l.bank_fen, l.status]).sort(),
     [[orders.matched, 'payment', 52000, 'none'], [orders.matched, 'refund', 900, 'none']]);
   const refund = by('matched').find((l) => l.type === 'refund');
-  assert.equal(refund.refund_no, `${orders.matched}-R1`);
+  assert.equal(refund.refund_no, orders.refund);
   const only = await finance.request('GET', `/api/v1/recon-runs/${run.id}/lines?kind=bank_only`);
   assert.equal(only.json.total, 1);
   const badKind = await finance.request('GET', `/api/v1/recon-runs/${run.id}/lines?kind=lost`);

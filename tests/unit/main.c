@@ -37,6 +37,7 @@ main(void)
 	srunner_add_suite(sr, queue_suite());
 	srunner_add_suite(sr, idempotency_suite());
 	srunner_add_suite(sr, payment_suite());
+	srunner_add_suite(sr, refund_suite());
 	srunner_add_suite(sr, recon_suite());
 	srunner_add_suite(sr, allocation_suite());
 	srunner_add_suite(sr, selection_suite());

@@ -47,6 +47,7 @@ Suite *lottery_suite(void);
 Suite *queue_suite(void);
 Suite *idempotency_suite(void);
 Suite *payment_suite(void);
+Suite *refund_suite(void);
 Suite *allocation_suite(void);
 Suite *selection_suite(void);
 Suite *lease_suite(void);

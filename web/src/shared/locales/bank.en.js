@@ -26,5 +26,11 @@ export default {
     download_expired: 'The download link has expired. Ask for the statement again.',
     bad_switch: 'A simulator switch is not valid.',
     unknown_order: 'gzf has no payment order with this number.',
+    already_refunded: 'This refund of the bank is recorded already.',
+    refund_processing: 'The bank is still processing this refund; it will be asked again later.',
+    refund_settled: 'This refund is settled already.',
+    unknown_refund: 'gzf asked for no refund with this number.',
+    order_not_paid: 'The bank has this order as not paid: it cannot be refunded.',
+    bank_refused: 'The bank refused this refund.',
   },
 }

@@ -26,5 +26,11 @@ export default {
     download_expired: '下载链接已过期，请重新获取对账单。',
     bad_switch: '模拟器开关设置无效。',
     unknown_order: '平台没有该支付订单。',
+    already_refunded: '该笔银行退款已经入账。',
+    refund_processing: '银行仍在处理该笔退款，稍后将再次查询。',
+    refund_settled: '该笔退款已经处理完毕。',
+    unknown_refund: '平台没有发起过该笔退款。',
+    order_not_paid: '银行显示该订单尚未支付，无法退款。',
+    bank_refused: '银行未受理该笔退款。',
   },
 }
