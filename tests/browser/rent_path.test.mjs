@@ -64,10 +64,10 @@ async function inPage(opening, step) {
 
 test('a household from a reserved flat signs its lease, moves in, gets its first bill, pays it at the bank, and the receipt checks out', { timeout: 60_000 }, async () => {
   // The demo's state: a flat reserved for the resident's household and its lease offered.
-  const before = await staffLogin(stack.srv, 'dq_housing', PASSWORD)
-  const [offered] = ok(await before.request('GET', `/api/v1/cities/${CITY}/leases?state=offered`)).items
+  const housing = await staffLogin(stack.srv, 'dq_housing', PASSWORD)
+  const [offered] = ok(await housing.request('GET', `/api/v1/cities/${CITY}/leases?state=offered`)).items
   assert.ok(offered, 'the demo has an offered lease')
-  assert.equal(ok(await before.request('GET', `/api/v1/housing/units/${offered.unit.id}`)).unit.status, 'reserved')
+  assert.equal(ok(await housing.request('GET', `/api/v1/housing/units/${offered.unit.id}`)).unit.status, 'reserved')
   const { lease_no: leaseNo, starts_on: startsOn } = offered
   const month = Math.floor(startsOn / 100)
   const monthText = `${Math.floor(month / 100)}-${String(month % 100).padStart(2, '0')}`
