@@ -364,7 +364,8 @@ test('with gzf\'s clock a month ahead (a test clock), the bank keeps its own tim
     assert.ok(left > 29 * 60 * 1000 && left <= 30 * 60 * 1000, `the order expires in ${left} ms of the bank's time`);
     assert.equal(await press(o.json.pay_url), 200);
     await until('the payment', async () => (await t.s.request('GET', `/api/v1/me/payments/${o.json.order_no}`)).json.status === 'paid');
-    assert.deepEqual(billRows(t), [[t.bills[0], 30000, 'paid']]);
+    // (the month's billing, run as the clock moved, may have billed the lease's next month too)
+    assert.deepEqual(billRows(t)[0], [t.bills[0], 30000, 'paid']);
     assert.equal(Number(one(`SELECT COUNT(*) FROM bank_notifications WHERE order_no = '${o.json.order_no}' AND outcome = 'rejected'`)), 0);
   } finally {
     await gzf.setClockOffset(0);
