@@ -176,7 +176,7 @@ payments_post(struct http_req *req)
 		.notify_url = arena_printf(req->arena, "%s/api/v1/partners/bank/notify", site),
 		.return_url = arena_printf(req->arena, "%s/services/bills/%" PRId64 "/pay?order=%s", site,
 					   ids[0], order_no),
-		.expire_at_ms = o.created_at + RENT_PAYMENT_EXPIRE_MS,
+		.expire_at_ms = gzf_wall_of(o.created_at) + RENT_PAYMENT_EXPIRE_MS, /* the bank's clock */
 	};
 	if ((rc = bank_order_create(&svc->partners.bank, req->arena, &br, &bo, &req->err)) != GZF_OK)
 		return rc;

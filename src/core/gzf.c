@@ -199,13 +199,25 @@ clock_offset(void)
 }
 
 int64_t
-gzf_now_ms(void)
+gzf_wall_ms(void)
 {
 	struct timespec ts;
-	int64_t ms;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+gzf_wall_of(int64_t ms)
+{
+	return clock_path[0] != '\0' ? ms - clock_offset() : ms;
+}
+
+int64_t
+gzf_now_ms(void)
+{
+	int64_t ms = gzf_wall_ms();
+
 	return clock_path[0] != '\0' ? ms + clock_offset() : ms;
 }
 

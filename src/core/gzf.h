@@ -81,6 +81,14 @@ int64_t gzf_now_ms(void);
  */
 int gzf_clock_use_file(const char *path, struct gzf_err *err);
 
+/* gzf_wall_ms — milliseconds since the Unix epoch, UTC, without the test clock's offset:
+ * the partners' time, which a test clock never moves. What gzf exchanges with a partner
+ * (signature timestamps, checks of theirs, times it asks them to keep) is on it. */
+int64_t gzf_wall_ms(void);
+
+/* gzf_wall_of — the time ms of gzf's clock (gzf_now_ms) on the partners' clock. */
+int64_t gzf_wall_of(int64_t ms);
+
 /* gzf_clock_is_test — is the test clock in use? */
 int gzf_clock_is_test(void);
 

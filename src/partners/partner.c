@@ -247,7 +247,7 @@ attempt_run(const struct partner *p, const char *method, const char *url, const 
 
 	/* The real time, not gzf_now_ms(): a test clock moves gzf's time, never the partner's,
 	 * which refuses a signature older than a few minutes. */
-	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
+	snprintf(ts, sizeof(ts), "%lld", (long long)(gzf_wall_ms() / 1000));
 	gzf_random_hex(nonce, 16);
 	partner_sign(p->key, p->key_len, method, sign_path, ts, nonce, payload, payload_len, sig);
 

@@ -298,3 +298,26 @@ test('the demo data: the first lease with bills has its oldest bill paid with a 
     await srv.stop();
   }
 });
+
+test('with gzf\'s clock a month ahead (a test clock), the bank keeps its own time: the order expires 30 minutes from the bank\'s now and its notification pays the bill', async () => {
+  const MONTH = 31 * 24 * 3600 * 1000;
+  const t = await tenant([30000]);
+  await gzf.advance(MONTH);
+  try {
+    // Signed in again a month later (the jobs the move set off may be writing meanwhile).
+    t.s = session(gzf);
+    const login = await t.s.request('POST', '/api/v1/auth/login', { json: { phone: t.phone, password: t.password } });
+    assert.equal(login.status, 200, login.text);
+    const o = await pay(t, t.bills);
+    assert.equal(o.status, 201, o.text);
+    const left = o.json.expire_at - Date.now();
+    assert.ok(left > 29 * 60 * 1000 && left <= 30 * 60 * 1000, `the order expires in ${left} ms of the bank's time`);
+    assert.equal(await press(o.json.pay_url), 200);
+    await until('the payment', async () => (await t.s.request('GET', `/api/v1/me/payments/${o.json.order_no}`)).json.status === 'paid');
+    // (the month's billing, run as the clock moved, may have billed the lease's next month too)
+    assert.deepEqual(billRows(t)[0], [t.bills[0], 30000, 'paid']);
+    assert.equal(Number(one(`SELECT COUNT(*) FROM bank_notifications WHERE order_no = '${o.json.order_no}' AND outcome = 'rejected'`)), 0);
+  } finally {
+    await gzf.setClockOffset(0);
+  }
+});

@@ -82,11 +82,11 @@ export async function openPage(browser, options) {
 
 /**
  * A demo resident on the waiting list (`phone`: 13800000004, or 13800000005; demo
- * password), signed in on a phone (in elder mode when `elder`), at `path` once
- * `[data-test=ready]` shows: what openPage returns.
+ * password), signed in on a phone (in elder mode when `elder`; `options`: the context's,
+ * PHONE by default), at `path` once `[data-test=ready]` shows: what openPage returns.
  */
-export async function demoResidentAt(stack, path, ready, elder = false, phone = '13800000004') {
-  const opened = await openPage(stack.browser, PHONE)
+export async function demoResidentAt(stack, path, ready, elder = false, phone = '13800000004', options = PHONE) {
+  const opened = await openPage(stack.browser, options)
   if (elder) await opened.context.addInitScript(() => localStorage.setItem('gzf.elder', '1'))
   const { page } = opened
   await page.goto(`${stack.srv.url}/login`)
