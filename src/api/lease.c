@@ -10,6 +10,7 @@
  */
 #include "api/api.h"
 #include "core/crypto.h"
+#include "domain/billing.h"
 #include "domain/calendar.h"
 #include "domain/lease.h"
 #include "domain/pii.h"
@@ -560,11 +561,11 @@ lease_create(struct http_req *req)
 	l.starts_on = (int)starts;
 	l.ends_on = lease_term_end((int)starts, (int)term);
 	l.area_dm2 = u.floor_area_dm2;
-	l.rent_fen = u.rent_fen;
-	l.deposit_fen = u.rent_fen * deposit_months;
 	l.household_name_enc = a.applicant_name_enc;
 	l.created_by = who->actor.user_id;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
+	    (rc = billing_lease_terms(c, city.code, l.starts_on, l.area_dm2, u.rent_fen,
+				      (int)deposit_months, &l.rent_fen, &l.deposit_fen, &req->err)) != GZF_OK ||
 	    (rc = lease_template_current(c, city.code, who->actor.user_id, l.created_at, &t,
 					 &req->err)) != GZF_OK)
 		return rc;

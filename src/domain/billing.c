@@ -141,6 +141,30 @@ billing_rules_load(struct db_conn *c, int64_t city_id, struct billing_rules *out
 }
 
 int
+billing_lease_terms(struct db_conn *c, int64_t city_id, int starts, int64_t area_dm2,
+		    int64_t listed_rent_fen, int deposit_months, int64_t *rent_fen,
+		    int64_t *deposit_fen, struct gzf_err *err)
+{
+	static const struct rent_household full = { .category = "", .income_band = 0 };
+	struct billing_rules r;
+	struct rent_lines m;
+	int rc = billing_rules_load(c, city_id, &r, err);
+
+	assert(listed_rent_fen >= 0 && deposit_months >= 0);
+	if (rc == GZF_ENOTFOUND || (rc == GZF_OK && rent_version_in_force(&r.cfg, starts / 100 * 100 + 1) < 0)) {
+		gzf_err_clear(err);
+		*rent_fen = listed_rent_fen;
+		*deposit_fen = listed_rent_fen * deposit_months;
+		return GZF_OK;
+	}
+	if (rc != GZF_OK || (rc = rent_month(&r.cfg, starts / 100, area_dm2, &full, &m, err)) != GZF_OK)
+		return rc;
+	*rent_fen = m.rent_fen;
+	*deposit_fen = rent_deposit(&r.cfg, m.rent_fen);
+	return GZF_OK;
+}
+
+int
 billing_rules_json(struct db_conn *c, int64_t city_id, json_t **out, struct gzf_err *err)
 {
 	struct rent_rules_row row = { .city_id = city_id }, *v;

@@ -46,6 +46,19 @@ int billing_rules_load(struct db_conn *c, int64_t city_id, struct billing_rules 
 		       struct gzf_err *err);
 
 /*
+ * billing_lease_terms — the monthly rent and the deposit a new lease of area_dm2 from
+ * starts (yyyymmdd) states, so that it says what its bills will charge: under the city's
+ * rent rules in force on the first of that month, the rules' rent for the area (before any
+ * household's reduction) and their deposit (their deposit_months × that rent); for a city
+ * without rules, or none in force yet, the unit's listed rent (listed_rent_fen) and
+ * deposit_months × it. GZF_EINVAL "invalid_value" when the area is outside what rent is
+ * charged on.
+ */
+int billing_lease_terms(struct db_conn *c, int64_t city_id, int starts, int64_t area_dm2,
+			int64_t listed_rent_fen, int deposit_months, int64_t *rent_fen,
+			int64_t *deposit_fen, struct gzf_err *err);
+
+/*
  * billing_rules_json — the city's rules as GET /api/v1/cities/:city/rent-rules shows them:
  * {"city_id","version","rules","billing_day","due_day","remind_every_days","updated_at",
  * "updated_by","billed_through","versions":[...]}; version 0 and rules null when none.

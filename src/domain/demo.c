@@ -180,6 +180,7 @@ demo_load(struct db *db, const struct secrets *s, const char *data_dir, int *reg
 	    (queued && (rc = demo_queue_events(c, s, err)) != GZF_OK) ||
 	    (rc = demo_allocation_load(c, err)) != GZF_OK ||
 	    (rc = demo_selection_load(c, err)) != GZF_OK ||
+	    (rc = demo_rent_rules_load(c, err)) != GZF_OK ||
 	    (rc = demo_lease_load(c, s, data_dir, err)) != GZF_OK ||
 	    (rc = demo_subsidy_load(c, s, err)) != GZF_OK ||
 	    (rc = demo_content_load(c, data_dir, err)) != GZF_OK ||

@@ -78,9 +78,13 @@ int demo_content_load(struct db_conn *c, const char *data_dir, struct gzf_err *e
  * line only the bank has), from a statement written as the bank's simulator writes it, in
  * c's transaction; nothing when the day is reconciled already (demo_recon.c). */
 int demo_recon_load(struct db_conn *c, struct gzf_err *err);
-/* demo_bills_load — the demo city's rent rules (unless it has some) and this month's
- * bill of each of its leases that may be billed, in c's transaction (demo_bills.c). Runs
- * after the demo's leases are made. */
+/* demo_rent_rules_load — the demo city's rent rules, unless it has some, in c's
+ * transaction (demo_bills.c). Runs before the demo's leases are written, which state the
+ * rent the rules charge. */
+int demo_rent_rules_load(struct db_conn *c, struct gzf_err *err);
+/* demo_bills_load — the bills of each of the demo city's leases that may be billed, every
+ * month from its start to this one, in c's transaction (demo_bills.c). Runs after the
+ * demo's leases are made. */
 int demo_bills_load(struct db_conn *c, struct gzf_err *err);
 /* demo_payments_load — rent paid through the bank: the first demo lease with bills has
  * its oldest open bill paid online with a receipt, the second a signed monthly debit

@@ -24,26 +24,32 @@ static const char demo_rules[] =
 	"\"billing_day\":1,\"due_day\":15,\"remind_every_days\":7}";
 
 int
-demo_bills_load(struct db_conn *c, struct gzf_err *err)
+demo_rent_rules_load(struct db_conn *c, struct gzf_err *err)
 {
 	struct rent_rules_row row;
-	struct bill_lease *ls;
 	json_t *body;
 	json_error_t je;
-	int64_t now = gzf_now_ms(), id;
-	int month = calendar_local_date(now) / 100, rc, n, i, version;
+	int rc, version;
 
 	rc = bill_store_rules_get(c, DEMO_CITY, &row, err);
-	if (rc == GZF_ENOTFOUND) {
-		body = json_loads(demo_rules, 0, &je);
-		if (body == NULL)
-			return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "demo rent rules: %s",
-					   je.text);
-		rc = billing_rules_put(c, DEMO_CITY, body, 0, now, &version, err);
-		json_decref(body);
-	}
-	if (rc != GZF_OK ||
-	    (rc = bill_store_leases_due(c, DEMO_CITY, month, calendar_local_date(now), 0, 10000, &ls,
+	if (rc != GZF_ENOTFOUND)
+		return rc;
+	gzf_err_clear(err);
+	if ((body = json_loads(demo_rules, 0, &je)) == NULL)
+		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "demo rent rules: %s", je.text);
+	rc = billing_rules_put(c, DEMO_CITY, body, 0, gzf_now_ms(), &version, err);
+	json_decref(body);
+	return rc;
+}
+
+int
+demo_bills_load(struct db_conn *c, struct gzf_err *err)
+{
+	struct bill_lease *ls;
+	int64_t now = gzf_now_ms(), id;
+	int month = calendar_local_date(now) / 100, rc, n, i;
+
+	if ((rc = bill_store_leases_due(c, DEMO_CITY, month, calendar_local_date(now), 0, 10000, &ls,
 					&n, err)) != GZF_OK)
 		return rc;
 	for (i = 0; i < n; i++) {

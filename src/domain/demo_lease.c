@@ -10,6 +10,7 @@
 
 #include "core/crypto.h"
 #include "core/pdf.h"
+#include "domain/billing.h"
 #include "domain/calendar.h"
 #include "domain/demo.h"
 #include "domain/housing.h"
@@ -59,9 +60,12 @@ offer(struct db_conn *c, const struct region *city, const struct application *ap
 		.unit_id = u.id, .pick_id = pick_id, .region_code = app->region_code,
 		.region_path = app->region_path, .starts_on = starts_on,
 		.ends_on = lease_term_end(starts_on, LEASE_TERM_MONTHS_DEFAULT), .area_dm2 = u.floor_area_dm2,
-		.rent_fen = u.rent_fen, .deposit_fen = 2 * u.rent_fen, .template_id = tpl.id,
+		.template_id = tpl.id,
 		.title = tpl.title, .household_name_enc = app->applicant_name_enc, .created_by = manager,
 		.created_at = t };
+	if ((rc = billing_lease_terms(c, city->code, starts_on, u.floor_area_dm2, u.rent_fen, 2,
+				      &l->rent_fen, &l->deposit_fen, err)) != GZF_OK)
+		return rc;
 	lease_fields_of(db_arena(c), city, app, &u, l, LEASE_TERM_MONTHS_DEFAULT, &f);
 	return lease_generate(c, l, u.status, tpl.body, &f, err);
 }

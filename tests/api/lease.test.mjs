@@ -119,8 +119,14 @@ test('a lease is written from the city template, once per flat and household', a
   assert.equal(l.state, 'offered');
   assert.equal(l.starts_on, 20270101);
   assert.equal(l.ends_on, 20291231);
-  assert.equal(l.rent_fen, u.rent_fen);
-  assert.equal(l.deposit_fen, 2 * u.rent_fen);
+  // The rent its bills will charge: the city's rules (10.50 yuan a m² in the demo, a deposit
+  // of two months), not the flat's listed rent.
+  const rules = ok(await housing.request('GET', `/api/v1/cities/${CITY}/rent-rules`)).rules;
+  const rent = Math.round(u.floor_area_dm2 * rules.versions[0].fen_per_m2 / 100);
+  assert.equal(l.area_dm2, u.floor_area_dm2);
+  assert.equal(l.rent_fen, rent);
+  assert.equal(l.deposit_fen, rules.deposit_months * rent);
+  assert.notEqual(rent, u.rent_fen, 'the listed rent differs, so this tells them apart');
   assert.match(l.text, /公共租赁住房/);
   // A second flat for a household with a lease, a lease for a household with one: refused.
   const v = await reservedUnit();
