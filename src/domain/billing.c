@@ -540,7 +540,7 @@ billing_issue_month(struct db_conn *c, int64_t lease_id, int month, int64_t now,
 	lb.r = r;
 	if ((rc = bill_store_lease_get(c, lease_id, &l, err)) != GZF_OK ||
 	    (rc = billing_rules_load(c, l.city_id, r, err)) != GZF_OK ||
-	    (rc = bill_store_leases_lock(c, l.city_id, l.id, l.id, NULL, err)) != GZF_OK ||
+	    (rc = bill_store_leases_lock(c, l.city_id, l.id, l.id, err)) != GZF_OK ||
 	    (rc = bill_store_ledger(c, l.id, l.id, &ops, &n, err)) != GZF_OK ||
 	    (rc = bill_store_overdue(c, l.id, l.id, lb.today, &lb.ov, &lb.nov, err)) != GZF_OK ||
 	    (rc = replay_build(db_arena(c), ops, n, 2, &lb.rp, err)) != GZF_OK)
@@ -563,7 +563,7 @@ ledger_load(struct db_conn *c, int64_t lease_id, struct bill_lease *l, struct re
 	int rc, n;
 
 	if ((rc = bill_store_lease_get(c, lease_id, l, err)) != GZF_OK ||
-	    (rc = bill_store_leases_lock(c, l->city_id, l->id, l->id, NULL, err)) != GZF_OK ||
+	    (rc = bill_store_leases_lock(c, l->city_id, l->id, l->id, err)) != GZF_OK ||
 	    (rc = bill_store_ledger(c, l->id, l->id, &ops, &n, err)) != GZF_OK)
 		return rc;
 	return replay_build(db_arena(c), ops, n, 1, rp, err);
@@ -662,8 +662,8 @@ run_batch(struct db_conn *c, const struct billing_rules *r, int month, int today
 	struct bill_lease *ls;
 	struct bill_op *ops;
 	struct bill_overdue *ov;
-	int n, nops, nov, i, io = 0, iv = 0, rc, locked;
-	int64_t issued = 0, amount = 0, before, lo, hi;
+	int n, nops, nov, i, io = 0, iv = 0, rc;
+	int64_t issued = 0, amount = 0, lo, hi;
 
 	if ((rc = db_begin(c, err)) != GZF_OK)
 		return rc;
@@ -674,19 +674,11 @@ run_batch(struct db_conn *c, const struct billing_rules *r, int month, int today
 		*done = 1;
 		goto out;
 	}
+	/* Read and locked at once: every lease due in lo..hi is one of these. */
 	lo = ls[0].id;
 	hi = ls[n - 1].id;
-	/* Locked now: read them again, as another writer may have billed some meanwhile. */
-	if ((rc = bill_store_leases_lock(c, r->city_id, lo, hi, &locked, err)) != GZF_OK ||
-	    (locked && (rc = bill_store_leases_due(c, r->city_id, month, today, *cursor, n, &ls, &n,
-						   err)) != GZF_OK))
-		goto out;
-	if (n == 0)
-		goto commit;
-	hi = ls[n - 1].id;
 	if ((rc = bill_store_ledger(c, lo, hi, &ops, &nops, err)) != GZF_OK ||
-	    (rc = bill_store_overdue(c, lo, hi, today, &ov, &nov, err)) != GZF_OK ||
-	    (rc = bill_store_bill_max(c, &before, err)) != GZF_OK)
+	    (rc = bill_store_overdue(c, lo, hi, today, &ov, &nov, err)) != GZF_OK)
 		goto out;
 	for (i = 0; i < n && rc == GZF_OK; i++) {
 		struct lease_bill lb = { .batch = &batch, .c = c, .r = r, .l = &ls[i], .today = today,
@@ -712,10 +704,9 @@ run_batch(struct db_conn *c, const struct billing_rules *r, int month, int today
 	}
 	if (rc != GZF_OK ||
 	    (rc = bill_store_bills_insert(c, batch.rows, batch.n, err)) != GZF_OK ||
-	    (rc = bill_store_bill_ops_add(c, lo, hi, before, now, err)) != GZF_OK ||
+	    (rc = bill_store_bill_ops_add(c, lo, hi, now, err)) != GZF_OK ||
 	    (rc = bill_store_leases_billed(c, r->city_id, month, today, lo, hi, now, err)) != GZF_OK)
 		goto out;
-commit:
 	if ((rc = bill_store_run_add(c, run_id, n, issued, amount, err)) == GZF_OK &&
 	    (rc = db_commit(c, err)) == GZF_OK) {
 		*cursor = hi;

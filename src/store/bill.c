@@ -137,8 +137,12 @@ bill_store_leases_due(struct db_conn *c, int64_t city_id, int month, int today, 
 	struct db_res *r;
 	int rc, i;
 
-	rc = db_query(c, "SELECT " LEASE_COLUMNS " FROM leases WHERE" LEASES_DUE
-			 " ORDER BY id LIMIT $5",
+	/* One statement reads and locks (PostgreSQL re-checks a row another writer changed
+	 * once that one commits, and leaves it out when it is no longer due). */
+	rc = db_query(c, db_conn_backend(c) == DB_SQLITE
+			 ? "SELECT " LEASE_COLUMNS " FROM leases WHERE" LEASES_DUE " ORDER BY id LIMIT $5"
+			 : "SELECT " LEASE_COLUMNS " FROM leases WHERE" LEASES_DUE " ORDER BY id LIMIT $5"
+			   " FOR UPDATE",
 		      DB_ARGS(DB_I(city_id), DB_I(after_id), DB_I(month), DB_I(today), DB_I(max)),
 		      &r, err);
 	if (rc != GZF_OK)
@@ -151,11 +155,9 @@ bill_store_leases_due(struct db_conn *c, int64_t city_id, int month, int today, 
 }
 
 int
-bill_store_leases_lock(struct db_conn *c, int64_t city_id, int64_t lo, int64_t hi, int *locked,
+bill_store_leases_lock(struct db_conn *c, int64_t city_id, int64_t lo, int64_t hi,
 		       struct gzf_err *err)
 {
-	if (locked != NULL)
-		*locked = db_conn_backend(c) != DB_SQLITE;
 	if (db_conn_backend(c) == DB_SQLITE)
 		return GZF_OK; /* BEGIN IMMEDIATE holds the whole database */
 	/* PostgreSQL alone: row locks, without writing new versions of the rows. */
@@ -280,26 +282,16 @@ bill_store_bills_insert(struct db_conn *c, const struct bill_row *b, int n, stru
 }
 
 int
-bill_store_bill_max(struct db_conn *c, int64_t *id, struct gzf_err *err)
-{
-	struct db_res *r;
-	int rc;
-
-	rc = db_query(c, "SELECT COALESCE(MAX(id), 0) FROM bills", DB_NOARGS, &r, err);
-	if (rc == GZF_OK)
-		*id = I(r, 0, 0);
-	return rc;
-}
-
-int
-bill_store_bill_ops_add(struct db_conn *c, int64_t lo, int64_t hi, int64_t after, int64_t now,
+bill_store_bill_ops_add(struct db_conn *c, int64_t lo, int64_t hi, int64_t now,
 			struct gzf_err *err)
 {
+	/* The leases are locked, so their bills issued at now are this batch's; one another
+	 * run issued in the same millisecond already has its op, which is left alone. */
 	return db_exec(c, "INSERT INTO ledger_ops (city_id, lease_id, kind, bill_id, amount_fen, ref,"
 			  " created_by, created_at) SELECT city_id, lease_id, 'bill', id, amount_fen,"
-			  " 'bill:' || id, 0, $4 FROM bills WHERE lease_id BETWEEN $1 AND $2 AND id > $3"
-			  " ORDER BY lease_id, month",
-		       DB_ARGS(DB_I(lo), DB_I(hi), DB_I(after), DB_I(now)), NULL, err);
+			  " 'bill:' || id, 0, $3 FROM bills WHERE lease_id BETWEEN $1 AND $2 AND issued_at = $3"
+			  " ORDER BY lease_id, month ON CONFLICT (lease_id, kind, ref) DO NOTHING",
+		       DB_ARGS(DB_I(lo), DB_I(hi), DB_I(now)), NULL, err);
 }
 
 int

@@ -57,7 +57,11 @@ int bill_store_lease_get(struct db_conn *c, int64_t id, struct bill_lease *out, 
  * bill_store_leases_due — up to max leases of city_id with id > after_id, in id order,
  * that month (yyyymm) may bill: billed through an earlier month, and active, or signed
  * with starts_on ≤ today, or ended/terminated with its last month not yet billed. In an
- * arena array of *n.
+ * arena array of *n. On PostgreSQL the rows read are locked against other writers of
+ * their ledgers until the transaction ends, as bill_store_leases_lock() locks them, and
+ * one another writer advanced meanwhile is left out (read again once it committed), so
+ * fewer than max may come back while more are due; SQLite's write transaction holds them
+ * all already.
  */
 int bill_store_leases_due(struct db_conn *c, int64_t city_id, int month, int today,
 			  int64_t after_id, int max, struct bill_lease **out, int *n,
@@ -65,10 +69,9 @@ int bill_store_leases_due(struct db_conn *c, int64_t city_id, int month, int tod
 
 /* bill_store_leases_lock — lock the leases of city_id with ids lo..hi against other
  * writers of their ledgers until the transaction ends (PostgreSQL row locks; SQLite's
- * write transaction holds them all already). *locked (may be NULL) = 1 when rows were
- * locked here, so what was read of them before may have changed meanwhile. */
+ * write transaction holds them all already). */
 int bill_store_leases_lock(struct db_conn *c, int64_t city_id, int64_t lo, int64_t hi,
-			   int *locked, struct gzf_err *err);
+			   struct gzf_err *err);
 
 /* bill_store_leases_billed — record that the leases bill_store_leases_due(city_id, month,
  * today) gives among ids lo..hi are billed through month (one statement for a batch). */
@@ -103,12 +106,10 @@ int bill_store_bill_insert(struct db_conn *c, const struct bill_row *b, int64_t 
  * when a lease has a month's bill already. */
 int bill_store_bills_insert(struct db_conn *c, const struct bill_row *b, int n, struct gzf_err *err);
 
-/* bill_store_bill_max — *id = the highest bill id there is (0 when none). */
-int bill_store_bill_max(struct db_conn *c, int64_t *id, struct gzf_err *err);
-
 /* bill_store_bill_ops_add — the ledger op (kind bill, ref "bill:<id>") of every bill of
- * the leases lo..hi with an id above after, in the order of lease and month, at now. */
-int bill_store_bill_ops_add(struct db_conn *c, int64_t lo, int64_t hi, int64_t after, int64_t now,
+ * the leases lo..hi issued at now that has none yet, in the order of lease and month, at
+ * now. */
+int bill_store_bill_ops_add(struct db_conn *c, int64_t lo, int64_t hi, int64_t now,
 			    struct gzf_err *err);
 
 /* bill_store_bill_find — *id = the bill of lease_id for month; GZF_ENOTFOUND (err
