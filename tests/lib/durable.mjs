@@ -26,7 +26,8 @@ function psql(url, query) {
 export function sql(inst, query) {
   let out;
   if (backend === 'sqlite') {
-    const r = spawnSync('sqlite3', ['-batch', '-separator', '|', inst.dbUrl.slice('sqlite:'.length), query], { encoding: 'utf8' });
+    // Waits up to 10 s for the server's own writes (its jobs) rather than failing at once.
+    const r = spawnSync('sqlite3', ['-batch', '-cmd', '.timeout 10000', '-separator', '|', inst.dbUrl.slice('sqlite:'.length), query], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
     out = r.stdout;
   } else {
