@@ -81,7 +81,13 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 	if (db_is_duplicate(rc, &req->err))
 		return gzf_err_set(&req->err, GZF_ECONFLICT, "replayed", "X-Bank-Nonce",
 				   "this nonce was already used; every delivery needs a new one");
-	if (rc != GZF_OK || (rc = bank_store_notification_seen(c, n->notify_id, &seen, &req->err)) != GZF_OK)
+	if (rc != GZF_OK)
+		return rc;
+	/* Deliveries of one order's notifications at once: each waits here for the one
+	 * before, and then sees it (a duplicate) rather than failing to apply it again. */
+	if (n->order_no != NULL && (rc = bank_store_order_lock(c, n->order_no, &req->err)) != GZF_OK)
+		return rc;
+	if ((rc = bank_store_notification_seen(c, n->notify_id, &seen, &req->err)) != GZF_OK)
 		return rc;
 	if (seen) {
 		*duplicate = 1;

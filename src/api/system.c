@@ -90,6 +90,8 @@ metrics_get(struct http_req *req)
 		"# TYPE gzf_db_pool_acquired_total counter\ngzf_db_pool_acquired_total %llu\n"
 		"# HELP gzf_db_pool_waited_total Hand-outs that had to wait for a free connection.\n"
 		"# TYPE gzf_db_pool_waited_total counter\ngzf_db_pool_waited_total %llu\n"
+		"# HELP gzf_db_writer_waited_total Write transactions that waited for the one before (SQLite).\n"
+		"# TYPE gzf_db_writer_waited_total counter\ngzf_db_writer_waited_total %llu\n"
 		"# HELP gzf_db_errors_total Failed database statements.\n"
 		"# TYPE gzf_db_errors_total counter\ngzf_db_errors_total %llu\n"
 		"# HELP gzf_uptime_seconds Seconds since the server started.\n"
@@ -99,7 +101,7 @@ metrics_get(struct http_req *req)
 		"gzf_reply_cache_total{result=\"miss\"} %lld\n",
 		http, db_backend_name(svc->db), st.size, db_backend_name(svc->db), st.in_use,
 		(unsigned long long)st.acquired, (unsigned long long)st.waited,
-		(unsigned long long)st.errors, (long long)((gzf_now_ms() - svc->started_ms) / 1000),
+		(unsigned long long)st.writer_waited, (unsigned long long)st.errors, (long long)((gzf_now_ms() - svc->started_ms) / 1000),
 		kept_hits, kept_misses);
 	return http_reply_bytes(req, 200, "text/plain; version=0.0.4; charset=utf-8", text,
 				strlen(text));

@@ -6,6 +6,7 @@
 #include "core/fault.h"
 #include "core/log.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #define ACQUIRE_WAIT_SECONDS 5
+#define WRITER_WAIT_SECONDS 5 /* as long as SQLite's own busy timeout */
 
 static char *migration_sql(const struct db_ops *ops, const char *sql);
 
@@ -49,6 +51,7 @@ db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err)
 	db->slots = gzf_calloc((size_t)pool_size, sizeof(*db->slots));
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->freed, NULL);
+	pthread_cond_init(&db->writer_free, NULL);
 	db->stats.size = pool_size;
 	for (i = 0; i < pool_size; i++) {
 		rc = ops->connect(db->target, &db->slots[i].handle, err);
@@ -72,6 +75,7 @@ db_close(struct db *db)
 		if (db->slots[i].handle != NULL)
 			db->ops->disconnect(db->slots[i].handle);
 	pthread_cond_destroy(&db->freed);
+	pthread_cond_destroy(&db->writer_free);
 	pthread_mutex_destroy(&db->lock);
 	free(db->slots);
 	free(db->target);
@@ -212,13 +216,70 @@ db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int nargs
 	return rc;
 }
 
+/* Take the writer gate of a one_writer backend, waiting at most WRITER_WAIT_SECONDS
+ * (then GZF_EUNAVAIL, as a database busy for that long answers). */
+static int
+writer_enter(struct db *db, struct gzf_err *err)
+{
+	struct timespec deadline;
+	int got;
+
+	if (!db->ops->one_writer)
+		return GZF_OK;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += WRITER_WAIT_SECONDS;
+	pthread_mutex_lock(&db->lock);
+	if (db->writing)
+		db->stats.writer_waited++;
+	while (db->writing &&
+	       pthread_cond_timedwait(&db->writer_free, &db->lock, &deadline) != ETIMEDOUT)
+		;
+	got = !db->writing;
+	if (got)
+		db->writing = 1;
+	else
+		db->stats.errors++;
+	pthread_mutex_unlock(&db->lock);
+	if (!got)
+		return gzf_err_set(err, GZF_EUNAVAIL, "db_busy", NULL,
+				   "the database is busy, please try again");
+	return GZF_OK;
+}
+
+/* Open the gate for the next writer (c's transaction has ended). */
+static void
+writer_leave(struct db *db)
+{
+	if (!db->ops->one_writer)
+		return;
+	pthread_mutex_lock(&db->lock);
+	assert(db->writing);
+	db->writing = 0;
+	pthread_cond_signal(&db->writer_free);
+	pthread_mutex_unlock(&db->lock);
+}
+
+/* c's transaction has ended, however it ended. */
+static void
+txn_end(struct db_conn *c)
+{
+	if (c->in_txn)
+		writer_leave(c->db);
+	c->in_txn = 0;
+}
+
 int
 db_begin(struct db_conn *c, struct gzf_err *err)
 {
-	int rc = db_exec(c, c->db->ops->begin_sql, DB_NOARGS, NULL, err);
+	int rc;
 
-	if (rc == GZF_OK)
-		c->in_txn = 1;
+	assert(!c->in_txn);
+	if ((rc = writer_enter(c->db, err)) != GZF_OK)
+		return rc;
+	c->in_txn = 1;
+	rc = db_exec(c, c->db->ops->begin_sql, DB_NOARGS, NULL, err);
+	if (rc != GZF_OK)
+		txn_end(c);
 	return rc;
 }
 
@@ -229,7 +290,8 @@ db_commit(struct db_conn *c, struct gzf_err *err)
 
 	if (rc != GZF_OK)
 		db_rollback(c);
-	c->in_txn = 0;
+	else
+		txn_end(c);
 	return rc;
 }
 
@@ -237,9 +299,10 @@ int
 db_rollback(struct db_conn *c)
 {
 	struct gzf_err ignored;
+	int rc = db_exec(c, "ROLLBACK", DB_NOARGS, NULL, &ignored);
 
-	c->in_txn = 0;
-	return db_exec(c, "ROLLBACK", DB_NOARGS, NULL, &ignored);
+	txn_end(c);
+	return rc;
 }
 
 int

@@ -59,6 +59,7 @@ struct db_stats {
 	uint64_t acquired; /* db_acquire calls so far */
 	uint64_t waited;   /* of those, how many had to wait for a free connection */
 	uint64_t errors;   /* failed statements */
+	uint64_t writer_waited; /* SQLite: transactions that queued at the writer gate */
 };
 
 /*
@@ -113,8 +114,10 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int n
 
 /*
  * db_begin — start a transaction that takes the write lock at once (SQLite BEGIN
- * IMMEDIATE; PostgreSQL BEGIN), so two writers queue instead of deadlocking.
- * db_commit makes it durable; db_rollback undoes it. Nesting is not supported.
+ * IMMEDIATE; PostgreSQL BEGIN), so two writers queue instead of deadlocking. On SQLite
+ * a process's writers wait first at the pool's writer gate, and one of them starts as
+ * soon as the one before ends; after 5 s of waiting, GZF_EUNAVAIL "db_busy". db_commit makes it durable; db_rollback undoes it; either opens the gate.
+ * Nesting is not supported.
  */
 int db_begin(struct db_conn *c, struct gzf_err *err);
 int db_commit(struct db_conn *c, struct gzf_err *err);

@@ -16,6 +16,10 @@ struct db_ops {
 	const char *begin_sql;          /* "BEGIN IMMEDIATE" / "BEGIN" */
 	const char *id_type;            /* replaces @ID@ in migrations */
 	const char *migration_lock_sql; /* run inside the migration transaction, or NULL */
+	/* One writer at a time (SQLite): a process's write transactions queue at db_begin()
+	 * on the pool's writer gate, so a waiting writer starts the moment the one before it
+	 * ends instead of polling the database's lock with growing sleeps. */
+	int one_writer;
 	/* Open one connection to target (the url without its "sqlite:" prefix). */
 	int (*connect)(const char *target, void **handle, struct gzf_err *err);
 	void (*disconnect)(void *handle);
@@ -79,6 +83,8 @@ struct db {
 	char *target;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
+	pthread_cond_t writer_free; /* one_writer backends: the gate, under lock */
+	int writing;                /* a connection holds the gate */
 	int size;
 	struct db_slot *slots;
 	struct db_stats stats;

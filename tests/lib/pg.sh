@@ -30,12 +30,20 @@ start)
 	[ "$(id -u)" = 0 ] && chown postgres: "$dir"
 	as_pg "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
 		|| { cat "$dir/initdb.log" >&2; exit 1; }
-	port=$(free_port)
-	# Durability is not under test here, so skip fsync to keep the suite fast.
-	as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-		start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-	echo "postgresql://postgres@127.0.0.1:$port"
+	# Durability is not under test here, so skip fsync to keep the suite fast. A port that
+	# looked free may be taken before the server binds it: then another port, three times.
+	for _ in 1 2 3; do
+		port=$(free_port)
+		if as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+			-o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+			start >/dev/null; then
+			echo "postgresql://postgres@127.0.0.1:$port"
+			exit 0
+		fi
+		grep -q "could not create any TCP/IP sockets" "$dir/server.log" || break
+	done
+	cat "$dir/server.log" >&2
+	exit 1
 	;;
 stop)
 	dir=$2

@@ -1,5 +1,6 @@
 /* test_db.c — the store on SQLite: migrations, binding, transactions, conflicts, pool;
  * on both backends: the bounded statement cache of a connection. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,91 @@ START_TEST(pool_exhaustion_waits_then_gives_up)
 }
 END_TEST
 
+struct writer {
+	struct db *db;
+	volatile int began; /* set once db_begin returned */
+	int rc;
+};
+
+static void *
+second_writer(void *arg)
+{
+	struct writer *w = arg;
+	struct arena *a = arena_create();
+	struct db_conn *c;
+	struct gzf_err e;
+
+	ck_assert_int_eq(db_acquire(w->db, a, &c, &e), GZF_OK);
+	w->rc = db_begin(c, &e);
+	w->began = 1;
+	if (w->rc == GZF_OK)
+		w->rc = db_exec(c, "UPDATE regions SET name_en = 'second' WHERE code = 990000",
+				DB_NOARGS, NULL, &e);
+	if (w->rc == GZF_OK)
+		w->rc = db_commit(c, &e);
+	db_release(c);
+	arena_destroy(a);
+	return NULL;
+}
+
+/* SQLite: a second write transaction of the process waits at the writer gate (counted)
+ * and starts once the first ends, however it ends; one that waits too long is refused
+ * with db_busy and leaves the gate to the others. */
+START_TEST(writers_queue_at_the_gate)
+{
+	struct db *db = fresh(3);
+	struct arena *a = arena_create();
+	struct db_conn *c, *c2;
+	struct db_stats st;
+	struct db_res *r;
+	struct writer w = { 0 };
+	struct gzf_err e;
+	pthread_t t;
+	int i;
+
+	ck_assert_int_eq(db_migrate(db, NULL, &e), GZF_OK);
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, level, name, path) VALUES (990000, 'province', 'x', '/990000/')",
+				 DB_NOARGS, NULL, &e), GZF_OK);
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(c, "UPDATE regions SET name_en = 'first' WHERE code = 990000",
+				 DB_NOARGS, NULL, &e), GZF_OK);
+	w.db = db;
+	ck_assert_int_eq(pthread_create(&t, NULL, second_writer, &w), 0);
+	for (i = 0; i < 200; i++) {
+		db_stats_get(db, &st);
+		if (st.writer_waited == 1)
+			break;
+		usleep(10000);
+	}
+	ck_assert_uint_eq(st.writer_waited, 1);
+	ck_assert_int_eq(w.began, 0);
+	ck_assert_int_eq(db_commit(c, &e), GZF_OK);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(w.rc, GZF_OK);
+	ck_assert_int_eq(db_query(c, "SELECT name_en FROM regions WHERE code = 990000", DB_NOARGS,
+				  &r, &e), GZF_OK);
+	ck_assert_str_eq(db_res_text(r, 0, 0), "second");
+
+	/* A rolled-back transaction opens the gate too; a writer kept out 5 s gives up. */
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(db_rollback(c), GZF_OK);
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(db_acquire(db, a, &c2, &e), GZF_OK);
+	ck_assert_int_eq(db_begin(c2, &e), GZF_EUNAVAIL);
+	ck_assert_str_eq(e.name, "db_busy");
+	ck_assert_int_eq(db_commit(c, &e), GZF_OK);
+	ck_assert_int_eq(db_begin(c2, &e), GZF_OK);
+	ck_assert_int_eq(db_commit(c2, &e), GZF_OK);
+	db_stats_get(db, &st);
+	ck_assert_uint_eq(st.writer_waited, 2);
+	db_release(c2);
+	db_release(c);
+	arena_destroy(a);
+	done(db);
+}
+END_TEST
+
 /* Many distinct statements on one connection (as searches built per request make): each
  * answers right, also once evicted and prepared again, and PostgreSQL holds no more
  * prepared statements for the connection than the cache keeps. */
@@ -219,6 +305,7 @@ db_suite(void)
 	tcase_add_test(tc, bind_types_and_nulls);
 	tcase_add_test(tc, transactions_and_conflicts);
 	tcase_add_test(tc, pool_exhaustion_waits_then_gives_up);
+	tcase_add_test(tc, writers_queue_at_the_gate);
 	tcase_add_test(tc, statements_bounded_sqlite);
 	suite_add_tcase(s, tc);
 	if (unit_pg_wanted(s)) {
