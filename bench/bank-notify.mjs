@@ -124,6 +124,13 @@ try {
   await load(200, () => request('GET', '/healthz')); // warm-up
   const fresh = await load(count, (i) => deliver(notification(i)));
   line('new payments (accepted, credited)', fresh);
+  // The same requests as gzf timed them (its access log: from the request's head read to
+  // the reply sent), so the time waiting for a worker thread is the difference.
+  const served = srv.logs.filter((l) => l.msg === 'request' && l.path === '/api/v1/partners/bank/notify')
+    .slice(-count).map((l) => l.ms).sort((a, b) => a - b);
+  const sq = (p) => served[Math.min(served.length - 1, Math.floor(p * served.length))] ?? NaN;
+  line('  the same, in gzf (access log)', { n: served.length, rps: fresh.rps, p50: sq(0.5), p99: sq(0.99),
+    max: served[served.length - 1], bad: 0 });
   line('  the same, one connection', await load(SERIAL, (i) => deliver(notification(count + i)), 1));
   const dups = await load(count, (i) => deliver(notification(i)));
   line('duplicates (acknowledged)', dups);

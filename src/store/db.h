@@ -115,8 +115,10 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int n
 /*
  * db_begin — start a transaction that takes the write lock at once (SQLite BEGIN
  * IMMEDIATE; PostgreSQL BEGIN), so two writers queue instead of deadlocking. On SQLite
- * a process's writers wait first at the pool's writer gate, and one of them starts as
- * soon as the one before ends; after 5 s of waiting, GZF_EUNAVAIL "db_busy". db_commit makes it durable; db_rollback undoes it; either opens the gate.
+ * a process's writers wait first at the pool's writer gate, one of them starts as soon
+ * as the one before ends, and it runs on the pool's one writer connection (c uses it
+ * until the transaction ends); after 5 s of waiting, GZF_EUNAVAIL "db_busy". db_commit
+ * makes it durable; db_rollback undoes it; either opens the gate.
  * Nesting is not supported.
  */
 int db_begin(struct db_conn *c, struct gzf_err *err);

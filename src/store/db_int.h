@@ -16,10 +16,14 @@ struct db_ops {
 	const char *begin_sql;          /* "BEGIN IMMEDIATE" / "BEGIN" */
 	const char *id_type;            /* replaces @ID@ in migrations */
 	const char *migration_lock_sql; /* run inside the migration transaction, or NULL */
-	/* One writer at a time (SQLite): a process's write transactions queue at db_begin()
-	 * on the pool's writer gate, so a waiting writer starts the moment the one before it
-	 * ends instead of polling the database's lock with growing sleeps. */
-	int one_writer;
+	/* One writer at a time (SQLite), when not NULL: a process's write transactions
+	 * queue at db_begin() on the pool's writer gate, so a waiting writer starts the
+	 * moment the one before it ends instead of polling the database's lock with growing
+	 * sleeps, and run on one connection of their own, set up with this script. (SQLite's
+	 * readers map the file, and a connection drops its whole map whenever another wrote
+	 * since it last read; the writer reads through its page cache instead, which keeps
+	 * what it wrote.) */
+	const char *writer_sql;
 	/* Open one connection to target (the url without its "sqlite:" prefix). */
 	int (*connect)(const char *target, void **handle, struct gzf_err *err);
 	void (*disconnect)(void *handle);
@@ -83,8 +87,9 @@ struct db {
 	char *target;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
-	pthread_cond_t writer_free; /* one_writer backends: the gate, under lock */
+	pthread_cond_t writer_free; /* writer_sql backends: the gate, under lock */
 	int writing;                /* a connection holds the gate */
+	void *writer;               /* writer_sql backends: the write transactions' connection */
 	int size;
 	struct db_slot *slots;
 	struct db_stats stats;
@@ -93,6 +98,7 @@ struct db {
 struct db_conn {
 	struct db *db;
 	struct db_slot *slot;
+	void *handle;               /* the slot's, or in a transaction db->writer when there is one */
 	struct arena *arena;
 	int in_txn;
 };

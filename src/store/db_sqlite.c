@@ -37,7 +37,7 @@ const struct db_ops db_sqlite_ops = {
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_type = "INTEGER PRIMARY KEY",
 	.migration_lock_sql = NULL, /* BEGIN IMMEDIATE already holds the write lock */
-	.one_writer = 1,
+	.writer_sql = "PRAGMA mmap_size=0;",
 	.connect = lite_connect,
 	.disconnect = lite_disconnect,
 	.check = lite_check,

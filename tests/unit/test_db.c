@@ -190,7 +190,9 @@ second_writer(void *arg)
 	return NULL;
 }
 
-/* SQLite: a second write transaction of the process waits at the writer gate (counted)
+/* SQLite: transactions run on the pool's writer connection, which reads through its page
+ * cache rather than the file's map (a reader drops its map whenever another connection
+ * wrote); a second write transaction of the process waits at the writer gate (counted)
  * and starts once the first ends, however it ends; one that waits too long is refused
  * with db_busy and leaves the gate to the others. */
 START_TEST(writers_queue_at_the_gate)
@@ -209,7 +211,11 @@ START_TEST(writers_queue_at_the_gate)
 	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
 	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, level, name, path) VALUES (990000, 'province', 'x', '/990000/')",
 				 DB_NOARGS, NULL, &e), GZF_OK);
+	ck_assert_int_eq(db_query(c, "PRAGMA mmap_size", DB_NOARGS, &r, &e), GZF_OK);
+	ck_assert_int_gt(db_res_int(r, 0, 0), 0);
 	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(db_query(c, "PRAGMA mmap_size", DB_NOARGS, &r, &e), GZF_OK);
+	ck_assert_int_eq(db_res_int(r, 0, 0), 0);
 	ck_assert_int_eq(db_exec(c, "UPDATE regions SET name_en = 'first' WHERE code = 990000",
 				 DB_NOARGS, NULL, &e), GZF_OK);
 	w.db = db;
