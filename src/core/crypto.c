@@ -127,11 +127,21 @@ crypto_token(char out[CRYPTO_TOKEN_CHARS + 1])
 void
 crypto_random_digits(char *out, size_t n)
 {
-	size_t i;
+	unsigned char pool[32];
+	size_t i = 0, k = sizeof(pool);
 
-	/* randombytes_uniform() rejects samples above the largest multiple of 10. */
-	for (i = 0; i < n; i++)
-		out[i] = (char)('0' + randombytes_uniform(10));
+	/* Bytes of 250 and over are dropped, so each digit is equally likely; one draw from
+	 * the system serves many digits (one per digit cost a system call each). */
+	while (i < n) {
+		if (k == sizeof(pool)) {
+			randombytes_buf(pool, sizeof(pool));
+			k = 0;
+		}
+		if (pool[k] < 250)
+			out[i++] = (char)('0' + pool[k] % 10);
+		k++;
+	}
+	sodium_memzero(pool, sizeof(pool));
 	out[n] = '\0';
 }
 
