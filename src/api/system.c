@@ -101,7 +101,8 @@ metrics_get(struct http_req *req)
 		"gzf_reply_cache_total{result=\"miss\"} %lld\n",
 		http, db_backend_name(svc->db), st.size, db_backend_name(svc->db), st.in_use,
 		(unsigned long long)st.acquired, (unsigned long long)st.waited,
-		(unsigned long long)st.writer_waited, (unsigned long long)st.errors, (long long)((gzf_now_ms() - svc->started_ms) / 1000),
+		(unsigned long long)st.writer_waited, (unsigned long long)st.errors,
+		(long long)((gzf_now_ms() - svc->started_ms) / 1000),
 		kept_hits, kept_misses);
 	return http_reply_bytes(req, 200, "text/plain; version=0.0.4; charset=utf-8", text,
 				strlen(text));

@@ -225,13 +225,15 @@ db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int nargs
 	return rc;
 }
 
-/* Take the writer gate of a writer_sql backend, waiting at most WRITER_WAIT_SECONDS
- * (then GZF_EUNAVAIL, as a database busy for that long answers). Not first come, first
+/* Take the writer gate of a writer_sql backend for c, which then uses the writer
+ * connection, waiting at most WRITER_WAIT_SECONDS (then GZF_EUNAVAIL, as a database
+ * busy for that long answers). Not first come, first
  * served: a thread leaving the gate may take it again before a waiter wakes, which keeps
  * the writer busy (a hand-over in order cost a fifth of the throughput). */
 static int
-writer_enter(struct db *db, struct gzf_err *err)
+writer_enter(struct db_conn *c, struct gzf_err *err)
 {
+	struct db *db = c->db;
 	struct timespec deadline;
 	int got;
 
@@ -248,12 +250,11 @@ writer_enter(struct db *db, struct gzf_err *err)
 	got = !db->writing;
 	if (got)
 		db->writing = 1;
-	else
-		db->stats.errors++;
 	pthread_mutex_unlock(&db->lock);
 	if (!got)
 		return gzf_err_set(err, GZF_EUNAVAIL, "db_busy", NULL,
 				   "the database is busy, please try again");
+	c->handle = db->writer;
 	return GZF_OK;
 }
 
@@ -286,11 +287,9 @@ db_begin(struct db_conn *c, struct gzf_err *err)
 	int rc;
 
 	assert(!c->in_txn);
-	if ((rc = writer_enter(c->db, err)) != GZF_OK)
+	if ((rc = writer_enter(c, err)) != GZF_OK)
 		return rc;
 	c->in_txn = 1;
-	if (c->db->writer != NULL)
-		c->handle = c->db->writer;
 	rc = db_exec(c, c->db->ops->begin_sql, DB_NOARGS, NULL, err);
 	if (rc != GZF_OK)
 		txn_end(c);
