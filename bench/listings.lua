@@ -3,6 +3,10 @@
 --
 --   wrk -t2 -c64 -d10s --latency -s bench/listings.lua http://127.0.0.1:PORT -- SCENARIO
 --
+-- wrk ... -- SCENARIO SEED: each thread draws its own sequence from SEED (default 1), so
+-- that two threads do not send the same searches, and a run with another SEED does not
+-- repeat the searches of the run before (which gzf may have kept in memory).
+--
 -- SCENARIO: filtered (city, district, layout, a 400-yuan rent range, a sort, page 1-3,
 -- with the counts per filter), city (only the city: every listing counted) or text
 -- (q=公租房申请 in a city, sorted by rent).
@@ -12,9 +16,16 @@ local layouts = { "%E4%B8%80%E5%AE%A4%E4%B8%80%E5%8E%85", "%E4%B8%A4%E5%AE%A4%E4
 local sorts = { "rent", "-rent", "area", "newest" }
 local text = "%E5%85%AC%E7%A7%9F%E6%88%BF%E7%94%B3%E8%AF%B7" -- 公租房申请
 
+local threads = 0
+
+function setup(thread)
+	threads = threads + 1
+	thread:set("id", threads)
+end
+
 function init(args)
 	scenario = args[1] or scenario
-	math.randomseed(12345)
+	math.randomseed(12345 + 7919 * (tonumber(args[2]) or 1) + 104729 * (id or 0))
 end
 
 local function city()

@@ -84,27 +84,57 @@ api_estate_json(const struct estate *e, int staff)
 	return o;
 }
 
+void
+api_unit_write(struct jsonw *w, const struct unit *u, int staff)
+{
+	jsonw_open(w, '{');
+	jsonw_member_int(w, "id", u->id);
+	jsonw_member_int(w, "estate_id", u->estate_id);
+	jsonw_member_int(w, "building_id", u->building_id);
+	jsonw_member_string(w, "estate_name", u->estate_name);
+	jsonw_member_int(w, "district_code", u->district_code);
+	jsonw_member_string(w, "district_name", u->district_name ? u->district_name : "");
+	jsonw_member_string(w, "building", u->building_name);
+	jsonw_member_string(w, "address", u->address);
+	jsonw_member_int(w, "city_id", u->city_id);
+	jsonw_member_string(w, "orientation", u->orientation);
+	jsonw_member_string(w, "unit_no", u->unit_no);
+	jsonw_member_int(w, "floor", u->floor);
+	jsonw_member_int(w, "floor_area_dm2", u->floor_area_dm2);
+	jsonw_member_int(w, "usable_area_dm2", u->usable_area_dm2);
+	jsonw_member_string(w, "layout", u->layout);
+	jsonw_member_bool(w, "fitted", u->fitted);
+	jsonw_member_int(w, "rent_fen", u->rent_fen);
+	jsonw_member_bool(w, "near_transport", u->near_transport);
+	jsonw_key(w, "published_at");
+	if (u->published_at)
+		jsonw_int(w, u->published_at);
+	else
+		jsonw_null(w);
+	if (staff) {
+		jsonw_member_string(w, "status", u->status);
+		jsonw_member_bool(w, "published", u->published);
+		jsonw_member_bool(w, "listed", u->listed);
+		jsonw_member_int(w, "updated_at", u->updated_at);
+	}
+	jsonw_close(w);
+}
+
 json_t *
 api_unit_json(const struct unit *u, int staff)
 {
-	json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:I, s:s?, s:s, s:I, s:I, s:I,"
-			      " s:s, s:b, s:I, s:b}",
-		"id", (json_int_t)u->id, "estate_id", (json_int_t)u->estate_id,
-		"building_id", (json_int_t)u->building_id, "estate_name", u->estate_name,
-		"district_code", (json_int_t)u->district_code, "district_name", u->district_name ? u->district_name : "",
-		"building", u->building_name, "address", u->address, "city_id", (json_int_t)u->city_id,
-		"orientation", u->orientation, "unit_no", u->unit_no, "floor", (json_int_t)u->floor,
-		"floor_area_dm2", (json_int_t)u->floor_area_dm2, "usable_area_dm2", (json_int_t)u->usable_area_dm2,
-		"layout", u->layout, "fitted", u->fitted, "rent_fen", (json_int_t)u->rent_fen,
-		"near_transport", u->near_transport);
+	struct arena *a = arena_create();
+	struct jsonw w;
+	const char *text;
+	size_t len;
+	json_t *o;
 
-	json_object_set_new(o, "published_at", u->published_at ? json_integer(u->published_at) : json_null());
-	if (staff) {
-		json_object_set_new(o, "status", json_string(u->status));
-		json_object_set_new(o, "published", json_boolean(u->published));
-		json_object_set_new(o, "listed", json_boolean(u->listed));
-		json_object_set_new(o, "updated_at", json_integer(u->updated_at));
-	}
+	jsonw_init(&w, a);
+	api_unit_write(&w, u, staff);
+	text = jsonw_text(&w, &len);
+	o = json_loadb(text, len, 0, NULL);
+	arena_destroy(a);
+	assert(o != NULL); /* the writer writes valid JSON of valid UTF-8 */
 	return o;
 }
 

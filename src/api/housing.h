@@ -6,13 +6,16 @@
 #define GZF_API_HOUSING_H
 
 #include "api/api.h"
+#include "core/jsonw.h"
 #include "store/housing_store.h"
 
 /* api_estate_json — an estate as JSON; staff adds the counts and times the public
  * does not see. A new reference. */
 json_t *api_estate_json(const struct estate *e, int staff);
 
-/* api_unit_json — a unit as JSON; staff adds its status and publication. */
+/* api_unit_write — a unit as JSON text into w; staff adds its status and publication.
+ * api_unit_json — the same as a jansson value (a new reference). */
+void api_unit_write(struct jsonw *w, const struct unit *u, int staff);
 json_t *api_unit_json(const struct unit *u, int staff);
 
 /*

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "api/housing.h"
 #include "api/reply_cache.h"
+#include "domain/listings.h"
 
 #include <string.h>
 
@@ -16,10 +17,9 @@
 static int listings_search(struct http_req *req);
 static int listing_get(struct http_req *req);
 static int parse_query(struct http_req *req, struct listing_query *q);
-static int group_matches(const struct listing_group *g, const struct listing_query *q, int skip);
-static json_t *facet_counts(struct http_req *req, const struct listing_group *groups, int n,
-			    const struct listing_query *q, int facet);
-static int reply_kept(struct http_req *req, const struct reply_cached *r);
+static void facet_counts(struct http_req *req, struct jsonw *w, const struct listing_group *groups,
+			 int n, const struct listing_query *q, int facet);
+static int reply_kept(struct http_req *req, const char *key, struct reply_cached *r);
 
 void
 api_listing_routes(struct router *r)
@@ -60,7 +60,7 @@ parse_query(struct http_req *req, struct listing_query *q)
 	if ((rc = api_query_int(req, "fitted", -1, 1, -1, &fitted)) != GZF_OK ||
 	    (rc = api_query_int(req, "transport", -1, 1, -1, &transport)) != GZF_OK ||
 	    (rc = api_query_int(req, "page", 1, 1000, 1, &page)) != GZF_OK ||
-	    (rc = api_query_int(req, "per_page", 1, 50, 20, &per_page)) != GZF_OK)
+	    (rc = api_query_int(req, "per_page", 1, LISTING_PAGE_MAX, 20, &per_page)) != GZF_OK)
 		return rc;
 	if (q->city_id == 0)
 		return gzf_err_set(&req->err, GZF_EINVAL, "required", "city", "city is required");
@@ -88,35 +88,24 @@ parse_query(struct http_req *req, struct listing_query *q)
 	return GZF_OK;
 }
 
-enum { FACET_DISTRICT, FACET_LAYOUT, FACET_FITTED, FACET_TRANSPORT, FACET_COUNT };
-
-/* 1 when group g passes q's facet filters, leaving out facet skip (-1: none). */
-static int
-group_matches(const struct listing_group *g, const struct listing_query *q, int skip)
-{
-	return (skip == FACET_DISTRICT || !q->district_code || g->district_code == q->district_code) &&
-	       (skip == FACET_LAYOUT || !q->layout || strcmp(g->layout, q->layout) == 0) &&
-	       (skip == FACET_FITTED || q->fitted < 0 || g->fitted == q->fitted) &&
-	       (skip == FACET_TRANSPORT || q->transport < 0 || g->transport == q->transport);
-}
-
 /* The count per value of one facet, every other filter applied: [{value, count, name?}],
- * most first. */
-static json_t *
-facet_counts(struct http_req *req, const struct listing_group *groups, int n,
+ * most first, into w. */
+static void
+facet_counts(struct http_req *req, struct jsonw *w, const struct listing_group *groups, int n,
 	     const struct listing_query *q, int facet)
 {
 	const char **values = arena_alloc(req->arena, sizeof(char *) * (size_t)(n + 1));
 	const char **names = arena_alloc(req->arena, sizeof(char *) * (size_t)(n + 1));
 	int64_t *counts = arena_alloc(req->arena, sizeof(int64_t) * (size_t)(n + 1));
-	json_t *out = json_array();
 	int i, j, k, nv = 0;
+
+	jsonw_open(w, '[');
 
 	for (i = 0; i < n; i++) {
 		const struct listing_group *g = &groups[i];
 		const char *v;
 
-		if (!group_matches(g, q, facet))
+		if (!listing_group_matches(g, q, facet))
 			continue;
 		v = facet == FACET_DISTRICT ? arena_printf(req->arena, "%lld", (long long)g->district_code)
 		  : facet == FACET_LAYOUT ? g->layout
@@ -137,27 +126,39 @@ facet_counts(struct http_req *req, const struct listing_group *groups, int n,
 			if (counts[j] >= 0 && (best < 0 || counts[j] > counts[best] ||
 					       (counts[j] == counts[best] && strcmp(values[j], values[best]) < 0)))
 				best = j;
-		json_t *o = json_pack("{s:s, s:I}", "value", values[best], "count", (json_int_t)counts[best]);
+		jsonw_open(w, '{');
+		jsonw_member_string(w, "value", values[best]);
+		jsonw_member_int(w, "count", counts[best]);
 		if (facet == FACET_DISTRICT)
-			json_object_set_new(o, "name", json_string(names[best]));
-		json_array_append_new(out, o);
+			jsonw_member_string(w, "name", names[best]);
+		jsonw_close(w);
 		counts[best] = -1;
 	}
-	return out;
+	jsonw_close(w);
 }
 
-/* Reply with r: its gzip form to a client that takes gzip, else the body as it is. The
- * handler chose the coding itself (Vary set), so the server leaves the reply alone. */
+/* Reply with r (kept under key): its gzip form to a client that takes gzip (made now
+ * and kept when r has none yet), else the body as it is. The handler chose the coding
+ * itself (Vary set), so the server leaves the reply alone. */
 static int
-reply_kept(struct http_req *req, const struct reply_cached *r)
+reply_kept(struct http_req *req, const char *key, struct reply_cached *r)
 {
 	static const char json_type[] = "application/json; charset=utf-8";
+	char *gz;
+	size_t gz_len;
 
-	if (r->gz == NULL)
+	if (r->len < HTTP_COMPRESS_MIN)
 		return http_reply_bytes(req, 200, json_type, r->body, r->len);
 	http_reply_header(req, "Vary", "Accept-Encoding");
 	if (http_coding_choose(http_header(req, "Accept-Encoding"), HTTP_CODING_GZIP) != HTTP_CODING_GZIP)
 		return http_reply_bytes(req, 200, json_type, r->body, r->len);
+	if (r->gz == NULL) {
+		if (http_gzip(req->arena, r->body, r->len, 6, &gz, &gz_len) != GZF_OK)
+			return http_reply_bytes(req, 200, json_type, r->body, r->len);
+		r->gz = gz;
+		r->gz_len = gz_len;
+		reply_cache_put(key, r);
+	}
 	http_reply_header(req, "Content-Encoding", "gzip");
 	return http_reply_bytes(req, 200, json_type, r->gz, r->gz_len);
 }
@@ -176,38 +177,38 @@ search_key(struct http_req *req, const struct listing_query *q, int64_t want_cou
 			    q->offset, (long long)want_counts, q->text ? q->text : "");
 }
 
-/* The search's reply, computed. */
+/* The search's reply, computed, as text in the arena. */
 static int
 search_compute(struct http_req *req, struct db_conn *c, const struct listing_query *q,
-	       int64_t want_counts, json_t **out)
+	       int64_t gen, int64_t want_counts, struct reply_cached *out)
 {
 	static const char *const facets[FACET_COUNT] = { "district", "layout", "fitted", "transport" };
-	struct listing_group *groups;
-	struct unit *list;
-	int64_t total = 0;
-	json_t *items, *facet_json;
-	int rc, n, ng = 0, i, f;
+	struct listing_result res;
+	struct jsonw w;
+	int rc, i, f;
 
-	/* With counts, one pass groups the listings by the four facets; the total and every
-	 * count per filter are sums over those groups. */
-	if (want_counts) {
-		if ((rc = housing_store_listing_groups(c, q, &groups, &ng, &req->err)) != GZF_OK)
-			return rc;
-		for (i = 0; i < ng; i++)
-			if (group_matches(&groups[i], q, -1))
-				total += groups[i].count;
-	}
-	if ((rc = housing_store_listing_search(c, q, &list, &n, want_counts ? NULL : &total, &req->err)) != GZF_OK)
+	if ((rc = listings_find(c, q, gen, (int)want_counts, &res, &req->err)) != GZF_OK)
 		return rc;
-	items = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(items, api_unit_json(&list[i], 0));
-	facet_json = json_object();
-	for (f = 0; want_counts && f < FACET_COUNT; f++)
-		json_object_set_new(facet_json, facets[f], facet_counts(req, groups, ng, q, f));
-	*out = json_pack("{s:o, s:I, s:I, s:I, s:o}", "items", items, "total", (json_int_t)total,
-			 "page", (json_int_t)(q->offset / q->limit + 1), "per_page", (json_int_t)q->limit,
-			 "counts", facet_json);
+	jsonw_init(&w, req->arena);
+	jsonw_open(&w, '{');
+	jsonw_key(&w, "items");
+	jsonw_open(&w, '[');
+	for (i = 0; i < res.n; i++)
+		api_unit_write(&w, &res.units[i], 0);
+	jsonw_close(&w);
+	jsonw_member_int(&w, "total", res.total);
+	jsonw_member_int(&w, "page", q->offset / q->limit + 1);
+	jsonw_member_int(&w, "per_page", q->limit);
+	jsonw_key(&w, "counts");
+	jsonw_open(&w, '{');
+	for (f = 0; want_counts && f < FACET_COUNT; f++) {
+		jsonw_key(&w, facets[f]);
+		facet_counts(req, &w, res.groups, res.ngroups, q, f);
+	}
+	jsonw_close(&w);
+	jsonw_close(&w);
+	*out = (struct reply_cached){ 0 };
+	out->body = jsonw_text(&w, &out->len);
 	return GZF_OK;
 }
 
@@ -223,9 +224,6 @@ listings_search(struct http_req *req)
 	struct db_conn *c;
 	int64_t want_counts, gen;
 	const char *key;
-	json_t *body;
-	char *text, *gz;
-	size_t gz_len;
 	int rc;
 
 	if ((rc = parse_query(req, &q)) != GZF_OK ||
@@ -235,22 +233,11 @@ listings_search(struct http_req *req)
 		return rc;
 	key = search_key(req, &q, want_counts, gen);
 	if (!reply_cache_get(key, req->arena, &r)) {
-		if ((rc = search_compute(req, c, &q, want_counts, &body)) != GZF_OK)
+		if ((rc = search_compute(req, c, &q, gen, want_counts, &r)) != GZF_OK)
 			return rc;
-		text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(body);
-		if (text == NULL)
-			return gzf_err_set(&req->err, GZF_EINTERNAL, "internal", NULL, "could not encode reply");
-		r = (struct reply_cached){ .body = arena_strdup(req->arena, text), .len = strlen(text) };
-		free(text);
-		if (r.len >= HTTP_COMPRESS_MIN &&
-		    http_gzip(req->arena, r.body, r.len, 6, &gz, &gz_len) == GZF_OK) {
-			r.gz = gz;
-			r.gz_len = gz_len;
-		}
 		reply_cache_put(key, &r);
 	}
-	return reply_kept(req, &r);
+	return reply_kept(req, key, &r);
 }
 
 /* GET /api/v1/listings/:id — a listing, its estate (photos, position, facilities,

@@ -4,6 +4,7 @@
  */
 #include "api/api.h"
 #include "api/reply_cache.h"
+#include "domain/listings.h"
 #include "core/crypto.h"
 #include "http/metrics.h"
 
@@ -73,6 +74,8 @@ metrics_get(struct http_req *req)
 	const char *http;
 	char *text;
 	long long kept_hits, kept_misses;
+	size_t kept_bytes;
+	int kept_cities;
 
 	if (!metrics_allowed(req))
 		return gzf_err_set(&req->err, GZF_EFORBIDDEN, "forbidden", NULL,
@@ -80,6 +83,7 @@ metrics_get(struct http_req *req)
 	http = metrics_render(req->arena);
 	db_stats_get(svc->db, &st);
 	reply_cache_stats(&kept_hits, &kept_misses);
+	listings_kept(&kept_cities, &kept_bytes);
 	text = arena_printf(req->arena,
 		"%s"
 		"# HELP gzf_db_pool_size Database connections in the pool.\n"
@@ -98,12 +102,16 @@ metrics_get(struct http_req *req)
 		"# TYPE gzf_uptime_seconds gauge\ngzf_uptime_seconds %lld\n"
 		"# HELP gzf_reply_cache_total Searches answered from replies kept in memory (hit) or computed (miss).\n"
 		"# TYPE gzf_reply_cache_total counter\ngzf_reply_cache_total{result=\"hit\"} %lld\n"
-		"gzf_reply_cache_total{result=\"miss\"} %lld\n",
+		"gzf_reply_cache_total{result=\"miss\"} %lld\n"
+		"# HELP gzf_listings_kept_cities Cities whose listings are held in memory for the search.\n"
+		"# TYPE gzf_listings_kept_cities gauge\ngzf_listings_kept_cities %d\n"
+		"# HELP gzf_listings_kept_bytes Memory those listings take.\n"
+		"# TYPE gzf_listings_kept_bytes gauge\ngzf_listings_kept_bytes %zu\n",
 		http, db_backend_name(svc->db), st.size, db_backend_name(svc->db), st.in_use,
 		(unsigned long long)st.acquired, (unsigned long long)st.waited,
 		(unsigned long long)st.writer_waited, (unsigned long long)st.errors,
 		(long long)((gzf_now_ms() - svc->started_ms) / 1000),
-		kept_hits, kept_misses);
+		kept_hits, kept_misses, kept_cities, kept_bytes);
 	return http_reply_bytes(req, 200, "text/plain; version=0.0.4; charset=utf-8", text,
 				strlen(text));
 }

@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ static char *migration_sql(const struct db_ops *ops, const char *sql);
 int
 db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err)
 {
+	static atomic_uint_fast64_t opened;
 	const struct db_ops *ops;
 	const char *target;
 	struct db *db;
@@ -53,6 +55,7 @@ db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err)
 	pthread_cond_init(&db->freed, NULL);
 	pthread_cond_init(&db->writer_free, NULL);
 	db->stats.size = pool_size;
+	db->serial = atomic_fetch_add(&opened, 1) + 1;
 	if (ops->writer_sql != NULL &&
 	    ((rc = ops->connect(db->target, &db->writer, err)) != GZF_OK ||
 	     (rc = ops->script(db->writer, ops->writer_sql, err)) != GZF_OK)) {
@@ -106,6 +109,12 @@ enum db_backend
 db_conn_backend(const struct db_conn *c)
 {
 	return c->db->ops->backend;
+}
+
+uint64_t
+db_serial(const struct db_conn *c)
+{
+	return c->db->serial;
 }
 
 struct arena *

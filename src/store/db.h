@@ -134,6 +134,10 @@ struct arena *db_arena(const struct db_conn *c);
 /* db_conn_backend — the backend of the connection's pool. */
 enum db_backend db_conn_backend(const struct db_conn *c);
 
+/* db_serial — the number of the connection's pool among the pools this process opened
+ * (from 1): what is kept in memory of one database is never taken for another's. */
+uint64_t db_serial(const struct db_conn *c);
+
 /* Cell access. Row and column are 0-based; out-of-range is a programming error. */
 const char *db_res_text(const struct db_res *r, int row, int col);
 int64_t db_res_int(const struct db_res *r, int row, int col);

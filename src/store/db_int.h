@@ -93,6 +93,7 @@ struct db {
 	int size;
 	struct db_slot *slots;
 	struct db_stats stats;
+	uint64_t serial;            /* db_serial */
 };
 
 struct db_conn {

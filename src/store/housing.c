@@ -14,7 +14,6 @@
 
 #define SQL_MAX 3072
 #define ARGS_MAX 24
-#define RENT_BAND_FEN 10000   /* listing_rent_counts' rent bands: 100 yuan (migration 048) */
 
 /* A statement being assembled: text and parameters. */
 struct sqlb {
@@ -28,8 +27,6 @@ static void sb_add(struct sqlb *b, const char *text);
 static void sb_cond(struct sqlb *b, const char *before, struct db_val v, const char *after);
 static void listing_where(struct db_conn *c, struct sqlb *b, const struct listing_query *q,
 			  int facets);
-static void rent_groups_sql(struct sqlb *b, const struct listing_query *q);
-static void edge_sql(struct sqlb *b, int64_t city_id, int64_t lo, int64_t hi);
 static void estate_from_row(const struct db_res *r, int row, struct estate *e);
 static void unit_from_row(const struct db_res *r, int row, struct unit *u);
 static int units_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
@@ -532,52 +529,6 @@ housing_store_listing_search(struct db_conn *c, const struct listing_query *q, s
 	return units_query(c, b->sql, b->args, b->nargs, out, n, err);
 }
 
-/* The groups of a search whose only filters besides the facets are the city and a rent
- * range: the rent bands wholly inside the range from the kept counts (listing_rent_counts,
- * migration 048), the rest of the range (at most one partial band at each end) counted
- * from the units through index units_listed_rent. */
-static void
-rent_groups_sql(struct sqlb *b, const struct listing_query *q)
-{
-	int64_t lo = q->rent_min_fen > 0 ? q->rent_min_fen : 0;
-	int64_t hi = q->rent_max_fen > 0 ? q->rent_max_fen : INT64_MAX;
-	int64_t first = (lo + RENT_BAND_FEN - 1) / RENT_BAND_FEN;   /* first whole band */
-	int64_t last = hi == INT64_MAX ? INT64_MAX : (hi + 1) / RENT_BAND_FEN - 1;
-
-	sb_add(b, "SELECT g.district_code, d.name, g.layout, g.fitted, g.near_transport, g.n FROM"
-	       " (SELECT district_code, layout, fitted, near_transport, SUM(n) AS n FROM (");
-	if (first > last) {
-		/* No whole band: a narrow range, counted from the units. */
-		edge_sql(b, q->city_id, lo, hi);
-	} else {
-		sb_cond(b, "SELECT district_code, layout, fitted, near_transport, n"
-			" FROM listing_rent_counts WHERE city_id = ", DB_I(q->city_id), "");
-		sb_cond(b, " AND rent_band >= ", DB_I(first), "");
-		if (last != INT64_MAX)
-			sb_cond(b, " AND rent_band <= ", DB_I(last), "");
-		if (lo < first * RENT_BAND_FEN) {
-			sb_add(b, " UNION ALL ");
-			edge_sql(b, q->city_id, lo, first * RENT_BAND_FEN - 1);
-		}
-		if (last != INT64_MAX && (last + 1) * RENT_BAND_FEN <= hi) {
-			sb_add(b, " UNION ALL ");
-			edge_sql(b, q->city_id, (last + 1) * RENT_BAND_FEN, hi);
-		}
-	}
-	sb_add(b, ") x GROUP BY district_code, layout, fitted, near_transport) g"
-	       " LEFT JOIN regions d ON d.code = g.district_code WHERE g.n > 0");
-}
-
-/* The listings of a city with rents in [lo, hi] fen, one row each with n = 1. */
-static void
-edge_sql(struct sqlb *b, int64_t city_id, int64_t lo, int64_t hi)
-{
-	sb_cond(b, "SELECT u.district_code, u.layout, u.fitted, u.near_transport, 1 AS n FROM units u"
-		" WHERE u.listed = 1 AND u.city_id = ", DB_I(city_id), "");
-	sb_cond(b, " AND u.rent_fen >= ", DB_I(lo), "");
-	sb_cond(b, " AND u.rent_fen <= ", DB_I(hi), "");
-}
-
 int
 housing_store_listing_generation(struct db_conn *c, int64_t city_id, int64_t *gen,
 				 struct gzf_err *err)
@@ -602,27 +553,13 @@ housing_store_listing_groups(struct db_conn *c, const struct listing_query *q,
 	struct db_res *r;
 	int rc, i;
 
-	/* Only the four facets (and the city): the counts the database keeps. With a rent
-	 * range besides: the kept counts per rent band. Any other filter: counted from the
-	 * units. The groups come in the same order either way. */
-	int kept = q->area_min_dm2 <= 0 && q->area_max_dm2 <= 0 && q->estate_id == 0 &&
-		   q->exclude_id == 0 && (q->text == NULL || *q->text == '\0') && q->city_id != 0;
-
-	if (kept && q->rent_min_fen <= 0 && q->rent_max_fen <= 0) {
-		sb_cond(b, "SELECT g.district_code, d.name, g.layout, g.fitted, g.near_transport, g.n"
-			" FROM listing_counts g LEFT JOIN regions d ON d.code = g.district_code"
-			" WHERE g.city_id = ", DB_I(q->city_id), " AND g.n > 0");
-	} else if (kept) {
-		rent_groups_sql(b, q);
-	} else {
-		sb_add(b, "SELECT g.district_code, d.name, g.layout, g.fitted, g.near_transport, g.n FROM"
-		       " (SELECT u.district_code, u.layout, u.fitted, u.near_transport, COUNT(*) AS n"
-		       " FROM units u");
-		listing_where(c, b, q, 0);
-		sb_add(b, " GROUP BY u.district_code, u.layout, u.fitted, u.near_transport) g"
-		       " LEFT JOIN regions d ON d.code = g.district_code");
-	}
-	sb_add(b, " ORDER BY g.district_code, g.layout, g.fitted, g.near_transport");
+	sb_add(b, "SELECT g.district_code, d.name, g.layout, g.fitted, g.near_transport, g.n FROM"
+	       " (SELECT u.district_code, u.layout, u.fitted, u.near_transport, COUNT(*) AS n"
+	       " FROM units u");
+	listing_where(c, b, q, 0);
+	sb_add(b, " GROUP BY u.district_code, u.layout, u.fitted, u.near_transport) g"
+	       " LEFT JOIN regions d ON d.code = g.district_code"
+	       " ORDER BY g.district_code, g.layout, g.fitted, g.near_transport");
 	if ((rc = db_query(c, b->sql, b->args, b->nargs, &r, err)) != GZF_OK)
 		return rc;
 	list = arena_alloc(db_arena(c), sizeof(*list) * (size_t)(r->nrows + 1));
@@ -633,6 +570,26 @@ housing_store_listing_groups(struct db_conn *c, const struct listing_query *q,
 			.transport = (int)db_res_int(r, i, 4), .count = db_res_int(r, i, 5),
 		};
 	*out = list;
+	*n = r->nrows;
+	return GZF_OK;
+}
+
+int
+housing_store_listing_units(struct db_conn *c, int64_t city_id, int64_t *gen, struct unit **out,
+			    int *n, struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc, i;
+
+	rc = db_query(c, "SELECT " UNIT_COLUMNS ", (SELECT gen FROM listing_generations WHERE city_id = $1)"
+		      UNIT_FROM " WHERE u.listed = 1 AND u.city_id = $1",
+		      DB_ARGS(DB_I(city_id)), &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	*out = arena_alloc(db_arena(c), sizeof(**out) * (size_t)(r->nrows + 1));
+	for (i = 0; i < r->nrows; i++)
+		unit_from_row(r, i, &(*out)[i]);
+	*gen = r->nrows > 0 ? db_res_int(r, 0, 25) : -1;
 	*n = r->nrows;
 	return GZF_OK;
 }

@@ -170,13 +170,15 @@ int housing_store_listing_search(struct db_conn *c, const struct listing_query *
 
 /* housing_store_listing_groups — the listings matching every filter of q except the four facet
  * filters (district, layout, fitted, transport), counted per combination of the four, in
- * the order of the four: from which every count per filter follows. With no other filter
- * than the city they are the counts the database keeps as units change (table
- * listing_counts, migration 043); with a rent range besides, the counts it keeps per
- * 100-yuan rent band (listing_rent_counts, migration 048) plus the listings of the range's
- * partial bands; otherwise one pass over the matching listings. */
+ * the order of the four: from which every count per filter follows. */
 int housing_store_listing_groups(struct db_conn *c, const struct listing_query *q,
 			 struct listing_group **out, int *n, struct gzf_err *err);
+
+/* housing_store_listing_units — every listed unit of city_id, in no order, and *gen the
+ * city's listing generation they are the listings of (read in the same statement; -1
+ * when the city has no listing, as there is then no row to read it from). */
+int housing_store_listing_units(struct db_conn *c, int64_t city_id, int64_t *gen,
+				struct unit **out, int *n, struct gzf_err *err);
 
 /* housing_store_listing_text_search — listed units of city_id (0: every city) whose estate's
  * text contains text (Chinese full-text search; LIKE for fewer than three characters),

@@ -2,10 +2,10 @@
 // status changes of units through the staff API, random searches (filters, sorts, pages)
 // must return exactly the units, total and counts per filter that a count over the staff
 // list of units gives, and a unit that is not published and vacant never appears in a
-// search or as a listing, however recently it was shown. The counts per filter of a search
-// with only the facet filters come from the counts the database keeps (migration 043), so
-// a wrong count trigger fails here; so do the counts kept per rent band (migration 048),
-// read by a search with a rent range. The seed is printed; GZF_TEST_SEED=N repeats a run.
+// search or as a listing, however recently it was shown. These searches run over the
+// city's listings the server holds in memory (src/domain/listings.c), read again when the
+// city's listing generation changes: a change the server missed fails here. The seed is
+// printed; GZF_TEST_SEED=N repeats a run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGzf } from '../lib/gzf.mjs';
@@ -79,7 +79,7 @@ async function change(u) {
 // predicate with the facet to leave out.
 function randomQuery(units) {
   const q = {};
-  const facetsOnly = rnd(2) === 0; // half of them only facet filters: the kept counts
+  const facetsOnly = rnd(2) === 0; // half of them only facet filters
   if (rnd(2)) q.district = pick(units).district_code;
   if (rnd(2)) q.layout = pick(units).layout;
   if (rnd(3) === 0) q.fitted = rnd(2);

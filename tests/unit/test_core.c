@@ -1,6 +1,8 @@
 /* test_core.c — error objects, integer parsing, status mapping, random ids, the log
- * buffer. */
+ * buffer, the JSON text writer. */
+#include <jansson.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/gzf.h"
+#include "core/jsonw.h"
 #include "core/log.h"
 #include "http/http.h"
 #include "unit.h"
@@ -236,6 +239,60 @@ START_TEST(log_buffer_is_written_at_a_crash)
 }
 END_TEST
 
+/* The writer's text: commas and colons in place at every depth, strings escaped as
+ * jansson escapes them, and what jansson reads back is what was written. */
+START_TEST(jsonw_writes_what_jansson_reads)
+{
+	struct arena *a = arena_create();
+	struct jsonw w;
+	const char *text;
+	json_t *back, *want;
+	size_t len, i;
+
+	jsonw_init(&w, a);
+	jsonw_open(&w, '{');
+	jsonw_member_string(&w, "s", "引号\"反斜杠\\换行\n制表\t\x01/end");
+	jsonw_member_int(&w, "min", INT64_MIN);
+	jsonw_member_bool(&w, "t", 1);
+	jsonw_key(&w, "empty");
+	jsonw_open(&w, '[');
+	jsonw_close(&w);
+	jsonw_key(&w, "list");
+	jsonw_open(&w, '[');
+	for (i = 0; i < 300; i++) { /* past the first buffer */
+		jsonw_open(&w, '{');
+		jsonw_member_int(&w, "i", (int64_t)i);
+		jsonw_key(&w, "n");
+		jsonw_null(&w);
+		jsonw_close(&w);
+	}
+	jsonw_string(&w, NULL);
+	jsonw_close(&w);
+	jsonw_close(&w);
+	text = jsonw_text(&w, &len);
+	ck_assert_uint_eq(strlen(text), len);
+	back = json_loadb(text, len, 0, NULL);
+	ck_assert_ptr_nonnull(back);
+	want = json_pack("{s:s, s:I, s:b, s:[], s:o}", "s", "引号\"反斜杠\\换行\n制表\t\x01/end",
+			 "min", (json_int_t)INT64_MIN, "t", 1, "empty", "list", json_array());
+	for (i = 0; i < 300; i++)
+		json_array_append_new(json_object_get(want, "list"),
+				      json_pack("{s:I, s:n}", "i", (json_int_t)i, "n"));
+	json_array_append_new(json_object_get(want, "list"), json_null());
+	ck_assert(json_equal(back, want));
+	/* Byte for byte what jansson writes of the same. */
+	{
+		char *jt = json_dumps(want, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		ck_assert_str_eq(text, jt);
+		free(jt);
+	}
+	json_decref(back);
+	json_decref(want);
+	arena_destroy(a);
+}
+END_TEST
+
 Suite *
 core_suite(void)
 {
@@ -251,6 +308,7 @@ core_suite(void)
 	tcase_add_test(tc, utf8_scrub_leaves_only_text);
 	tcase_add_test(tc, log_buffer_keeps_lines_whole_and_in_order);
 	tcase_add_test(tc, log_buffer_is_written_at_a_crash);
+	tcase_add_test(tc, jsonw_writes_what_jansson_reads);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,10 +3,12 @@
  * zip). */
 #include "unit.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "domain/housing.h"
+#include "domain/listings.h"
 #include "domain/sheet.h"
 #include "store/region_store.h"
 
@@ -103,31 +105,107 @@ START_TEST(unit_every_state_and_event)
 }
 END_TEST
 
-/* The listed units counted from scratch, and as the database keeps them: the same rows. */
-static void
-counts_agree(struct db_conn *c)
+/* Groups in the order the database gives them. */
+static int
+group_cmp(const void *a, const void *b)
 {
-	static const char *const kept =
-		"SELECT district_code, layout, fitted, near_transport, n FROM listing_counts"
-		" WHERE n > 0 ORDER BY 1, 2, 3, 4";
-	static const char *const counted =
-		"SELECT district_code, layout, fitted, near_transport, COUNT(*) FROM units"
-		" WHERE listed = 1 GROUP BY district_code, layout, fitted, near_transport ORDER BY 1, 2, 3, 4";
-	struct db_res *a, *b;
-	struct gzf_err err;
-	int i, k;
+	const struct listing_group *x = a, *y = b;
+	int c;
 
-	ok(db_query(c, kept, DB_NOARGS, &a, &err), &err);
-	ok(db_query(c, counted, DB_NOARGS, &b, &err), &err);
-	ck_assert_int_eq(a->nrows, b->nrows);
-	for (i = 0; i < a->nrows; i++)
-		for (k = 0; k < 5; k++)
-			ck_assert_str_eq(db_res_text(a, i, k), db_res_text(b, i, k));
+	if (x->district_code != y->district_code)
+		return x->district_code < y->district_code ? -1 : 1;
+	if ((c = strcmp(x->layout, y->layout)) != 0)
+		return c;
+	return x->fitted != y->fitted ? x->fitted - y->fitted : x->transport - y->transport;
+}
+
+/* The next of generator *x, below n. */
+static unsigned
+rnd(unsigned *x, unsigned n)
+{
+	*x = *x * 1103515245u + 12345u;
+	return (*x >> 8) % n;
+}
+
+static int
+same_text(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Random searches of the city (*x the generator): the search over the listings in memory
+ * (listings_find) gives the same page, total and groups as the same search in SQL, and
+ * only listed units. */
+static void
+search_agrees(struct db_conn *c, unsigned *x)
+{
+	static const char *const layouts[] = { "一室一厅", "两室一厅", "三室一厅" };
+	struct listing_result got;
+	struct listing_group *groups;
+	struct unit *want, check;
+	int64_t total, gen;
+	struct gzf_err err;
+	int i, k, n, ngroups;
+
+	for (i = 0; i < 60; i++) {
+		struct listing_query q = { .city_id = 230600, .fitted = -1, .transport = -1 };
+		int counts;
+
+		q.district_code = rnd(x, 3) == 0 ? 0 : 230602 + rnd(x, 2);
+		q.layout = rnd(x, 2) ? NULL : layouts[rnd(x, 3)];
+		q.fitted = (int)rnd(x, 3) - 1;
+		q.transport = rnd(x, 3) == 0 ? 1 : -1;
+		q.rent_min_fen = rnd(x, 3) == 0 ? 0 : 20000 + rnd(x, 25) * 1000 - rnd(x, 2) * 500;
+		q.rent_max_fen = rnd(x, 3) == 0 ? 0 : q.rent_min_fen + rnd(x, 20) * 1000;
+		q.area_min_dm2 = rnd(x, 4) == 0 ? 3000 + rnd(x, 30) * 100 : 0;
+		q.area_max_dm2 = rnd(x, 4) == 0 ? 4000 + rnd(x, 30) * 100 : 0;
+		q.sort = (enum listing_sort)rnd(x, 5);
+		q.limit = 1 + (int)rnd(x, LISTING_PAGE_MAX);
+		q.offset = (int)rnd(x, 3) * q.limit;
+		counts = (int)rnd(x, 2);
+		ok(housing_store_listing_generation(c, q.city_id, &gen, &err), &err);
+		ok(listings_find(c, &q, gen, counts, &got, &err), &err);
+		ok(housing_store_listing_search(c, &q, &want, &n, &total, &err), &err);
+		ck_assert_int_eq(got.n, n);
+		ck_assert_int_eq(got.total, total);
+		for (k = 0; k < n; k++) {
+			const struct unit *g = &got.units[k], *w = &want[k];
+
+			ck_assert_int_eq(g->id, w->id);
+			ck_assert(g->rent_fen == w->rent_fen && g->floor_area_dm2 == w->floor_area_dm2 &&
+				  g->usable_area_dm2 == w->usable_area_dm2 && g->floor == w->floor &&
+				  g->published_at == w->published_at && g->fitted == w->fitted &&
+				  g->near_transport == w->near_transport && g->estate_id == w->estate_id &&
+				  g->building_id == w->building_id && g->district_code == w->district_code &&
+				  g->city_id == w->city_id && w->listed);
+			ck_assert(same_text(g->layout, w->layout) && same_text(g->unit_no, w->unit_no) &&
+				  same_text(g->orientation, w->orientation) &&
+				  same_text(g->estate_name, w->estate_name) &&
+				  same_text(g->building_name, w->building_name) &&
+				  same_text(g->address, w->address) &&
+				  same_text(g->district_name, w->district_name));
+			ok(housing_store_unit_get(c, g->id, &check, &err), &err);
+			ck_assert(check.listed);
+		}
+		if (!counts) {
+			ck_assert_int_eq(got.ngroups, 0);
+			continue;
+		}
+		ok(housing_store_listing_groups(c, &q, &groups, &ngroups, &err), &err);
+		ck_assert_int_eq(got.ngroups, ngroups);
+		qsort(got.groups, (size_t)got.ngroups, sizeof(*got.groups), group_cmp);
+		for (k = 0; k < ngroups; k++) {
+			ck_assert_int_eq(group_cmp(&got.groups[k], &groups[k]), 0);
+			ck_assert_int_eq(got.groups[k].count, groups[k].count);
+			ck_assert(same_text(got.groups[k].district_name, groups[k].district_name));
+		}
+	}
 }
 
 /* Units created, changed in every way the store changes them, published and withdrawn at
- * random: after each round the counts the database keeps equal a fresh count. */
-START_TEST(listing_counts_follow_units)
+ * random: after each round the search over the listings in memory equals the search in
+ * SQL (a round rolled back changes neither). */
+START_TEST(listing_search_follows_units)
 {
 	static const char *const layouts[] = { "一室一厅", "两室一厅", "三室一厅" };
 	static const char *const statuses[] = { "vacant", "reserved", "occupied", "withdrawn" };
@@ -170,10 +248,12 @@ START_TEST(listing_counts_follow_units)
 			u.unit_no = arena_printf(ar, "%d", i);
 			u.layout = layouts[i % 3];
 			u.fitted = i % 2;
+			u.rent_fen = 20000 + (i * 37 % 20) * 1000 + (i % 7 == 0) * 500;
+			u.floor_area_dm2 = 3000 + (i * 53 % 30) * 100;
 			ok(housing_store_unit_save(c, &u, 0, &ids[i], &err), &err);
 		}
 	}
-	counts_agree(c);
+	search_agrees(c, &x);
 	for (round = 0; round < 20; round++) {
 		ok(db_begin(c, &err), &err);
 		for (i = 0; i < 30; i++) {
@@ -181,7 +261,7 @@ START_TEST(listing_counts_follow_units)
 			id = ids[(x >> 8) % 120];
 			switch ((x >> 4) % 4) {
 			case 0:
-				ok(housing_store_unit_set_published(c, id, (x >> 20) & 1, 2, &err), &err);
+				ok(housing_store_unit_set_published(c, id, (x >> 20) & 1, 2 + (x >> 24) % 5, &err), &err);
 				break;
 			case 1:
 				ok(housing_store_unit_set_status(c, id, statuses[(x >> 20) % 4], 2, &err), &err);
@@ -200,7 +280,7 @@ START_TEST(listing_counts_follow_units)
 			db_rollback(c); /* what is rolled back is not counted either */
 		else
 			ok(db_commit(c, &err), &err);
-		counts_agree(c);
+		search_agrees(c, &x);
 	}
 	db_release(c);
 	arena_destroy(ar);
@@ -467,14 +547,14 @@ housing_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, use_sqlite, NULL);
 	tcase_add_test(tc, unit_every_state_and_event);
-	tcase_add_test(tc, listing_counts_follow_units);
+	tcase_add_test(tc, listing_search_follows_units);
 	suite_add_tcase(s, tc);
 	if (unit_pg_wanted(s)) {
 		tc = tcase_create("unit-pgsql");
 		tcase_set_timeout(tc, 120);
 		tcase_add_checked_fixture(tc, use_pg, NULL);
 		tcase_add_test(tc, unit_every_state_and_event);
-	tcase_add_test(tc, listing_counts_follow_units);
+		tcase_add_test(tc, listing_search_follows_units);
 		suite_add_tcase(s, tc);
 	}
 	return s;
