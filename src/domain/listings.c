@@ -16,6 +16,7 @@
 #include <string.h>
 
 #define SLOTS 512   /* cities kept at once, at most; a power of two */
+#define PROBE 8     /* the slots a city may be kept in, from its hash on */
 #define NO_TEXT UINT32_MAX
 
 /* A listing: what a search filters and sorts on, and what its reply shows; text as
@@ -80,44 +81,67 @@ slot_of(uint64_t db, int64_t city_id)
 	return (size_t)(((uint64_t)city_id ^ db << 48) * 0x9E3779B97F4A7C15ULL >> 55) & (SLOTS - 1);
 }
 
+/* The slot holding database db's city_id: one of the PROBE slots from its hash; NULL
+ * when none does. Under the lock. */
+static struct snapshot **
+slot_find(uint64_t db, int64_t city_id)
+{
+	size_t i, at = slot_of(db, city_id);
+
+	for (i = 0; i < PROBE; i++) {
+		struct snapshot **slot = &slots[(at + i) & (SLOTS - 1)];
+
+		if (*slot != NULL && (*slot)->db == db && (*slot)->city_id == city_id)
+			return slot;
+	}
+	return NULL;
+}
+
 /* The kept snapshot of database db's city_id at generation gen, referenced; NULL when
  * none. Only that generation: a database restored from a backup counts again from an
  * older one, and its first search of the city replaces what is kept. */
 static struct snapshot *
 kept_get(uint64_t db, int64_t city_id, int64_t gen)
 {
-	struct snapshot *s;
+	struct snapshot **slot, *s = NULL;
 
 	pthread_mutex_lock(&lock);
-	s = slots[slot_of(db, city_id)];
-	if (s != NULL && (s->db != db || s->city_id != city_id || s->gen != gen))
-		s = NULL;
-	if (s != NULL)
+	if ((slot = slot_find(db, city_id)) != NULL && (*slot)->gen == gen) {
+		s = *slot;
 		atomic_fetch_add(&s->refs, 1);
+	}
 	pthread_mutex_unlock(&lock);
 	return s;
 }
 
-/* Keep s in its slot, in place of what was there (a newer snapshot of its city just read
- * by another thread costs that city one more read), unless it is there already or the
- * memory bound would be passed. */
+/* Keep s: in place of its city's snapshot (a newer one just read by another thread
+ * costs the city one more read), else in a free slot of its PROBE, else in place of
+ * another database's or, last, of the city at its hash — unless the memory bound would
+ * be passed. */
 static void
 kept_put(struct snapshot *s)
 {
-	struct snapshot **slot = &slots[slot_of(s->db, s->city_id)], *old = NULL;
+	struct snapshot **slot, *old = NULL;
+	size_t i, at = slot_of(s->db, s->city_id), freed;
 
 	pthread_mutex_lock(&lock);
-	if (*slot == NULL || (*slot)->db != s->db || (*slot)->city_id != s->city_id ||
-	    (*slot)->gen != s->gen) {
-		size_t freed = *slot != NULL ? (*slot)->bytes : 0;
-
-		if (kept_bytes - freed + s->bytes <= LISTINGS_KEPT_MAX_BYTES) {
-			old = *slot;
-			kept_bytes = kept_bytes - freed + s->bytes;
-			kept_cities += old == NULL;
-			atomic_fetch_add(&s->refs, 1);
-			*slot = s;
-		}
+	if ((slot = slot_find(s->db, s->city_id)) == NULL) {
+		for (i = 0; i < PROBE && slot == NULL; i++)
+			if (slots[(at + i) & (SLOTS - 1)] == NULL)
+				slot = &slots[(at + i) & (SLOTS - 1)];
+		for (i = 0; i < PROBE && slot == NULL; i++)
+			if (slots[(at + i) & (SLOTS - 1)]->db != s->db)
+				slot = &slots[(at + i) & (SLOTS - 1)];
+		if (slot == NULL)
+			slot = &slots[at];
+	}
+	freed = *slot != NULL ? (*slot)->bytes : 0;
+	if (*slot != s && kept_bytes - freed + s->bytes <= LISTINGS_KEPT_MAX_BYTES) {
+		old = *slot;
+		kept_bytes = kept_bytes - freed + s->bytes;
+		kept_cities += old == NULL;
+		atomic_fetch_add(&s->refs, 1);
+		*slot = s;
 	}
 	pthread_mutex_unlock(&lock);
 	snapshot_release(old);
