@@ -80,8 +80,12 @@ api_db(struct http_req *req, struct db_conn **out)
 	int rc;
 
 	rc = db_acquire(svc->db, req->arena, out, &req->err);
-	if (rc == GZF_OK)
-		http_req_after(req, release_conn, *out);
+	if (rc != GZF_OK)
+		return rc;
+	http_req_after(req, release_conn, *out);
+	/* A GET reads: its statements share one snapshot (a write ends it). */
+	if (strcmp(req->method, "GET") == 0)
+		rc = db_read_begin(*out, &req->err);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
  */
 #include "domain/workflow.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,21 +152,60 @@ workflow_chain_check(const json_t *chain, struct gzf_err *err)
 	return GZF_OK;
 }
 
+/* The chains read last, per city, with the text they were read from: a city's chain is
+ * read from the database on every request (so a change is seen at once on every server)
+ * but parsed again only when its text changed. Shared, never changed. */
+#define CHAIN_SLOTS 64
+
+struct chain_kept {
+	int64_t city_id;
+	char *text;        /* NULL: the default chain */
+	json_t *chain;
+};
+
+static struct chain_kept chains[CHAIN_SLOTS];
+static pthread_mutex_t chains_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The chain parsed from text (NULL: the default) for city_id, kept or parsed now. */
+static json_t *
+chain_parsed(int64_t city_id, const char *text)
+{
+	struct chain_kept *k = &chains[(uint64_t)city_id % CHAIN_SLOTS];
+	json_t *chain = NULL, *old = NULL;
+	char *copy = NULL, *old_text = NULL;
+
+	pthread_mutex_lock(&chains_lock);
+	if (k->chain != NULL && k->city_id == city_id &&
+	    (text == NULL ? k->text == NULL : k->text != NULL && strcmp(k->text, text) == 0))
+		chain = json_incref(k->chain);
+	pthread_mutex_unlock(&chains_lock);
+	if (chain != NULL)
+		return chain;
+	if ((chain = text == NULL ? workflow_chain_default() : json_loads(text, 0, NULL)) == NULL ||
+	    (text != NULL && (copy = strdup(text)) == NULL))
+		return chain;
+	pthread_mutex_lock(&chains_lock);
+	old = k->chain;
+	old_text = k->text;
+	*k = (struct chain_kept){ .city_id = city_id, .text = copy, .chain = json_incref(chain) };
+	pthread_mutex_unlock(&chains_lock);
+	json_decref(old);
+	free(old_text);
+	return chain;
+}
+
 int
 workflow_chain_get(struct db_conn *c, int64_t city_id, json_t **chain, struct gzf_err *err)
 {
 	const char *text;
-	json_error_t jerr;
 	int rc;
 
 	rc = application_store_chain_get(c, city_id, &text, err);
-	if (rc == GZF_ENOTFOUND) {
-		*chain = workflow_chain_default();
-		return GZF_OK;
-	}
-	if (rc != GZF_OK)
+	if (rc == GZF_ENOTFOUND)
+		text = NULL;
+	else if (rc != GZF_OK)
 		return rc;
-	if ((*chain = json_loads(text, 0, &jerr)) == NULL)
+	if ((*chain = chain_parsed(city_id, text)) == NULL)
 		return gzf_err_set(err, GZF_EINTERNAL, "bad_chain", NULL, "the stored chain is damaged");
 	return GZF_OK;
 }

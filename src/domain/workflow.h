@@ -38,7 +38,8 @@ json_t *workflow_chain_default(void);
 /* workflow_chain_check — GZF_EINVAL (field named) unless chain is a valid chain. */
 int workflow_chain_check(const json_t *chain, struct gzf_err *err);
 
-/* workflow_chain_get — the city's chain (a new reference): its own, else the default. */
+/* workflow_chain_get — the city's chain (a new reference): its own, else the default.
+ * Shared with other requests of the same chain: read it, never change it. */
 int workflow_chain_get(struct db_conn *c, int64_t city_id, json_t **chain, struct gzf_err *err);
 
 /* workflow_step — step i of chain (NULL when out of range); workflow_step_find the

@@ -18,6 +18,7 @@
 #define WRITER_WAIT_SECONDS 5 /* as long as SQLite's own busy timeout */
 
 static char *migration_sql(const struct db_ops *ops, const char *sql);
+static void read_end(struct db_conn *c);
 
 int
 db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err)
@@ -188,6 +189,7 @@ db_release(struct db_conn *c)
 	db = c->db;
 	if (c->in_txn)
 		db_rollback(c);
+	read_end(c);
 	pthread_mutex_lock(&db->lock);
 	c->slot->busy = 0;
 	db->stats.in_use--;
@@ -197,12 +199,43 @@ db_release(struct db_conn *c)
 }
 
 int
+db_read_begin(struct db_conn *c, struct gzf_err *err)
+{
+	struct db_res *res;
+	int rc;
+
+	assert(c->slot != NULL);
+	if (c->db->writer == NULL || c->in_txn || c->reading)
+		return GZF_OK;
+	if ((rc = c->db->ops->query(c->handle, c->arena, "BEGIN", DB_NOARGS, &res, err)) == GZF_OK)
+		c->reading = 1;
+	return rc;
+}
+
+/* End c's read snapshot, if one is open. */
+static void
+read_end(struct db_conn *c)
+{
+	struct gzf_err ignored;
+	struct db_res *res;
+
+	if (!c->reading)
+		return;
+	c->reading = 0;
+	if (c->db->ops->query(c->handle, c->arena, "COMMIT", DB_NOARGS, &res, &ignored) != GZF_OK)
+		log_msg(LOG_WARN, "a read snapshot did not end", "error", ignored.message, NULL);
+}
+
+int
 db_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
 	 struct db_res **out, struct gzf_err *err)
 {
 	struct db_res *res = NULL;
 	int rc;
 
+	/* Only reads in a read snapshot: anything else ends it first. */
+	if (c->reading && strncmp(sql, "SELECT ", 7) != 0)
+		read_end(c);
 	rc = FAULT(FAULT_DB) ? gzf_err_set(err, GZF_EUNAVAIL, "db_unreachable", NULL, "injected fault")
 			     : c->db->ops->query(c->handle, c->arena, sql, args, nargs, &res, err);
 	if (rc != GZF_OK) {
@@ -296,6 +329,7 @@ db_begin(struct db_conn *c, struct gzf_err *err)
 	int rc;
 
 	assert(!c->in_txn);
+	read_end(c);
 	if ((rc = writer_enter(c, err)) != GZF_OK)
 		return rc;
 	c->in_txn = 1;

@@ -122,6 +122,11 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int n
  * Nesting is not supported.
  */
 int db_begin(struct db_conn *c, struct gzf_err *err);
+
+/* db_read_begin — on SQLite, let c's following reads share one snapshot (one WAL read
+ * lock rather than one per statement) until c is released, a transaction begins or a
+ * statement that is not a SELECT runs on c; elsewhere nothing. */
+int db_read_begin(struct db_conn *c, struct gzf_err *err);
 int db_commit(struct db_conn *c, struct gzf_err *err);
 int db_rollback(struct db_conn *c);
 

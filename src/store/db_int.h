@@ -102,6 +102,7 @@ struct db_conn {
 	void *handle;               /* the slot's, or in a transaction db->writer when there is one */
 	struct arena *arena;
 	int in_txn;
+	int reading;                /* a read snapshot is open on the slot's connection */
 };
 
 /* The err->name of a unique violation (both backends; db_is_duplicate() tests it). */

@@ -141,6 +141,57 @@ START_TEST(transactions_and_conflicts)
 }
 END_TEST
 
+/* A read snapshot: the reads after db_read_begin see the database as it was at the first
+ * of them, whatever another connection commits meanwhile; a write statement, a
+ * transaction or the release ends it, and the next read sees the commit. */
+START_TEST(read_snapshot_until_a_write)
+{
+	struct db *db = fresh(2);
+	struct arena *a = arena_create();
+	struct region r = { 0, 0, "province", "测试省", "Test", 0, NULL, NULL, NULL };
+	struct db_conn *c, *other;
+	struct db_res *res;
+	struct gzf_err e;
+	int round;
+
+	ck_assert_int_eq(db_migrate(db, NULL, &e), GZF_OK);
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	ck_assert_int_eq(db_acquire(db, a, &other, &e), GZF_OK);
+	for (round = 0; round < 3; round++) {
+		int64_t before;
+
+		ck_assert_int_eq(db_read_begin(c, &e), GZF_OK);
+		ck_assert_int_eq(db_query(c, "SELECT count(*) FROM regions", DB_NOARGS, &res, &e), GZF_OK);
+		before = db_res_int(res, 0, 0);
+		r.code = 990000 + round;
+		ck_assert_int_eq(db_begin(other, &e), GZF_OK);
+		ck_assert_int_eq(region_store_put(other, &r, &e), GZF_OK);
+		ck_assert_int_eq(db_commit(other, &e), GZF_OK);
+		ck_assert_int_eq(db_query(c, "SELECT count(*) FROM regions", DB_NOARGS, &res, &e), GZF_OK);
+		ck_assert_int_eq(db_res_int(res, 0, 0), before);
+		switch (round) {
+		case 0: /* a write statement on c */
+			ck_assert_int_eq(db_exec(c, "UPDATE regions SET name_en = 'X' WHERE code = $1",
+						 DB_ARGS(DB_I(990000)), NULL, &e), GZF_OK);
+			break;
+		case 1: /* a transaction on c */
+			ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+			ck_assert_int_eq(db_commit(c, &e), GZF_OK);
+			break;
+		default: /* c given back and taken again */
+			db_release(c);
+			ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+		}
+		ck_assert_int_eq(db_query(c, "SELECT count(*) FROM regions", DB_NOARGS, &res, &e), GZF_OK);
+		ck_assert_int_eq(db_res_int(res, 0, 0), before + 1);
+	}
+	db_release(c);
+	db_release(other);
+	arena_destroy(a);
+	done(db);
+}
+END_TEST
+
 START_TEST(pool_exhaustion_waits_then_gives_up)
 {
 	struct db *db = fresh(1);
@@ -310,6 +361,7 @@ db_suite(void)
 	tcase_add_test(tc, migrate_once);
 	tcase_add_test(tc, bind_types_and_nulls);
 	tcase_add_test(tc, transactions_and_conflicts);
+	tcase_add_test(tc, read_snapshot_until_a_write);
 	tcase_add_test(tc, pool_exhaustion_waits_then_gives_up);
 	tcase_add_test(tc, writers_queue_at_the_gate);
 	tcase_add_test(tc, statements_bounded_sqlite);
