@@ -4,6 +4,7 @@
  * body and its gzip form.
  */
 #include "api/reply_cache.h"
+#include "core/gzf.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,15 +23,10 @@ static struct slot slots[REPLY_CACHE_SLOTS];
 static pthread_mutex_t locks[STRIPES] = { [0 ... STRIPES - 1] = PTHREAD_MUTEX_INITIALIZER };
 static atomic_llong hits, misses;
 
-/* FNV-1a. */
 static size_t
 slot_of(const char *key)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * 1099511628211ULL;
-	return (size_t)(h % REPLY_CACHE_SLOTS);
+	return (size_t)(gzf_hash_text(key) % REPLY_CACHE_SLOTS);
 }
 
 int

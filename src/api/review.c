@@ -26,6 +26,12 @@
 #define REPORT_EVENTS_MAX 50000 /* timeline events one report reads */
 #define OBJECTION_MAX_CHARS 1000
 
+/* The worklist's pages: WORKLIST_PER_PAGE applications a page unless asked for up to
+ * WORKLIST_PER_PAGE_MAX, at most WORKLIST_PAGES pages. */
+#define WORKLIST_PER_PAGE 20
+#define WORKLIST_PER_PAGE_MAX 100
+#define WORKLIST_PAGES 10000
+
 static int worklist(struct http_req *req);
 static int decide(struct http_req *req);
 static int checklist(struct http_req *req);
@@ -55,17 +61,20 @@ static int
 worklist(struct http_req *req)
 {
 	const char *want = http_query(req, "step"), *sort = http_query(req, "sort");
+	const char *steps[APP_WORKLIST_STEPS];
 	struct application *all;
 	struct caller *who;
 	struct db_conn *c;
 	struct object obj;
 	const json_t *s;
 	json_t *chain, *items, *o;
-	int64_t limit;
+	int64_t page, per_page, total = 0, overdue = 0, t, due, late;
+	int64_t now = gzf_now_ms();
 	size_t i;
-	int rc, n, k, overdue = 0;
+	int rc, n, k, nsteps = 0;
 
-	if ((rc = api_query_int(req, "limit", 1, 500, 200, &limit)) != GZF_OK ||
+	if ((rc = api_query_int(req, "page", 1, WORKLIST_PAGES, 1, &page)) != GZF_OK ||
+	    (rc = api_query_int(req, "per_page", 1, WORKLIST_PER_PAGE_MAX, WORKLIST_PER_PAGE, &per_page)) != GZF_OK ||
 	    (rc = api_db(req, &c)) != GZF_OK || (rc = api_login_required(req, c, &who)) != GZF_OK)
 		return rc;
 	obj = (struct object){ .region_path = who->actor.region_path };
@@ -78,25 +87,35 @@ worklist(struct http_req *req)
 	if ((rc = workflow_chain_get(c, who->actor.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
-	items = http_json_owned(req, json_array());
+	/* The steps listed, each counted whole: the total and the overdue of every page. */
 	json_array_foreach(json_object_get(chain, "steps"), i, s) {
 		const char *code = workflow_step_str(s, "code");
 
 		if (want != NULL ? strcmp(want, code) != 0
 				 : strcmp(workflow_step_decider(s), authz_role_name(who->actor.role)) != 0)
 			continue;
-		if ((rc = application_store_worklist(c, who->actor.city_id, code, who->actor.region_path,
-					     sort != NULL && *sort == '-', (int)limit, &all, &n,
-					     &req->err)) != GZF_OK)
+		assert(nsteps < APP_WORKLIST_STEPS); /* a chain has at most WORKFLOW_MAX_STEPS */
+		steps[nsteps++] = code;
+		if ((rc = application_store_step_counts(c, who->actor.city_id, code, who->actor.region_path,
+							now, now, &t, &due, &late, &req->err)) != GZF_OK)
 			return rc;
-		for (k = 0; k < n; k++) {
-			o = api_app_json(req, c, &all[k], chain, 0, 1);
-			json_object_set_new(o, "actions", api_app_actions(who, &all[k], chain));
-			overdue += json_is_true(json_object_get(o, "overdue"));
-			json_array_append_new(items, o);
-		}
+		total += t;
+		overdue += late;
 	}
-	return http_reply_json(req, 200, json_pack("{s:O, s:i}", "items", items, "overdue", overdue));
+	items = http_json_owned(req, json_array());
+	if (nsteps > 0 &&
+	    (rc = application_store_worklist(c, who->actor.city_id, steps, nsteps, who->actor.region_path,
+					     sort != NULL && *sort == '-', (int)per_page,
+					     (int)((page - 1) * per_page), &all, &n, &req->err)) != GZF_OK)
+		return rc;
+	for (k = 0; nsteps > 0 && k < n; k++) {
+		o = api_app_json(req, c, &all[k], chain, 0, 1);
+		json_object_set_new(o, "actions", api_app_actions(who, &all[k], chain));
+		json_array_append_new(items, o);
+	}
+	return http_reply_json(req, 200, json_pack("{s:O, s:I, s:I, s:I, s:I}", "items", items,
+		"total", (json_int_t)total, "overdue", (json_int_t)overdue, "page", (json_int_t)page,
+		"per_page", (json_int_t)per_page));
 }
 
 /* GET /api/v1/applications/:id/checklist — the rule engine on the application's declared

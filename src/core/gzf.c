@@ -263,6 +263,16 @@ gzf_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 	return GZF_OK;
 }
 
+uint64_t
+gzf_hash_text(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 size_t
 gzf_utf8_chars(const char *s)
 {

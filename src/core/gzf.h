@@ -104,6 +104,9 @@ void gzf_random_hex(char *out, size_t nbytes);
 /* gzf_crypto_init — initialise libsodium once; returns 0 or GZF_EINTERNAL. */
 int gzf_crypto_init(void);
 
+/* gzf_hash_text — the FNV-1a hash of the text s: for tables in memory, not for security. */
+uint64_t gzf_hash_text(const char *s);
+
 /* gzf_utf8_chars — characters (not bytes) in the UTF-8 string s: the bytes that do not
  * continue a sequence. s is assumed valid UTF-8 (jansson checks what comes in as JSON). */
 size_t gzf_utf8_chars(const char *s);

@@ -200,15 +200,6 @@ struct text_pool {
 	int failed;   /* out of memory */
 };
 
-static uint64_t
-text_hash(const char *text)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *text; text++)
-		h = (h ^ (unsigned char)*text) * 1099511628211ULL;
-	return h;
-}
 
 /* The offset of text in t->buf, added when new; NO_TEXT for NULL. */
 static uint32_t
@@ -218,7 +209,7 @@ text_of(struct text_pool *t, const char *text)
 
 	if (text == NULL)
 		return NO_TEXT;
-	for (i = text_hash(text) & (t->size - 1); t->table[i] != 0; i = (i + 1) & (t->size - 1))
+	for (i = gzf_hash_text(text) & (t->size - 1); t->table[i] != 0; i = (i + 1) & (t->size - 1))
 		if (strcmp(t->buf + t->table[i] - 1, text) == 0)
 			return t->table[i] - 1;
 	n = strlen(text) + 1;
@@ -369,7 +360,7 @@ snapshot_for(struct db_conn *c, int64_t city_id, int64_t gen, struct snapshot **
 	if ((rc = housing_store_listing_units(c, city_id, &read_gen, &units, &n, err)) != GZF_OK)
 		return rc;
 	if ((*out = snapshot_build(db_serial(c), city_id, read_gen >= 0 ? read_gen : gen, units, n)) == NULL)
-		return gzf_err_set(err, GZF_EINTERNAL, "out_of_memory", NULL, "out of memory");
+		return gzf_err_set(err, GZF_EINTERNAL, "internal", NULL, "out of memory");
 	if (read_gen >= 0)
 		kept_put(*out);
 	return GZF_OK;

@@ -169,21 +169,34 @@ application_store_by_owner(struct db_conn *c, int64_t owner_id, struct applicati
 }
 
 int
-application_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const char *path,
-		   int desc, int limit, struct application **out, int *n, struct gzf_err *err)
+application_store_worklist(struct db_conn *c, int64_t city_id, const char *const *steps, int nsteps,
+			   const char *path, int desc, int limit, int offset, struct application **out,
+			   int *n, struct gzf_err *err)
 {
-	const char *like = arena_printf(db_arena(c), "%s%%", path);
+	/* Always APP_WORKLIST_STEPS step parameters ('' names no step): one statement per
+	 * order. The page's ids first, from the rows' deadlines alone; then their rows. */
+#define WORKLIST_WHERE " FROM applications WHERE city_id = $1 AND step IN ($2, $3, $4, $5, $6, $7," \
+	" $8, $9, $10, $11, $12, $13) AND status IN ('review', 'publicity') AND region_path LIKE $14"
+	static const char *const sql[2] = {
+		"SELECT " APP_COLUMNS " FROM applications WHERE id IN (SELECT id" WORKLIST_WHERE
+		" ORDER BY step_deadline, id LIMIT $15 OFFSET $16) ORDER BY step_deadline, id",
+		"SELECT " APP_COLUMNS " FROM applications WHERE id IN (SELECT id" WORKLIST_WHERE
+		" ORDER BY step_deadline DESC, id DESC LIMIT $15 OFFSET $16)"
+		" ORDER BY step_deadline DESC, id DESC",
+	};
+#undef WORKLIST_WHERE
+	struct db_val args[APP_WORKLIST_STEPS + 4];
 	struct db_res *r;
-	int rc;
+	int rc, i;
 
-	rc = db_query(c, desc
-		? "SELECT " APP_COLUMNS " FROM applications WHERE city_id = $1 AND step = $2"
-		  " AND status IN ('review', 'publicity') AND region_path LIKE $3"
-		  " ORDER BY step_deadline DESC, id DESC LIMIT $4"
-		: "SELECT " APP_COLUMNS " FROM applications WHERE city_id = $1 AND step = $2"
-		  " AND status IN ('review', 'publicity') AND region_path LIKE $3"
-		  " ORDER BY step_deadline, id LIMIT $4",
-		DB_ARGS(DB_I(city_id), DB_T(step), DB_T(like), DB_I(limit)), &r, err);
+	assert(nsteps >= 0 && nsteps <= APP_WORKLIST_STEPS);
+	args[0] = DB_I(city_id);
+	for (i = 0; i < APP_WORKLIST_STEPS; i++)
+		args[1 + i] = DB_T(i < nsteps ? steps[i] : "");
+	args[APP_WORKLIST_STEPS + 1] = DB_T(arena_printf(db_arena(c), "%s%%", path));
+	args[APP_WORKLIST_STEPS + 2] = DB_I(limit);
+	args[APP_WORKLIST_STEPS + 3] = DB_I(offset);
+	rc = db_query(c, sql[desc != 0], args, APP_WORKLIST_STEPS + 4, &r, err);
 	return rc != GZF_OK ? rc : apps_from_res(c, r, out, n);
 }
 

@@ -102,13 +102,18 @@ int application_store_save(struct db_conn *c, const struct application *a, int e
 int application_store_by_owner(struct db_conn *c, int64_t owner_id, struct application **out, int *n,
 		       struct gzf_err *err);
 
+/* The most steps application_store_worklist takes at once. */
+#define APP_WORKLIST_STEPS 12
+
 /*
- * application_store_worklist — applications of city at step (status review, or publicity for the
- * publicity step) whose region is within path, ordered by deadline (desc = 1: latest
- * first), at most limit.
+ * application_store_worklist — applications of city at any of steps[0 .. nsteps-1]
+ * (nsteps <= APP_WORKLIST_STEPS; status review, or publicity for the publicity step)
+ * whose region is within path, ordered by deadline (desc = 1: latest first), at most
+ * limit after the first offset.
  */
-int application_store_worklist(struct db_conn *c, int64_t city_id, const char *step, const char *path,
-		       int desc, int limit, struct application **out, int *n, struct gzf_err *err);
+int application_store_worklist(struct db_conn *c, int64_t city_id, const char *const *steps,
+			       int nsteps, const char *path, int desc, int limit, int offset,
+			       struct application **out, int *n, struct gzf_err *err);
 
 /*
  * application_store_step_counts — of the applications application_store_worklist lists

@@ -401,16 +401,6 @@ db_res_isnull(const struct db_res *r, int row, int col)
 	return db_res_text(r, row, col) == NULL;
 }
 
-/* FNV-1a: the statement cache compares this before the text. */
-static uint64_t
-sql_hash(const char *sql)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *sql; sql++)
-		h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
-	return h;
-}
 
 void
 stmt_cache_init(struct stmt_cache *sc, void (*drop)(void *, void *), void *handle)
@@ -423,7 +413,7 @@ stmt_cache_init(struct stmt_cache *sc, void (*drop)(void *, void *), void *handl
 void *
 stmt_cache_get(struct stmt_cache *sc, const char *sql)
 {
-	uint64_t h = sql_hash(sql);
+	uint64_t h = gzf_hash_text(sql);
 	int i;
 
 	for (i = 0; i < STMT_CACHE_SIZE; i++) {
@@ -451,7 +441,7 @@ stmt_cache_put(struct stmt_cache *sc, const char *sql, void *stmt)
 		sc->drop(sc->handle, victim->stmt);
 		free(victim->sql);
 	}
-	victim->hash = sql_hash(sql);
+	victim->hash = gzf_hash_text(sql);
 	victim->used = ++sc->tick;
 	victim->sql = gzf_strdup(sql);
 	victim->stmt = stmt;

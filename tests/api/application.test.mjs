@@ -351,20 +351,20 @@ test('one household to qualified through publicity (masked, with an objection); 
   const good = await submitted(1);
   const bad = await submitted(4);
   // Worklists: per step, within the region, sorted by deadline.
-  let w = await clerk.request('GET', '/api/v1/worklist?sort=deadline');
+  let w = await clerk.request('GET', '/api/v1/worklist?sort=deadline&per_page=100');
   assert.equal(w.status, 200, w.text);
   const ids = w.json.items.map((i) => i.id);
   assert.ok(ids.includes(good.id) && ids.includes(bad.id));
   const deadlines = w.json.items.map((i) => i.deadline);
   assert.deepEqual(deadlines, [...deadlines].sort((x, y) => x - y));
   assert.ok(w.json.items.every((i) => i.step === 'acceptance' && i.overdue === false));
-  w = await clerk.request('GET', '/api/v1/worklist?sort=-deadline');
+  w = await clerk.request('GET', '/api/v1/worklist?sort=-deadline&per_page=100');
   assert.deepEqual(w.json.items.map((i) => i.deadline), [...deadlines].reverse());
   // A street reviewer sees nothing waiting at acceptance in their own list.
-  w = await street.request('GET', '/api/v1/worklist');
+  w = await street.request('GET', '/api/v1/worklist?per_page=100');
   assert.ok(!w.json.items.some((i) => i.id === good.id));
   // A resident has no worklist.
-  assert.equal((await good.res.s.request('GET', '/api/v1/worklist')).status, 403);
+  assert.equal((await good.res.s.request('GET', '/api/v1/worklist?per_page=100')).status, 403);
 
   for (const x of [good, bad]) await toDept(x.id);
   for (const x of [good, bad]) await until(async () => (await get(approver, x.id)).step === 'city', 'the city step');
@@ -414,7 +414,7 @@ test('one household to qualified through publicity (masked, with an objection); 
   assert.ok(lodged && lodged.has_contact === true, checks.text);
   assert.ok(!checks.text.includes('13900009999'));
   // It is on the city approver's worklist, overdue or not.
-  w = await approver.request('GET', '/api/v1/worklist');
+  w = await approver.request('GET', '/api/v1/worklist?per_page=100');
   assert.ok(w.json.items.some((i) => i.id === good.id && i.step === 'publicity'), w.text);
   assert.equal((await decide(district, a, 'approve')).status, 403);
   r = await decide(approver, a, 'approve', { reason: '经核实异议不成立' });
@@ -541,7 +541,7 @@ test('an application carries a human reference from its submission: city, year, 
   assert.equal(mine.json.items.find((a) => a.id === id).reference, app.reference);
   const inbox = await res.s.request('GET', '/api/v1/me/messages');
   assert.ok(inbox.json.items.some((m) => m.application_id === id && m.body.includes(app.reference)), inbox.text);
-  const w = await clerk.request('GET', '/api/v1/worklist');
+  const w = await clerk.request('GET', '/api/v1/worklist?per_page=100');
   assert.equal(w.json.items.find((a) => a.id === id).reference, app.reference);
   // A draft has none yet.
   const { res: other, h } = await applicant(1);
@@ -577,7 +577,7 @@ test('a household withdraws its application before a decision, with a reason; au
   assert.ok(inbox.json.items.some((m) => m.application_id === id && m.kind === 'withdrawn'), inbox.text);
   const log = await admin.request('GET', '/api/v1/audit?action=application.withdraw');
   assert.ok(log.json.items.some((e) => e.object_id === String(id) && e.result === 'ok'), log.text);
-  const w = await clerk.request('GET', '/api/v1/worklist');
+  const w = await clerk.request('GET', '/api/v1/worklist?per_page=100');
   assert.ok(!w.json.items.some((x) => x.id === id));
   // A step withdrawn from was not handled: the processing report does not count it.
   assert.equal(await handled(), before);

@@ -31,7 +31,7 @@ after(async () => {
 async function demoApplications() {
   const ids = [];
   for (const u of CASEWORKERS) {
-    const r = await staff[u].request('GET', '/api/v1/worklist');
+    const r = await staff[u].request('GET', '/api/v1/worklist?per_page=100');
     assert.equal(r.status, 200, r.text);
     ids.push(...r.json.items.map((a) => a.id));
   }
@@ -95,12 +95,42 @@ test('/me lists what the member may use, from authz and the review chain', async
   assert.ok((await me('dq_admin')).capabilities.includes('staff_list'));
 });
 
+test('the worklist in pages: each page in deadline order, the pages together the whole list once, total and overdue of all of them', async () => {
+  for (const u of CASEWORKERS) {
+    for (const sort of ['deadline', '-deadline']) {
+      const whole = await staff[u].request('GET', `/api/v1/worklist?sort=${sort}&per_page=100`);
+      assert.equal(whole.status, 200, whole.text);
+      assert.ok(whole.json.total <= 100, 'the demo fits one page of 100');
+      assert.equal(whole.json.items.length, whole.json.total, u);
+      assert.equal(whole.json.overdue, whole.json.items.filter((a) => a.overdue).length, u);
+      const paged = [];
+      for (let page = 1; page <= Math.ceil(whole.json.total / 2) + 1; page += 1) {
+        const p = await staff[u].request('GET', `/api/v1/worklist?sort=${sort}&per_page=2&page=${page}`);
+        assert.equal(p.status, 200, p.text);
+        assert.deepEqual([p.json.page, p.json.per_page, p.json.total, p.json.overdue],
+          [page, 2, whole.json.total, whole.json.overdue]);
+        assert.ok(p.json.items.length <= 2);
+        paged.push(...p.json.items.map((a) => a.id));
+      }
+      assert.deepEqual(paged, whole.json.items.map((a) => a.id), `${u} ${sort}`);
+      const dl = whole.json.items.map((a) => a.deadline);
+      assert.deepEqual(dl, [...dl].sort((x, y) => (sort === 'deadline' ? x - y : y - x)));
+    }
+    const first = await staff[u].request('GET', '/api/v1/worklist');
+    assert.equal(first.json.per_page, 20);
+    assert.ok(first.json.items.length <= 20);
+  }
+  for (const bad of ['per_page=0', 'per_page=101', 'page=0', 'page=abc', 'sort=name'])
+    assert.equal((await staff.sartu_street.request('GET', `/api/v1/worklist?${bad}`)).status, 400, bad);
+});
+
 test('the dashboard counts what the worklist lists, due today and overdue', async () => {
   for (const u of CASEWORKERS) {
     const d = await staff[u].request('GET', '/api/v1/me/dashboard');
     assert.equal(d.status, 200, d.text);
-    const w = await staff[u].request('GET', '/api/v1/worklist');
+    const w = await staff[u].request('GET', '/api/v1/worklist?per_page=100');
     assert.equal(d.json.count, w.json.items.length, u);
+    assert.equal(d.json.count, w.json.total, u);
     assert.equal(d.json.overdue, w.json.overdue, u);
     assert.equal(d.json.steps.reduce((n, s) => n + s.count, 0), d.json.count);
     for (const s of d.json.steps)

@@ -125,7 +125,7 @@ test('plain text elsewhere: estates, staff, regions, calendar days — stored as
   // Text with markup in it is text: most of it is kept, exactly as sent.
   for (const [what, n] of Object.entries(stored)) assert.ok(n >= PAYLOADS.length / 2, `${what}: only ${n} kept`);
   // A decision's reason: the clerk asks for corrections with a payload as the reason.
-  const r = await clerk.request('GET', '/api/v1/worklist');
+  const r = await clerk.request('GET', '/api/v1/worklist?per_page=100');
   const item = json(r).items.find((x) => x.step === 'acceptance');
   assert.ok(item, 'the demo data have an application at acceptance');
   const d = await clerk.request('POST', `/api/v1/applications/${item.id}/decision`, { json: { action: 'correct', reason: PAYLOADS[2], version: item.version } });

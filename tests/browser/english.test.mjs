@@ -75,6 +75,8 @@ function chineseTexts(page) {
 
 // Fails on a Chinese label; Chinese data must be one of `allowed` (or contain it).
 async function assertEnglish(page, allowed, where) {
+  // English texts load on first use: <html lang> says when they are in.
+  await page.locator('html[lang=en]').waitFor({ state: 'attached' })
   const texts = await chineseTexts(page)
   assert.deepEqual(texts.filter((x) => !x.data).map((x) => x.text), [], `${where}: Chinese labels`)
   const odd = texts.filter((x) => x.data && !allowed.some((a) => x.text.includes(a)))

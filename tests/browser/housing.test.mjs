@@ -55,8 +55,10 @@ test('import with a bad row, fix, import, publish, find it in the public search'
     assert.match(await report.locator('[data-test=import-summary]').innerText(), /共 3 行，正确 2 行，错误 1 行，已导入 0 行/)
     assert.match(await report.locator('tbody tr').first().innerText(), /^3\s+建筑面积\s+建筑面积须为1到1000平方米的数字$/)
     await page.locator('label', { hasText: 'English' }).click()
+    await page.locator('html[lang=en]').waitFor({ state: 'attached' })
     assert.match(await report.locator('tbody tr').first().innerText(), /^3\s+建筑面积\s+The floor area must be a number of m² from 1 to 1000$/)
     await page.locator('label', { hasText: '中文' }).click()
+    await page.locator('html[lang=zh-CN]').waitFor({ state: 'attached' })
     assert.equal(await page.locator('[data-test=estates]').getByText(ESTATE).count(), 0, 'nothing imported')
 
     // Fixed: imported whole.

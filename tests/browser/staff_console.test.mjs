@@ -24,7 +24,7 @@ before(async () => {
   browser = await launchBrowser()
   for (const [username, step] of [['sz_clerk', 'acceptance'], ['sartu_street', 'street'], ['sartu_reviewer', 'district']]) {
     const s = await staffLogin(srv, username, PASSWORD)
-    waiting[step] = (await s.request('GET', '/api/v1/worklist')).json.items.find((a) => a.step === step).id
+    waiting[step] = (await s.request('GET', '/api/v1/worklist?per_page=100')).json.items.find((a) => a.step === step).id
   }
 })
 

@@ -1,8 +1,9 @@
 // Translations for both apps: zh-CN (default) and en.
 // `locale` is the reactive current language, persisted as localStorage
-// `gzf.locale` and mirrored on <html lang>. t() reads it, so templates that
-// call t() re-render when it changes. Each app maps `locale` onto its UI
-// library's own locale (Vant, Element Plus) so this module stays library-free.
+// `gzf.locale` and mirrored on <html lang> once its texts are loaded. t()
+// reads it, so templates that call t() re-render when it changes. Each app
+// maps `locale` onto its UI library's own locale (Vant, Element Plus) so this
+// module stays library-free.
 import { reactive, ref, watchEffect } from 'vue'
 import { readSetting, writeSetting } from './storage.js'
 
@@ -17,17 +18,21 @@ const later = import.meta.glob(['./locales/*.js', '!./locales/zh-CN.js', '!./loc
 const STORAGE_KEY = 'gzf.locale'
 const DEFAULT_LOCALE = 'zh-CN'
 const dictionaries = reactive(mergeDictionaries(first))
-const loading = new Set()
+const loading = new Map()
 
 /** Loads the files of locale `code` once; t() re-renders with them when they arrive. */
-async function loadLocale(code) {
-  if (code in dictionaries || loading.has(code)) return
-  loading.add(code)
-  const modules = {}
-  for (const [path, load] of Object.entries(later)) {
-    if (path.match(/([A-Za-z-]+)\.js$/)[1] === code) modules[path] = await load()
+function loadLocale(code) {
+  if (code in dictionaries) return Promise.resolve()
+  if (!loading.has(code)) {
+    loading.set(code, (async () => {
+      const modules = {}
+      for (const [path, load] of Object.entries(later)) {
+        if (path.match(/([A-Za-z-]+)\.js$/)[1] === code) modules[path] = await load()
+      }
+      Object.assign(dictionaries, mergeDictionaries(modules))
+    })())
   }
-  Object.assign(dictionaries, mergeDictionaries(modules))
+  return loading.get(code)
 }
 
 /** Merges {'./locales/x.zh-CN.js': {...}} into {'zh-CN': {...}, en: {...}}. */
@@ -65,11 +70,14 @@ function initialLocale() {
   return LOCALES.some((l) => l.code === saved) ? saved : DEFAULT_LOCALE
 }
 
+// <html lang> names the language the page shows: a language's once its texts are in.
 watchEffect(() => {
   if (!LOCALES.some((l) => l.code === locale.value)) locale.value = DEFAULT_LOCALE
-  loadLocale(locale.value)
-  document.documentElement.lang = locale.value
-  writeSetting(STORAGE_KEY, locale.value)
+  const code = locale.value
+  loadLocale(code).then(() => {
+    if (locale.value === code) document.documentElement.lang = code
+  })
+  writeSetting(STORAGE_KEY, code)
 })
 
 function lookup(dictionary, key) {

@@ -16,6 +16,7 @@ import {
   ElInput,
   ElInputNumber,
   ElMenu,
+  ElPagination,
   ElRadio,
   ElSelect,
   ElSwitch,
@@ -50,6 +51,7 @@ import 'element-plus/es/components/header/style/css'
 import 'element-plus/es/components/main/style/css'
 import 'element-plus/es/components/menu/style/css'
 import 'element-plus/es/components/menu-item/style/css'
+import 'element-plus/es/components/pagination/style/css'
 import 'element-plus/es/components/radio-button/style/css'
 import 'element-plus/es/components/radio-group/style/css'
 import 'element-plus/es/components/switch/style/css'
@@ -63,7 +65,7 @@ import { locale } from '../shared/i18n.js'
 // el-form-item; ElSelect el-option; ElTabs el-tab-pane.
 const components = [
   ElAlert, ElButton, ElCard, ElCheckbox, ElConfigProvider, ElContainer, ElDatePicker, ElDialog,
-  ElEmpty, ElForm, ElInput, ElInputNumber, ElMenu, ElRadio, ElSelect, ElSwitch, ElTable, ElTabs,
+  ElEmpty, ElForm, ElInput, ElInputNumber, ElMenu, ElPagination, ElRadio, ElSelect, ElSwitch, ElTable, ElTabs,
   ElTag, ElTree,
 ]
 
