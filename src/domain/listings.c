@@ -1,11 +1,12 @@
 /*
  * listings.c — the public listings search (listings.h). A city's listings are held as an
  * immutable snapshot of its generation: one record per listing (its group of the four
- * facets, rent, area, publication time, id), the distinct groups, and the listings in
- * the three orders a search sorts by (newest; rent; area — a descending sort walks the
- * ascending order backwards, the ties broken by id both ways as the database does).
- * Snapshots are shared between threads by reference count; a newer generation replaces
- * its city's, and the last search using the old one frees it.
+ * facets, rent, area, publication time, ids, the texts it shows), sorted by rent, the
+ * distinct groups, and two index arrays in the other orders a search sorts by (newest;
+ * area — a descending sort walks the ascending order backwards, the ties broken by id
+ * both ways as the database does). Snapshots are shared between threads by reference
+ * count; another generation's replaces its city's, and the last search using the old
+ * one frees it.
  */
 #include "domain/listings.h"
 
