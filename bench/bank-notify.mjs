@@ -23,7 +23,7 @@ const AMOUNT = 100;
 const SERIAL = 200; // notifications sent one at a time: the service time alone
 const LEASES = 500; // the households the notifications pay
 
-const srv = await startGzf({ demo: true, args: ['--max-per-ip', '0'] });
+const srv = await startGzf({ demo: true, args: ['--max-per-ip', '0', ...(process.env.BENCH_THREADS ? ['--threads', process.env.BENCH_THREADS] : [])] });
 let failed = false;
 try {
   const key = bankKey(join(srv.dir, 'secrets'));

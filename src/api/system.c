@@ -96,6 +96,10 @@ metrics_get(struct http_req *req)
 		"# TYPE gzf_db_pool_waited_total counter\ngzf_db_pool_waited_total %llu\n"
 		"# HELP gzf_db_writer_waited_total Write transactions that waited for the one before (SQLite).\n"
 		"# TYPE gzf_db_writer_waited_total counter\ngzf_db_writer_waited_total %llu\n"
+		"# HELP gzf_db_commits_total Write transactions committed on the writer (SQLite).\n"
+		"# TYPE gzf_db_commits_total counter\ngzf_db_commits_total %llu\n"
+		"# HELP gzf_db_syncs_total Disk syncs that made those commits durable, one for a group (SQLite).\n"
+		"# TYPE gzf_db_syncs_total counter\ngzf_db_syncs_total %llu\n"
 		"# HELP gzf_db_errors_total Failed database statements.\n"
 		"# TYPE gzf_db_errors_total counter\ngzf_db_errors_total %llu\n"
 		"# HELP gzf_uptime_seconds Seconds since the server started.\n"
@@ -109,7 +113,8 @@ metrics_get(struct http_req *req)
 		"# TYPE gzf_listings_kept_bytes gauge\ngzf_listings_kept_bytes %zu\n",
 		http, db_backend_name(svc->db), st.size, db_backend_name(svc->db), st.in_use,
 		(unsigned long long)st.acquired, (unsigned long long)st.waited,
-		(unsigned long long)st.writer_waited, (unsigned long long)st.errors,
+		(unsigned long long)st.writer_waited, (unsigned long long)st.commits,
+		(unsigned long long)st.syncs, (unsigned long long)st.errors,
 		(long long)((gzf_now_ms() - svc->started_ms) / 1000),
 		kept_hits, kept_misses, kept_cities, kept_bytes);
 	return http_reply_bytes(req, 200, "text/plain; version=0.0.4; charset=utf-8", text,

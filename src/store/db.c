@@ -19,6 +19,7 @@
 
 static char *migration_sql(const struct db_ops *ops, const char *sql);
 static void read_end(struct db_conn *c);
+static int durable_wait(struct db *db, uint64_t seq, struct gzf_err *err);
 
 int
 db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err)
@@ -55,11 +56,11 @@ db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err)
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->freed, NULL);
 	pthread_cond_init(&db->writer_free, NULL);
+	pthread_mutex_init(&db->sync_lock, NULL);
+	pthread_cond_init(&db->synced_cond, NULL);
 	db->stats.size = pool_size;
 	db->serial = atomic_fetch_add(&opened, 1) + 1;
-	if (ops->writer_sql != NULL &&
-	    ((rc = ops->connect(db->target, &db->writer, err)) != GZF_OK ||
-	     (rc = ops->script(db->writer, ops->writer_sql, err)) != GZF_OK)) {
+	if (ops->writer_open != NULL && (rc = ops->writer_open(db->target, &db->writer, err)) != GZF_OK) {
 		db_close(db);
 		return rc;
 	}
@@ -89,6 +90,8 @@ db_close(struct db *db)
 	pthread_cond_destroy(&db->freed);
 	pthread_cond_destroy(&db->writer_free);
 	pthread_mutex_destroy(&db->lock);
+	pthread_cond_destroy(&db->synced_cond);
+	pthread_mutex_destroy(&db->sync_lock);
 	free(db->slots);
 	free(db->target);
 	free(db);
@@ -130,6 +133,10 @@ db_stats_get(struct db *db, struct db_stats *out)
 	pthread_mutex_lock(&db->lock);
 	*out = db->stats;
 	pthread_mutex_unlock(&db->lock);
+	pthread_mutex_lock(&db->sync_lock);
+	out->commits = db->stats.commits;
+	out->syncs = db->stats.syncs;
+	pthread_mutex_unlock(&db->sync_lock);
 }
 
 int
@@ -171,6 +178,7 @@ db_acquire(struct db *db, struct arena *arena, struct db_conn **out, struct gzf_
 	c->slot = slot;
 	c->handle = slot->handle;
 	c->arena = arena;
+	c->seen = 0;
 	if (rc != GZF_OK) {
 		db_release(c);
 		return rc;
@@ -182,6 +190,7 @@ db_acquire(struct db *db, struct arena *arena, struct db_conn **out, struct gzf_
 void
 db_release(struct db_conn *c)
 {
+	struct gzf_err ignored;
 	struct db *db;
 
 	if (c == NULL || c->slot == NULL)
@@ -190,6 +199,9 @@ db_release(struct db_conn *c)
 	if (c->in_txn)
 		db_rollback(c);
 	read_end(c);
+	/* Before anything read here is answered: what it saw is durable. */
+	if (durable_wait(db, c->seen, &ignored) != GZF_OK)
+		log_msg(LOG_ERROR, "a read saw commits that could not be made durable", NULL);
 	pthread_mutex_lock(&db->lock);
 	c->slot->busy = 0;
 	db->stats.in_use--;
@@ -236,6 +248,13 @@ db_query(struct db_conn *c, const char *sql, const struct db_val *args, int narg
 	/* Only reads in a read snapshot: anything else ends it first. */
 	if (c->reading && strncmp(sql, "SELECT ", 7) != 0)
 		read_end(c);
+	/* A statement may see commits not yet durable: db_release() waits for them (a
+	 * snapshot's first read fixes what it sees; a transaction rolled back may still
+	 * have read them). */
+	if (c->reading != 2)
+		c->seen = atomic_load(&c->db->begun);
+	if (c->reading == 1)
+		c->reading = 2;
 	rc = FAULT(FAULT_DB) ? gzf_err_set(err, GZF_EUNAVAIL, "db_unreachable", NULL, "injected fault")
 			     : c->db->ops->query(c->handle, c->arena, sql, args, nargs, &res, err);
 	if (rc != GZF_OK) {
@@ -267,7 +286,7 @@ db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int nargs
 	return rc;
 }
 
-/* Take the writer gate of a writer_sql backend for c, which then uses the writer
+/* Take the writer gate of a writer_open backend for c, which then uses the writer
  * connection, waiting at most WRITER_WAIT_SECONDS (then GZF_EUNAVAIL, as a database
  * busy for that long answers). Not first come, first
  * served: a thread leaving the gate may take it again before a waiter wakes, which keeps
@@ -339,16 +358,69 @@ db_begin(struct db_conn *c, struct gzf_err *err)
 	return rc;
 }
 
+/*
+ * Wait until commits 1..seq of db's writer are durable (at once when there is no writer).
+ * Group commit: whoever finds commits ended but not durable and no sync running syncs
+ * for all of them at once; the others wait for that sync, or for the commit they wait
+ * on to end (its committer syncs). GZF_EUNAVAIL when the sync failed.
+ */
+static int
+durable_wait(struct db *db, uint64_t seq, struct gzf_err *err)
+{
+	uint64_t upto;
+	int rc = GZF_OK;
+
+	if (db->writer == NULL || atomic_load(&db->synced) >= seq)
+		return GZF_OK;
+	pthread_mutex_lock(&db->sync_lock);
+	while (rc == GZF_OK && atomic_load(&db->synced) < seq) {
+		upto = atomic_load(&db->written);
+		if (db->syncing || upto <= atomic_load(&db->synced)) {
+			pthread_cond_wait(&db->synced_cond, &db->sync_lock);
+			continue;
+		}
+		db->syncing = 1;
+		pthread_mutex_unlock(&db->sync_lock);
+		rc = db->ops->sync(db->writer, err);
+		pthread_mutex_lock(&db->sync_lock);
+		db->syncing = 0;
+		if (rc == GZF_OK) {
+			db->stats.syncs++;
+			atomic_store(&db->synced, upto);
+		}
+		pthread_cond_broadcast(&db->synced_cond);
+	}
+	pthread_mutex_unlock(&db->sync_lock);
+	return rc;
+}
+
 int
 db_commit(struct db_conn *c, struct gzf_err *err)
 {
-	int rc = db_exec(c, "COMMIT", DB_NOARGS, NULL, err);
+	struct db *db = c->db;
+	uint64_t seq = 0;
+	int rc;
 
-	if (rc != GZF_OK)
+	/* Numbered at the gate, so in order; counted as begun before its first frame can
+	 * reach a reader. */
+	if (db->writer != NULL)
+		seq = atomic_fetch_add(&db->begun, 1) + 1;
+	rc = db_exec(c, "COMMIT", DB_NOARGS, NULL, err);
+	if (db->writer != NULL) { /* still at the gate: written only grows */
+		pthread_mutex_lock(&db->sync_lock);
+		atomic_store(&db->written, seq);
+		db->stats.commits += rc == GZF_OK;
+		pthread_cond_broadcast(&db->synced_cond);
+		pthread_mutex_unlock(&db->sync_lock);
+	}
+	if (rc != GZF_OK) {
 		db_rollback(c);
-	else
-		txn_end(c);
-	return rc;
+		return rc;
+	}
+	/* The gate opens before the disk is waited for: the next transaction runs while
+	 * this one's pages are synced, and one sync serves every commit ended by then. */
+	txn_end(c);
+	return durable_wait(db, seq, err);
 }
 
 int

@@ -60,6 +60,8 @@ struct db_stats {
 	uint64_t waited;   /* of those, how many had to wait for a free connection */
 	uint64_t errors;   /* failed statements */
 	uint64_t writer_waited; /* SQLite: transactions that queued at the writer gate */
+	uint64_t commits;       /* SQLite: write transactions committed on the writer */
+	uint64_t syncs;         /* SQLite: of the disk syncs that made them durable (one a group) */
 };
 
 /*

@@ -19,11 +19,14 @@ struct db_ops {
 	/* One writer at a time (SQLite), when not NULL: a process's write transactions
 	 * queue at db_begin() on the pool's writer gate, so a waiting writer starts the
 	 * moment the one before it ends instead of polling the database's lock with growing
-	 * sleeps, and run on one connection of their own, set up with this script. (SQLite's
-	 * readers map the file, and a connection drops its whole map whenever another wrote
-	 * since it last read; the writer reads through its page cache instead, which keeps
-	 * what it wrote.) */
-	const char *writer_sql;
+	 * sleeps, and run on one connection of their own, opened by this (whose page cache
+	 * keeps what it wrote, and whose commits do not wait for the disk: see sync).
+	 * disconnect closes it. */
+	int (*writer_open)(const char *target, void **handle, struct gzf_err *err);
+	/* writer_open backends: make durable everything the writer connection has committed
+	 * (its commits do not wait for the disk themselves; db_commit() waits here, one
+	 * call for every commit that ended before it began). */
+	int (*sync)(void *handle, struct gzf_err *err);
 	/* Open one connection to target (the url without its "sqlite:" prefix). */
 	int (*connect)(const char *target, void **handle, struct gzf_err *err);
 	void (*disconnect)(void *handle);
@@ -87,13 +90,22 @@ struct db {
 	char *target;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
-	pthread_cond_t writer_free; /* writer_sql backends: the gate, under lock */
+	pthread_cond_t writer_free; /* writer_open backends: the gate, under lock */
 	int writing;                /* a connection holds the gate */
-	void *writer;               /* writer_sql backends: the write transactions' connection */
+	void *writer;               /* writer_open backends: the write transactions' connection */
 	int size;
 	struct db_slot *slots;
 	struct db_stats stats;
 	uint64_t serial;            /* db_serial */
+	/* Group commit (writer_open backends): commits numbered in order at the gate. What a
+	 * request read is durable before it is answered (db_release), so nothing is ever
+	 * answered that a crash could still take back. */
+	pthread_mutex_t sync_lock;
+	pthread_cond_t synced_cond;  /* synced moved, or a sync ended; under sync_lock */
+	int syncing;                 /* a thread is in ops->sync; under sync_lock */
+	_Atomic uint64_t begun;      /* commits begun */
+	_Atomic uint64_t written;    /* commits ended, durable or not */
+	_Atomic uint64_t synced;     /* commits durable */
 };
 
 struct db_conn {
@@ -102,7 +114,9 @@ struct db_conn {
 	void *handle;               /* the slot's, or in a transaction db->writer when there is one */
 	struct arena *arena;
 	int in_txn;
-	int reading;                /* a read snapshot is open on the slot's connection */
+	uint64_t seen;              /* group commit: the reads here may have seen commits 1..seen */
+	int reading;                /* a read snapshot is open on the slot's connection: 1 begun,
+				     * 2 its first read done */
 };
 
 /* The err->name of a unique violation (both backends; db_is_duplicate() tests it). */
