@@ -2,7 +2,8 @@
 # deps.sh — install the Debian packages gzf needs, only those missing; silent when all
 # are there. Idempotent.
 #   deps.sh          to build and run (compiler, libraries, Node.js for the front end)
-#   deps.sh test     also what the tests use (PostgreSQL server, Chromium with CJK fonts, Check)
+#   deps.sh test     also what the tests use (PostgreSQL server, Chromium with CJK fonts, Check,
+#                    httperf for the soak)
 #   deps.sh bench    also what the benchmarks use (nginx, wrk, httperf)
 set -euo pipefail
 
@@ -10,8 +11,10 @@ set -euo pipefail
 # /usr/share/john/password.lst, which the server refuses (GZF_PASSWORD_LIST).
 run_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 	libsodium-dev libcurl4-openssl-dev libexpat1-dev zlib1g-dev libgd-dev john-data)
-test_pkgs=(check postgresql postgresql-contrib chromium fonts-noto-cjk poppler-utils poppler-data sqlite3 clang libclang-rt-14-dev)
-# httperf (0.9.0-9 in Debian 12) keeps a fixed arrival rate for bench/soak.
+# httperf (0.9.0-9 in Debian 12) keeps a fixed arrival rate for bench/soak, which the tests
+# run for 60 s.
+test_pkgs=(check postgresql postgresql-contrib chromium fonts-noto-cjk poppler-utils poppler-data sqlite3 clang
+	libclang-rt-14-dev httperf curl)
 bench_pkgs=(nginx-light wrk curl httperf)
 
 want=("${run_pkgs[@]}")
