@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/application.h"
 #include "core/crypto.h"
+#include "core/log.h"
 #include "domain/calendar.h"
 #include "domain/pii.h"
 #include "domain/review.h"
@@ -109,17 +110,23 @@ api_app_authorize(struct http_req *req, struct db_conn *c, const struct caller *
 	return rc;
 }
 
+unsigned
+api_app_may(const struct caller *who, const struct application *a, const json_t *chain)
+{
+	struct object obj = api_app_object(a);
+
+	if (who->actor.kind != ACTOR_STAFF || authz_check(&who->actor, ACT_APP_DECIDE, &obj) != GZF_OK)
+		return 0;
+	return review_decisions(a, chain, authz_role_name(who->actor.role));
+}
+
 json_t *
 api_app_actions(const struct caller *who, const struct application *a, const json_t *chain)
 {
-	struct object obj = api_app_object(a);
+	unsigned may = api_app_may(who, a, chain);
 	json_t *out = json_array();
-	unsigned may;
 	int ev;
 
-	if (who->actor.kind != ACTOR_STAFF || authz_check(&who->actor, ACT_APP_DECIDE, &obj) != GZF_OK)
-		return out;
-	may = review_decisions(a, chain, authz_role_name(who->actor.role));
 	for (ev = 0; ev < REVIEW_NEVENTS; ev++)
 		if (may & (1u << ev))
 			json_array_append_new(out, json_string(review_fsm.events[ev]));
@@ -150,52 +157,85 @@ api_app_household(struct http_req *req, const struct application *a, int masked)
 	return h;
 }
 
+void
+api_app_members(struct jsonw *w, struct http_req *req, const struct application *a,
+		const json_t *chain, int masked)
+{
+	const json_t *step = workflow_step(chain, a->step_index);
+	const char *name = api_unseal(req, a->applicant_name_enc);
+	int64_t now = gzf_now_ms();
+
+	jsonw_member_int(w, "id", a->id);
+	jsonw_member_int(w, "city_id", a->city_id);
+	jsonw_member_int(w, "community_code", a->region_code);
+	jsonw_member_string(w, "kind", a->kind);
+	jsonw_member_string(w, "status", a->status);
+	jsonw_member_string(w, "step", a->step);
+	jsonw_member_string(w, "step_kind", step ? workflow_step_str(step, "kind") : NULL);
+	jsonw_member_string(w, "step_name", step ? workflow_step_str(step, "name") : "");
+	jsonw_member_string(w, "step_name_en", step ? json_string_value(json_object_get(step, "name_en")) : NULL);
+	jsonw_member_int(w, "step_started_at", a->step_started_at);
+	jsonw_member_int(w, "deadline", a->step_deadline);
+	jsonw_member_bool(w, "overdue", a->step_deadline > 0 && a->step_deadline < now &&
+			  strcmp(a->status, "review") == 0);
+	jsonw_member_int(w, "draft_step", a->draft_step);
+	jsonw_member_int(w, "persons", a->persons);
+	jsonw_member_int(w, "version", a->version);
+	if (a->delay_reason != NULL)
+		jsonw_member_string(w, "delay_reason", a->delay_reason);
+	if (a->correction_reason != NULL)
+		jsonw_member_string(w, "correction_reason", a->correction_reason);
+	if (a->decision_reason != NULL)
+		jsonw_member_string(w, "decision_reason", a->decision_reason);
+	if (a->failed_criterion != NULL)
+		jsonw_member_string(w, "failed_criterion", a->failed_criterion);
+	jsonw_member_int(w, "submitted_at", a->submitted_at);
+	jsonw_member_int(w, "total_deadline", a->total_deadline);
+	jsonw_member_int(w, "publicity_until", a->publicity_until);
+	jsonw_member_int(w, "decided_at", a->decided_at);
+	jsonw_member_bool(w, "counter", a->counter_clerk_id != 0);
+	jsonw_member_int(w, "created_at", a->created_at);
+	jsonw_member_int(w, "updated_at", a->updated_at);
+	jsonw_member_string(w, "reference", a->reference);
+	jsonw_member_string(w, "applicant_name",
+			    name == NULL ? "" : masked ? pii_mask_name(req->arena, name) : name);
+	if (a->overall != NULL)
+		jsonw_member_string(w, "overall", a->overall);
+	/* Residents see the criteria once decided (the reason for a refusal); staff always.
+	 * The column holds the JSON text the review wrote. */
+	if (a->criteria != NULL && *a->criteria != '\0' &&
+	    (masked || strcmp(a->status, "refused") == 0 || strcmp(a->status, "qualified") == 0)) {
+		jsonw_key(w, "criteria");
+		jsonw_raw(w, a->criteria);
+	}
+}
+
 json_t *
 api_app_json(struct http_req *req, struct db_conn *c, const struct application *a,
 	     const json_t *chain, int detail, int masked)
 {
-	const json_t *step = workflow_step(chain, a->step_index);
-	const char *name = api_unseal(req, a->applicant_name_enc);
 	int64_t now = gzf_now_ms();
 	struct app_material *mats;
 	struct app_event *ev;
 	struct region office;
 	struct media m;
-	json_t *o, *arr, *crit;
+	struct jsonw w;
+	const char *text;
+	json_t *o, *arr;
+	size_t len;
 	int n, i;
 
-	o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s?, s:s, s:s?, s:I, s:I, s:b, s:i, s:i, s:i,"
-		      " s:s*, s:s*, s:s*, s:s*, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
-		      "id", (json_int_t)a->id, "city_id", (json_int_t)a->city_id,
-		      "community_code", (json_int_t)a->region_code, "kind", a->kind,
-		      "status", a->status, "step", a->step, "step_kind",
-		      step ? workflow_step_str(step, "kind") : NULL,
-		      "step_name", step ? workflow_step_str(step, "name") : "",
-		      "step_name_en", step ? json_string_value(json_object_get(step, "name_en")) : NULL,
-		      "step_started_at", (json_int_t)a->step_started_at,
-		      "deadline", (json_int_t)a->step_deadline,
-		      "overdue", a->step_deadline > 0 && a->step_deadline < now &&
-				 (strcmp(a->status, "review") == 0),
-		      "draft_step", a->draft_step, "persons", a->persons, "version", a->version,
-		      "delay_reason", a->delay_reason, "correction_reason", a->correction_reason,
-		      "decision_reason", a->decision_reason, "failed_criterion", a->failed_criterion,
-		      "submitted_at", (json_int_t)a->submitted_at,
-		      "total_deadline", (json_int_t)a->total_deadline,
-		      "publicity_until", (json_int_t)a->publicity_until,
-		      "decided_at", (json_int_t)a->decided_at, "counter", a->counter_clerk_id != 0,
-		      "created_at", (json_int_t)a->created_at, "updated_at", (json_int_t)a->updated_at);
-	json_object_set_new(o, "reference", a->reference ? json_string(a->reference) : json_null());
-	json_object_set_new(o, "applicant_name",
-			    json_string(name == NULL ? "" : masked ? pii_mask_name(req->arena, name) : name));
-	if (a->overall != NULL)
-		json_object_set_new(o, "overall", json_string(a->overall));
-	crit = a->criteria ? json_loads(a->criteria, 0, NULL) : NULL;
-	/* Residents see the criteria once decided (the reason for a refusal); staff always. */
-	if (crit != NULL && (masked || strcmp(a->status, "refused") == 0 ||
-			     strcmp(a->status, "qualified") == 0))
-		json_object_set_new(o, "criteria", crit);
-	else
-		json_decref(crit);
+	jsonw_init(&w, req->arena);
+	jsonw_open(&w, '{');
+	api_app_members(&w, req, a, chain, masked);
+	jsonw_close(&w);
+	text = jsonw_text(&w, &len);
+	/* Never NULL but for a criteria column that is not the JSON the review wrote. */
+	if ((o = json_loadb(text, len, 0, NULL)) == NULL) {
+		log_msg(LOG_ERROR, "an application's summary is not JSON", "id",
+			arena_printf(req->arena, "%lld", (long long)a->id), NULL);
+		o = json_pack("{s:I}", "id", (json_int_t)a->id);
+	}
 	if (!detail)
 		return o;
 	json_object_set_new(o, "household", api_app_household(req, a, masked));

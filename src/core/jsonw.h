@@ -41,6 +41,10 @@ void jsonw_int(struct jsonw *w, int64_t v);
 void jsonw_bool(struct jsonw *w, int v);
 void jsonw_null(struct jsonw *w);
 
+/* jsonw_raw — a value given as JSON text, written as it is: text gzf itself wrote (a
+ * column holding JSON), never outside input. */
+void jsonw_raw(struct jsonw *w, const char *json);
+
 /* jsonw_member_string, jsonw_member_int, jsonw_member_bool — a key and its value. */
 void jsonw_member_string(struct jsonw *w, const char *name, const char *s);
 void jsonw_member_int(struct jsonw *w, const char *name, int64_t v);

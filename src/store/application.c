@@ -232,8 +232,10 @@ application_store_in_publicity(struct db_conn *c, int64_t city_id, struct applic
 	struct db_res *r;
 	int rc;
 
+	/* The status twice: the second names the waiting applications' index (062). */
 	rc = db_query(c, "SELECT " APP_COLUMNS " FROM applications WHERE city_id = $1"
-		      " AND status = 'publicity' ORDER BY step_started_at, id LIMIT 500",
+		      " AND status = 'publicity' AND status IN ('review', 'publicity')"
+		      " ORDER BY step_started_at, id LIMIT 500",
 		      DB_ARGS(DB_I(city_id)), &r, err);
 	return rc != GZF_OK ? rc : apps_from_res(c, r, out, n);
 }

@@ -240,7 +240,8 @@ START_TEST(log_buffer_is_written_at_a_crash)
 END_TEST
 
 /* The writer's text: commas and colons in place at every depth, strings escaped as
- * jansson escapes them, and what jansson reads back is what was written. */
+ * jansson escapes them, JSON text given as a value kept as it is, and what jansson reads
+ * back is what was written. */
 START_TEST(jsonw_writes_what_jansson_reads)
 {
 	struct arena *a = arena_create();
@@ -254,6 +255,8 @@ START_TEST(jsonw_writes_what_jansson_reads)
 	jsonw_member_string(&w, "s", "引号\"反斜杠\\换行\n制表\t\x01/end");
 	jsonw_member_int(&w, "min", INT64_MIN);
 	jsonw_member_bool(&w, "t", 1);
+	jsonw_key(&w, "raw");
+	jsonw_raw(&w, "{\"a\":[1,2]}");
 	jsonw_key(&w, "empty");
 	jsonw_open(&w, '[');
 	jsonw_close(&w);
@@ -273,8 +276,8 @@ START_TEST(jsonw_writes_what_jansson_reads)
 	ck_assert_uint_eq(strlen(text), len);
 	back = json_loadb(text, len, 0, NULL);
 	ck_assert_ptr_nonnull(back);
-	want = json_pack("{s:s, s:I, s:b, s:[], s:o}", "s", "引号\"反斜杠\\换行\n制表\t\x01/end",
-			 "min", (json_int_t)INT64_MIN, "t", 1, "empty", "list", json_array());
+	want = json_pack("{s:s, s:I, s:b, s:{s:[i,i]}, s:[], s:o}", "s", "引号\"反斜杠\\换行\n制表\t\x01/end",
+			 "min", (json_int_t)INT64_MIN, "t", 1, "raw", "a", 1, 2, "empty", "list", json_array());
 	for (i = 0; i < 300; i++)
 		json_array_append_new(json_object_get(want, "list"),
 				      json_pack("{s:I, s:n}", "i", (json_int_t)i, "n"));
