@@ -90,7 +90,9 @@ void db_stats_get(struct db *db, struct db_stats *out);
  */
 int db_acquire(struct db *db, struct arena *arena, struct db_conn **out, struct gzf_err *err);
 
-/* db_release — give the connection back. An open transaction is rolled back. */
+/* db_release — give the connection back. An open transaction is rolled back. On SQLite
+ * it first waits until every commit the connection's reads may have seen is durable, so
+ * what a request read is never answered before a crash could no longer undo it. */
 void db_release(struct db_conn *c);
 
 /*
@@ -120,7 +122,8 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int n
  * a process's writers wait first at the pool's writer gate, one of them starts as soon
  * as the one before ends, and it runs on the pool's one writer connection (c uses it
  * until the transaction ends); after 5 s of waiting, GZF_EUNAVAIL "db_busy". db_commit
- * makes it durable; db_rollback undoes it; either opens the gate.
+ * makes it durable (on SQLite: it opens the gate, then returns once the log is synced,
+ * one sync serving every commit ended by then); db_rollback undoes it and opens the gate.
  * Nesting is not supported.
  */
 int db_begin(struct db_conn *c, struct gzf_err *err);
