@@ -70,7 +70,7 @@ worklist(struct http_req *req)
 	const char *text;
 	struct jsonw w;
 	json_t *chain;
-	int64_t page, per_page, total = 0, overdue = 0;
+	int64_t page, per_page, total = 0, overdue = 0, t, due, late;
 	int64_t now = gzf_now_ms();
 	size_t i, len;
 	unsigned may;
@@ -90,7 +90,7 @@ worklist(struct http_req *req)
 	if ((rc = workflow_chain_get(c, who->actor.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
-	/* The steps listed: the caller's, or the one asked for. */
+	/* The steps listed, each counted whole: the total and the overdue of every page. */
 	json_array_foreach(json_object_get(chain, "steps"), i, s) {
 		const char *code = workflow_step_str(s, "code");
 
@@ -99,12 +99,16 @@ worklist(struct http_req *req)
 			continue;
 		assert(nsteps < APP_WORKLIST_STEPS); /* a chain has at most WORKFLOW_MAX_STEPS */
 		steps[nsteps++] = code;
+		if ((rc = application_store_step_counts(c, who->actor.city_id, code, who->actor.region_path,
+							now, now, &t, &due, &late, &req->err)) != GZF_OK)
+			return rc;
+		total += t;
+		overdue += late;
 	}
 	if (nsteps > 0 &&
 	    (rc = application_store_worklist(c, who->actor.city_id, steps, nsteps, who->actor.region_path,
 					     sort != NULL && *sort == '-', (int)per_page,
-					     (int)((page - 1) * per_page), now, &all, &n, &total,
-					     &overdue, &req->err)) != GZF_OK)
+					     (int)((page - 1) * per_page), &all, &n, &req->err)) != GZF_OK)
 		return rc;
 	/* Written as JSON text directly: a page is 20 to 100 applications of 30 members. */
 	jsonw_init(&w, req->arena);

@@ -13,7 +13,6 @@
 	" delay_reason, correction_reason, decision_reason, failed_criterion, counter_clerk_id," \
 	" consent_media_id, consent_phone_enc, consent_at, publicity_until, submitted_at," \
 	" total_deadline, decided_at, version, created_at, updated_at, reference"
-#define APP_NCOLUMNS 35 /* in APP_COLUMNS */
 #define EVENT_COLUMNS "id, application_id, step, office_code, limit_days, arrived_at, deadline," \
 	" finished_at, outcome, reason, actor_id"
 
@@ -171,31 +170,22 @@ application_store_by_owner(struct db_conn *c, int64_t owner_id, struct applicati
 
 int
 application_store_worklist(struct db_conn *c, int64_t city_id, const char *const *steps, int nsteps,
-			   const char *path, int desc, int limit, int offset, int64_t now,
-			   struct application **out, int *n, int64_t *total, int64_t *overdue,
-			   struct gzf_err *err)
+			   const char *path, int desc, int limit, int offset, struct application **out,
+			   int *n, struct gzf_err *err)
 {
 	/* Always APP_WORKLIST_STEPS step parameters ('' names no step): one statement per
-	 * order. The page's ids first, from the waiting applications' index alone, with the
-	 * count and the overdue of every page counted in the same pass; then their rows. */
+	 * order. The page's ids first, from the rows' deadlines alone; then their rows. */
 #define WORKLIST_WHERE " FROM applications WHERE city_id = $1 AND step IN ($2, $3, $4, $5, $6, $7," \
 	" $8, $9, $10, $11, $12, $13) AND status IN ('review', 'publicity') AND region_path LIKE $14"
-#define WORKLIST_LATE(now) "SUM(CASE WHEN status = 'review' AND step_deadline > 0" \
-	" AND step_deadline < " now " THEN 1 ELSE 0 END)"
-#define WORKLIST_PAGE(order) "SELECT " APP_COLUMNS ", w.n, w.late FROM applications JOIN" \
-	" (SELECT id AS wid, COUNT(*) OVER () AS n, " WORKLIST_LATE("$17") " OVER () AS late" \
-	WORKLIST_WHERE " ORDER BY " order " LIMIT $15 OFFSET $16) w ON w.wid = applications.id" \
-	" ORDER BY " order
 	static const char *const sql[2] = {
-		WORKLIST_PAGE("step_deadline, id"),
-		WORKLIST_PAGE("step_deadline DESC, id DESC"),
+		"SELECT " APP_COLUMNS " FROM applications WHERE id IN (SELECT id" WORKLIST_WHERE
+		" ORDER BY step_deadline, id LIMIT $15 OFFSET $16) ORDER BY step_deadline, id",
+		"SELECT " APP_COLUMNS " FROM applications WHERE id IN (SELECT id" WORKLIST_WHERE
+		" ORDER BY step_deadline DESC, id DESC LIMIT $15 OFFSET $16)"
+		" ORDER BY step_deadline DESC, id DESC",
 	};
-	static const char count_sql[] = "SELECT COUNT(*), COALESCE(" WORKLIST_LATE("$15") ", 0)"
-		WORKLIST_WHERE;
-#undef WORKLIST_PAGE
-#undef WORKLIST_LATE
 #undef WORKLIST_WHERE
-	struct db_val args[APP_WORKLIST_STEPS + 5];
+	struct db_val args[APP_WORKLIST_STEPS + 4];
 	struct db_res *r;
 	int rc, i;
 
@@ -206,25 +196,8 @@ application_store_worklist(struct db_conn *c, int64_t city_id, const char *const
 	args[APP_WORKLIST_STEPS + 1] = DB_T(arena_printf(db_arena(c), "%s%%", path));
 	args[APP_WORKLIST_STEPS + 2] = DB_I(limit);
 	args[APP_WORKLIST_STEPS + 3] = DB_I(offset);
-	args[APP_WORKLIST_STEPS + 4] = DB_I(now);
-	if ((rc = db_query(c, sql[desc != 0], args, APP_WORKLIST_STEPS + 5, &r, err)) != GZF_OK)
-		return rc;
-	apps_from_res(c, r, out, n);
-	*total = *overdue = 0;
-	if (r->nrows > 0) {
-		*total = db_res_int(r, 0, APP_NCOLUMNS);
-		*overdue = db_res_int(r, 0, APP_NCOLUMNS + 1);
-		return GZF_OK;
-	}
-	if (offset == 0) /* nothing waits */
-		return GZF_OK;
-	/* A page past the last: the counts alone. */
-	args[APP_WORKLIST_STEPS + 2] = DB_I(now);
-	if ((rc = db_query(c, count_sql, args, APP_WORKLIST_STEPS + 3, &r, err)) != GZF_OK)
-		return rc;
-	*total = db_res_int(r, 0, 0);
-	*overdue = db_res_int(r, 0, 1);
-	return GZF_OK;
+	rc = db_query(c, sql[desc != 0], args, APP_WORKLIST_STEPS + 4, &r, err);
+	return rc != GZF_OK ? rc : apps_from_res(c, r, out, n);
 }
 
 int

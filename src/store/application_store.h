@@ -109,13 +109,11 @@ int application_store_by_owner(struct db_conn *c, int64_t owner_id, struct appli
  * application_store_worklist — applications of city at any of steps[0 .. nsteps-1]
  * (nsteps <= APP_WORKLIST_STEPS; status review, or publicity for the publicity step)
  * whose region is within path, ordered by deadline (desc = 1: latest first), at most
- * limit after the first offset; and of all of them (every page) how many (*total) and
- * how many in review past their deadline at now (*overdue).
+ * limit after the first offset.
  */
 int application_store_worklist(struct db_conn *c, int64_t city_id, const char *const *steps,
 			       int nsteps, const char *path, int desc, int limit, int offset,
-			       int64_t now, struct application **out, int *n, int64_t *total,
-			       int64_t *overdue, struct gzf_err *err);
+			       struct application **out, int *n, struct gzf_err *err);
 
 /*
  * application_store_step_counts — of the applications application_store_worklist lists
