@@ -9,7 +9,7 @@
 //   3. the same notifications again (duplicates: acknowledged, nothing changes);
 //   4. the reference: GET /healthz with the same client at 64 connections.
 //
-//   node bench/bank-notify.mjs [count]
+//   node bench/bank-notify.mjs [count]      BENCH_THREADS=n: gzf's worker threads (default: one per core)
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';

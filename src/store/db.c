@@ -134,8 +134,8 @@ db_stats_get(struct db *db, struct db_stats *out)
 	*out = db->stats;
 	pthread_mutex_unlock(&db->lock);
 	pthread_mutex_lock(&db->sync_lock);
-	out->commits = db->stats.commits;
-	out->syncs = db->stats.syncs;
+	out->commits = db->commits;
+	out->syncs = db->syncs;
 	pthread_mutex_unlock(&db->sync_lock);
 }
 
@@ -385,7 +385,7 @@ durable_wait(struct db *db, uint64_t seq, struct gzf_err *err)
 		pthread_mutex_lock(&db->sync_lock);
 		db->syncing = 0;
 		if (rc == GZF_OK) {
-			db->stats.syncs++;
+			db->syncs++;
 			atomic_store(&db->synced, upto);
 		}
 		pthread_cond_broadcast(&db->synced_cond);
@@ -409,7 +409,7 @@ db_commit(struct db_conn *c, struct gzf_err *err)
 	if (db->writer != NULL) { /* still at the gate: written only grows */
 		pthread_mutex_lock(&db->sync_lock);
 		atomic_store(&db->written, seq);
-		db->stats.commits += rc == GZF_OK;
+		db->commits += rc == GZF_OK;
 		pthread_cond_broadcast(&db->synced_cond);
 		pthread_mutex_unlock(&db->sync_lock);
 	}

@@ -103,6 +103,7 @@ struct db {
 	pthread_mutex_t sync_lock;
 	pthread_cond_t synced_cond;  /* synced moved, or a sync ended; under sync_lock */
 	int syncing;                 /* a thread is in ops->sync; under sync_lock */
+	uint64_t commits, syncs;     /* db_stats' counts of them; under sync_lock */
 	_Atomic uint64_t begun;      /* commits begun */
 	_Atomic uint64_t written;    /* commits ended, durable or not */
 	_Atomic uint64_t synced;     /* commits durable */
