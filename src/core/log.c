@@ -30,18 +30,27 @@ static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 /*
  * The buffer. len is atomic so that the crash handler, which may not take the lock,
  * reads a length that was stored whole (size_t atomics are lock-free here, so reading
- * one is async-signal-safe). Everything else is under lock.
+ * one is async-signal-safe). Everything else is under lock, except the claim: whoever
+ * writes the buffer out (a flush, under lock, or the crash handler, without it) holds
+ * `writing`, and `out` says how much of the buffer is already written, so a crash
+ * during a flush writes the rest once instead of all of it again.
  */
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;      /* the flusher: lines are waiting, or stop */
 	char buf[LOG_BUFFER_SIZE];
 	atomic_size_t len;
+	atomic_size_t out;        /* bytes of buf already written by the flush under way */
+	atomic_int writing;       /* the claim on writing buf out */
+	atomic_long writer_tid;   /* the thread holding the claim, when a flush holds it */
 	int buffering;            /* between log_buffer_start() and log_buffer_stop() */
 	int stopping;
 	pthread_t flusher;
 	struct sigaction old[NCRASH];
 } lb = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
+
+/* How long the crash handler waits for a flush under way on another thread. */
+#define CRASH_CLAIM_WAIT_MS 2000
 
 static void write_all(const char *p, size_t n);
 static void flush_locked(void);
@@ -88,16 +97,34 @@ write_all(const char *p, size_t n)
 }
 
 /* Write the buffer out; lines stay whole and in order because every write of the log
- * happens under the lock. */
+ * happens under the lock. Each write holds the claim, so a crash handler that comes
+ * meanwhile writes only what is left; once it has the claim the process is dying and
+ * nothing more is written here. */
 static void
 flush_locked(void)
 {
 	size_t n = atomic_load(&lb.len);
 
-	if (n > 0) {
-		write_all(lb.buf, n);
-		atomic_store(&lb.len, 0);
+	while (atomic_load(&lb.out) < n) {
+		size_t o = atomic_load(&lb.out);
+		ssize_t k;
+
+		if (atomic_exchange(&lb.writing, 1) != 0)
+			return;
+		atomic_store(&lb.writer_tid, (long)gettid());
+		k = write(STDERR_FILENO, lb.buf + o, n - o);
+		if (k > 0)
+			atomic_store(&lb.out, o + (size_t)k);
+		atomic_store(&lb.writer_tid, 0);
+		atomic_store(&lb.writing, 0);
+		if (k <= 0 && errno != EINTR)
+			break; /* nowhere left to report a failed log write */
 	}
+	if (atomic_exchange(&lb.writing, 1) != 0)
+		return;
+	atomic_store(&lb.len, 0);
+	atomic_store(&lb.out, 0);
+	atomic_store(&lb.writing, 0);
 }
 
 /* Copy s into the buffer, writing it out each time it is full, so a line longer than
@@ -168,18 +195,32 @@ flusher_run(void *arg)
 }
 
 /*
- * A crash: write what the buffer holds (no lock: the crashing thread may hold it, so
- * the line being added at that instant may come out cut), then put back the action
- * that was there before. A fault (SIGSEGV from a bad access, ...) happens again when
- * the handler returns and meets that action; a signal sent by a process (kill, raise,
- * abort) is raised again, to be delivered to it on return.
+ * A crash: write what the buffer holds and no flush has written yet (no lock: the
+ * crashing thread may hold it, so the line being added at that instant may come out
+ * cut), then put back the action that was there before. A flush under way on another
+ * thread is waited for, at most CRASH_CLAIM_WAIT_MS; one this thread interrupted is not.
+ * A fault (SIGSEGV from a bad access, ...) happens again when the handler returns and
+ * meets that action; a signal sent by a process (kill, raise, abort) is raised again,
+ * to be delivered to it on return.
  */
 static void
 on_crash(int sig, siginfo_t *info, void *uctx)
 {
+	const struct timespec ms = { 0, 1000000L };
+	long self = (long)gettid();
+	size_t n, o;
+
 	(void)uctx;
-	write_all(lb.buf, atomic_load(&lb.len));
-	atomic_store(&lb.len, 0);
+	for (int i = 0; atomic_exchange(&lb.writing, 1) != 0 && i < CRASH_CLAIM_WAIT_MS; i++) {
+		if (atomic_load(&lb.writer_tid) == self)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	n = atomic_load(&lb.len);
+	o = atomic_load(&lb.out);
+	if (o < n)
+		write_all(lb.buf + o, n - o);
+	atomic_store(&lb.out, n);
 	for (size_t i = 0; i < NCRASH; i++)
 		if (crash_signals[i] == sig)
 			sigaction(sig, &lb.old[i], NULL);

@@ -1,5 +1,6 @@
 /* test_core.c — error objects, integer parsing, status mapping, random ids, the log
  * buffer, the JSON text writer. */
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdint.h>
@@ -239,6 +240,53 @@ START_TEST(log_buffer_is_written_at_a_crash)
 }
 END_TEST
 
+/* A crash while a flush is writing (here: blocked on a full pipe) writes what is left,
+ * not the whole buffer again: each line comes out once. */
+START_TEST(log_crash_during_a_flush_writes_each_line_once)
+{
+	static const char line[] = "{\"n\":\"in flight at the crash\"}\n";
+	size_t cap = 1 << 20, got = 0;
+	char *text = malloc(cap), *p;
+	int fds[2], status, seen = 0;
+	ssize_t k;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		const struct timespec pause = { 0, 100 * 1000000L };
+		int size;
+
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		/* The pipe full but for a few bytes: the flusher's write of the line blocks. */
+		size = fcntl(STDERR_FILENO, F_GETPIPE_SZ);
+		memset(text, 'x', (size_t)size);
+		if (size < 64 || write(STDERR_FILENO, text, (size_t)size - 8) != size - 8)
+			_exit(2);
+		log_buffer_start();
+		log_line("{\"n\":\"in flight at the crash\"}");
+		nanosleep(&pause, NULL);
+		raise(SIGABRT);
+		_exit(0);
+	}
+	close(fds[1]);
+	usleep(300 * 1000); /* the flush and the handler both under way */
+	while ((k = read(fds[0], text + got, cap - 1 - got)) > 0)
+		got += (size_t)k;
+	close(fds[0]);
+	text[got] = '\0';
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+	for (p = text; (p = strstr(p, line)) != NULL; p += sizeof(line) - 1)
+		seen++;
+	ck_assert_int_eq(seen, 1);
+	free(text);
+}
+END_TEST
+
 /* The writer's text: commas and colons in place at every depth, strings escaped as
  * jansson escapes them, JSON text given as a value kept as it is, and what jansson reads
  * back is what was written. */
@@ -311,6 +359,7 @@ core_suite(void)
 	tcase_add_test(tc, utf8_scrub_leaves_only_text);
 	tcase_add_test(tc, log_buffer_keeps_lines_whole_and_in_order);
 	tcase_add_test(tc, log_buffer_is_written_at_a_crash);
+	tcase_add_test(tc, log_crash_during_a_flush_writes_each_line_once);
 	tcase_add_test(tc, jsonw_writes_what_jansson_reads);
 	suite_add_tcase(s, tc);
 	return s;
