@@ -12,9 +12,10 @@ set -euo pipefail
 run_pkgs=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 	libsodium-dev libcurl4-openssl-dev libexpat1-dev zlib1g-dev libgd-dev john-data)
 # httperf (0.9.0-9 in Debian 12) keeps a fixed arrival rate for bench/soak, which the tests
-# run for 60 s.
+# run for 60 s. gdb and procps: a stage of the tests that does not end in its time prints
+# what still ran and the stacks of its gzf processes.
 test_pkgs=(check postgresql postgresql-contrib chromium fonts-noto-cjk poppler-utils poppler-data sqlite3 clang
-	libclang-rt-14-dev httperf curl)
+	libclang-rt-14-dev httperf curl gdb procps)
 bench_pkgs=(nginx-light wrk curl httperf)
 
 want=("${run_pkgs[@]}")

@@ -12,7 +12,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { backend, freshDatabase, httpClient, runGzf, spawnServer } from './gzf.mjs';
+import { backend, STOP_MS, exitedWithin, freshDatabase, httpClient, runGzf, spawnServer } from './gzf.mjs';
 import { idNumber } from './sim.mjs';
 import { declaredHousehold } from './accounts.mjs';
 
@@ -79,7 +79,7 @@ export async function serve(inst, sim, env = {}, args = []) {
     stderr,
     async stop() {
       child.kill('SIGTERM');
-      const { code, signal } = await exited;
+      const { code, signal } = await exitedWithin(child, exited, STOP_MS);
       if (code !== 0) throw new Error(`gzf exited with ${code ?? signal}:\n${stderr().slice(-4000)}`);
     },
     async kill() {

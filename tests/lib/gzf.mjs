@@ -38,9 +38,31 @@ export function freshDatabase(dir) {
   };
 }
 
-// runGzf — run a gzf command to completion: {status, stdout, stderr}.
+// How long a command may run, and a server may take to stop, before the test fails
+// (with the server's threads' stacks) rather than waiting for ever.
+const COMMAND_MS = 300_000;
+export const STOP_MS = 30_000;
+
+// runGzf — run a gzf command to completion, COMMAND_MS at most (then it is killed, and
+// status is null): {status, stdout, stderr}.
 export function runGzf(args, env = {}) {
-  return spawnSync(bin, args, { encoding: 'utf8', cwd: root, env: { ...process.env, ...env } });
+  return spawnSync(bin, args, { encoding: 'utf8', cwd: root, env: { ...process.env, ...env }, timeout: COMMAND_MS,
+    killSignal: 'SIGKILL' });
+}
+
+// exitedWithin — what `exited` gives once the child has exited; past ms, throws with
+// the stacks of the child's threads (gdb, when there is one) after killing it.
+export async function exitedWithin(child, exited, ms) {
+  let timer;
+  const late = new Promise((res) => { timer = setTimeout(() => res(null), ms); });
+  const result = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (result) return result;
+  const gdb = spawnSync('gdb', ['-p', String(child.pid), '-batch', '-ex', 'thread apply all bt'],
+    { encoding: 'utf8', timeout: 60_000 });
+  child.kill('SIGKILL');
+  const stacks = (gdb.stdout || '').split('\n').filter((l) => /^(Thread|#)/.test(l)).join('\n');
+  throw new Error(`process ${child.pid} did not exit within ${ms} ms of SIGTERM; its threads:\n${stacks}`);
 }
 
 // startGzf — `gzf serve` on a free port and a fresh database; demo: load the demo data
@@ -130,7 +152,7 @@ export async function startGzf({ args = [], env = {}, demo = false, sim = null, 
 
   async function stop() {
     child.kill('SIGTERM');
-    const { code, signal } = await exited;
+    const { code, signal } = await exitedWithin(child, exited, STOP_MS);
     db.drop();
     rmSync(dir, { recursive: true, force: true });
     if (code !== 0) throw new Error(`gzf exited with ${code ?? signal}:\n${stderr().slice(-4000)}`);

@@ -17,7 +17,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bin, httpClient, root, spawnServer } from './gzf.mjs';
+import { bin, STOP_MS, exitedWithin, httpClient, root, spawnServer } from './gzf.mjs';
 
 // sign — the protocol's signature: hex HMAC-SHA256(key,
 //   METHOD "\n" PATH "\n" TIMESTAMP "\n" NONCE "\n" hex(SHA-256(body))).
@@ -146,7 +146,7 @@ export async function startSim({ args = [], env = {} } = {}) {
 
   async function stop() {
     child.kill('SIGTERM');
-    const { code, signal } = await exited;
+    const { code, signal } = await exitedWithin(child, exited, STOP_MS);
     rmSync(dir, { recursive: true, force: true });
     if (code !== 0) throw new Error(`gzf sim exited with ${code ?? signal}:\n${stderr().slice(-4000)}`);
   }
