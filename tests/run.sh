@@ -33,13 +33,17 @@ passed=0
 failed=0
 stage_failed=()
 
-count_tap() { # FILE LABEL
-	local p f
-	p=$(awk '/^# pass /{print $3}' "$1" | tail -n 1)
-	f=$(awk '/^# fail /{print $3}' "$1" | tail -n 1)
+# count_spec FILE LABEL — counts the summary node's spec reporter ends FILE with
+# ("ℹ pass N", "ℹ fail N", "ℹ cancelled N"); no summary (a stage cut short) fails LABEL.
+count_spec() {
+	local p f c
+	p=$(awk '$1 == "ℹ" && $2 == "pass" {n = $3} END {print n}' "$1")
+	f=$(awk '$1 == "ℹ" && $2 == "fail" {n = $3} END {print n}' "$1")
+	c=$(awk '$1 == "ℹ" && $2 == "cancelled" {n = $3} END {print n}' "$1")
+	f=$((${f:-0} + ${c:-0}))
 	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-0}))
-	if [ "${f:-0}" != 0 ] || [ -z "$p" ]; then stage_failed+=("$2"); fi
+	failed=$((failed + f))
+	if [ "$f" != 0 ] || [ -z "$p" ]; then stage_failed+=("$2"); fi
 }
 
 # bounded SECONDS command... — runs the command in a process group of its own; if it has
@@ -78,15 +82,15 @@ bounded() {
 }
 
 # node_run LABEL SECONDS DIR [env...] — the node:test files of DIR, one at a time, for
-# SECONDS at most; the spec report goes to $work/LABEL.out, the TAP report to
-# $work/LABEL.tap, the exit code to $work/LABEL.rc, the seconds it took to
+# SECONDS at most; the spec report goes to $work/LABEL.out (standard output, written as
+# it comes: a reporter writing to a file of its own may not be flushed when the run is
+# made to exit), the exit code to $work/LABEL.rc, the seconds it took to
 # $work/LABEL.secs. Safe to run in the background.
 node_run() {
 	local label=$1 secs=$2 dir=$3 start=$SECONDS
 	shift 3
 	bounded "$secs" env "$@" node --test --test-concurrency=1 "${node_flags[@]}" \
 		--test-reporter=spec --test-reporter-destination=stdout \
-		--test-reporter=tap --test-reporter-destination="$work/$label.tap" \
 		"$dir"/*.test.mjs >"$work/$label.out" 2>&1
 	echo $? >"$work/$label.rc"
 	echo $((SECONDS - start)) >"$work/$label.secs"
@@ -105,7 +109,7 @@ node_report() {
 	local label=$1
 	echo "== $label ($(cat "$work/$label.secs") s)"
 	cat "$work/$label.out"
-	count_tap "$work/$label.tap" "$label"
+	count_spec "$work/$label.out" "$label"
 	[ "$(cat "$work/$label.rc" 2>/dev/null)" = 0 ] ||
 		case " ${stage_failed[*]} " in *" $label "*) ;; *) stage_failed+=("$label"); failed=$((failed + 1)) ;; esac
 }
