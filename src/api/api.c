@@ -39,10 +39,47 @@ api_routes(struct router *r)
 	api_lease_routes(r);
 }
 
+/* A request's database connection, and what its reply waits for. */
+struct req_conn {
+	struct http_req *req;
+	struct db_conn *c;
+	uint64_t seq;           /* the last commit the request may have written or read */
+	struct db_waiter wait;
+};
+
 static void
-release_conn(void *c)
+resume_reply(void *arg, int rc)
 {
-	db_release(c);
+	http_req_resume(arg, rc);
+}
+
+/* The reply's hold: until the commits the request wrote or read are durable. */
+static int
+hold_reply(void *data, struct http_req *req)
+{
+	struct req_conn *rq = data;
+
+	return db_durable_then(db_conn_db(rq->c), rq->seq, &rq->wait, resume_reply, req);
+}
+
+/* The connection goes back as soon as the handler returns; the reply waits for the
+ * disk with the connection parked, not the thread (db_defer). */
+static void
+release_conn(void *data)
+{
+	struct req_conn *rq = data, *first = rq->req->hold_data;
+	uint64_t seq;
+
+	db_release_deferred(rq->c, &seq);
+	if (seq == 0)
+		return;
+	if (first != NULL) { /* a second connection of the same request: one wait for both */
+		if (first->seq < seq)
+			first->seq = seq;
+		return;
+	}
+	rq->seq = seq;
+	http_req_hold(rq->req, hold_reply, rq);
 }
 
 int
@@ -77,12 +114,17 @@ int
 api_db(struct http_req *req, struct db_conn **out)
 {
 	struct service *svc = req->service;
+	struct req_conn *rq;
 	int rc;
 
 	rc = db_acquire(svc->db, req->arena, out, &req->err);
 	if (rc != GZF_OK)
 		return rc;
-	http_req_after(req, release_conn, *out);
+	db_defer(*out);
+	rq = arena_alloc(req->arena, sizeof(*rq));
+	rq->req = req;
+	rq->c = *out;
+	http_req_after(req, release_conn, rq);
 	/* A GET reads: its statements share one snapshot (a write ends it). */
 	if (strcmp(req->method, "GET") == 0)
 		rc = db_read_begin(*out, &req->err);

@@ -51,7 +51,9 @@ int api_finance_city(struct http_req *req, struct db_conn **c, const char *audit
 
 /*
  * api_db — a database connection for this request, acquired on first use and given
- * back as soon as the handler returns. Returns 0, or GZF_EUNAVAIL in req->err.
+ * back as soon as the handler returns. Its commits do not wait for the disk: the reply
+ * does, with the connection parked and the thread free for other requests, until every
+ * commit the request wrote or read is durable. Returns 0, or GZF_EUNAVAIL in req->err.
  */
 int api_db(struct http_req *req, struct db_conn **out);
 

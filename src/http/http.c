@@ -51,6 +51,13 @@ http_param(const struct http_req *req, const char *name)
 }
 
 void
+http_req_hold(struct http_req *req, int (*hold)(void *data, struct http_req *req), void *data)
+{
+	req->hold = hold;
+	req->hold_data = data;
+}
+
+void
 http_req_after(struct http_req *req, void (*fn)(void *), void *data)
 {
 	if (req->nafter >= 4)

@@ -58,6 +58,10 @@ struct http_req {
 	int nafter;             /* run by http_req_after() once the handler returns */
 	void (*after_fns[4])(void *);
 	void *after_data[4];
+	int (*hold)(void *data, struct http_req *req); /* http_req_hold() */
+	void *hold_data;
+	int held;               /* server.c: parked until http_req_resume() */
+	int hold_rc;            /* what http_req_resume() was given */
 
 	int nheaders;
 	const char *header_names[HTTP_MAX_HEADERS];
@@ -106,6 +110,19 @@ void http_reply_header(struct http_req *req, const char *name, const char *value
  * the arena's cleanups are for what must live until the reply is gone.
  */
 void http_req_after(struct http_req *req, void (*fn)(void *), void *data);
+
+/*
+ * http_req_hold — the reply must wait for something: once the handler and its after
+ * functions have run, the server parks the connection (its thread serves others
+ * meanwhile) and calls hold(data, req), which returns 0 when the reply may go at once,
+ * or 1 when it will call http_req_resume() for req, once, from any thread, when it may.
+ * One hold a request: a later call replaces the one before (data holds what both need).
+ */
+void http_req_hold(struct http_req *req, int (*hold)(void *data, struct http_req *req), void *data);
+
+/* http_req_resume — a held reply may go; with rc other than GZF_OK, that error goes
+ * instead (nothing of the handler's reply). Safe from any thread (server.c). */
+void http_req_resume(struct http_req *req, int rc);
 
 /* http_json_owned — register json for release with the request's arena; returns it. */
 json_t *http_json_owned(struct http_req *req, json_t *json);

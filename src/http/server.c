@@ -452,10 +452,34 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (req->held) { /* resumed: the reply may go */
+		req->held = 0;
+		if (req->hold_rc != GZF_OK) {
+			req->nheaders = 0;
+			gzf_err_set(&req->err, req->hold_rc, NULL, NULL,
+				    "the request could not be completed; please try again");
+		}
+		return respond(req);
+	}
 	if (req->status != 0)
 		return MHD_YES; /* already answered (early 400, 413, 414 or 431) */
 	dispatch(s, req);
+	if (req->hold != NULL) {
+		/* Parked: MHD calls again once http_req_resume() has run. */
+		req->held = 1;
+		MHD_suspend_connection(conn);
+		if (req->hold(req->hold_data, req) == 0)
+			http_req_resume(req, GZF_OK);
+		return MHD_YES;
+	}
 	return respond(req);
+}
+
+void
+http_req_resume(struct http_req *req, int rc)
+{
+	req->hold_rc = rc;
+	MHD_resume_connection(req->conn);
 }
 
 static void
@@ -656,7 +680,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	 * No MHD_USE_TURBO: without shutdown() before close(), a client still sending a head
 	 * too large for that memory got a reset instead of the library's 431. */
 	s->daemon = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so it sees every message */
 		MHD_OPTION_LISTEN_SOCKET, fd,

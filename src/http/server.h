@@ -1,7 +1,8 @@
 /*
  * server.h — the HTTP server: libmicrohttpd with epoll and an internal thread pool,
  * body, header and connection limits, a deadline for request heads, request ids, the
- * access log and graceful shutdown.
+ * access log, replies held with their connection parked (http_req_hold) and graceful
+ * shutdown.
  */
 #ifndef GZF_HTTP_SERVER_H
 #define GZF_HTTP_SERVER_H

@@ -20,6 +20,8 @@
 static char *migration_sql(const struct db_ops *ops, const char *sql);
 static void read_end(struct db_conn *c);
 static int durable_wait(struct db *db, uint64_t seq, struct gzf_err *err);
+static int sync_locked(struct db *db, struct gzf_err *err);
+static void *syncer_run(void *arg);
 
 int
 db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err)
@@ -64,6 +66,12 @@ db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err)
 		db_close(db);
 		return rc;
 	}
+	if (db->writer != NULL && pthread_create(&db->syncer, NULL, syncer_run, db) != 0) {
+		db->ops->disconnect(db->writer);
+		db->writer = NULL;
+		db_close(db);
+		return gzf_err_set(err, GZF_EUNAVAIL, "db_error", NULL, "the database's syncing thread did not start");
+	}
 	for (i = 0; i < pool_size; i++) {
 		rc = ops->connect(db->target, &db->slots[i].handle, err);
 		if (rc != GZF_OK) {
@@ -82,6 +90,13 @@ db_close(struct db *db)
 
 	if (db == NULL)
 		return;
+	if (db->writer != NULL) {
+		pthread_mutex_lock(&db->sync_lock);
+		db->stopping = 1;
+		pthread_cond_broadcast(&db->synced_cond);
+		pthread_mutex_unlock(&db->sync_lock);
+		pthread_join(db->syncer, NULL);
+	}
 	for (i = 0; i < db->size; i++)
 		if (db->slots[i].handle != NULL)
 			db->ops->disconnect(db->slots[i].handle);
@@ -179,6 +194,7 @@ db_acquire(struct db *db, struct arena *arena, struct db_conn **out, struct gzf_
 	c->handle = slot->handle;
 	c->arena = arena;
 	c->seen = 0;
+	c->deferred = 0;
 	if (rc != GZF_OK) {
 		db_release(c);
 		return rc;
@@ -187,27 +203,61 @@ db_acquire(struct db *db, struct arena *arena, struct db_conn **out, struct gzf_
 	return GZF_OK;
 }
 
-void
-db_release(struct db_conn *c)
+/* Give c back without waiting for anything; the commits it may have seen: *seen. */
+static void
+release(struct db_conn *c, uint64_t *seen)
 {
-	struct gzf_err ignored;
-	struct db *db;
+	struct db *db = c->db;
 
-	if (c == NULL || c->slot == NULL)
-		return;
-	db = c->db;
 	if (c->in_txn)
 		db_rollback(c);
 	read_end(c);
-	/* Before anything read here is answered: what it saw is durable. */
-	if (durable_wait(db, c->seen, &ignored) != GZF_OK)
-		log_msg(LOG_ERROR, "a read saw commits that could not be made durable", NULL);
+	*seen = c->seen;
 	pthread_mutex_lock(&db->lock);
 	c->slot->busy = 0;
 	db->stats.in_use--;
 	pthread_cond_signal(&db->freed);
 	pthread_mutex_unlock(&db->lock);
 	c->slot = NULL;
+}
+
+void
+db_release(struct db_conn *c)
+{
+	struct gzf_err ignored;
+	struct db *db;
+	uint64_t seen;
+
+	if (c == NULL || c->slot == NULL)
+		return;
+	db = c->db;
+	release(c, &seen);
+	/* Before anything read here is answered: what it saw is durable. */
+	if (durable_wait(db, seen, &ignored) != GZF_OK)
+		log_msg(LOG_ERROR, "a read saw commits that could not be made durable", NULL);
+}
+
+void
+db_defer(struct db_conn *c)
+{
+	c->deferred = 1;
+}
+
+void
+db_release_deferred(struct db_conn *c, uint64_t *seq)
+{
+	*seq = 0;
+	if (c == NULL || c->slot == NULL)
+		return;
+	release(c, seq);
+	if (c->db->writer == NULL || atomic_load(&c->db->synced) >= *seq)
+		*seq = 0;
+}
+
+struct db *
+db_conn_db(const struct db_conn *c)
+{
+	return c->db;
 }
 
 int
@@ -359,6 +409,31 @@ db_begin(struct db_conn *c, struct gzf_err *err)
 }
 
 /*
+ * Sync the writer's log for every commit ended so far, with sync_lock held and no sync
+ * running (the lock is let go meanwhile); wakes whoever waits on synced_cond.
+ * GZF_EUNAVAIL when the sync failed.
+ */
+static int
+sync_locked(struct db *db, struct gzf_err *err)
+{
+	uint64_t upto = atomic_load(&db->written);
+	int rc;
+
+	assert(!db->syncing);
+	db->syncing = 1;
+	pthread_mutex_unlock(&db->sync_lock);
+	rc = db->ops->sync(db->writer, err);
+	pthread_mutex_lock(&db->sync_lock);
+	db->syncing = 0;
+	if (rc == GZF_OK) {
+		db->syncs++;
+		atomic_store(&db->synced, upto);
+	}
+	pthread_cond_broadcast(&db->synced_cond);
+	return rc;
+}
+
+/*
  * Wait until commits 1..seq of db's writer are durable (at once when there is no writer).
  * Group commit: whoever finds commits ended but not durable and no sync running syncs
  * for all of them at once; the others wait for that sync, or for the commit they wait
@@ -367,31 +442,86 @@ db_begin(struct db_conn *c, struct gzf_err *err)
 static int
 durable_wait(struct db *db, uint64_t seq, struct gzf_err *err)
 {
-	uint64_t upto;
 	int rc = GZF_OK;
 
 	if (db->writer == NULL || atomic_load(&db->synced) >= seq)
 		return GZF_OK;
 	pthread_mutex_lock(&db->sync_lock);
 	while (rc == GZF_OK && atomic_load(&db->synced) < seq) {
-		upto = atomic_load(&db->written);
-		if (db->syncing || upto <= atomic_load(&db->synced)) {
+		if (db->syncing || atomic_load(&db->written) <= atomic_load(&db->synced))
 			pthread_cond_wait(&db->synced_cond, &db->sync_lock);
-			continue;
-		}
-		db->syncing = 1;
-		pthread_mutex_unlock(&db->sync_lock);
-		rc = db->ops->sync(db->writer, err);
-		pthread_mutex_lock(&db->sync_lock);
-		db->syncing = 0;
-		if (rc == GZF_OK) {
-			db->syncs++;
-			atomic_store(&db->synced, upto);
-		}
-		pthread_cond_broadcast(&db->synced_cond);
+		else
+			rc = sync_locked(db, err);
 	}
 	pthread_mutex_unlock(&db->sync_lock);
 	return rc;
+}
+
+int
+db_durable_then(struct db *db, uint64_t seq, struct db_waiter *w,
+		void (*fn)(void *arg, int rc), void *arg)
+{
+	if (db->writer == NULL || atomic_load(&db->synced) >= seq)
+		return 0;
+	pthread_mutex_lock(&db->sync_lock);
+	if (atomic_load(&db->synced) >= seq) {
+		pthread_mutex_unlock(&db->sync_lock);
+		return 0;
+	}
+	*w = (struct db_waiter){ .seq = seq, .fn = fn, .arg = arg, .next = db->waiters };
+	db->waiters = w;
+	pthread_cond_broadcast(&db->synced_cond);
+	pthread_mutex_unlock(&db->sync_lock);
+	return 1;
+}
+
+/*
+ * The syncing thread of a writer_open backend: calls the waiters whose commits are
+ * durable (GZF_EUNAVAIL to those a failed sync was for) and syncs for the others once
+ * their commits have ended, unless another thread is syncing already.
+ */
+static void *
+syncer_run(void *arg)
+{
+	struct db *db = arg;
+	struct gzf_err err;
+	struct db_waiter *ready, **p, *w;
+	uint64_t upto = 0;
+	int rc = GZF_OK;
+
+	pthread_mutex_lock(&db->sync_lock);
+	while (db->waiters != NULL || !db->stopping) {
+		ready = NULL;
+		for (p = &db->waiters; (w = *p) != NULL;) {
+			if (w->seq <= atomic_load(&db->synced) || (rc != GZF_OK && w->seq <= upto)) {
+				*p = w->next;
+				w->next = ready;
+				ready = w;
+			} else {
+				p = &w->next;
+			}
+		}
+		if (ready != NULL) {
+			int failed = rc;
+
+			pthread_mutex_unlock(&db->sync_lock);
+			for (; ready != NULL; ready = w) {
+				w = ready->next; /* ready is the caller's, and may be gone after fn */
+				ready->fn(ready->arg, ready->seq <= atomic_load(&db->synced) ? GZF_OK : failed);
+			}
+			pthread_mutex_lock(&db->sync_lock);
+		}
+		rc = GZF_OK;
+		if (db->waiters == NULL || db->syncing || atomic_load(&db->written) <= atomic_load(&db->synced)) {
+			if (db->waiters != NULL || !db->stopping)
+				pthread_cond_wait(&db->synced_cond, &db->sync_lock);
+			continue;
+		}
+		upto = atomic_load(&db->written);
+		rc = sync_locked(db, &err);
+	}
+	pthread_mutex_unlock(&db->sync_lock);
+	return NULL;
 }
 
 int
@@ -420,6 +550,8 @@ db_commit(struct db_conn *c, struct gzf_err *err)
 	/* The gate opens before the disk is waited for: the next transaction runs while
 	 * this one's pages are synced, and one sync serves every commit ended by then. */
 	txn_end(c);
+	if (c->deferred) /* c->seen covers it: db_release_deferred() says what to wait for */
+		return GZF_OK;
 	return durable_wait(db, seq, err);
 }
 

@@ -96,6 +96,37 @@ int db_acquire(struct db *db, struct arena *arena, struct db_conn **out, struct 
 void db_release(struct db_conn *c);
 
 /*
+ * Answering without blocking on the disk (SQLite; elsewhere nothing waits). A thread that
+ * serves many clients marks its connection db_defer(): its db_commit() then returns once
+ * the commit has ended, durable or not, and db_release_deferred() gives the connection
+ * back at once with the number of the last commit its user may have written or read
+ * (*seq; 0 when that is durable already). Nothing may be answered before
+ * db_durable_then() says those commits are durable.
+ */
+void db_defer(struct db_conn *c);
+void db_release_deferred(struct db_conn *c, uint64_t *seq);
+
+/* A wait for durability, in the caller's memory until its function has been called. */
+struct db_waiter {
+	uint64_t seq;
+	void (*fn)(void *arg, int rc);
+	void *arg;
+	struct db_waiter *next;
+};
+
+/*
+ * db_durable_then — 0 when commits 1..seq of db are durable already (fn is not called);
+ * otherwise 1, and db's syncing thread calls fn(arg, GZF_OK) once they are, or
+ * fn(arg, GZF_EUNAVAIL) when the sync they waited for failed. w must stay valid until
+ * then. Thread-safe.
+ */
+int db_durable_then(struct db *db, uint64_t seq, struct db_waiter *w,
+		    void (*fn)(void *arg, int rc), void *arg);
+
+/* db_conn_db — the pool c came from. */
+struct db *db_conn_db(const struct db_conn *c);
+
+/*
  * db_query — prepare (cached per connection, keyed by the sql text), bind args (at most
  * DB_MAX_ARGS) and run sql. On success *out (may be NULL if the caller wants no rows) receives the result.
  * Errors: GZF_ECONFLICT for a unique violation (err->name "duplicate", see

@@ -107,6 +107,9 @@ struct db {
 	_Atomic uint64_t begun;      /* commits begun */
 	_Atomic uint64_t written;    /* commits ended, durable or not */
 	_Atomic uint64_t synced;     /* commits durable */
+	struct db_waiter *waiters;   /* db_durable_then's, not yet called; under sync_lock */
+	int stopping;                /* the syncer ends once no waiter is left; under sync_lock */
+	pthread_t syncer;            /* syncs for the waiters (writer_open backends) */
 };
 
 struct db_conn {
@@ -115,6 +118,7 @@ struct db_conn {
 	void *handle;               /* the slot's, or in a transaction db->writer when there is one */
 	struct arena *arena;
 	int in_txn;
+	int deferred;               /* db_defer: commits and release do not wait for the disk */
 	uint64_t seen;              /* group commit: the reads here may have seen commits 1..seen */
 	int reading;                /* a read snapshot is open on the slot's connection: 1 begun,
 				     * 2 its first read done */

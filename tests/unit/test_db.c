@@ -1,6 +1,7 @@
 /* test_db.c — the store on SQLite: migrations, binding, transactions, conflicts, pool;
  * on both backends: the bounded statement cache of a connection. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,6 +387,81 @@ START_TEST(commits_share_a_sync)
 }
 END_TEST
 
+/* deferred_commits_wait_for_no_thread's callback: what it was called with. */
+struct durable_note {
+	_Atomic int called;
+	int rc;
+};
+
+static void
+note_durable(void *arg, int rc)
+{
+	struct durable_note *n = arg;
+
+	n->rc = rc;
+	atomic_fetch_add(&n->called, 1);
+}
+
+/* One deferred write: begin, update, commit, release; the commit to wait for. */
+static uint64_t
+deferred_write(struct db *db, struct arena *a)
+{
+	struct db_conn *c;
+	struct gzf_err e;
+	uint64_t seq;
+
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	db_defer(c);
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(c, "UPDATE regions SET name_en = name_en || 'x' WHERE code = 990000",
+				 DB_NOARGS, NULL, &e), GZF_OK);
+	ck_assert_int_eq(db_commit(c, &e), GZF_OK);
+	db_release_deferred(c, &seq);
+	return seq;
+}
+
+/* SQLite: a deferred connection's commits return without a sync, its release says which
+ * commit the answer waits for, and the syncing thread calls back once one sync has made
+ * both commits durable; a wait for what is durable already is over at once. */
+START_TEST(deferred_commits_wait_for_no_thread)
+{
+	struct db *db = fresh(2);
+	struct arena *a = arena_create();
+	struct durable_note note = { 0 }, never = { 0 };
+	struct db_stats before, after;
+	struct db_waiter w, w2;
+	struct db_conn *c;
+	struct gzf_err e;
+	uint64_t first, second;
+
+	ck_assert_int_eq(db_migrate(db, NULL, &e), GZF_OK);
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, level, name, name_en, path) VALUES (990000, 'province', 'x', '', '/990000/')",
+				 DB_NOARGS, NULL, &e), GZF_OK);
+	db_release(c);
+	db_stats_get(db, &before);
+	first = deferred_write(db, a);
+	second = deferred_write(db, a);
+	db_stats_get(db, &after);
+	ck_assert_uint_eq(after.commits, before.commits + 2);
+	ck_assert_uint_eq(after.syncs, before.syncs);
+	ck_assert_uint_gt(first, 0);
+	ck_assert_uint_eq(second, first + 1);
+
+	ck_assert_int_eq(db_durable_then(db, second, &w, note_durable, &note), 1);
+	for (int i = 0; i < 5000 && atomic_load(&note.called) == 0; i++)
+		usleep(1000);
+	ck_assert_int_eq(atomic_load(&note.called), 1);
+	ck_assert_int_eq(note.rc, GZF_OK);
+	db_stats_get(db, &after);
+	ck_assert_uint_eq(after.syncs, before.syncs + 1);
+	ck_assert_int_eq(db_durable_then(db, first, &w2, note_durable, &never), 0);
+	ck_assert_int_eq(atomic_load(&never.called), 0);
+	arena_destroy(a);
+	done(db);
+}
+END_TEST
+
 /* SQLite: the connections read through page caches, not maps of the file (a map is
  * dropped whenever another connection wrote); the writer's log, synced by db_commit()
  * rather than by SQLite, is still checkpointed: 100 commits of about 25 pages each (2,500
@@ -492,6 +568,7 @@ db_suite(void)
 	tcase_add_test(tc, pool_exhaustion_waits_then_gives_up);
 	tcase_add_test(tc, writers_queue_at_the_gate);
 	tcase_add_test(tc, commits_share_a_sync);
+	tcase_add_test(tc, deferred_commits_wait_for_no_thread);
 	tcase_add_test(tc, log_checkpointed_reads_unmapped);
 	tcase_add_test(tc, statements_bounded_sqlite);
 	suite_add_tcase(s, tc);
