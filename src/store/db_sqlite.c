@@ -5,6 +5,7 @@
  * prepared statements, keyed by the SQL text (db_int.h).
  */
 #include "store/db_int.h"
+#include "core/fault.h"
 #include "core/log.h"
 
 #include <errno.h>
@@ -135,7 +136,7 @@ lite_sync(void *handle, struct gzf_err *err)
 	fd = open(l->wal, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		return GZF_OK;
-	rc = fd < 0 ? -1 : fdatasync(fd);
+	rc = fd < 0 ? -1 : FAULT(FAULT_SYNC) ? (errno = EIO, -1) : fdatasync(fd);
 	if (fd >= 0)
 		close(fd);
 	if (rc == 0)

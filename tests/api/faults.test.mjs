@@ -12,7 +12,7 @@
 //     file that no media row accounts for.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { bin } from '../lib/gzf.mjs';
+import { backend, bin } from '../lib/gzf.mjs';
 import { startSim } from '../lib/sim.mjs';
 import { session, codeFor, newPhone } from '../lib/accounts.mjs';
 import { pdf, png } from '../lib/files.mjs';
@@ -211,3 +211,34 @@ for (const [site, ns] of Object.entries(PLAN)) {
     assert.ok(fired.length >= Math.min(ns.length, 2), `the fault fired only at N = ${fired.join(' ')}`);
   });
 }
+
+// SQLite: a reply waits, its connection parked, until what the request wrote is durable.
+// When the sync of the log fails, the request that waited for it is answered 503 with
+// the error envelope, never 200; the next one is synced and answered.
+test('a failed sync of the log answers the request that waited for it with an error, and the next one succeeds', { skip: (!enabled || backend !== 'sqlite') && 'needs build/gzf-asan on SQLite' }, async () => {
+  const inst = cloneInstance(tmpl);
+  // Startup work may sync before the first request: the fault is set past it.
+  const srv = await serve(inst, sim, { GZF_FAULT: 'sync:4' });
+  try {
+    const fired = () => srv.logs.some((l) => l.msg === 'fault injected' && l.site === 'sync');
+    await new Promise((res) => setTimeout(res, 1000)); // the jobs' first round is over
+    assert.ok(!fired(), 'the fault fired before any request');
+    const replies = [];
+    for (let i = 0; i < 8 && !fired(); i++) {
+      const editor = session(srv);
+      replies.push(await editor.request('POST', '/api/v1/auth/login', { json: { username: 'dq_editor', password: PASSWORD } }));
+    }
+    assert.ok(fired(), 'eight logins and no sync failed');
+    const last = replies.at(-1);
+    assert.equal(last.status, 503, last.text);
+    assert.equal(typeof last.json?.error?.code, 'string', last.text);
+    assert.equal(last.headers.get('set-cookie'), null, 'a failed login set a cookie');
+    for (const r of replies.slice(0, -1)) assert.equal(r.status, 200, r.text);
+    const again = session(srv);
+    const r = await again.request('POST', '/api/v1/auth/login', { json: { username: 'dq_editor', password: PASSWORD } });
+    assert.equal(r.status, 200, r.text);
+  } finally {
+    await srv.stop();
+    inst.drop();
+  }
+});

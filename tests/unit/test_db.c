@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fault.h"
 #include "store/db.h"
 #include "store/region_store.h"
 #include "unit.h"
@@ -462,6 +463,41 @@ START_TEST(deferred_commits_wait_for_no_thread)
 }
 END_TEST
 
+/* SQLite: a sync that fails fails the replies that waited for it (GZF_EUNAVAIL), and the
+ * next sync serves the next commit. */
+START_TEST(failed_sync_fails_its_waiters)
+{
+	struct db *db = fresh(2);
+	struct arena *a = arena_create();
+	struct durable_note failed = { 0 }, ok = { 0 };
+	struct db_waiter w, w2;
+	struct db_conn *c;
+	struct gzf_err e;
+
+	ck_assert_int_eq(db_migrate(db, NULL, &e), GZF_OK);
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, level, name, name_en, path) VALUES (990000, 'province', 'x', '', '/990000/')",
+				 DB_NOARGS, NULL, &e), GZF_OK);
+	db_release(c);
+	setenv("GZF_FAULT", "sync:1", 1);
+	fault_arm();
+	ck_assert_int_eq(db_durable_then(db, deferred_write(db, a), &w, note_durable, &failed), 1);
+	for (int i = 0; i < 5000 && atomic_load(&failed.called) == 0; i++)
+		usleep(1000);
+	ck_assert_int_eq(atomic_load(&failed.called), 1);
+	ck_assert_int_eq(failed.rc, GZF_EUNAVAIL);
+	ck_assert_int_eq(db_durable_then(db, deferred_write(db, a), &w2, note_durable, &ok), 1);
+	for (int i = 0; i < 5000 && atomic_load(&ok.called) == 0; i++)
+		usleep(1000);
+	ck_assert_int_eq(atomic_load(&ok.called), 1);
+	ck_assert_int_eq(ok.rc, GZF_OK);
+	ck_assert_int_eq(atomic_load(&failed.called), 1);
+	unsetenv("GZF_FAULT");
+	arena_destroy(a);
+	done(db);
+}
+END_TEST
+
 /* SQLite: the connections read through page caches, not maps of the file (a map is
  * dropped whenever another connection wrote); the writer's log, synced by db_commit()
  * rather than by SQLite, is still checkpointed: 100 commits of about 25 pages each (2,500
@@ -569,6 +605,7 @@ db_suite(void)
 	tcase_add_test(tc, writers_queue_at_the_gate);
 	tcase_add_test(tc, commits_share_a_sync);
 	tcase_add_test(tc, deferred_commits_wait_for_no_thread);
+	tcase_add_test(tc, failed_sync_fails_its_waiters);
 	tcase_add_test(tc, log_checkpointed_reads_unmapped);
 	tcase_add_test(tc, statements_bounded_sqlite);
 	suite_add_tcase(s, tc);
