@@ -20,7 +20,7 @@
 static char *migration_sql(const struct db_ops *ops, const char *sql);
 static void read_end(struct db_conn *c);
 static int durable_wait(struct db *db, uint64_t seq, struct gzf_err *err);
-static int sync_locked(struct db *db, struct gzf_err *err);
+static int sync_locked(struct db *db, uint64_t *upto, struct gzf_err *err);
 static void *syncer_run(void *arg);
 
 int
@@ -409,17 +409,17 @@ db_begin(struct db_conn *c, struct gzf_err *err)
 }
 
 /*
- * Sync the writer's log for every commit ended so far, with sync_lock held and no sync
- * running (the lock is let go meanwhile); wakes whoever waits on synced_cond.
- * GZF_EUNAVAIL when the sync failed.
+ * Sync the writer's log for every commit ended so far (1..*upto), with sync_lock held
+ * and no sync running (the lock is let go meanwhile); wakes whoever waits on
+ * synced_cond. GZF_EUNAVAIL when the sync failed.
  */
 static int
-sync_locked(struct db *db, struct gzf_err *err)
+sync_locked(struct db *db, uint64_t *upto, struct gzf_err *err)
 {
-	uint64_t upto = atomic_load(&db->written);
 	int rc;
 
 	assert(!db->syncing);
+	*upto = atomic_load(&db->written);
 	db->syncing = 1;
 	pthread_mutex_unlock(&db->sync_lock);
 	rc = db->ops->sync(db->writer, err);
@@ -427,7 +427,7 @@ sync_locked(struct db *db, struct gzf_err *err)
 	db->syncing = 0;
 	if (rc == GZF_OK) {
 		db->syncs++;
-		atomic_store(&db->synced, upto);
+		atomic_store(&db->synced, *upto);
 	}
 	pthread_cond_broadcast(&db->synced_cond);
 	return rc;
@@ -442,6 +442,7 @@ sync_locked(struct db *db, struct gzf_err *err)
 static int
 durable_wait(struct db *db, uint64_t seq, struct gzf_err *err)
 {
+	uint64_t upto;
 	int rc = GZF_OK;
 
 	if (db->writer == NULL || atomic_load(&db->synced) >= seq)
@@ -451,7 +452,7 @@ durable_wait(struct db *db, uint64_t seq, struct gzf_err *err)
 		if (db->syncing || atomic_load(&db->written) <= atomic_load(&db->synced))
 			pthread_cond_wait(&db->synced_cond, &db->sync_lock);
 		else
-			rc = sync_locked(db, err);
+			rc = sync_locked(db, &upto, err);
 	}
 	pthread_mutex_unlock(&db->sync_lock);
 	return rc;
@@ -461,7 +462,7 @@ int
 db_durable_then(struct db *db, uint64_t seq, struct db_waiter *w,
 		void (*fn)(void *arg, int rc), void *arg)
 {
-	if (db->writer == NULL || atomic_load(&db->synced) >= seq)
+	if (db->writer == NULL)
 		return 0;
 	pthread_mutex_lock(&db->sync_lock);
 	if (atomic_load(&db->synced) >= seq) {
@@ -476,9 +477,9 @@ db_durable_then(struct db *db, uint64_t seq, struct db_waiter *w,
 }
 
 /*
- * The syncing thread of a writer_open backend: calls the waiters whose commits are
- * durable (GZF_EUNAVAIL to those a failed sync was for) and syncs for the others once
- * their commits have ended, unless another thread is syncing already.
+ * The syncing thread of a writer_open backend: syncs for the waiters once their commits
+ * have ended (unless another thread is syncing already), then calls those whose commits
+ * are durable, and with GZF_EUNAVAIL those the sync that failed was for.
  */
 static void *
 syncer_run(void *arg)
@@ -487,10 +488,14 @@ syncer_run(void *arg)
 	struct gzf_err err;
 	struct db_waiter *ready, **p, *w;
 	uint64_t upto = 0;
-	int rc = GZF_OK;
+	int rc;
 
 	pthread_mutex_lock(&db->sync_lock);
-	while (db->waiters != NULL || !db->stopping) {
+	for (;;) {
+		rc = GZF_OK;
+		if (db->waiters != NULL && !db->syncing &&
+		    atomic_load(&db->written) > atomic_load(&db->synced))
+			rc = sync_locked(db, &upto, &err);
 		ready = NULL;
 		for (p = &db->waiters; (w = *p) != NULL;) {
 			if (w->seq <= atomic_load(&db->synced) || (rc != GZF_OK && w->seq <= upto)) {
@@ -502,23 +507,17 @@ syncer_run(void *arg)
 			}
 		}
 		if (ready != NULL) {
-			int failed = rc;
-
 			pthread_mutex_unlock(&db->sync_lock);
 			for (; ready != NULL; ready = w) {
 				w = ready->next; /* ready is the caller's, and may be gone after fn */
-				ready->fn(ready->arg, ready->seq <= atomic_load(&db->synced) ? GZF_OK : failed);
+				ready->fn(ready->arg, ready->seq <= atomic_load(&db->synced) ? GZF_OK : rc);
 			}
 			pthread_mutex_lock(&db->sync_lock);
-		}
-		rc = GZF_OK;
-		if (db->waiters == NULL || db->syncing || atomic_load(&db->written) <= atomic_load(&db->synced)) {
-			if (db->waiters != NULL || !db->stopping)
-				pthread_cond_wait(&db->synced_cond, &db->sync_lock);
 			continue;
 		}
-		upto = atomic_load(&db->written);
-		rc = sync_locked(db, &err);
+		if (db->waiters == NULL && db->stopping)
+			break;
+		pthread_cond_wait(&db->synced_cond, &db->sync_lock);
 	}
 	pthread_mutex_unlock(&db->sync_lock);
 	return NULL;
