@@ -122,7 +122,14 @@ try {
   console.log(`\n  ${'at 64 connections'.padEnd(34)} ${'n'.padStart(6)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)}` +
     ` ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'non2xx'.padStart(6)}`);
   await load(200, () => request('GET', '/healthz')); // warm-up
+  const db = async () => { // the writer's counters (SQLite): transactions, its commits, syncs
+    const text = (await request('GET', '/metrics')).text;
+    const v = (name) => Number(text.match(new RegExp(`^${name} (\\d+)$`, 'm'))?.[1] ?? NaN);
+    return { commits: v('gzf_db_commits_total'), groups: v('gzf_db_groups_total'), syncs: v('gzf_db_syncs_total') };
+  };
+  const db0 = await db();
   const fresh = await load(count, (i) => deliver(notification(i)));
+  const db1 = await db();
   line('new payments (accepted, credited)', fresh);
   // The same requests as gzf timed them (its access log: from the request's head read to
   // the reply sent), so the time waiting for a worker thread is the difference.
@@ -131,6 +138,10 @@ try {
   const sq = (p) => served[Math.min(served.length - 1, Math.floor(p * served.length))] ?? NaN;
   line('  the same, in gzf (access log)', { n: served.length, rps: fresh.rps, p50: sq(0.5), p99: sq(0.99),
     max: served[served.length - 1], bad: 0 });
+  if (db1.groups > db0.groups) {
+    const per = (k) => ((db1.commits - db0.commits) / (db1[k] - db0[k])).toFixed(1);
+    console.log(`    the writer: ${db1.commits - db0.commits} transactions, ${per('groups')} a commit of its own, ${per('syncs')} a sync`);
+  }
   line('  the same, one connection', await load(SERIAL, (i) => deliver(notification(count + i)), 1));
   const dups = await load(count, (i) => deliver(notification(i)));
   line('duplicates (acknowledged)', dups);

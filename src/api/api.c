@@ -44,13 +44,22 @@ struct req_conn {
 	struct http_req *req;
 	struct db_conn *c;
 	uint64_t seq;           /* the last commit the request may have written or read */
+	int lost;               /* a commit of the request's was undone with its group */
+	struct req_conn *more;  /* the request's other connections (on the first) */
 	struct db_waiter wait;
 };
 
+/* The commits are durable (rc 0) or not; the request's reply says whether all it
+ * committed is, or fails with GZF_EUNAVAIL. */
 static void
 resume_reply(void *arg, int rc)
 {
-	http_req_resume(arg, rc);
+	struct req_conn *rq = arg, *o;
+
+	for (o = rq; rc == GZF_OK && o != NULL; o = o->more)
+		if (db_commit_lost(o->c))
+			rc = GZF_EUNAVAIL;
+	http_req_resume(rq->req, rc);
 }
 
 /* The reply's hold: until the commits the request wrote or read are durable. */
@@ -59,7 +68,14 @@ hold_reply(void *data, struct http_req *req)
 {
 	struct req_conn *rq = data;
 
-	return db_durable_then(db_conn_db(rq->c), rq->seq, &rq->wait, resume_reply, req);
+	if (rq->lost) {
+		http_req_resume(req, GZF_EUNAVAIL);
+		return 1;
+	}
+	if (rq->seq == 0 ||
+	    db_durable_then(db_conn_db(rq->c), rq->seq, &rq->wait, resume_reply, rq) == 0)
+		resume_reply(rq, GZF_OK);
+	return 1;
 }
 
 /* The connection goes back as soon as the handler returns; the reply waits for the
@@ -69,16 +85,20 @@ release_conn(void *data)
 {
 	struct req_conn *rq = data, *first = rq->req->hold_data;
 	uint64_t seq;
+	int lost = db_release_deferred(rq->c, &seq) != GZF_OK;
 
-	db_release_deferred(rq->c, &seq);
-	if (seq == 0)
+	if (seq == 0 && !lost)
 		return;
-	if (first != NULL) { /* a second connection of the same request: one wait for both */
+	if (first != NULL) { /* a second connection of the same request: one wait for all */
 		if (first->seq < seq)
 			first->seq = seq;
+		first->lost |= lost;
+		rq->more = first->more;
+		first->more = rq;
 		return;
 	}
 	rq->seq = seq;
+	rq->lost = lost;
 	http_req_hold(rq->req, hold_reply, rq);
 }
 

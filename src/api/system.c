@@ -98,6 +98,8 @@ metrics_get(struct http_req *req)
 		"# TYPE gzf_db_writer_waited_total counter\ngzf_db_writer_waited_total %llu\n"
 		"# HELP gzf_db_commits_total Write transactions committed on the writer (SQLite).\n"
 		"# TYPE gzf_db_commits_total counter\ngzf_db_commits_total %llu\n"
+		"# HELP gzf_db_groups_total The writer's own commits of those, one for a group (SQLite).\n"
+		"# TYPE gzf_db_groups_total counter\ngzf_db_groups_total %llu\n"
 		"# HELP gzf_db_syncs_total Disk syncs that made those commits durable, one for a group (SQLite).\n"
 		"# TYPE gzf_db_syncs_total counter\ngzf_db_syncs_total %llu\n"
 		"# HELP gzf_db_errors_total Failed database statements.\n"
@@ -114,7 +116,7 @@ metrics_get(struct http_req *req)
 		http, db_backend_name(svc->db), st.size, db_backend_name(svc->db), st.in_use,
 		(unsigned long long)st.acquired, (unsigned long long)st.waited,
 		(unsigned long long)st.writer_waited, (unsigned long long)st.commits,
-		(unsigned long long)st.syncs, (unsigned long long)st.errors,
+		(unsigned long long)st.groups, (unsigned long long)st.syncs, (unsigned long long)st.errors,
 		(long long)((gzf_now_ms() - svc->started_ms) / 1000),
 		kept_hits, kept_misses, kept_cities, kept_bytes);
 	return http_reply_bytes(req, 200, "text/plain; version=0.0.4; charset=utf-8", text,

@@ -20,6 +20,10 @@ fault_arm(void)
 {
 	const char *spec = getenv("GZF_FAULT");
 
+	for (int i = 0; i < FAULT_NSITES; i++) { /* counting starts (again) here */
+		fail_at[i] = 0;
+		atomic_store(&counted[i], 0);
+	}
 	while (spec != NULL && *spec != '\0') {
 		size_t len = strcspn(spec, ",");
 

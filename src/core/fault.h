@@ -24,7 +24,9 @@ enum fault_site { FAULT_DB, FAULT_IO, FAULT_PARTNER, FAULT_SYNC, FAULT_NSITES };
 #define FAULT(site) 0
 #endif
 
-/* fault_arm — read GZF_FAULT and start counting. Call once, before serving. */
+/* fault_arm — read GZF_FAULT and start counting, from zero (a later call starts again
+ * with what GZF_FAULT says then; call it while nothing else runs). gzf serve calls it
+ * once, before serving. */
 void fault_arm(void);
 
 /* fault_hit — count one operation at site; 1 when it is the one GZF_FAULT says to fail.

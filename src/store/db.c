@@ -22,6 +22,8 @@ static void read_end(struct db_conn *c);
 static int durable_wait(struct db *db, uint64_t seq, struct gzf_err *err);
 static int sync_locked(struct db *db, uint64_t *upto, struct gzf_err *err);
 static void *syncer_run(void *arg);
+static int group_end(struct db_conn *c, int commit, uint64_t *seq, struct gzf_err *err);
+static int pending_end(struct db_conn *c, struct gzf_err *err);
 
 int
 db_open(struct db **out, const char *url, int pool_size, struct gzf_err *err)
@@ -150,6 +152,7 @@ db_stats_get(struct db *db, struct db_stats *out)
 	pthread_mutex_unlock(&db->lock);
 	pthread_mutex_lock(&db->sync_lock);
 	out->commits = db->commits;
+	out->groups = db->groups;
 	out->syncs = db->syncs;
 	pthread_mutex_unlock(&db->sync_lock);
 }
@@ -195,6 +198,8 @@ db_acquire(struct db *db, struct arena *arena, struct db_conn **out, struct gzf_
 	c->arena = arena;
 	c->seen = 0;
 	c->deferred = 0;
+	c->pending = 0;
+	c->lost = 0;
 	if (rc != GZF_OK) {
 		db_release(c);
 		return rc;
@@ -212,7 +217,7 @@ release(struct db_conn *c, uint64_t *seen)
 	if (c->in_txn)
 		db_rollback(c);
 	read_end(c);
-	*seen = c->seen;
+	*seen = c->seen > c->pending ? c->seen : c->pending;
 	pthread_mutex_lock(&db->lock);
 	c->slot->busy = 0;
 	db->stats.in_use--;
@@ -243,15 +248,27 @@ db_defer(struct db_conn *c)
 	c->deferred = 1;
 }
 
-void
+int
 db_release_deferred(struct db_conn *c, uint64_t *seq)
 {
 	*seq = 0;
 	if (c == NULL || c->slot == NULL)
-		return;
+		return GZF_OK;
 	release(c, seq);
 	if (c->db->writer == NULL || atomic_load(&c->db->synced) >= *seq)
 		*seq = 0;
+	return db_commit_lost(c) ? GZF_EUNAVAIL : GZF_OK;
+}
+
+int
+db_commit_lost(struct db_conn *c)
+{
+	int lost;
+
+	pthread_mutex_lock(&c->db->sync_lock);
+	lost = c->lost;
+	pthread_mutex_unlock(&c->db->sync_lock);
+	return lost;
 }
 
 struct db *
@@ -295,6 +312,9 @@ db_query(struct db_conn *c, const char *sql, const struct db_val *args, int narg
 	struct db_res *res = NULL;
 	int rc;
 
+	/* c reads what it wrote: the group its last commit ended in is committed first. */
+	if (c->pending != 0 && !c->in_txn && (rc = pending_end(c, err)) != GZF_OK)
+		return rc;
 	/* Only reads in a read snapshot: anything else ends it first. */
 	if (c->reading && strncmp(sql, "SELECT ", 7) != 0)
 		read_end(c);
@@ -355,9 +375,11 @@ writer_enter(struct db_conn *c, struct gzf_err *err)
 	pthread_mutex_lock(&db->lock);
 	if (db->writing)
 		db->stats.writer_waited++;
+	db->gate_waiters++;
 	while (db->writing &&
 	       pthread_cond_timedwait(&db->writer_free, &db->lock, &deadline) != ETIMEDOUT)
 		;
+	db->gate_waiters--;
 	got = !db->writing;
 	if (got)
 		db->writing = 1;
@@ -369,12 +391,10 @@ writer_enter(struct db_conn *c, struct gzf_err *err)
 	return GZF_OK;
 }
 
-/* Open the gate for the next writer (c's transaction has ended). */
+/* Open the gate for the next writer. */
 static void
 writer_leave(struct db *db)
 {
-	if (db->writer == NULL)
-		return;
 	pthread_mutex_lock(&db->lock);
 	assert(db->writing);
 	db->writing = 0;
@@ -382,29 +402,143 @@ writer_leave(struct db *db)
 	pthread_mutex_unlock(&db->lock);
 }
 
-/* c's transaction has ended, however it ended. */
-static void
-txn_end(struct db_conn *c)
+/* How a transaction ended, for txn_end(). */
+enum txn_how {
+	TXN_LEFT,    /* rolled back, or never began */
+	TXN_JOINED,  /* committed into the writer's group (a deferred connection) */
+	TXN_DURABLE, /* committed, to be durable before db_commit() returns */
+};
+
+/*
+ * c's transaction has ended as how says; c leaves the gate. Unless c waits for the disk
+ * or the group is full, the writer's group stays open for a writer waiting at the gate,
+ * or while a sync runs (a commit now would wait for the next sync anyway): the syncing
+ * thread commits it once that sync has ended, unless a writer did meanwhile. Else it is
+ * committed first (group_end), with what that returns (*seq: its number).
+ */
+static int
+txn_end(struct db_conn *c, enum txn_how how, uint64_t *seq, struct gzf_err *err)
 {
-	if (c->in_txn)
-		writer_leave(c->db);
+	struct db *db = c->db;
+	int rc = GZF_OK, keep, waiting;
+
+	*seq = 0;
+	if (!c->in_txn)
+		return GZF_OK;
+	if (db->writer != NULL) {
+		if (db->group_open) {
+			if (how != TXN_LEFT) {
+				assert(db->group_n < DB_GROUP_MAX); /* a full group is not left open */
+				db->group[db->group_n++] = c;
+			}
+			pthread_mutex_lock(&db->lock);
+			waiting = db->gate_waiters > 0;
+			pthread_mutex_unlock(&db->lock);
+			keep = how != TXN_DURABLE && db->group_n < DB_GROUP_MAX;
+			if (keep && !waiting) {
+				pthread_mutex_lock(&db->sync_lock);
+				keep = db->syncing;
+				db->group_parked |= keep;
+				pthread_mutex_unlock(&db->sync_lock);
+			}
+			if (keep && how == TXN_JOINED)
+				c->pending = atomic_load(&db->begun) + 1; /* the group's number, to be */
+			else if (!keep)
+				rc = group_end(c, 1, seq, err);
+		}
+		writer_leave(db);
+	}
 	c->in_txn = 0;
 	c->handle = c->slot->handle;
+	return rc;
+}
+
+/*
+ * End the writer's open group (c holds the gate): COMMIT when commit = 1 and it can, else
+ * ROLLBACK. Numbered in order at the gate (*seq), counted as begun before its first frame
+ * can reach a reader. Its members are told when their commits were lost.
+ */
+static int
+group_end(struct db_conn *c, int commit, uint64_t *seq, struct gzf_err *err)
+{
+	struct db *db = c->db;
+	struct gzf_err ignored;
+	int rc, i;
+
+	assert(db->group_open && c->handle == db->writer);
+	*seq = atomic_fetch_add(&db->begun, 1) + 1;
+	rc = commit ? db_exec(c, "COMMIT", DB_NOARGS, NULL, err)
+		    : gzf_err_set(err, GZF_EUNAVAIL, "db_error", NULL, "database error");
+	if (rc != GZF_OK) /* what a failed COMMIT left open, if anything */
+		db_exec(c, "ROLLBACK", DB_NOARGS, NULL, &ignored);
+	pthread_mutex_lock(&db->sync_lock);
+	atomic_store(&db->written, *seq); /* still at the gate: written only grows */
+	if (rc == GZF_OK) {
+		db->commits += (uint64_t)db->group_n;
+		db->groups++;
+	}
+	for (i = 0; i < db->group_n; i++)
+		if (rc != GZF_OK)
+			db->group[i]->lost = 1;
+	db->group_parked = 0;
+	pthread_cond_broadcast(&db->synced_cond);
+	pthread_mutex_unlock(&db->sync_lock);
+	if (rc != GZF_OK && db->group_n > 1)
+		log_msg(LOG_ERROR, "a group of commits could not be committed", "error", err->message, NULL);
+	db->group_open = 0;
+	db->group_n = 0;
+	return rc;
+}
+
+/* c's last commit ended in a group (c->pending): wait until the group has ended,
+ * committing it if it is still open. GZF_EUNAVAIL when it was lost. */
+static int
+pending_end(struct db_conn *c, struct gzf_err *err)
+{
+	struct db *db = c->db;
+	uint64_t group = c->pending, seq;
+	int rc = GZF_OK;
+
+	c->pending = 0;
+	if (atomic_load(&db->written) < group) {
+		if ((rc = writer_enter(c, err)) != GZF_OK)
+			return rc;
+		c->in_txn = 1; /* at the gate: a statement here is the group's */
+		if (atomic_load(&db->written) < group) /* open, and idle while the gate is held */
+			rc = group_end(c, 1, &seq, err);
+		c->in_txn = 0;
+		c->handle = c->slot->handle;
+		writer_leave(db);
+	}
+	if (rc == GZF_OK && db_commit_lost(c))
+		rc = gzf_err_set(err, GZF_EUNAVAIL, "db_error", NULL, "database error");
+	return rc;
 }
 
 int
 db_begin(struct db_conn *c, struct gzf_err *err)
 {
+	struct db *db = c->db;
+	uint64_t seq;
 	int rc;
 
 	assert(!c->in_txn);
 	read_end(c);
-	if ((rc = writer_enter(c, err)) != GZF_OK)
+	if (db->writer != NULL && (rc = writer_enter(c, err)) != GZF_OK)
 		return rc;
 	c->in_txn = 1;
-	rc = db_exec(c, c->db->ops->begin_sql, DB_NOARGS, NULL, err);
-	if (rc != GZF_OK)
-		txn_end(c);
+	if (db->writer == NULL || !db->group_open) {
+		if ((rc = db_exec(c, db->ops->begin_sql, DB_NOARGS, NULL, err)) != GZF_OK) {
+			c->in_txn = 0;
+			c->handle = c->slot->handle;
+			if (db->writer != NULL)
+				writer_leave(db);
+			return rc;
+		}
+		db->group_open = db->writer != NULL;
+	}
+	if (db->writer != NULL && (rc = db_exec(c, "SAVEPOINT gzf_txn", DB_NOARGS, NULL, err)) != GZF_OK)
+		txn_end(c, TXN_LEFT, &seq, err);
 	return rc;
 }
 
@@ -476,6 +610,25 @@ db_durable_then(struct db *db, uint64_t seq, struct db_waiter *w,
 	return 1;
 }
 
+/* The syncing thread's part in groups: commit the one parked for it (txn_end), unless
+ * a writer has meanwhile. A failure is its members' (group_end). */
+static void
+parked_commit(struct db *db)
+{
+	struct db_conn c = { .db = db, .arena = arena_create(), .in_txn = 1 };
+	struct gzf_err err;
+	uint64_t seq;
+
+	if (writer_enter(&c, &err) != GZF_OK) {
+		log_msg(LOG_WARN, "a group of commits waits for the writer", "error", err.message, NULL);
+	} else {
+		if (db->group_open)
+			group_end(&c, 1, &seq, &err);
+		writer_leave(db);
+	}
+	arena_destroy(c.arena);
+}
+
 /*
  * The syncing thread of a writer_open backend: syncs for the waiters once their commits
  * have ended (unless another thread is syncing already), then calls those whose commits
@@ -492,6 +645,12 @@ syncer_run(void *arg)
 
 	pthread_mutex_lock(&db->sync_lock);
 	for (;;) {
+		if (db->group_parked && !db->syncing) {
+			pthread_mutex_unlock(&db->sync_lock);
+			parked_commit(db);
+			pthread_mutex_lock(&db->sync_lock);
+			continue;
+		}
 		rc = GZF_OK;
 		if (db->waiters != NULL && !db->syncing &&
 		    atomic_load(&db->written) > atomic_load(&db->synced))
@@ -515,7 +674,7 @@ syncer_run(void *arg)
 			pthread_mutex_lock(&db->sync_lock);
 			continue;
 		}
-		if (db->waiters == NULL && db->stopping)
+		if (db->waiters == NULL && db->stopping && !db->group_parked)
 			break;
 		pthread_cond_wait(&db->synced_cond, &db->sync_lock);
 	}
@@ -527,29 +686,25 @@ int
 db_commit(struct db_conn *c, struct gzf_err *err)
 {
 	struct db *db = c->db;
-	uint64_t seq = 0;
+	uint64_t seq;
 	int rc;
 
-	/* Numbered at the gate, so in order; counted as begun before its first frame can
-	 * reach a reader. */
-	if (db->writer != NULL)
-		seq = atomic_fetch_add(&db->begun, 1) + 1;
-	rc = db_exec(c, "COMMIT", DB_NOARGS, NULL, err);
-	if (db->writer != NULL) { /* still at the gate: written only grows */
-		pthread_mutex_lock(&db->sync_lock);
-		atomic_store(&db->written, seq);
-		db->commits += rc == GZF_OK;
-		pthread_cond_broadcast(&db->synced_cond);
-		pthread_mutex_unlock(&db->sync_lock);
+	assert(c->in_txn);
+	if (db->writer == NULL) {
+		if ((rc = db_exec(c, "COMMIT", DB_NOARGS, NULL, err)) != GZF_OK)
+			db_rollback(c);
+		c->in_txn = 0;
+		return rc;
 	}
-	if (rc != GZF_OK) {
+	if ((rc = db_exec(c, "RELEASE gzf_txn", DB_NOARGS, NULL, err)) != GZF_OK) {
 		db_rollback(c);
 		return rc;
 	}
 	/* The gate opens before the disk is waited for: the next transaction runs while
 	 * this one's pages are synced, and one sync serves every commit ended by then. */
-	txn_end(c);
-	if (c->deferred) /* c->seen covers it: db_release_deferred() says what to wait for */
+	if ((rc = txn_end(c, c->deferred ? TXN_JOINED : TXN_DURABLE, &seq, err)) != GZF_OK)
+		return rc;
+	if (c->deferred) /* c->seen and c->pending cover it: see db_release_deferred() */
 		return GZF_OK;
 	return durable_wait(db, seq, err);
 }
@@ -557,10 +712,26 @@ db_commit(struct db_conn *c, struct gzf_err *err)
 int
 db_rollback(struct db_conn *c)
 {
+	struct db *db = c->db;
 	struct gzf_err ignored;
-	int rc = db_exec(c, "ROLLBACK", DB_NOARGS, NULL, &ignored);
+	uint64_t seq;
+	int rc;
 
-	txn_end(c);
+	if (db->writer == NULL || !c->in_txn || db->group_n == 0) {
+		/* Alone in the writer's transaction (or none): all of it goes. */
+		rc = db_exec(c, "ROLLBACK", DB_NOARGS, NULL, &ignored);
+		if (c->in_txn && db->writer != NULL)
+			db->group_open = 0;
+		txn_end(c, TXN_LEFT, &seq, &ignored);
+		return rc;
+	}
+	/* Only c's savepoint; the group's others stay, unless the error that brought c
+	 * here ended the writer's transaction (an I/O error does): then they are lost. */
+	if ((rc = db_exec(c, "ROLLBACK TO gzf_txn", DB_NOARGS, NULL, &ignored)) == GZF_OK)
+		rc = db_exec(c, "RELEASE gzf_txn", DB_NOARGS, NULL, &ignored);
+	if (rc != GZF_OK)
+		group_end(c, 0, &seq, &ignored);
+	txn_end(c, TXN_LEFT, &seq, &ignored);
 	return rc;
 }
 

@@ -61,7 +61,8 @@ struct db_stats {
 	uint64_t errors;   /* failed statements */
 	uint64_t writer_waited; /* SQLite: transactions that queued at the writer gate */
 	uint64_t commits;       /* SQLite: write transactions committed on the writer */
-	uint64_t syncs;         /* SQLite: of the disk syncs that made them durable (one a group) */
+	uint64_t groups;        /* SQLite: the writer's own commits that ended them (one a group) */
+	uint64_t syncs;         /* SQLite: the disk syncs that made them durable (one a group) */
 };
 
 /*
@@ -98,13 +99,21 @@ void db_release(struct db_conn *c);
 /*
  * Answering without blocking on the disk (SQLite; elsewhere nothing waits). A thread that
  * serves many clients marks its connection db_defer(): its db_commit() then returns once
- * the commit has ended, durable or not, and db_release_deferred() gives the connection
- * back at once with the number of the last commit its user may have written or read
- * (*seq; 0 when that is durable already). Nothing may be answered before
- * db_durable_then() says those commits are durable.
+ * the commit has ended, durable or not — possibly inside a group of commits the writer
+ * commits together a little later (db_commit) — and db_release_deferred() gives the
+ * connection back at once with the number of the last commit its user may have written
+ * or read (*seq; 0 when that is durable already). Nothing may be answered before
+ * db_durable_then() says those commits are durable and db_commit_lost() says none of the
+ * connection's was undone with its group. db_release_deferred() returns GZF_EUNAVAIL
+ * when one was already (a reply must then say the request failed), else 0.
  */
 void db_defer(struct db_conn *c);
-void db_release_deferred(struct db_conn *c, uint64_t *seq);
+int db_release_deferred(struct db_conn *c, uint64_t *seq);
+
+/* db_commit_lost — 1 when a commit db_commit() said had ended on c (deferred) was undone
+ * since, because the group it ended in could not be committed; else 0. Thread-safe; c
+ * may have been released. */
+int db_commit_lost(struct db_conn *c);
 
 /* A wait for durability, in the caller's memory until its function has been called. */
 struct db_waiter {
@@ -156,6 +165,19 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int n
  * makes it durable (on SQLite: it opens the gate, then returns once the log is synced,
  * one sync serving every commit ended by then); db_rollback undoes it and opens the gate.
  * Nesting is not supported.
+ *
+ * Groups (SQLite). Each transaction is a savepoint inside a transaction of the writer's.
+ * A deferred connection's db_commit() (db_defer) that finds another writer waiting at the
+ * gate ends its savepoint and hands the gate over with the writer's transaction still
+ * open; up to DB_GROUP_MAX transactions later, or as soon as nobody waits, the one that
+ * leaves commits them all at once, so pages every transaction changes (an index's last
+ * leaf, the audit chain's head) are written to the log once a group, not once each.
+ * Until then nothing of them is visible to other connections, and a statement on c
+ * outside a transaction first commits the group c's last commit ended in, so c always
+ * reads what it wrote. A group that fails to commit is rolled back whole: its
+ * connections' commits are lost (db_commit_lost), and their replies must say so. A
+ * connection that is not deferred (jobs, commands) commits the group with its own
+ * transaction and waits for the disk as before.
  */
 int db_begin(struct db_conn *c, struct gzf_err *err);
 

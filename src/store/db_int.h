@@ -85,6 +85,9 @@ struct db_slot {
 	int busy;
 };
 
+/* The most commits one transaction of the writer carries (db_commit). */
+#define DB_GROUP_MAX 32
+
 struct db {
 	const struct db_ops *ops;
 	char *target;
@@ -92,6 +95,17 @@ struct db {
 	pthread_cond_t freed;
 	pthread_cond_t writer_free; /* writer_open backends: the gate, under lock */
 	int writing;                /* a connection holds the gate */
+	int gate_waiters;           /* threads waiting for the gate; under lock */
+	/* The writer's group (db_commit): a transaction on the writer that the commits of
+	 * group_n deferred connections ended in, each as a savepoint, left open for the
+	 * writer waiting at the gate; committed by whoever leaves it with nobody waiting.
+	 * Only the gate's holder touches these. */
+	int group_open;
+	int group_n;
+	struct db_conn *group[DB_GROUP_MAX];
+	uint64_t groups;            /* db_stats' count of the writer's own commits; under sync_lock */
+	int group_parked;           /* the group was left open while a sync ran, for the syncing
+				     * thread to commit once it has ended; under sync_lock */
 	void *writer;               /* writer_open backends: the write transactions' connection */
 	int size;
 	struct db_slot *slots;
@@ -120,6 +134,8 @@ struct db_conn {
 	int in_txn;
 	int deferred;               /* db_defer: commits and release do not wait for the disk */
 	uint64_t seen;              /* group commit: the reads here may have seen commits 1..seen */
+	uint64_t pending;           /* its last commit ended in the writer's group of this number */
+	int lost;                   /* a group its commit ended in failed; under db->sync_lock */
 	int reading;                /* a read snapshot is open on the slot's connection: 1 begun,
 				     * 2 its first read done */
 };

@@ -498,6 +498,196 @@ START_TEST(failed_sync_fails_its_waiters)
 }
 END_TEST
 
+/* The second writer of a group of two (group_of_two): deferred, it waits at the gate
+ * while the first commits, then (once told to go, after delay_us) updates and commits. */
+struct grouped {
+	struct db *db;
+	const char *fault;      /* armed just before its commit; NULL: none */
+	useconds_t delay_us;
+	_Atomic int began, go;
+	int rc, lost;
+	uint64_t seq;
+};
+
+static void *
+group_second(void *arg)
+{
+	struct grouped *g = arg;
+	struct arena *a = arena_create();
+	struct db_conn *c;
+	struct gzf_err e;
+
+	ck_assert_int_eq(db_acquire(g->db, a, &c, &e), GZF_OK);
+	db_defer(c);
+	g->rc = db_begin(c, &e);
+	if (g->rc == GZF_OK)
+		g->rc = db_exec(c, "UPDATE regions SET name_en = name_en || 'b' WHERE code = 990000",
+				DB_NOARGS, NULL, &e);
+	atomic_store(&g->began, 1);
+	while (!atomic_load(&g->go))
+		usleep(1000);
+	usleep(g->delay_us);
+	if (g->fault != NULL) {
+		setenv("GZF_FAULT", g->fault, 1);
+		fault_arm();
+	}
+	if (g->rc == GZF_OK)
+		g->rc = db_commit(c, &e);
+	unsetenv("GZF_FAULT");
+	g->lost = db_release_deferred(c, &g->seq) != GZF_OK;
+	arena_destroy(a);
+	return NULL;
+}
+
+/* What region 990000's name_en reads now. */
+static const char *
+name_now(struct db *db, struct arena *a)
+{
+	struct db_conn *r;
+	struct db_res *res;
+	struct gzf_err e;
+	const char *v;
+
+	ck_assert_int_eq(db_acquire(db, a, &r, &e), GZF_OK);
+	ck_assert_int_eq(db_query(r, "SELECT name_en FROM regions WHERE code = 990000", DB_NOARGS,
+				  &res, &e), GZF_OK);
+	v = db_res_text(res, 0, 0);
+	db_release(r);
+	return v;
+}
+
+/* Two deferred writers in one group: *first (on a) updates and commits while g's thread
+ * waits at the gate, so its commit ends inside the writer's open transaction — which a
+ * reader does not see yet; then g's thread commits (or fails) as g says. */
+static void
+group_of_two(struct db *db, struct arena *a, struct grouped *g, struct db_conn **first)
+{
+	struct db_stats st, before;
+	struct db_res *res;
+	const char *was = name_now(db, a);
+	struct gzf_err e;
+	pthread_t t;
+	int i;
+
+	ck_assert_int_eq(db_acquire(db, a, first, &e), GZF_OK);
+	db_defer(*first);
+	ck_assert_int_eq(db_begin(*first, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(*first, "UPDATE regions SET name_en = 'a' WHERE code = 990000",
+				 DB_NOARGS, NULL, &e), GZF_OK);
+	db_stats_get(db, &before);
+	g->db = db;
+	ck_assert_int_eq(pthread_create(&t, NULL, group_second, g), 0);
+	for (i = 0; i < 500; i++) {
+		db_stats_get(db, &st);
+		if (st.writer_waited > before.writer_waited)
+			break;
+		usleep(10000);
+	}
+	ck_assert_uint_gt(st.writer_waited, before.writer_waited);
+	ck_assert_int_eq(db_commit(*first, &e), GZF_OK);
+	for (i = 0; i < 500 && !atomic_load(&g->began); i++)
+		usleep(10000);
+	ck_assert_str_eq(name_now(db, a), was);
+	atomic_store(&g->go, 1);
+	if (g->delay_us > 0) { /* the first reads while the second still holds the gate */
+		ck_assert_int_eq(db_query(*first, "SELECT name_en FROM regions WHERE code = 990000",
+					  DB_NOARGS, &res, &e), GZF_OK);
+		ck_assert_str_eq(db_res_text(res, 0, 0), "ab");
+	}
+	pthread_join(t, NULL);
+}
+
+/* SQLite groups: a deferred commit that finds a writer waiting at the gate ends inside the
+ * writer's transaction, invisible until the next writer's commit commits both at once
+ * (two commits, one of the writer's own); both wait for the same commit number, and
+ * nothing is lost. */
+START_TEST(commits_group_while_a_writer_waits)
+{
+	struct db *db = fresh(4);
+	struct arena *a = arena_create();
+	struct durable_note note = { 0 };
+	struct grouped g = { 0 };
+	struct db_stats before, after;
+	struct db_waiter w;
+	struct db_conn *c;
+	struct gzf_err e;
+	uint64_t seq;
+
+	ck_assert_int_eq(db_migrate(db, NULL, &e), GZF_OK);
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, level, name, name_en, path) VALUES (990000, 'province', 'x', 'x', '/990000/')",
+				 DB_NOARGS, NULL, &e), GZF_OK);
+	db_release(c);
+	db_stats_get(db, &before);
+	group_of_two(db, a, &g, &c);
+	ck_assert_int_eq(g.rc, GZF_OK);
+	ck_assert_int_eq(g.lost, 0);
+	ck_assert_int_eq(db_release_deferred(c, &seq), GZF_OK);
+	ck_assert_uint_eq(seq, g.seq);
+	ck_assert_str_eq(name_now(db, a), "ab");
+	db_stats_get(db, &after);
+	ck_assert_uint_eq(after.commits, before.commits + 2);
+	ck_assert_uint_eq(after.groups, before.groups + 1);
+	ck_assert_int_eq(db_commit_lost(c), 0);
+	if (db_durable_then(db, seq, &w, note_durable, &note) == 1)
+		for (int i = 0; i < 5000 && atomic_load(&note.called) == 0; i++)
+			usleep(1000);
+	ck_assert_int_eq(note.rc, GZF_OK);
+	arena_destroy(a);
+	done(db);
+}
+END_TEST
+
+/* SQLite groups: a connection reads what it committed into a group still open (its read
+ * waits at the gate and commits the group); a member that fails to end its savepoint is
+ * rolled back alone; a group whose COMMIT fails loses every commit in it, and its other
+ * members learn it (db_commit_lost, db_release_deferred). */
+START_TEST(groups_read_back_roll_back_and_fail_whole)
+{
+	struct db *db = fresh(4);
+	struct arena *a = arena_create();
+	struct grouped reads = { .delay_us = 100000 }, one = { .fault = "db:1" },
+		       all = { .fault = "db:2" };
+	struct db_stats before, after;
+	struct db_conn *c;
+	struct gzf_err e;
+	uint64_t seq;
+
+	ck_assert_int_eq(db_migrate(db, NULL, &e), GZF_OK);
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(c, "INSERT INTO regions (code, level, name, name_en, path) VALUES (990000, 'province', 'x', 'x', '/990000/')",
+				 DB_NOARGS, NULL, &e), GZF_OK);
+	db_release(c);
+
+	db_stats_get(db, &before);
+	group_of_two(db, a, &reads, &c);
+	ck_assert_int_eq(reads.rc, GZF_OK);
+	ck_assert_int_eq(db_release_deferred(c, &seq), GZF_OK);
+	db_stats_get(db, &after);
+	ck_assert_uint_eq(after.commits, before.commits + 2);
+	ck_assert_uint_eq(after.groups, before.groups + 1);
+	ck_assert_str_eq(name_now(db, a), "ab");
+
+	/* The second's RELEASE fails: it alone is undone, the first's commit stays. */
+	group_of_two(db, a, &one, &c);
+	ck_assert_int_ne(one.rc, GZF_OK);
+	ck_assert_int_eq(one.lost, 0);
+	ck_assert_int_eq(db_release_deferred(c, &seq), GZF_OK);
+	ck_assert_int_eq(db_commit_lost(c), 0);
+	ck_assert_str_eq(name_now(db, a), "a");
+
+	/* The group's COMMIT fails: both are undone, and the first is told. */
+	group_of_two(db, a, &all, &c);
+	ck_assert_int_eq(all.rc, GZF_EUNAVAIL);
+	ck_assert_int_eq(all.lost, 1);
+	ck_assert_int_eq(db_commit_lost(c), 1);
+	ck_assert_int_eq(db_release_deferred(c, &seq), GZF_EUNAVAIL);
+	ck_assert_str_eq(name_now(db, a), "a");
+	arena_destroy(a);
+	done(db);
+}
+END_TEST
+
 /* SQLite: the connections read through page caches, not maps of the file (a map is
  * dropped whenever another connection wrote); the writer's log, synced by db_commit()
  * rather than by SQLite, is still checkpointed: 100 commits of about 25 pages each (2,500
@@ -606,6 +796,8 @@ db_suite(void)
 	tcase_add_test(tc, commits_share_a_sync);
 	tcase_add_test(tc, deferred_commits_wait_for_no_thread);
 	tcase_add_test(tc, failed_sync_fails_its_waiters);
+	tcase_add_test(tc, commits_group_while_a_writer_waits);
+	tcase_add_test(tc, groups_read_back_roll_back_and_fail_whole);
 	tcase_add_test(tc, log_checkpointed_reads_unmapped);
 	tcase_add_test(tc, statements_bounded_sqlite);
 	suite_add_tcase(s, tc);
