@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const site_names[FAULT_NSITES] = { "db", "io", "partner", "sync" };
+static const char *const site_names[FAULT_NSITES] = { "db", "io", "partner", "sync", "commit" };
 static long fail_at[FAULT_NSITES];          /* 0: never */
 static atomic_long counted[FAULT_NSITES];
 static atomic_int armed;

@@ -9,6 +9,8 @@
  *     GZF_FAULT=io:N        the Nth media file write or read fails (domain/media.c)
  *     GZF_FAULT=partner:N   the Nth partner HTTP exchange fails as unreachable
  *     GZF_FAULT=sync:N      the Nth sync of SQLite's log fails (store/db_sqlite.c)
+ *     GZF_FAULT=commit:N    the Nth commit of SQLite's writer that carries two or more
+ *                           transactions fails, and they all with it (store/db.c)
  * (several separated by commas). Counting is process-wide and starts at fault_arm(),
  * which `gzf serve` calls once it is ready, so start-up work is never counted. Each
  * injected fault writes a "fault injected" warning to the log.
@@ -16,7 +18,7 @@
 #ifndef GZF_CORE_FAULT_H
 #define GZF_CORE_FAULT_H
 
-enum fault_site { FAULT_DB, FAULT_IO, FAULT_PARTNER, FAULT_SYNC, FAULT_NSITES };
+enum fault_site { FAULT_DB, FAULT_IO, FAULT_PARTNER, FAULT_SYNC, FAULT_COMMIT, FAULT_NSITES };
 
 #ifdef GZF_FAULT_INJECTION
 #define FAULT(site) fault_hit(site)

@@ -467,7 +467,7 @@ group_end(struct db_conn *c, int commit, uint64_t *seq, struct gzf_err *err)
 
 	assert(db->group_open && c->handle == db->writer);
 	*seq = atomic_fetch_add(&db->begun, 1) + 1;
-	rc = commit ? db_exec(c, "COMMIT", DB_NOARGS, NULL, err)
+	rc = commit && !(db->group_n > 1 && FAULT(FAULT_COMMIT)) ? db_exec(c, "COMMIT", DB_NOARGS, NULL, err)
 		    : gzf_err_set(err, GZF_EUNAVAIL, "db_error", NULL, "database error");
 	if (rc != GZF_OK) /* what a failed COMMIT left open, if anything */
 		db_exec(c, "ROLLBACK", DB_NOARGS, NULL, &ignored);
@@ -483,8 +483,13 @@ group_end(struct db_conn *c, int commit, uint64_t *seq, struct gzf_err *err)
 	db->group_parked = 0;
 	pthread_cond_broadcast(&db->synced_cond);
 	pthread_mutex_unlock(&db->sync_lock);
-	if (rc != GZF_OK && db->group_n > 1)
-		log_msg(LOG_ERROR, "a group of commits could not be committed", "error", err->message, NULL);
+	if (rc != GZF_OK) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%d", db->group_n);
+		log_msg(LOG_ERROR, "a group of commits could not be committed", "commits", n,
+			"error", err->message, NULL);
+	}
 	db->group_open = 0;
 	db->group_n = 0;
 	return rc;
