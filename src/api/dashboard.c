@@ -91,7 +91,7 @@ steps_json(struct http_req *req, struct db_conn *c, const struct caller *who, in
 				continue;
 			if ((rc = application_store_step_counts(c, who->actor.city_id,
 					workflow_step_str(s, "code"), who->actor.region_path, now, day_end,
-					&total, &due, &overdue, &req->err)) != GZF_OK)
+					&total, &due, &overdue, NULL, &req->err)) != GZF_OK)
 				return rc;
 			json_array_append_new(steps, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}",
 				"step", workflow_step_str(s, "code"), "name", workflow_step_str(s, "name"),

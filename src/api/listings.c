@@ -19,7 +19,6 @@ static int listing_get(struct http_req *req);
 static int parse_query(struct http_req *req, struct listing_query *q);
 static void facet_counts(struct http_req *req, struct jsonw *w, const struct listing_group *groups,
 			 int n, const struct listing_query *q, int facet);
-static int reply_kept(struct http_req *req, const char *key, struct reply_cached *r);
 
 void
 api_listing_routes(struct router *r)
@@ -137,32 +136,6 @@ facet_counts(struct http_req *req, struct jsonw *w, const struct listing_group *
 	jsonw_close(w);
 }
 
-/* Reply with r (kept under key): its gzip form to a client that takes gzip (made now
- * and kept when r has none yet), else the body as it is. The handler chose the coding
- * itself (Vary set), so the server leaves the reply alone. */
-static int
-reply_kept(struct http_req *req, const char *key, struct reply_cached *r)
-{
-	static const char json_type[] = "application/json; charset=utf-8";
-	char *gz;
-	size_t gz_len;
-
-	if (r->len < HTTP_COMPRESS_MIN)
-		return http_reply_bytes(req, 200, json_type, r->body, r->len);
-	http_reply_header(req, "Vary", "Accept-Encoding");
-	if (http_coding_choose(http_header(req, "Accept-Encoding"), HTTP_CODING_GZIP) != HTTP_CODING_GZIP)
-		return http_reply_bytes(req, 200, json_type, r->body, r->len);
-	if (r->gz == NULL) {
-		if (http_gzip(req->arena, r->body, r->len, 6, &gz, &gz_len) != GZF_OK)
-			return http_reply_bytes(req, 200, json_type, r->body, r->len);
-		r->gz = gz;
-		r->gz_len = gz_len;
-		reply_cache_put(key, r);
-	}
-	http_reply_header(req, "Content-Encoding", "gzip");
-	return http_reply_bytes(req, 200, json_type, r->gz, r->gz_len);
-}
-
 /* The key of search q (counts: want_counts) at generation gen: every parsed member, so
  * that a query string with other members, or the same members in another order, shares
  * one kept reply. */
@@ -237,7 +210,7 @@ listings_search(struct http_req *req)
 			return rc;
 		reply_cache_put(key, &r);
 	}
-	return reply_kept(req, key, &r);
+	return reply_cache_send(req, key, &r);
 }
 
 /* GET /api/v1/listings/:id — a listing, its estate (photos, position, facilities,

@@ -17,6 +17,7 @@
 struct slot {
 	char *block;     /* key '\0' body gz, or NULL */
 	size_t len, gz_len;
+	int64_t until;
 };
 
 static struct slot slots[REPLY_CACHE_SLOTS];
@@ -38,7 +39,8 @@ reply_cache_get(const char *key, struct arena *a, struct reply_cached *out)
 	int found = 0;
 
 	pthread_mutex_lock(m);
-	if (s->block != NULL && strcmp(s->block, key) == 0) {
+	if (s->block != NULL && strcmp(s->block, key) == 0 &&
+	    (s->until == 0 || gzf_now_ms() < s->until)) {
 		char *copy = arena_alloc(a, s->len + s->gz_len + 1);
 
 		memcpy(copy, s->block + klen, s->len + s->gz_len);
@@ -46,6 +48,7 @@ reply_cache_get(const char *key, struct arena *a, struct reply_cached *out)
 		out->len = s->len;
 		out->gz = s->gz_len > 0 ? copy + s->len : NULL;
 		out->gz_len = s->gz_len;
+		out->until = s->until;
 		found = 1;
 	}
 	pthread_mutex_unlock(m);
@@ -69,9 +72,33 @@ reply_cache_put(const char *key, const struct reply_cached *r)
 		memcpy(block + klen + r->len, r->gz, gz_len);
 	pthread_mutex_lock(m);
 	old = slots[i].block;
-	slots[i] = (struct slot){ block, r->len, gz_len };
+	slots[i] = (struct slot){ block, r->len, gz_len, r->until };
 	pthread_mutex_unlock(m);
 	free(old);
+}
+
+int
+reply_cache_send(struct http_req *req, const char *key, struct reply_cached *r)
+{
+	static const char json_type[] = "application/json; charset=utf-8";
+	char *gz;
+	size_t gz_len;
+
+	if (r->len < HTTP_COMPRESS_MIN)
+		return http_reply_bytes(req, 200, json_type, r->body, r->len);
+	http_reply_header(req, "Vary", "Accept-Encoding");
+	if (http_coding_choose(http_header(req, "Accept-Encoding"), HTTP_CODING_GZIP) != HTTP_CODING_GZIP)
+		return http_reply_bytes(req, 200, json_type, r->body, r->len);
+	if (r->gz == NULL) {
+		if (http_gzip(req->arena, r->body, r->len, 6, &gz, &gz_len) != GZF_OK)
+			return http_reply_bytes(req, 200, json_type, r->body, r->len);
+		r->gz = gz;
+		r->gz_len = gz_len;
+		if (key != NULL)
+			reply_cache_put(key, r);
+	}
+	http_reply_header(req, "Content-Encoding", "gzip");
+	return http_reply_bytes(req, 200, json_type, r->gz, r->gz_len);
 }
 
 void

@@ -8,6 +8,7 @@
  * (domain/review_jobs.c).
  */
 #include "api/api.h"
+#include "api/reply_cache.h"
 #include "api/application.h"
 #include "core/crypto.h"
 #include "domain/calendar.h"
@@ -55,24 +56,46 @@ api_review_routes(struct router *r)
 	router_add(r, "POST", "/api/v1/publicity/:id/objections", objection_post);
 }
 
-/* GET /api/v1/worklist?step=&sort=deadline|-deadline&limit= — the applications waiting at
- * the steps the caller decides (or at ?step=), inside the caller's region. */
+/* The key a worklist page is kept in memory under (reply_cache.h): the city's worklist
+ * generation and everything else the page depends on — the caller (whose role and region
+ * say which applications and which actions) and the query. NULL (not kept) for a ?step=
+ * that is not a step's code. */
+static const char *
+worklist_key(struct http_req *req, const struct caller *who, int64_t gen, const char *want,
+	     const char *sort, int64_t page, int64_t per_page)
+{
+	if (want != NULL && (strlen(want) > 32 || strspn(want, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(want)))
+		return NULL;
+	return arena_printf(req->arena, "worklist|%lld|%lld|%lld|%d|%lld|%s|%s|%s|%lld|%lld",
+			    (long long)who->actor.city_id, (long long)gen, (long long)who->actor.user_id,
+			    (int)who->actor.role, (long long)who->actor.region_code,
+			    who->actor.region_path ? who->actor.region_path : "", want ? want : "*",
+			    sort ? sort : "", (long long)page, (long long)per_page);
+}
+
+/* GET /api/v1/worklist?step=&sort=deadline|-deadline&page=&per_page= — the applications
+ * waiting at the steps the caller decides (or at ?step=), inside the caller's region. A
+ * page is kept in memory under the city's worklist generation, which the database raises
+ * whenever a waiting application or the chain changes (migration 063), and served until
+ * the earliest deadline among the applications it counts passes (an overdue count and
+ * flag change then with nothing written). */
 static int
 worklist(struct http_req *req)
 {
 	const char *want = http_query(req, "step"), *sort = http_query(req, "sort");
 	const char *steps[APP_WORKLIST_STEPS];
+	struct reply_cached kept;
 	struct application *all;
 	struct caller *who;
 	struct db_conn *c;
 	struct object obj;
 	const json_t *s;
-	const char *text;
+	const char *key;
 	struct jsonw w;
 	json_t *chain;
-	int64_t page, per_page, total = 0, overdue = 0, t, due, late;
+	int64_t page, per_page, total = 0, overdue = 0, t, due, late, next, first = 0, gen;
 	int64_t now = gzf_now_ms();
-	size_t i, len;
+	size_t i;
 	unsigned may;
 	int rc, n, k, ev, nsteps = 0;
 
@@ -87,6 +110,11 @@ worklist(struct http_req *req)
 	if (sort != NULL && strcmp(sort, "deadline") != 0 && strcmp(sort, "-deadline") != 0)
 		return gzf_err_set(&req->err, GZF_EINVAL, "invalid_value", "sort",
 				   "sort must be deadline or -deadline");
+	if ((rc = application_store_worklist_generation(c, who->actor.city_id, &gen, &req->err)) != GZF_OK)
+		return rc;
+	key = worklist_key(req, who, gen, want, sort, page, per_page);
+	if (key != NULL && reply_cache_get(key, req->arena, &kept))
+		return reply_cache_send(req, key, &kept);
 	if ((rc = workflow_chain_get(c, who->actor.city_id, &chain, &req->err)) != GZF_OK)
 		return rc;
 	http_json_owned(req, chain);
@@ -100,10 +128,12 @@ worklist(struct http_req *req)
 		assert(nsteps < APP_WORKLIST_STEPS); /* a chain has at most WORKFLOW_MAX_STEPS */
 		steps[nsteps++] = code;
 		if ((rc = application_store_step_counts(c, who->actor.city_id, code, who->actor.region_path,
-							now, now, &t, &due, &late, &req->err)) != GZF_OK)
+							now, now, &t, &due, &late, &next, &req->err)) != GZF_OK)
 			return rc;
 		total += t;
 		overdue += late;
+		if (next > 0 && (first == 0 || next < first))
+			first = next;
 	}
 	if (nsteps > 0 &&
 	    (rc = application_store_worklist(c, who->actor.city_id, steps, nsteps, who->actor.region_path,
@@ -133,8 +163,11 @@ worklist(struct http_req *req)
 	jsonw_member_int(&w, "page", page);
 	jsonw_member_int(&w, "per_page", per_page);
 	jsonw_close(&w);
-	text = jsonw_text(&w, &len);
-	return http_reply_bytes(req, 200, "application/json; charset=utf-8", text, len);
+	kept = (struct reply_cached){ .until = first > 0 ? first + 1 : 0 };
+	kept.body = jsonw_text(&w, &kept.len);
+	if (key != NULL)
+		reply_cache_put(key, &kept);
+	return reply_cache_send(req, key, &kept);
 }
 
 /* GET /api/v1/applications/:id/checklist — the rule engine on the application's declared

@@ -203,7 +203,7 @@ application_store_worklist(struct db_conn *c, int64_t city_id, const char *const
 int
 application_store_step_counts(struct db_conn *c, int64_t city_id, const char *step, const char *path,
 			      int64_t now, int64_t day_end, int64_t *total, int64_t *due_today,
-			      int64_t *overdue, struct gzf_err *err)
+			      int64_t *overdue, int64_t *next_due, struct gzf_err *err)
 {
 	const char *like = arena_printf(db_arena(c), "%s%%", path);
 	struct db_res *r;
@@ -213,7 +213,8 @@ application_store_step_counts(struct db_conn *c, int64_t city_id, const char *st
 		      " COALESCE(SUM(CASE WHEN status = 'review' AND step_deadline >= $4"
 		      " AND step_deadline < $5 THEN 1 ELSE 0 END), 0),"
 		      " COALESCE(SUM(CASE WHEN status = 'review' AND step_deadline > 0"
-		      " AND step_deadline < $4 THEN 1 ELSE 0 END), 0)"
+		      " AND step_deadline < $4 THEN 1 ELSE 0 END), 0),"
+		      " MIN(CASE WHEN status = 'review' AND step_deadline >= $4 THEN step_deadline END)"
 		      " FROM applications WHERE city_id = $1 AND step = $2"
 		      " AND status IN ('review', 'publicity') AND region_path LIKE $3",
 		      DB_ARGS(DB_I(city_id), DB_T(step), DB_T(like), DB_I(now), DB_I(day_end)), &r, err);
@@ -222,6 +223,23 @@ application_store_step_counts(struct db_conn *c, int64_t city_id, const char *st
 	*total = db_res_int(r, 0, 0);
 	*due_today = db_res_int(r, 0, 1);
 	*overdue = db_res_int(r, 0, 2);
+	if (next_due != NULL)
+		*next_due = db_res_int(r, 0, 3);
+	return GZF_OK;
+}
+
+int
+application_store_worklist_generation(struct db_conn *c, int64_t city_id, int64_t *gen,
+				      struct gzf_err *err)
+{
+	struct db_res *r;
+	int rc;
+
+	rc = db_query(c, "SELECT gen FROM worklist_generations WHERE city_id = $1",
+		      DB_ARGS(DB_I(city_id)), &r, err);
+	if (rc != GZF_OK)
+		return rc;
+	*gen = r->nrows > 0 ? db_res_int(r, 0, 0) : 0;
 	return GZF_OK;
 }
 

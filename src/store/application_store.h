@@ -118,11 +118,20 @@ int application_store_worklist(struct db_conn *c, int64_t city_id, const char *c
 /*
  * application_store_step_counts — of the applications application_store_worklist lists
  * (all of them, no limit): how many (*total), how many in review whose deadline falls in
- * [now, day_end) (*due_today), and how many in review past their deadline at now (*overdue).
+ * [now, day_end) (*due_today), how many in review past their deadline at now (*overdue),
+ * and (next_due, unless NULL) the earliest deadline of those in review not yet past at
+ * now (0: none), after which *overdue grows without any change to the applications.
  */
 int application_store_step_counts(struct db_conn *c, int64_t city_id, const char *step,
 				  const char *path, int64_t now, int64_t day_end, int64_t *total,
-				  int64_t *due_today, int64_t *overdue, struct gzf_err *err);
+				  int64_t *due_today, int64_t *overdue, int64_t *next_due,
+				  struct gzf_err *err);
+
+/* application_store_worklist_generation — the city's worklist generation (migration 063):
+ * a number the database raises whenever anything a worklist of the city shows may have
+ * changed (0 for a city that never had an application waiting). */
+int application_store_worklist_generation(struct db_conn *c, int64_t city_id, int64_t *gen,
+					  struct gzf_err *err);
 
 /* application_store_in_publicity — the city's applications in their publicity period. */
 int application_store_in_publicity(struct db_conn *c, int64_t city_id, struct application **out,
