@@ -616,7 +616,7 @@ db_durable_then(struct db *db, uint64_t seq, struct db_waiter *w,
 }
 
 /* The syncing thread's part in groups: commit the one parked for it (txn_end), unless
- * a writer has meanwhile. A failure is its members' (group_end). */
+ * a writer has ended it meanwhile. A failure is its members' (group_end). */
 static void
 parked_commit(struct db *db)
 {
@@ -627,8 +627,13 @@ parked_commit(struct db *db)
 	if (writer_enter(&c, &err) != GZF_OK) {
 		log_msg(LOG_WARN, "a group of commits waits for the writer", "error", err.message, NULL);
 	} else {
-		if (db->group_open)
+		if (db->group_open) {
 			group_end(&c, 1, &seq, &err);
+		} else { /* rolled back whole by its last writer */
+			pthread_mutex_lock(&db->sync_lock);
+			db->group_parked = 0;
+			pthread_mutex_unlock(&db->sync_lock);
+		}
 		writer_leave(db);
 	}
 	arena_destroy(c.arena);
