@@ -534,10 +534,7 @@ db_begin(struct db_conn *c, struct gzf_err *err)
 	c->in_txn = 1;
 	if (db->writer == NULL || !db->group_open) {
 		if ((rc = db_exec(c, db->ops->begin_sql, DB_NOARGS, NULL, err)) != GZF_OK) {
-			c->in_txn = 0;
-			c->handle = c->slot->handle;
-			if (db->writer != NULL)
-				writer_leave(db);
+			txn_end(c, TXN_LEFT, &seq, err); /* no group open: it only leaves the gate */
 			return rc;
 		}
 		db->group_open = db->writer != NULL;
