@@ -73,6 +73,7 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 	struct caller bank = { .actor = { .kind = ACTOR_SYSTEM } };
 	struct bank_notification_row row;
 	struct bank_order_row o = { 0 };
+	struct gzf_err unknown = { 0 };
 	int rc, seen;
 
 	*duplicate = 0;
@@ -84,9 +85,17 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 	if (rc != GZF_OK)
 		return rc;
 	/* Deliveries of one order's notifications at once: each waits here for the one
-	 * before, and then sees it (a duplicate) rather than failing to apply it again. */
-	if (n->order_no != NULL && (rc = bank_store_order_lock(c, n->order_no, &req->err)) != GZF_OK)
-		return rc;
+	 * before, and then sees it (a duplicate) rather than failing to apply it again. An
+	 * unknown order is a refusal, once the notification is known not to be a repeat. */
+	if (n->order_no != NULL) {
+		rc = bank_store_order_lock(c, n->order_no, &o, &req->err);
+		if (rc == GZF_ENOTFOUND) {
+			unknown = req->err;
+			gzf_err_clear(&req->err);
+		} else if (rc != GZF_OK) {
+			return rc;
+		}
+	}
 	if ((rc = bank_store_notification_seen(c, n->notify_id, &seen, &req->err)) != GZF_OK)
 		return rc;
 	if (seen) {
@@ -98,8 +107,10 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 					&o.id, &req->err)) != GZF_OK)
 			return rc;
 	} else if (payment_event_of(n->event) >= 0) {
-		if ((rc = bank_store_order_get(c, n->order_no, &o, &req->err)) != GZF_OK)
-			return rc;
+		if (unknown.code != GZF_OK) {
+			req->err = unknown;
+			return unknown.code;
+		}
 		*city_id = o.city_id;
 		if ((rc = rent_payment_apply(c, &o, n, now, &req->err)) != GZF_OK)
 			return rc;

@@ -538,9 +538,8 @@ billing_issue_month(struct db_conn *c, int64_t lease_id, int month, int64_t now,
 		return rc;
 	r = gzf_calloc(1, sizeof(*r));
 	lb.r = r;
-	if ((rc = bill_store_lease_get(c, lease_id, &l, err)) != GZF_OK ||
+	if ((rc = bill_store_lease_lock(c, lease_id, &l, err)) != GZF_OK ||
 	    (rc = billing_rules_load(c, l.city_id, r, err)) != GZF_OK ||
-	    (rc = bill_store_leases_lock(c, l.city_id, l.id, l.id, err)) != GZF_OK ||
 	    (rc = bill_store_ledger(c, l.id, l.id, &ops, &n, err)) != GZF_OK ||
 	    (rc = bill_store_overdue(c, l.id, l.id, lb.today, &lb.ov, &lb.nov, err)) != GZF_OK ||
 	    (rc = replay_build(db_arena(c), ops, n, 2, &lb.rp, err)) != GZF_OK)
@@ -562,8 +561,7 @@ ledger_load(struct db_conn *c, int64_t lease_id, struct bill_lease *l, struct re
 	struct bill_op *ops;
 	int rc, n;
 
-	if ((rc = bill_store_lease_get(c, lease_id, l, err)) != GZF_OK ||
-	    (rc = bill_store_leases_lock(c, l->city_id, l->id, l->id, err)) != GZF_OK ||
+	if ((rc = bill_store_lease_lock(c, lease_id, l, err)) != GZF_OK ||
 	    (rc = bill_store_ledger(c, l->id, l->id, &ops, &n, err)) != GZF_OK)
 		return rc;
 	return replay_build(db_arena(c), ops, n, 1, rp, err);

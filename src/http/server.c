@@ -5,7 +5,8 @@
  * the library reports the request complete, writes the access-log line, counts it in the
  * metrics and destroys the arena. A watchdog thread closes connections that take longer
  * than the head deadline to deliver a request line and headers (a client trickling a
- * header a byte at a time never trips the idle timeout).
+ * header a byte at a time never trips the idle timeout). An accepting thread of gzf's own
+ * hands new connections to the library's worker threads in turn (accept_run).
  */
 #include "http/server.h"
 #include "http/metrics.h"
@@ -18,6 +19,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -58,6 +60,8 @@ struct http_server {
 	struct conn_watch *watches;
 	int stopping;
 	pthread_t watchdog;
+	atomic_int closing;          /* accept_run stops taking connections */
+	pthread_t acceptor;
 };
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -83,6 +87,8 @@ static int check_head(const struct http_server *s, struct http_req *req);
 static enum MHD_Result check_value(void *cls, enum MHD_ValueKind kind, const char *key,
 				   const char *value);
 static void *watchdog_run(void *arg);
+static void watchdog_stop(struct http_server *s);
+static void *accept_run(void *arg);
 static void watch_head(struct conn_watch *w, int waiting);
 
 static void
@@ -613,6 +619,59 @@ watchdog_run(void *arg)
 	return NULL;
 }
 
+/* End watchdog_run and wait for it. */
+static void
+watchdog_stop(struct http_server *s)
+{
+	pthread_mutex_lock(&s->watch_lock);
+	s->stopping = 1;
+	pthread_cond_signal(&s->watch_wake);
+	pthread_mutex_unlock(&s->watch_lock);
+	pthread_join(s->watchdog, NULL);
+}
+
+/*
+ * Take new connections and give each to the library, which puts it on the worker thread
+ * its descriptor number picks (fd modulo the pool), so the threads share the connections
+ * evenly. Left to the library, every worker accepts for itself and whichever happens to
+ * be idle when a client opens its connections takes them: 57 of 64 on one of two threads
+ * was seen, and their requests then waited for that thread while the other had little to
+ * do. At the connection limit nothing is accepted, and new clients wait in the backlog as
+ * they did. Ends when http_server_stop shuts the socket down.
+ */
+static void *
+accept_run(void *arg)
+{
+	struct http_server *s = arg;
+	struct pollfd p = { .fd = s->listen_fd, .events = POLLIN };
+	const union MHD_DaemonInfo *info;
+	struct sockaddr_storage addr;
+	socklen_t len;
+	int fd;
+
+	while (!atomic_load(&s->closing)) {
+		info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (info != NULL && info->num_connections >= (unsigned int)s->cfg.max_connections) {
+			poll(NULL, 0, 10);
+			continue;
+		}
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			break;
+		if (atomic_load(&s->closing))
+			break;
+		len = sizeof(addr);
+		fd = accept4(s->listen_fd, (struct sockaddr *)&addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				poll(NULL, 0, 100); /* out of descriptors: let some close first */
+			continue;
+		}
+		/* On failure (a limit reached) the library logs it and closes fd. */
+		MHD_add_connection(s->daemon, fd, (struct sockaddr *)&addr, len);
+	}
+	return NULL;
+}
+
 /* Bind the listening socket ourselves, so a busy port or a bad address gives a clear
  * message rather than a bare start-up failure. */
 static int
@@ -680,10 +739,10 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	 * No MHD_USE_TURBO: without shutdown() before close(), a client still sending a head
 	 * too large for that memory got a reset instead of the library's 431. */
 	s->daemon = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+			MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC,
 		0, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so it sees every message */
-		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads > 0 ? cfg->threads : 1),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_ip,
@@ -692,19 +751,21 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_END);
-	if (s->daemon == NULL || pthread_create(&s->watchdog, NULL, watchdog_run, s) != 0) {
-		if (s->daemon != NULL)
-			MHD_stop_daemon(s->daemon);
-		else
-			close(fd);
-		pthread_cond_destroy(&s->watch_wake);
-		pthread_mutex_destroy(&s->watch_lock);
-		free(s);
-		return gzf_err_set(err, GZF_EUNAVAIL, "listen_failed", "listen",
-				   "the HTTP server could not start on %s:%d", cfg->host, port);
+	if (s->daemon != NULL && pthread_create(&s->watchdog, NULL, watchdog_run, s) == 0) {
+		if (pthread_create(&s->acceptor, NULL, accept_run, s) == 0) {
+			*out = s;
+			return GZF_OK;
+		}
+		watchdog_stop(s);
 	}
-	*out = s;
-	return GZF_OK;
+	if (s->daemon != NULL)
+		MHD_stop_daemon(s->daemon);
+	close(fd);
+	pthread_cond_destroy(&s->watch_wake);
+	pthread_mutex_destroy(&s->watch_lock);
+	free(s);
+	return gzf_err_set(err, GZF_EUNAVAIL, "listen_failed", "listen",
+			   "the HTTP server could not start on %s:%d", cfg->host, port);
 }
 
 int
@@ -717,25 +778,22 @@ void
 http_server_stop(struct http_server *s, int grace_seconds)
 {
 	int64_t deadline = gzf_mono_ns() + (int64_t)grace_seconds * 1000000000;
-	MHD_socket fd;
 
 	if (s == NULL)
 		return;
-	/* Stop accepting, then wait for the requests already being handled. */
-	fd = MHD_quiesce_daemon(s->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	/* Stop accepting (the shutdown wakes accept_run's poll), then wait for the requests
+	 * already being handled. */
+	atomic_store(&s->closing, 1);
+	shutdown(s->listen_fd, SHUT_RDWR);
+	pthread_join(s->acceptor, NULL);
+	close(s->listen_fd);
 	while (atomic_load(&s->in_flight) > 0 && gzf_mono_ns() < deadline) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(s->daemon);
-	pthread_mutex_lock(&s->watch_lock);
-	s->stopping = 1;
-	pthread_cond_signal(&s->watch_wake);
-	pthread_mutex_unlock(&s->watch_lock);
-	pthread_join(s->watchdog, NULL);
+	watchdog_stop(s);
 	pthread_cond_destroy(&s->watch_wake);
 	pthread_mutex_destroy(&s->watch_lock);
 	free(s);

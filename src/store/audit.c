@@ -128,7 +128,7 @@ int
 audit_store_insert(struct db_conn *c, const struct audit_row *r, struct gzf_err *err)
 {
 	assert(r->seq > 0); /* the chain has no hole at 0 */
-	return db_exec(c,
+	return db_exec_later(c,
 		"INSERT INTO audit_log (city_id, seq, at, actor_kind, actor_id, actor_role,"
 		" actor_region, actor_path, action, object_type, object_id, object_region,"
 		" object_path, client_ip, request_id, result, detail, prev_hash, hash)"
@@ -140,14 +140,14 @@ audit_store_insert(struct db_conn *c, const struct audit_row *r, struct gzf_err 
 			DB_T(r->object_id), opt_int(r->object_region), DB_T(r->object_path),
 			DB_T(r->client_ip), DB_T(r->request_id), DB_T(r->result), DB_T(r->detail),
 			DB_T(r->prev_hash), DB_T(r->hash)),
-		NULL, err);
+		err);
 }
 
 int
 audit_store_head_set(struct db_conn *c, int64_t city_id, const char *hash, struct gzf_err *err)
 {
-	return db_exec(c, "UPDATE audit_heads SET hash = $2 WHERE city_id = $1",
-		       DB_ARGS(DB_I(city_id), DB_T(hash)), NULL, err);
+	return db_exec_later(c, "UPDATE audit_heads SET hash = $2 WHERE city_id = $1",
+			     DB_ARGS(DB_I(city_id), DB_T(hash)), err);
 }
 
 int

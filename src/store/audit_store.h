@@ -56,10 +56,12 @@ int audit_store_head_take(struct db_conn *c, int64_t city_id, const char *genesi
 			  const char **prev_hash, const char **actor_path,
 			  const char **object_path, struct gzf_err *err);
 
-/* audit_store_insert — write r (its id is ignored; the database assigns it). */
+/* audit_store_insert — write r (its id is ignored; the database assigns it); sent with the
+ * next statement (db_exec_later). */
 int audit_store_insert(struct db_conn *c, const struct audit_row *r, struct gzf_err *err);
 
-/* audit_store_head_set — record hash as the hash of city_id's head entry. */
+/* audit_store_head_set — record hash as the hash of city_id's head entry; sent with the
+ * next statement (db_exec_later). */
 int audit_store_head_set(struct db_conn *c, int64_t city_id, const char *hash,
 			 struct gzf_err *err);
 

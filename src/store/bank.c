@@ -22,14 +22,17 @@ bank_store_order_create(struct db_conn *c, const struct bank_order_row *o, int64
 	return rc;
 }
 
-int
-bank_store_order_get(struct db_conn *c, const char *order_no, struct bank_order_row *out,
-		     struct gzf_err *err)
+/* The order numbered order_no into *out, locked (PostgreSQL) when lock is set. */
+static int
+order_read(struct db_conn *c, const char *order_no, int lock, struct bank_order_row *out,
+	   struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
 
-	rc = db_query(c, "SELECT " ORDER_COLUMNS " FROM bank_orders WHERE order_no = $1",
+	rc = db_query(c, lock && db_conn_backend(c) == DB_PGSQL
+			 ? "SELECT " ORDER_COLUMNS " FROM bank_orders WHERE order_no = $1 FOR UPDATE"
+			 : "SELECT " ORDER_COLUMNS " FROM bank_orders WHERE order_no = $1",
 		      DB_ARGS(DB_T(order_no)), &r, err);
 	if (rc != GZF_OK)
 		return rc;
@@ -51,23 +54,28 @@ bank_store_order_get(struct db_conn *c, const char *order_no, struct bank_order_
 }
 
 int
-bank_store_order_lock(struct db_conn *c, const char *order_no, struct gzf_err *err)
+bank_store_order_get(struct db_conn *c, const char *order_no, struct bank_order_row *out,
+		     struct gzf_err *err)
 {
-	if (db_conn_backend(c) == DB_SQLITE)
-		return GZF_OK;
-	return db_exec(c, "SELECT id FROM bank_orders WHERE order_no = $1 FOR UPDATE",
-		       DB_ARGS(DB_T(order_no)), NULL, err);
+	return order_read(c, order_no, 0, out, err);
+}
+
+int
+bank_store_order_lock(struct db_conn *c, const char *order_no, struct bank_order_row *out,
+		      struct gzf_err *err)
+{
+	return order_read(c, order_no, 1, out, err);
 }
 
 int
 bank_store_order_put(struct db_conn *c, const struct bank_order_row *o, int64_t now,
 		     struct gzf_err *err)
 {
-	return db_exec(c, "UPDATE bank_orders SET status = $2, refunded_fen = $3, bank_txn_id = $4,"
-			  " paid_at = $5, updated_at = $6 WHERE id = $1",
-		       DB_ARGS(DB_I(o->id), DB_T(o->status), DB_I(o->refunded_fen),
-			       DB_T(o->bank_txn_id), o->paid_at ? DB_I(o->paid_at) : DB_NULLV,
-			       DB_I(now)), NULL, err);
+	return db_exec_later(c, "UPDATE bank_orders SET status = $2, refunded_fen = $3,"
+			     " bank_txn_id = $4, paid_at = $5, updated_at = $6 WHERE id = $1",
+			     DB_ARGS(DB_I(o->id), DB_T(o->status), DB_I(o->refunded_fen),
+				     DB_T(o->bank_txn_id), o->paid_at ? DB_I(o->paid_at) : DB_NULLV,
+				     DB_I(now)), err);
 }
 
 int
@@ -118,6 +126,13 @@ bank_store_nonce_use(struct db_conn *c, const char *nonce, int64_t expires_at, i
 {
 	int rc;
 
+	/* PostgreSQL: one statement, one round trip (the insert does not see the rows its
+	 * own statement deletes, so an expired nonce used again is still a replay until the
+	 * next delivery has forgotten it: nonces are random, and a reuse is one anyway). */
+	if (db_conn_backend(c) == DB_PGSQL)
+		return db_exec(c, "WITH gone AS (DELETE FROM bank_notify_nonces WHERE expires_at < $3)"
+				  " INSERT INTO bank_notify_nonces (nonce, expires_at) VALUES ($1, $2)",
+			       DB_ARGS(DB_T(nonce), DB_I(expires_at), DB_I(now)), NULL, err);
 	rc = db_exec(c, "DELETE FROM bank_notify_nonces WHERE expires_at < $1", DB_ARGS(DB_I(now)),
 		     NULL, err);
 	if (rc != GZF_OK)

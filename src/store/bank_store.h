@@ -31,13 +31,15 @@ int bank_store_order_create(struct db_conn *c, const struct bank_order_row *o, i
 int bank_store_order_get(struct db_conn *c, const char *order_no, struct bank_order_row *out,
 			 struct gzf_err *err);
 
-/* bank_store_order_lock — hold the order numbered order_no until the transaction ends
- * (PostgreSQL: a row lock; SQLite's BEGIN IMMEDIATE holds the whole database), so two
- * notifications of one order are applied one after the other, each reading the other's. */
-int bank_store_order_lock(struct db_conn *c, const char *order_no, struct gzf_err *err);
+/* bank_store_order_lock — bank_store_order_get, and hold the order until the transaction
+ * ends (PostgreSQL: a row lock, *out as it is once had; SQLite's BEGIN IMMEDIATE holds the
+ * whole database), so two notifications of one order are applied one after the other,
+ * each reading the other's. */
+int bank_store_order_lock(struct db_conn *c, const char *order_no, struct bank_order_row *out,
+			  struct gzf_err *err);
 
 /* bank_store_order_put — save o's status, refunded_fen, bank_txn_id and paid_at (by id),
- * updated at now. */
+ * updated at now; sent with the next statement (db_exec_later). */
 int bank_store_order_put(struct db_conn *c, const struct bank_order_row *o, int64_t now,
 			 struct gzf_err *err);
 

@@ -116,12 +116,15 @@ lease_of(const struct db_res *r, int i, struct bill_lease *l)
 }
 
 int
-bill_store_lease_get(struct db_conn *c, int64_t id, struct bill_lease *out, struct gzf_err *err)
+bill_store_lease_lock(struct db_conn *c, int64_t id, struct bill_lease *out, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
 
-	rc = db_query(c, "SELECT " LEASE_COLUMNS " FROM leases WHERE id = $1", DB_ARGS(DB_I(id)), &r, err);
+	rc = db_query(c, db_conn_backend(c) == DB_SQLITE
+			 ? "SELECT " LEASE_COLUMNS " FROM leases WHERE id = $1"
+			 : "SELECT " LEASE_COLUMNS " FROM leases WHERE id = $1 FOR UPDATE",
+		      DB_ARGS(DB_I(id)), &r, err);
 	if (rc != GZF_OK)
 		return rc;
 	if (r->nrows == 0)
@@ -331,10 +334,10 @@ int
 bill_store_bill_figures(struct db_conn *c, int64_t id, int64_t paid_fen, int64_t waived_fen,
 			const char *state, int64_t now, struct gzf_err *err)
 {
-	return db_exec(c, "UPDATE bills SET paid_fen = $2, waived_fen = $3, state = $4, updated_at = $5"
-			  " WHERE id = $1",
-		       DB_ARGS(DB_I(id), DB_I(paid_fen), DB_I(waived_fen), DB_T(state), DB_I(now)),
-		       NULL, err);
+	return db_exec_later(c, "UPDATE bills SET paid_fen = $2, waived_fen = $3, state = $4,"
+			     " updated_at = $5 WHERE id = $1",
+			     DB_ARGS(DB_I(id), DB_I(paid_fen), DB_I(waived_fen), DB_T(state),
+				     DB_I(now)), err);
 }
 
 /* The WHERE of a bill list: every member of f as a parameter, 0/NULL meaning any. */
@@ -404,11 +407,11 @@ bill_store_op_insert(struct db_conn *c, int64_t city_id, int64_t lease_id, const
 		     int64_t bill_id, int64_t amount_fen, const char *ref, int64_t by, int64_t now,
 		     struct gzf_err *err)
 {
-	return db_exec(c, "INSERT INTO ledger_ops (city_id, lease_id, kind, bill_id, amount_fen, ref,"
-			  " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-		       DB_ARGS(DB_I(city_id), DB_I(lease_id), DB_T(kind),
-			       bill_id ? DB_I(bill_id) : DB_NULLV, DB_I(amount_fen), DB_T(ref),
-			       DB_I(by), DB_I(now)), NULL, err);
+	return db_exec_later(c, "INSERT INTO ledger_ops (city_id, lease_id, kind, bill_id, amount_fen,"
+			     " ref, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			     DB_ARGS(DB_I(city_id), DB_I(lease_id), DB_T(kind),
+				     bill_id ? DB_I(bill_id) : DB_NULLV, DB_I(amount_fen), DB_T(ref),
+				     DB_I(by), DB_I(now)), err);
 }
 
 int

@@ -50,8 +50,9 @@ struct bill_lease {
 	int64_t area_dm2;
 };
 
-/* bill_store_lease_get — the lease id; GZF_ENOTFOUND when none. */
-int bill_store_lease_get(struct db_conn *c, int64_t id, struct bill_lease *out, struct gzf_err *err);
+/* bill_store_lease_lock — the lease id, locked as bill_store_leases_lock() locks it (in
+ * the same statement); GZF_ENOTFOUND when none. */
+int bill_store_lease_lock(struct db_conn *c, int64_t id, struct bill_lease *out, struct gzf_err *err);
 
 /*
  * bill_store_leases_due — up to max leases of city_id with id > after_id, in id order,
@@ -121,7 +122,7 @@ int bill_store_bill_find(struct db_conn *c, int64_t lease_id, int month, int64_t
 int bill_store_bill_get(struct db_conn *c, int64_t id, struct bill_row *out, struct gzf_err *err);
 
 /* bill_store_bill_figures — set the bill's paid, waived and state (as the ledger's replay
- * gives them), updated at now. */
+ * gives them), updated at now; sent with the next statement (db_exec_later). */
 int bill_store_bill_figures(struct db_conn *c, int64_t id, int64_t paid_fen, int64_t waived_fen,
 			    const char *state, int64_t now, struct gzf_err *err);
 
@@ -152,7 +153,8 @@ int bill_store_ledger(struct db_conn *c, int64_t lo, int64_t hi, struct bill_op 
 		      struct gzf_err *err);
 
 /* bill_store_op_insert — a ledger operation. GZF_ECONFLICT (db_is_duplicate) when the
- * lease has one of kind with ref already. */
+ * lease has one of kind with ref already: inside a transaction on PostgreSQL, from the
+ * transaction's next statement or its commit (db_exec_later). */
 int bill_store_op_insert(struct db_conn *c, int64_t city_id, int64_t lease_id, const char *kind,
 			 int64_t bill_id, int64_t amount_fen, const char *ref, int64_t by,
 			 int64_t now, struct gzf_err *err);

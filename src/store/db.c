@@ -305,6 +305,23 @@ read_end(struct db_conn *c)
 		log_msg(LOG_WARN, "a read snapshot did not end", "error", ignored.message, NULL);
 }
 
+/* A statement's error rc, counted. */
+static int
+counted_error(struct db_conn *c, int rc)
+{
+	pthread_mutex_lock(&c->db->lock);
+	c->db->stats.errors++;
+	pthread_mutex_unlock(&c->db->lock);
+	return rc;
+}
+
+/* The database fault injected (GZF_FAULT=db:N), as the database being unreachable. */
+static int
+injected(struct gzf_err *err)
+{
+	return gzf_err_set(err, GZF_EUNAVAIL, "db_unreachable", NULL, "injected fault");
+}
+
 int
 db_query(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
 	 struct db_res **out, struct gzf_err *err)
@@ -325,14 +342,10 @@ db_query(struct db_conn *c, const char *sql, const struct db_val *args, int narg
 		c->seen = atomic_load(&c->db->begun);
 	if (c->reading == 1)
 		c->reading = 2;
-	rc = FAULT(FAULT_DB) ? gzf_err_set(err, GZF_EUNAVAIL, "db_unreachable", NULL, "injected fault")
+	rc = FAULT(FAULT_DB) ? injected(err)
 			     : c->db->ops->query(c->handle, c->arena, sql, args, nargs, &res, err);
-	if (rc != GZF_OK) {
-		pthread_mutex_lock(&c->db->lock);
-		c->db->stats.errors++;
-		pthread_mutex_unlock(&c->db->lock);
-		return rc;
-	}
+	if (rc != GZF_OK)
+		return counted_error(c, rc);
 	if (out != NULL)
 		*out = res;
 	return GZF_OK;
@@ -354,6 +367,18 @@ db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int nargs
 	if (rc == GZF_OK && changes != NULL)
 		*changes = res->changes;
 	return rc;
+}
+
+int
+db_exec_later(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
+	      struct gzf_err *err)
+{
+	int rc;
+
+	if (c->db->ops->later == NULL || !c->in_txn)
+		return db_exec(c, sql, args, nargs, NULL, err);
+	rc = FAULT(FAULT_DB) ? injected(err) : c->db->ops->later(c->handle, sql, args, nargs, err);
+	return rc == GZF_OK ? GZF_OK : counted_error(c, rc);
 }
 
 /* Take the writer gate of a writer_open backend for c, which then uses the writer

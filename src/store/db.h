@@ -157,6 +157,17 @@ int db_exec(struct db_conn *c, const char *sql, const struct db_val *args, int n
 	    int64_t *changes, struct gzf_err *err);
 
 /*
+ * db_exec_later — db_exec for a write inside a transaction whose caller needs neither
+ * its result nor its particular error: on PostgreSQL it is sent with the transaction's
+ * next statement that must be answered (one round trip for both), and its failure is
+ * reported as that statement's error (a db_commit after it fails with it). Elsewhere,
+ * and outside a transaction, it is db_exec. Never for a statement whose duplicate or
+ * conflict the caller tells apart, nor one that must change a row.
+ */
+int db_exec_later(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
+		  struct gzf_err *err);
+
+/*
  * db_begin — start a transaction that takes the write lock at once (SQLite BEGIN
  * IMMEDIATE; PostgreSQL BEGIN), so two writers queue instead of deadlocking. On SQLite
  * a process's writers wait first at the pool's writer gate, one of them starts as soon

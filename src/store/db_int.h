@@ -37,6 +37,10 @@ struct db_ops {
 		     struct gzf_err *err);
 	/* Run several ;-separated statements without parameters (migrations). */
 	int (*script)(void *handle, const char *sql, struct gzf_err *err);
+	/* When not NULL: take a statement (no result wanted) to send with the next one, its
+	 * error to be that one's (db_exec_later). */
+	int (*later)(void *handle, const char *sql, const struct db_val *args, int nargs,
+		     struct gzf_err *err);
 };
 
 /*

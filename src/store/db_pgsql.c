@@ -3,21 +3,41 @@
  * connection under a generated name (a bounded cache: the least recently used is
  * deallocated, db_int.h) and executed with text parameters; a connection that broke is
  * reset when it is next acquired.
+ *
+ * Round trips: a BEGIN, and the statements db_exec_later() hands over (pg_later), are kept
+ * on the connection and sent ahead of the next statement that must be answered, all in
+ * one pipeline (libpq's pipeline mode: one write, one wait). A transaction whose only
+ * statement was its BEGIN ends without reaching the server. The first kept statement
+ * that fails is that next statement's error (a COMMIT after it fails with it; the
+ * server has then ended the transaction); a ROLLBACK ignores them.
  */
 #include "store/db_int.h"
 #include "core/log.h"
 
+#include <assert.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SMALL_PARAMS 64
+#define PG_LATER_MAX 16 /* statements kept for the next round trip; more are sent then */
+
+/* A statement to send ahead of the next one: a prepared statement (name) with its
+ * parameter values (copies, one allocation with the array), or a command. */
+struct later {
+	const char *name;    /* the cache's copy; NULL: command */
+	const char *command; /* "BEGIN", ... */
+	int nargs;
+	char **values;
+};
 
 struct pg {
 	PGconn *conn;
 	int next_id;
 	struct stmt_cache cache; /* statement names (s1, s2, ...), by SQL text */
+	struct later later[PG_LATER_MAX];
+	int nlater;
 };
 
 static int pg_connect(const char *target, void **handle, struct gzf_err *err);
@@ -27,8 +47,11 @@ static int pg_query(void *handle, struct arena *arena, const char *sql,
 		    const struct db_val *args, int nargs, struct db_res **out,
 		    struct gzf_err *err);
 static int pg_script(void *handle, const char *sql, struct gzf_err *err);
+static int pg_later(void *handle, const char *sql, const struct db_val *args, int nargs,
+		    struct gzf_err *err);
 static int pg_error(struct pg *p, PGresult *res, struct gzf_err *err);
 static void pg_drop(void *handle, void *stmt);
+static void later_clear(struct pg *p);
 
 const struct db_ops db_pgsql_ops = {
 	.backend = DB_PGSQL,
@@ -42,6 +65,7 @@ const struct db_ops db_pgsql_ops = {
 	.check = pg_check,
 	.query = pg_query,
 	.script = pg_script,
+	.later = pg_later,
 };
 
 /* Notices (e.g. "relation already exists, skipping") are not errors. */
@@ -104,6 +128,7 @@ pg_disconnect(void *handle)
 	PQfinish(p->conn);
 	p->conn = NULL;
 	stmt_cache_clear(&p->cache);
+	later_clear(p);
 	free(p);
 }
 
@@ -116,6 +141,7 @@ pg_check(void *handle, struct gzf_err *err)
 		return GZF_OK;
 	/* A broken connection has lost its prepared statements. */
 	stmt_cache_clear(&p->cache);
+	later_clear(p);
 	PQreset(p->conn);
 	if (PQstatus(p->conn) == CONNECTION_OK) {
 		log_msg(LOG_WARN, "postgresql connection re-established", NULL);
@@ -179,26 +205,117 @@ prepared_name(struct pg *p, const char *sql, int nargs, struct gzf_err *err, int
 	return cached;
 }
 
-/* Run sql (prepared once per connection) with values, into *out (arena). */
+/* Forget the kept statements. */
+static void
+later_clear(struct pg *p)
+{
+	while (p->nlater > 0)
+		free(p->later[--p->nlater].values);
+}
+
+/* Queue one statement of the pipeline (not yet sent: libpq writes at the sync). */
+static int
+later_send(struct pg *p, const struct later *l)
+{
+	if (l->name == NULL)
+		return PQsendQueryParams(p->conn, l->command, 0, NULL, NULL, NULL, NULL, 0);
+	return PQsendQueryPrepared(p->conn, l->name, l->nargs, (const char *const *)l->values,
+				   NULL, NULL, 0);
+}
+
+/*
+ * Send the kept statements and last in one pipeline and read every answer; last's
+ * result, or NULL with *rc and err set: the first kept statement's error (unless last
+ * is a ROLLBACK), else last's own. A pipeline that cannot be sent or read through to its
+ * end leaves a connection in an unknown state: it is reset (its statements are gone).
+ */
+static PGresult *
+pipeline_run(struct pg *p, const struct later *last, int *rc, struct gzf_err *err)
+{
+	PGresult *res, *failed = NULL, *mine = NULL;
+	int i, n = p->nlater, ok;
+
+	ok = PQenterPipelineMode(p->conn) == 1;
+	for (i = 0; ok && i < n; i++)
+		ok = later_send(p, &p->later[i]) == 1;
+	ok = ok && later_send(p, last) == 1 && PQpipelineSync(p->conn) == 1;
+	later_clear(p);
+	for (i = 0; ok && i <= n; i++) {
+		while ((res = PQgetResult(p->conn)) != NULL) {
+			if (i == n && mine == NULL)
+				mine = res;
+			else if (failed == NULL && PQresultStatus(res) == PGRES_FATAL_ERROR)
+				failed = res;
+			else
+				PQclear(res);
+		}
+	}
+	res = ok ? PQgetResult(p->conn) : NULL;
+	ok = ok && PQresultStatus(res) == PGRES_PIPELINE_SYNC && PQexitPipelineMode(p->conn) == 1;
+	PQclear(res);
+	if (!ok) {
+		*rc = pg_error(p, failed != NULL ? failed : mine, err);
+		PQclear(failed != NULL ? mine : NULL);
+		stmt_cache_clear(&p->cache);
+		PQreset(p->conn);
+		if (*rc == GZF_OK || *rc == GZF_EINTERNAL)
+			*rc = gzf_err_set(err, GZF_EUNAVAIL, "db_unreachable", NULL,
+					  "the database is not reachable, please try again later");
+		return NULL;
+	}
+	if (failed != NULL && !(last->name == NULL && strcmp(last->command, "ROLLBACK") == 0)) {
+		PQclear(mine);
+		*rc = pg_error(p, failed, err);
+		return NULL;
+	}
+	PQclear(failed);
+	return mine;
+}
+
+/* Keep a statement for the next round trip (l->values is the caller's, taken). */
+static void
+later_keep(struct pg *p, const struct later *l)
+{
+	assert(p->nlater < PG_LATER_MAX);
+	p->later[p->nlater++] = *l;
+}
+
+/* Run sql (prepared once per connection) with values, into *out (arena); what was kept
+ * for later goes ahead of it. */
 static int
 pg_run(struct pg *p, struct arena *arena, const char *sql, const char *const *values, int nargs,
        struct db_res **out, struct gzf_err *err)
 {
-	const char *name;
+	struct later me = { .nargs = nargs, .values = (char **)values };
 	PGresult *res;
 	struct db_res *r;
 	ExecStatusType st;
-	int i, j, rc, nrows, ncols;
+	int i, j, rc = GZF_OK, nrows, ncols;
 
 	if (nargs == 0 && (strcmp(sql, "BEGIN") == 0 || strcmp(sql, "COMMIT") == 0 ||
 			   strcmp(sql, "ROLLBACK") == 0)) {
-		/* Transaction control: nothing to prepare. */
+		/* Transaction control: nothing to prepare. A BEGIN waits for the next
+		 * statement; a transaction with nothing else in it is over already. */
+		me.command = sql;
+		me.values = NULL; /* kept: owns its values, and a command has none */
+		if (sql[0] == 'B' || (p->nlater == 1 && p->later[0].name == NULL)) {
+			if (sql[0] == 'B')
+				later_keep(p, &me);
+			else
+				later_clear(p);
+			*out = db_res_new(arena, 0, 0);
+			return GZF_OK;
+		}
+	} else if ((me.name = prepared_name(p, sql, nargs, err, &rc)) == NULL) {
+		return rc;
+	}
+	if (p->nlater > 0) {
+		if ((res = pipeline_run(p, &me, &rc, err)) == NULL)
+			return rc;
+	} else if (me.name == NULL) {
 		res = PQexec(p->conn, sql);
 	} else {
-		name = prepared_name(p, sql, nargs, err, &rc);
-		if (name == NULL)
-			return rc;
-		res = PQexecPrepared(p->conn, name, nargs, values, NULL, NULL, 0);
+		res = PQexecPrepared(p->conn, me.name, nargs, values, NULL, NULL, 0);
 	}
 	st = PQresultStatus(res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
@@ -217,6 +334,57 @@ pg_run(struct pg *p, struct arena *arena, const char *sql, const char *const *va
 	PQclear(res);
 	*out = r;
 	return GZF_OK;
+}
+
+/* The text of args in one allocation: the array of nargs pointers, then the strings. */
+static char **
+values_copy(const struct db_val *args, int nargs)
+{
+	size_t size = sizeof(char *) * (size_t)nargs + 1, at;
+	char **v;
+	int i;
+
+	for (i = 0; i < nargs; i++)
+		size += args[i].type == DB_INT ? 24 : args[i].type == DB_TEXT ? strlen(args[i].s) + 1 : 0;
+	v = gzf_malloc(size);
+	at = sizeof(char *) * (size_t)nargs;
+	for (i = 0; i < nargs; i++) {
+		v[i] = args[i].type == DB_NULL ? NULL : (char *)v + at;
+		if (args[i].type == DB_INT)
+			at += (size_t)snprintf(v[i], 24, "%lld", (long long)args[i].i) + 1;
+		else if (args[i].type == DB_TEXT)
+			at += (size_t)(stpcpy(v[i], args[i].s) - v[i]) + 1;
+	}
+	return v;
+}
+
+/* Keep sql with args for the next round trip (prepared now if it is new here); when as
+ * many are kept as fit, they are sent at once. */
+static int
+pg_later(void *handle, const char *sql, const struct db_val *args, int nargs,
+	 struct gzf_err *err)
+{
+	struct pg *p = handle;
+	struct later me = { .nargs = nargs };
+	PGresult *res;
+	int rc;
+
+	if (nargs > DB_MAX_ARGS)
+		return gzf_err_set(err, GZF_EINTERNAL, "db_error", NULL, "too many parameters");
+	if ((me.name = prepared_name(p, sql, nargs, err, &rc)) == NULL)
+		return rc;
+	me.values = values_copy(args, nargs);
+	if (p->nlater < PG_LATER_MAX - 1) {
+		later_keep(p, &me);
+		return GZF_OK;
+	}
+	res = pipeline_run(p, &me, &rc, err);
+	free(me.values);
+	if (res == NULL)
+		return rc;
+	rc = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK
+		? (PQclear(res), GZF_OK) : pg_error(p, res, err);
+	return rc;
 }
 
 /* The parameters as text: on the stack for the usual few, on the heap for a batch (a
@@ -255,8 +423,17 @@ static int
 pg_script(void *handle, const char *sql, struct gzf_err *err)
 {
 	struct pg *p = handle;
-	PGresult *res = PQexec(p->conn, sql);
+	const struct later flush = { .command = "SELECT 1" };
+	PGresult *res;
+	int rc;
 
+	/* What was kept goes first, a harmless statement closing the pipeline. */
+	if (p->nlater > 0) {
+		if ((res = pipeline_run(p, &flush, &rc, err)) == NULL)
+			return rc;
+		PQclear(res);
+	}
+	res = PQexec(p->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
 		return pg_error(p, res, err);
 	PQclear(res);

@@ -734,6 +734,107 @@ START_TEST(log_checkpointed_reads_unmapped)
 }
 END_TEST
 
+/* The rows of the scratch table kept (made by kept_statements). */
+static int64_t
+kept_rows(struct db_conn *c)
+{
+	struct db_res *r;
+	struct gzf_err e;
+
+	ck_assert_int_eq(db_query(c, "SELECT count(*) FROM kept", DB_NOARGS, &r, &e), GZF_OK);
+	return db_res_int(r, 0, 0);
+}
+
+/* Statements kept for the next round trip (db_exec_later): each runs before the next
+ * statement, which reads it; more than a pipeline holds all arrive; one that fails is
+ * the next statement's error, or the commit's, and then nothing of the transaction
+ * stays; a rollback after it ends it cleanly. On PostgreSQL the BEGIN and the kept
+ * statements reach the server only with the next statement (their times show it),
+ * and a transaction with nothing in it never does. */
+static void
+kept_statements(int pgsql)
+{
+	struct unit_db u;
+	struct db *db = unit_db_fresh(&u, pgsql, 2);
+	struct arena *a = arena_create();
+	struct db_conn *c, *other;
+	struct db_res *r;
+	struct gzf_err e;
+	int i, rc;
+
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	ck_assert_int_eq(db_acquire(db, a, &other, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(c, "CREATE TABLE kept (id BIGINT PRIMARY KEY, at TEXT)", DB_NOARGS,
+				 NULL, &e), GZF_OK);
+	/* kept, read back by the next statement, invisible to others until committed */
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	for (i = 1; i <= 40; i++)
+		ck_assert_int_eq(db_exec_later(c, "INSERT INTO kept (id) VALUES ($1)", DB_ARGS(DB_I(i)),
+					       &e), GZF_OK);
+	ck_assert_int_eq(kept_rows(c), 40);
+	if (pgsql)
+		ck_assert_int_eq(kept_rows(other), 0);
+	ck_assert_int_eq(db_exec_later(c, "INSERT INTO kept (id) VALUES ($1)", DB_ARGS(DB_I(41)), &e),
+			 GZF_OK);
+	ck_assert_int_eq(db_commit(c, &e), GZF_OK);
+	ck_assert_int_eq(kept_rows(other), 41);
+	/* a failure: the next statement's error; rolled back, nothing stays */
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(db_exec_later(c, "INSERT INTO kept (id) VALUES ($1)", DB_ARGS(DB_I(100)), &e),
+			 GZF_OK);
+	rc = db_exec_later(c, "INSERT INTO kept (id) VALUES ($1)", DB_ARGS(DB_I(1)), &e);
+	if (rc == GZF_OK) /* kept: reported by what comes next */
+		rc = db_query(c, "SELECT 1", DB_NOARGS, &r, &e);
+	ck_assert(db_is_duplicate(rc, &e));
+	ck_assert_int_eq(db_rollback(c), GZF_OK);
+	ck_assert_int_eq(kept_rows(c), 41);
+	/* a failure kept until the commit: the commit fails with it */
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(db_exec(c, "INSERT INTO kept (id) VALUES ($1)", DB_ARGS(DB_I(200)), NULL, &e),
+			 GZF_OK);
+	rc = db_exec_later(c, "INSERT INTO kept (id) VALUES ($1)", DB_ARGS(DB_I(2)), &e);
+	if (rc == GZF_OK)
+		rc = db_commit(c, &e);
+	ck_assert(db_is_duplicate(rc, &e));
+	db_rollback(c);
+	ck_assert_int_eq(kept_rows(c), 41);
+	/* empty transactions */
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(db_commit(c, &e), GZF_OK);
+	ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+	ck_assert_int_eq(db_rollback(c), GZF_OK);
+	if (pgsql) {
+		/* The BEGIN and a kept statement run just before the statement after them,
+		 * not when they were called, 300 ms before it. */
+		ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+		ck_assert_int_eq(db_exec_later(c, "INSERT INTO kept (id, at) VALUES ($1, CAST(clock_timestamp() AS TEXT))",
+					       DB_ARGS(DB_I(300)), &e), GZF_OK);
+		usleep(300 * 1000);
+		ck_assert_int_eq(db_query(c, "SELECT EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000,"
+					  " EXTRACT(EPOCH FROM clock_timestamp() - CAST(at AS TIMESTAMPTZ)) * 1000"
+					  " FROM kept WHERE id = 300", DB_NOARGS, &r, &e), GZF_OK);
+		ck_assert_msg(db_res_int(r, 0, 0) < 150, "BEGIN ran %lld ms before", (long long)db_res_int(r, 0, 0));
+		ck_assert_msg(db_res_int(r, 0, 1) < 150, "kept ran %lld ms before", (long long)db_res_int(r, 0, 1));
+		ck_assert_int_eq(db_rollback(c), GZF_OK);
+	}
+	db_release(other);
+	db_release(c);
+	arena_destroy(a);
+	unit_db_done(&u, db);
+}
+
+START_TEST(kept_statements_sqlite)
+{
+	kept_statements(0);
+}
+END_TEST
+
+START_TEST(kept_statements_pgsql)
+{
+	kept_statements(1);
+}
+END_TEST
+
 /* Many distinct statements on one connection (as searches built per request make): each
  * answers right, also once evicted and prepared again, and PostgreSQL holds no more
  * prepared statements for the connection than the cache keeps. */
@@ -800,11 +901,13 @@ db_suite(void)
 	tcase_add_test(tc, groups_read_back_roll_back_and_fail_whole);
 	tcase_add_test(tc, log_checkpointed_reads_unmapped);
 	tcase_add_test(tc, statements_bounded_sqlite);
+	tcase_add_test(tc, kept_statements_sqlite);
 	suite_add_tcase(s, tc);
 	if (unit_pg_wanted(s)) {
 		tc = tcase_create("pgsql");
 		tcase_set_timeout(tc, 60);
 		tcase_add_test(tc, statements_bounded_pgsql);
+		tcase_add_test(tc, kept_statements_pgsql);
 		suite_add_tcase(s, tc);
 	}
 	return s;
