@@ -74,7 +74,7 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 	struct bank_notification_row row;
 	struct bank_order_row o = { 0 };
 	struct gzf_err unknown = { 0 };
-	int rc, seen;
+	int rc, seen = 0;
 
 	*duplicate = 0;
 	rc = bank_store_nonce_use(c, http_header(req, "X-Bank-Nonce"),
@@ -86,9 +86,12 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 		return rc;
 	/* Deliveries of one order's notifications at once: each waits here for the one
 	 * before, and then sees it (a duplicate) rather than failing to apply it again. An
-	 * unknown order is a refusal, once the notification is known not to be a repeat. */
+	 * unknown order is a refusal, once the notification is known not to be a repeat.
+	 * The order's read tells whether the notification was accepted before it began; one
+	 * accepted while it waited has moved the order on from pending, so for an order no
+	 * longer pending (or none) that is asked again. */
 	if (n->order_no != NULL) {
-		rc = bank_store_order_lock(c, n->order_no, &o, &req->err);
+		rc = bank_store_order_lock(c, n->order_no, n->notify_id, &o, &seen, &req->err);
 		if (rc == GZF_ENOTFOUND) {
 			unknown = req->err;
 			gzf_err_clear(&req->err);
@@ -96,7 +99,8 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 			return rc;
 		}
 	}
-	if ((rc = bank_store_notification_seen(c, n->notify_id, &seen, &req->err)) != GZF_OK)
+	if (!seen && (o.id == 0 || strcmp(o.status, "pending") != 0) &&
+	    (rc = bank_store_notification_seen(c, n->notify_id, &seen, &req->err)) != GZF_OK)
 		return rc;
 	if (seen) {
 		*duplicate = 1;
@@ -122,7 +126,10 @@ notify_apply(struct http_req *req, struct db_conn *c, const struct bank_notifica
 		.order_no = n->order_no, .amount_fen = n->amount_fen, .accepted = 1, .reason = "",
 		.body_sha256 = n->body_sha256, .received_at = now,
 	};
-	rc = bank_store_notification_add(c, &row, &req->err);
+	/* Under an order's lock no other delivery of it is recorded meanwhile: the record
+	 * goes with the next statement. Without one (an agreement's), a delivery at once
+	 * twice is found here. */
+	rc = bank_store_notification_add(c, &row, n->order_no != NULL, &req->err);
 	if (db_is_duplicate(rc, &req->err)) { /* the same notification, delivered at once twice */
 		*duplicate = 1;
 		return GZF_OK;
@@ -157,7 +164,7 @@ notify_reject(struct http_req *req, struct db_conn *c, const struct bank_notific
 							   req->client_ip), 0, NULL)) != GZF_OK)
 		return rc;
 	if ((rc = db_begin(c, &req->err)) != GZF_OK ||
-	    (rc = bank_store_notification_add(c, &row, &req->err)) != GZF_OK ||
+	    (rc = bank_store_notification_add(c, &row, 1, &req->err)) != GZF_OK ||
 	    (rc = api_audit(req, c, NULL, "bank.notify", "bank_order", 0, 0, "denied",
 			    notify_detail(req, n, row.reason))) != GZF_OK ||
 	    (rc = db_commit(c, &req->err)) != GZF_OK) {

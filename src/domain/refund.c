@@ -197,7 +197,7 @@ fire(struct refund_run *run, const char *refund_no, int event, struct gzf_err *e
 	int rc;
 
 	if ((rc = refund_store_get(run->c, refund_no, run->r, err)) != GZF_OK ||
-	    (rc = bank_store_order_lock(run->c, run->r->order_no, &o, err)) != GZF_OK ||
+	    (rc = bank_store_order_lock(run->c, run->r->order_no, NULL, &o, NULL, err)) != GZF_OK ||
 	    (rc = refund_store_get(run->c, refund_no, run->r, err)) != GZF_OK ||
 	    (rc = fsm_find(&refund_fsm, refund_state_of(run->r), event, FSM_SYSTEM, run, &t, err)) != GZF_OK)
 		return rc;

@@ -99,15 +99,12 @@ settle(struct db_conn *c, const struct bank_order_row *o, int64_t lease_id, int6
 {
 	char code[RENT_RECEIPT_CODE_DIGITS + 1];
 	struct rent_payment p;
-	struct rent_lease l;
 	int64_t id;
 	int rc;
 
-	if ((rc = rent_payment_store_lease(c, lease_id, &l, err)) != GZF_OK)
-		return rc;
 	rent_payment_receipt_code(code);
 	p = (struct rent_payment){
-		.city_id = o->city_id, .lease_id = lease_id, .payer_id = l.owner_id,
+		.city_id = o->city_id, .lease_id = lease_id,
 		.order_no = o->order_no, .bank_txn_id = o->bank_txn_id,
 		.bills = rent_payment_purpose_bills(o->purpose),
 		.via = o->order_no[0] == 'D' ? "debit" : "online", .receipt_code = code,

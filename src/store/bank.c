@@ -2,6 +2,7 @@
  * bank.c — the rows of bank_orders, bank_notifications and bank_notify_nonces.
  */
 #include "store/bank_store.h"
+#include "store/db_int.h" /* DB_DUPLICATE: a live nonce refused as the insert would be */
 
 #define ORDER_COLUMNS "id, city_id, order_no, purpose, amount_fen, status, refunded_fen," \
 		      " bank_txn_id, paid_at, created_at, updated_at"
@@ -22,18 +23,22 @@ bank_store_order_create(struct db_conn *c, const struct bank_order_row *o, int64
 	return rc;
 }
 
-/* The order numbered order_no into *out, locked (PostgreSQL) when lock is set. */
+/* The order numbered order_no into *out, locked (PostgreSQL) when lock is set; with seen,
+ * *seen = 1 when a notification numbered notify_id was accepted (as the statement began). */
 static int
-order_read(struct db_conn *c, const char *order_no, int lock, struct bank_order_row *out,
-	   struct gzf_err *err)
+order_read(struct db_conn *c, const char *order_no, int lock, const char *notify_id,
+	   struct bank_order_row *out, int *seen, struct gzf_err *err)
 {
 	struct db_res *r;
 	int rc;
 
 	rc = db_query(c, lock && db_conn_backend(c) == DB_PGSQL
-			 ? "SELECT " ORDER_COLUMNS " FROM bank_orders WHERE order_no = $1 FOR UPDATE"
-			 : "SELECT " ORDER_COLUMNS " FROM bank_orders WHERE order_no = $1",
-		      DB_ARGS(DB_T(order_no)), &r, err);
+			 ? "SELECT " ORDER_COLUMNS ", CASE WHEN EXISTS (SELECT 1 FROM bank_notifications"
+			   " WHERE accepted_id = $2) THEN 1 ELSE 0 END FROM bank_orders WHERE order_no = $1"
+			   " FOR UPDATE"
+			 : "SELECT " ORDER_COLUMNS ", CASE WHEN EXISTS (SELECT 1 FROM bank_notifications"
+			   " WHERE accepted_id = $2) THEN 1 ELSE 0 END FROM bank_orders WHERE order_no = $1",
+		      DB_ARGS(DB_T(order_no), DB_T(notify_id)), &r, err);
 	if (rc != GZF_OK)
 		return rc;
 	if (r->nrows == 0)
@@ -50,6 +55,8 @@ order_read(struct db_conn *c, const char *order_no, int lock, struct bank_order_
 	out->paid_at = db_res_isnull(r, 0, 8) ? 0 : db_res_int(r, 0, 8);
 	out->created_at = db_res_int(r, 0, 9);
 	out->updated_at = db_res_int(r, 0, 10);
+	if (seen != NULL)
+		*seen = db_res_int(r, 0, 11) != 0;
 	return GZF_OK;
 }
 
@@ -57,14 +64,14 @@ int
 bank_store_order_get(struct db_conn *c, const char *order_no, struct bank_order_row *out,
 		     struct gzf_err *err)
 {
-	return order_read(c, order_no, 0, out, err);
+	return order_read(c, order_no, 0, NULL, out, NULL, err);
 }
 
 int
-bank_store_order_lock(struct db_conn *c, const char *order_no, struct bank_order_row *out,
-		      struct gzf_err *err)
+bank_store_order_lock(struct db_conn *c, const char *order_no, const char *notify_id,
+		      struct bank_order_row *out, int *seen, struct gzf_err *err)
 {
-	return order_read(c, order_no, 1, out, err);
+	return order_read(c, order_no, 1, notify_id, out, seen, err);
 }
 
 int
@@ -79,17 +86,21 @@ bank_store_order_put(struct db_conn *c, const struct bank_order_row *o, int64_t 
 }
 
 int
-bank_store_notification_add(struct db_conn *c, const struct bank_notification_row *n,
+bank_store_notification_add(struct db_conn *c, const struct bank_notification_row *n, int later,
 			    struct gzf_err *err)
 {
-	return db_exec(c, "INSERT INTO bank_notifications (city_id, notify_id, accepted_id, event,"
-			  " order_no, amount_fen, outcome, reason, body_sha256, received_at)"
-			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-		       DB_ARGS(DB_I(n->city_id), DB_T(n->notify_id),
-			       DB_T(n->accepted ? n->notify_id : NULL), DB_T(n->event),
-			       DB_T(n->order_no), n->amount_fen >= 0 ? DB_I(n->amount_fen) : DB_NULLV,
-			       DB_T(n->accepted ? "accepted" : "rejected"), DB_T(n->reason),
-			       DB_T(n->body_sha256), DB_I(n->received_at)), NULL, err);
+	static const char sql[] = "INSERT INTO bank_notifications (city_id, notify_id, accepted_id,"
+		" event, order_no, amount_fen, outcome, reason, body_sha256, received_at)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+	const struct db_val args[] = {
+		DB_I(n->city_id), DB_T(n->notify_id), DB_T(n->accepted ? n->notify_id : NULL),
+		DB_T(n->event), DB_T(n->order_no), n->amount_fen >= 0 ? DB_I(n->amount_fen) : DB_NULLV,
+		DB_T(n->accepted ? "accepted" : "rejected"), DB_T(n->reason), DB_T(n->body_sha256),
+		DB_I(n->received_at),
+	};
+	const int nargs = (int)(sizeof(args) / sizeof(args[0]));
+
+	return later ? db_exec_later(c, sql, args, nargs, err) : db_exec(c, sql, args, nargs, NULL, err);
 }
 
 int
@@ -124,15 +135,23 @@ int
 bank_store_nonce_use(struct db_conn *c, const char *nonce, int64_t expires_at, int64_t now,
 		     struct gzf_err *err)
 {
+	int64_t changes;
 	int rc;
 
-	/* PostgreSQL: one statement, one round trip (the insert does not see the rows its
-	 * own statement deletes, so an expired nonce used again is still a replay until the
-	 * next delivery has forgotten it: nonces are random, and a reuse is one anyway). */
-	if (db_conn_backend(c) == DB_PGSQL)
-		return db_exec(c, "WITH gone AS (DELETE FROM bank_notify_nonces WHERE expires_at < $3)"
-				  " INSERT INTO bank_notify_nonces (nonce, expires_at) VALUES ($1, $2)",
-			       DB_ARGS(DB_T(nonce), DB_I(expires_at), DB_I(now)), NULL, err);
+	/* PostgreSQL: one statement, one round trip. An expired row of this very nonce is
+	 * taken over by the insert rather than deleted (one statement cannot do both to a
+	 * row); a live one is not, and nothing changes: a replay. */
+	if (db_conn_backend(c) == DB_PGSQL) {
+		rc = db_exec(c, "WITH gone AS (DELETE FROM bank_notify_nonces WHERE expires_at < $3"
+				" AND nonce <> $1) INSERT INTO bank_notify_nonces (nonce, expires_at)"
+				" VALUES ($1, $2) ON CONFLICT (nonce) DO UPDATE SET expires_at = $2"
+				" WHERE bank_notify_nonces.expires_at < $3",
+			     DB_ARGS(DB_T(nonce), DB_I(expires_at), DB_I(now)), &changes, err);
+		if (rc == GZF_OK && changes == 0)
+			return gzf_err_set(err, GZF_ECONFLICT, DB_DUPLICATE, NULL,
+					   "the nonce is remembered already");
+		return rc;
+	}
 	rc = db_exec(c, "DELETE FROM bank_notify_nonces WHERE expires_at < $1", DB_ARGS(DB_I(now)),
 		     NULL, err);
 	if (rc != GZF_OK)

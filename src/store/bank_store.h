@@ -34,9 +34,11 @@ int bank_store_order_get(struct db_conn *c, const char *order_no, struct bank_or
 /* bank_store_order_lock — bank_store_order_get, and hold the order until the transaction
  * ends (PostgreSQL: a row lock, *out as it is once had; SQLite's BEGIN IMMEDIATE holds the
  * whole database), so two notifications of one order are applied one after the other,
- * each reading the other's. */
-int bank_store_order_lock(struct db_conn *c, const char *order_no, struct bank_order_row *out,
-			  struct gzf_err *err);
+ * each reading the other's. *seen (may be NULL): whether a notification numbered
+ * notify_id had been accepted when the statement began — not one accepted while this
+ * waited for the lock (which then changed the order: bank_store_notification_seen tells). */
+int bank_store_order_lock(struct db_conn *c, const char *order_no, const char *notify_id,
+			  struct bank_order_row *out, int *seen, struct gzf_err *err);
 
 /* bank_store_order_put — save o's status, refunded_fen, bank_txn_id and paid_at (by id),
  * updated at now; sent with the next statement (db_exec_later). */
@@ -56,8 +58,9 @@ struct bank_notification_row {
 };
 
 /* bank_store_notification_add — record one delivery. GZF_ECONFLICT (db_is_duplicate)
- * when an accepted one with its notify_id exists. */
-int bank_store_notification_add(struct db_conn *c, const struct bank_notification_row *n,
+ * when an accepted one with its notify_id exists; with later set, sent with the next
+ * statement, which then fails with it (db_exec_later). */
+int bank_store_notification_add(struct db_conn *c, const struct bank_notification_row *n, int later,
 				struct gzf_err *err);
 
 /* bank_store_notification_seen — *seen = 1 when a notification with notify_id was

@@ -193,8 +193,9 @@ rent_payment_store_add(struct db_conn *c, const struct rent_payment *p, int64_t 
 
 	rc = db_query(c, "INSERT INTO rent_payments (city_id, lease_id, payer_id, order_no, bank_txn_id,"
 			 " amount_fen, bills, via, receipt_code, paid_at, created_at)"
-			 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-		      DB_ARGS(DB_I(p->city_id), DB_I(p->lease_id), DB_I(p->payer_id), DB_T(p->order_no),
+			 " VALUES ($1, $2, (SELECT owner_id FROM leases WHERE id = $2), $3, $4, $5, $6, $7,"
+			 " $8, $9, $10) RETURNING id",
+		      DB_ARGS(DB_I(p->city_id), DB_I(p->lease_id), DB_T(p->order_no),
 			      DB_T(p->bank_txn_id), DB_I(p->amount_fen), DB_T(p->bills), DB_T(p->via),
 			      DB_T(p->receipt_code), DB_I(p->paid_at), DB_I(p->created_at)), &r, err);
 	if (rc == GZF_OK)

@@ -83,8 +83,8 @@ int rent_payment_store_open_bills(struct db_conn *c, int64_t owner_id, int64_t l
 int rent_payment_store_live_leases(struct db_conn *c, int64_t city_id, int max, int64_t *ids, int *n,
 				    struct gzf_err *err);
 
-/* rent_payment_store_add — record p (id and the read-only members ignored); *id gets its
- * id. GZF_ECONFLICT (db_is_duplicate) when its order_no, bank_txn_id or receipt_code is
+/* rent_payment_store_add — record p (id, payer_id and the read-only members ignored: the
+ * payer is the lease's holder); *id gets its id. GZF_ECONFLICT (db_is_duplicate) when its order_no, bank_txn_id or receipt_code is
  * recorded already: the database's guarantee that a payment is credited once. */
 int rent_payment_store_add(struct db_conn *c, const struct rent_payment *p, int64_t *id,
 			   struct gzf_err *err);

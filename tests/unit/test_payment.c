@@ -323,17 +323,17 @@ START_TEST(records_and_nonces)
 	ck_assert_int_eq(db_acquire(db, ar, &c, &e), GZF_OK);
 	ck_assert_int_eq(bank_store_notification_seen(c, "ntf_1", &seen, &e), GZF_OK);
 	ck_assert_int_eq(seen, 0);
-	ck_assert_int_eq(bank_store_notification_add(c, &r, &e), GZF_OK);
+	ck_assert_int_eq(bank_store_notification_add(c, &r, 0, &e), GZF_OK);
 	ck_assert_int_eq(bank_store_notification_seen(c, "ntf_1", &seen, &e), GZF_OK);
 	ck_assert_int_eq(seen, 1);
 	/* the database itself refuses a second accepted one with the same id */
-	rc = bank_store_notification_add(c, &r, &e);
+	rc = bank_store_notification_add(c, &r, 0, &e);
 	ck_assert(db_is_duplicate(rc, &e));
 	/* rejected ones may repeat */
 	r.accepted = 0;
 	r.reason = "amount_mismatch";
-	ck_assert_int_eq(bank_store_notification_add(c, &r, &e), GZF_OK);
-	ck_assert_int_eq(bank_store_notification_add(c, &r, &e), GZF_OK);
+	ck_assert_int_eq(bank_store_notification_add(c, &r, 0, &e), GZF_OK);
+	ck_assert_int_eq(bank_store_notification_add(c, &r, 0, &e), GZF_OK);
 	ck_assert_int_eq(bank_store_notifications_count(c, "ORDER-1", "rejected", &n, &e), GZF_OK);
 	ck_assert_int_eq(n, 2);
 	ck_assert_int_eq(bank_store_notifications_count(c, "ORDER-1", "accepted", &n, &e), GZF_OK);
