@@ -749,8 +749,9 @@ kept_rows(struct db_conn *c)
  * statement, which reads it; more than a pipeline holds all arrive; one that fails is
  * the next statement's error, or the commit's, and then nothing of the transaction
  * stays; a rollback after it ends it cleanly. On PostgreSQL the BEGIN and the kept
- * statements reach the server only with the next statement (their times show it),
- * and a transaction with nothing in it never does. */
+ * statements reach the server only with the next statement (their times show it), a
+ * transaction with nothing in it never does, and a connection the server ends while
+ * statements are kept fails cleanly and works again. */
 static void
 kept_statements(int pgsql)
 {
@@ -816,6 +817,21 @@ kept_statements(int pgsql)
 		ck_assert_msg(db_res_int(r, 0, 0) < 150, "BEGIN ran %lld ms before", (long long)db_res_int(r, 0, 0));
 		ck_assert_msg(db_res_int(r, 0, 1) < 150, "kept ran %lld ms before", (long long)db_res_int(r, 0, 1));
 		ck_assert_int_eq(db_rollback(c), GZF_OK);
+		/* The server ends the connection while statements are kept: the next one
+		 * reports the database unreachable, nothing stays, and the connection works
+		 * again once acquired anew. */
+		ck_assert_int_eq(db_query(c, "SELECT pg_backend_pid()", DB_NOARGS, &r, &e), GZF_OK);
+		i = (int)db_res_int(r, 0, 0);
+		ck_assert_int_eq(db_begin(c, &e), GZF_OK);
+		ck_assert_int_eq(db_exec_later(c, "INSERT INTO kept (id) VALUES ($1)", DB_ARGS(DB_I(400)),
+					       &e), GZF_OK);
+		ck_assert_int_eq(db_query(other, "SELECT pg_terminate_backend($1)", DB_ARGS(DB_I(i)), &r, &e),
+				 GZF_OK);
+		usleep(100 * 1000);
+		ck_assert_int_eq(db_query(c, "SELECT 1", DB_NOARGS, &r, &e), GZF_EUNAVAIL);
+		db_release(c);
+		ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+		ck_assert_int_eq(kept_rows(c), 41);
 	}
 	db_release(other);
 	db_release(c);
