@@ -23,22 +23,27 @@ bank_store_order_create(struct db_conn *c, const struct bank_order_row *o, int64
 	return rc;
 }
 
-/* The order numbered order_no into *out, locked (PostgreSQL) when lock is set; with seen,
- * *seen = 1 when a notification numbered notify_id was accepted (as the statement began). */
+/* A nonce ($1) until $2: the expired ones forgotten at $3 (but for $1), and $1
+ * remembered, or its expired row taken over (a live one changes nothing). */
+#define FORGET_EXPIRED "DELETE FROM bank_notify_nonces WHERE expires_at < $3 AND nonce <> $1"
+#define REMEMBER "INSERT INTO bank_notify_nonces (nonce, expires_at) VALUES ($1, $2)" \
+		 " ON CONFLICT (nonce) DO UPDATE SET expires_at = $2" \
+		 " WHERE bank_notify_nonces.expires_at < $3"
+
+/* An order by its number ($1), and whether the notification numbered $2 was accepted. */
+#define ORDER_SEEN "SELECT " ORDER_COLUMNS ", CASE WHEN EXISTS (SELECT 1 FROM bank_notifications" \
+		   " WHERE accepted_id = $2) THEN 1 ELSE 0 END FROM bank_orders WHERE order_no = $1"
+
+/* The order sql reads (ORDER_COLUMNS, then with seen the accepted flag) into *out. */
 static int
-order_read(struct db_conn *c, const char *order_no, int lock, const char *notify_id,
+order_read(struct db_conn *c, const char *sql, const struct db_val *args, int nargs,
 	   struct bank_order_row *out, int *seen, struct gzf_err *err)
 {
+	const char *order_no = args[0].s;
 	struct db_res *r;
 	int rc;
 
-	rc = db_query(c, lock && db_conn_backend(c) == DB_PGSQL
-			 ? "SELECT " ORDER_COLUMNS ", CASE WHEN EXISTS (SELECT 1 FROM bank_notifications"
-			   " WHERE accepted_id = $2) THEN 1 ELSE 0 END FROM bank_orders WHERE order_no = $1"
-			   " FOR UPDATE"
-			 : "SELECT " ORDER_COLUMNS ", CASE WHEN EXISTS (SELECT 1 FROM bank_notifications"
-			   " WHERE accepted_id = $2) THEN 1 ELSE 0 END FROM bank_orders WHERE order_no = $1",
-		      DB_ARGS(DB_T(order_no), DB_T(notify_id)), &r, err);
+	rc = db_query(c, sql, args, nargs, &r, err);
 	if (rc != GZF_OK)
 		return rc;
 	if (r->nrows == 0)
@@ -64,14 +69,16 @@ int
 bank_store_order_get(struct db_conn *c, const char *order_no, struct bank_order_row *out,
 		     struct gzf_err *err)
 {
-	return order_read(c, order_no, 0, NULL, out, NULL, err);
+	return order_read(c, "SELECT " ORDER_COLUMNS " FROM bank_orders WHERE order_no = $1",
+			  DB_ARGS(DB_T(order_no)), out, NULL, err);
 }
 
 int
 bank_store_order_lock(struct db_conn *c, const char *order_no, const char *notify_id,
 		      struct bank_order_row *out, int *seen, struct gzf_err *err)
 {
-	return order_read(c, order_no, 1, notify_id, out, seen, err);
+	return order_read(c, db_conn_backend(c) == DB_PGSQL ? ORDER_SEEN " FOR UPDATE" : ORDER_SEEN,
+			  DB_ARGS(DB_T(order_no), DB_T(notify_id)), out, seen, err);
 }
 
 int
@@ -136,26 +143,18 @@ bank_store_nonce_use(struct db_conn *c, const char *nonce, int64_t expires_at, i
 		     struct gzf_err *err)
 {
 	int64_t changes;
-	int rc;
+	int rc = GZF_OK;
 
-	/* PostgreSQL: one statement, one round trip. An expired row of this very nonce is
-	 * taken over by the insert rather than deleted (one statement cannot do both to a
-	 * row); a live one is not, and nothing changes: a replay. */
-	if (db_conn_backend(c) == DB_PGSQL) {
-		rc = db_exec(c, "WITH gone AS (DELETE FROM bank_notify_nonces WHERE expires_at < $3"
-				" AND nonce <> $1) INSERT INTO bank_notify_nonces (nonce, expires_at)"
-				" VALUES ($1, $2) ON CONFLICT (nonce) DO UPDATE SET expires_at = $2"
-				" WHERE bank_notify_nonces.expires_at < $3",
+	/* An expired row of this very nonce is taken over rather than deleted; a live one is
+	 * not, and nothing changes: a replay. PostgreSQL does both in one statement (one
+	 * round trip), SQLite in two. */
+	if (db_conn_backend(c) == DB_SQLITE)
+		rc = db_exec(c, FORGET_EXPIRED, DB_ARGS(DB_T(nonce), DB_NULLV, DB_I(now)), NULL, err);
+	if (rc == GZF_OK)
+		rc = db_exec(c, db_conn_backend(c) == DB_SQLITE ? REMEMBER
+			     : "WITH gone AS (" FORGET_EXPIRED ") " REMEMBER,
 			     DB_ARGS(DB_T(nonce), DB_I(expires_at), DB_I(now)), &changes, err);
-		if (rc == GZF_OK && changes == 0)
-			return gzf_err_set(err, GZF_ECONFLICT, DB_DUPLICATE, NULL,
-					   "the nonce is remembered already");
-		return rc;
-	}
-	rc = db_exec(c, "DELETE FROM bank_notify_nonces WHERE expires_at < $1", DB_ARGS(DB_I(now)),
-		     NULL, err);
-	if (rc != GZF_OK)
-		return rc;
-	return db_exec(c, "INSERT INTO bank_notify_nonces (nonce, expires_at) VALUES ($1, $2)",
-		       DB_ARGS(DB_T(nonce), DB_I(expires_at)), NULL, err);
+	if (rc == GZF_OK && changes == 0)
+		return gzf_err_set(err, GZF_ECONFLICT, DB_DUPLICATE, NULL, "the nonce is remembered already");
+	return rc;
 }
