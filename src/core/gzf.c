@@ -230,15 +230,28 @@ gzf_mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Each thread draws from the system 256 bytes at a time: a draw is a system call, and
+ * every request takes an id. Bytes are wiped as they are handed out. */
+#define RANDOM_POOL 256
+
 void
 gzf_random_hex(char *out, size_t nbytes)
 {
+	static _Thread_local unsigned char pool[RANDOM_POOL];
+	static _Thread_local size_t used = RANDOM_POOL;
 	unsigned char raw[64];
 
 	if (nbytes > sizeof(raw))
 		nbytes = sizeof(raw);
-	randombytes_buf(raw, nbytes);
+	if (RANDOM_POOL - used < nbytes) {
+		randombytes_buf(pool, sizeof(pool));
+		used = 0;
+	}
+	memcpy(raw, pool + used, nbytes);
+	sodium_memzero(pool + used, nbytes);
+	used += nbytes;
 	sodium_bin2hex(out, nbytes * 2 + 1, raw, nbytes);
+	sodium_memzero(raw, nbytes);
 }
 
 int

@@ -97,7 +97,9 @@ int64_t gzf_mono_ns(void);
 
 /*
  * gzf_random_hex — write 2*nbytes random hex characters and a NUL into out, which must
- * hold 2*nbytes+1 bytes. Uses libsodium's CSPRNG (gzf_crypto_init must have run).
+ * hold 2*nbytes+1 bytes (nbytes at most 64). From libsodium's CSPRNG (gzf_crypto_init
+ * must have run), drawn ahead into a pool of the calling thread's: not for a process that
+ * forks after calling it.
  */
 void gzf_random_hex(char *out, size_t nbytes);
 

@@ -1,8 +1,9 @@
 /*
- * log.c — JSON lines on stderr, built with jansson so every value is escaped. While
- * `gzf serve` runs, access-log lines go through a bounded in-memory buffer that a
- * flusher thread writes out a few milliseconds after the first line lands in it, when it
- * fills, before any other log line, at a clean stop, and from a crash signal's handler.
+ * log.c — JSON lines on stderr, built with jansson so every value is escaped (the access
+ * log's line, one per request, comes ready-made from jsonw). While `gzf serve` runs,
+ * access-log lines go through a bounded in-memory buffer that a flusher thread writes
+ * out a few milliseconds after the first line lands in it, when it fills, before any
+ * other log line, at a clean stop, and from a crash signal's handler.
  */
 #include "core/log.h"
 #include "core/gzf.h"

@@ -11,11 +11,13 @@
 #include "http/server.h"
 #include "http/metrics.h"
 #include "http/static.h"
+#include "core/jsonw.h"
 #include "core/log.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -488,6 +490,19 @@ http_req_resume(struct http_req *req, int rc)
 	MHD_resume_connection(req->conn);
 }
 
+/* s as it is when it is well-formed UTF-8, else a copy in a with each bad byte replaced. */
+static const char *
+plain_text(struct arena *a, const char *s)
+{
+	char *copy;
+
+	if (gzf_utf8_valid(s))
+		return s;
+	copy = arena_strdup(a, s);
+	gzf_utf8_scrub(copy);
+	return copy;
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	     enum MHD_RequestTerminationCode toe)
@@ -495,28 +510,36 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_server *s = cls;
 	struct http_req *req = *con_cls;
 	int64_t dur;
-	json_t *line;
-	char *text;
+	struct jsonw w;
+	char ms[32];
+	size_t len;
 
 	(void)conn;
 	if (req == NULL)
 		return;
 	dur = gzf_mono_ns() - req->started_ns;
 	metrics_observe(req->route, req->method, req->status, dur);
-	/* The method and path are the client's bytes: log_text() keeps them encodable. */
-	line = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:i, s:f, s:I, s:s, s:s}",
-			 "ts", (json_int_t)gzf_now_ms(), "msg", "request", "request_id", req->id,
-			 "method", log_text(req->method), "path", log_text(req->path),
-			 "route", req->route, "status", req->status,
-			 "ms", (double)dur / 1e6, "bytes", (json_int_t)(req->reply_fd_size + req->reply_len),
-			 "client", req->client_ip,
-			 "end", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted");
+	/* Written straight into the request's arena: jansson values cost a malloc each, and
+	 * this runs once per request. The method and path are the client's bytes. */
+	jsonw_init(&w, req->arena);
+	jsonw_open(&w, '{');
+	jsonw_member_int(&w, "ts", gzf_now_ms());
+	jsonw_member_string(&w, "msg", "request");
+	jsonw_member_string(&w, "request_id", req->id);
+	jsonw_member_string(&w, "method", plain_text(req->arena, req->method));
+	jsonw_member_string(&w, "path", plain_text(req->arena, req->path));
+	jsonw_member_string(&w, "route", req->route);
+	jsonw_member_int(&w, "status", req->status);
+	snprintf(ms, sizeof(ms), "%" PRId64 ".%03d", dur / 1000000, (int)(dur / 1000 % 1000));
+	jsonw_key(&w, "ms");
+	jsonw_raw(&w, ms);
+	jsonw_member_int(&w, "bytes", (int64_t)(req->reply_fd_size + req->reply_len));
+	jsonw_member_string(&w, "client", req->client_ip);
+	jsonw_member_string(&w, "end", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted");
 	if (req->err.code != GZF_OK)
-		json_object_set_new(line, "error", json_string(req->err.name));
-	text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
-	log_line(text);
-	free(text);
-	json_decref(line);
+		jsonw_member_string(&w, "error", req->err.name);
+	jsonw_close(&w);
+	log_line(jsonw_text(&w, &len));
 	if (req->reply_fd >= 0)
 		close(req->reply_fd);
 	watch_head(req->watch, 1); /* a kept-alive connection now waits for its next head */

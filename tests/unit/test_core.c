@@ -2,6 +2,7 @@
  * buffer, the JSON text writer. */
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -105,6 +106,44 @@ START_TEST(random_hex_is_hex_and_differs)
 	for (i = 0; i < 32; i++)
 		ck_assert(strchr("0123456789abcdef", a[i]) != NULL);
 	ck_assert_str_ne(a, b);
+}
+END_TEST
+
+#define IDS 2000
+
+static void *
+draw_ids(void *out)
+{
+	char (*ids)[17] = out;
+	char big[129];
+	int i;
+
+	for (i = 0; i < IDS; i++) {
+		gzf_random_hex(ids[i], 8);
+		if (i % 97 == 0)
+			gzf_random_hex(big, 64); /* the largest draw, across the pool's refills */
+	}
+	return NULL;
+}
+
+static int
+compare_ids(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+START_TEST(random_hex_ids_never_repeat_across_threads)
+{
+	static char ids[2 * IDS][17];
+	pthread_t t;
+	int i;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, draw_ids, ids[IDS]), 0);
+	draw_ids(ids[0]);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	qsort(ids, 2 * IDS, sizeof(ids[0]), compare_ids);
+	for (i = 1; i < 2 * IDS; i++)
+		ck_assert_str_ne(ids[i - 1], ids[i]);
 }
 END_TEST
 
@@ -355,6 +394,7 @@ core_suite(void)
 	tcase_add_test(tc, parse_int_is_strict);
 	tcase_add_test(tc, every_code_has_a_status);
 	tcase_add_test(tc, random_hex_is_hex_and_differs);
+	tcase_add_test(tc, random_hex_ids_never_repeat_across_threads);
 	tcase_add_test(tc, utf8_valid_refuses_malformed_text);
 	tcase_add_test(tc, utf8_scrub_leaves_only_text);
 	tcase_add_test(tc, log_buffer_keeps_lines_whole_and_in_order);
