@@ -4,8 +4,6 @@
 #include "store/bank_store.h"
 #include "store/db_int.h" /* DB_DUPLICATE: a live nonce refused as the insert would be */
 
-#include <stdatomic.h>
-
 #define ORDER_COLUMNS "id, city_id, order_no, purpose, amount_fen, status, refunded_fen," \
 		      " bank_txn_id, paid_at, created_at, updated_at"
 
@@ -27,12 +25,10 @@ bank_store_order_create(struct db_conn *c, const struct bank_order_row *o, int64
 
 /* A nonce ($1) until $2: the expired ones forgotten at $3 (but for $1), and $1
  * remembered, or its expired row taken over (a live one changes nothing). */
+#define FORGET_EXPIRED "DELETE FROM bank_notify_nonces WHERE expires_at < $3 AND nonce <> $1"
 #define REMEMBER "INSERT INTO bank_notify_nonces (nonce, expires_at) VALUES ($1, $2)" \
 		 " ON CONFLICT (nonce) DO UPDATE SET expires_at = $2" \
 		 " WHERE bank_notify_nonces.expires_at < $3"
-
-/* The uses of nonces in this process, for the sweep of the expired ones. */
-static atomic_uint nonce_uses;
 
 /* An order by its number ($1), and whether the notification numbered $2 was accepted. */
 #define ORDER_SEEN "SELECT " ORDER_COLUMNS ", CASE WHEN EXISTS (SELECT 1 FROM bank_notifications" \
@@ -149,15 +145,15 @@ bank_store_nonce_use(struct db_conn *c, const char *nonce, int64_t expires_at, i
 	int64_t changes;
 	int rc = GZF_OK;
 
-	/* The others' expired rows go in a sweep now and then, sent with the remembering (no
-	 * round trip of its own), so that each use touches its own row only. An expired row
-	 * of this very nonce is taken over; a live one is not, and nothing changes: a replay. */
-	if (atomic_fetch_add(&nonce_uses, 1) % BANK_NONCE_SWEEP_EVERY == 0)
-		rc = db_exec_later(c, "DELETE FROM bank_notify_nonces WHERE expires_at < $1",
-				   DB_ARGS(DB_I(now)), err);
+	/* An expired row of this very nonce is taken over rather than deleted; a live one is
+	 * not, and nothing changes: a replay. PostgreSQL does both in one statement (one
+	 * round trip), SQLite in two. */
+	if (db_conn_backend(c) == DB_SQLITE)
+		rc = db_exec(c, FORGET_EXPIRED, DB_ARGS(DB_T(nonce), DB_NULLV, DB_I(now)), NULL, err);
 	if (rc == GZF_OK)
-		rc = db_exec(c, REMEMBER, DB_ARGS(DB_T(nonce), DB_I(expires_at), DB_I(now)), &changes,
-			     err);
+		rc = db_exec(c, db_conn_backend(c) == DB_SQLITE ? REMEMBER
+			     : "WITH gone AS (" FORGET_EXPIRED ") " REMEMBER,
+			     DB_ARGS(DB_T(nonce), DB_I(expires_at), DB_I(now)), &changes, err);
 	if (rc == GZF_OK && changes == 0)
 		return gzf_err_set(err, GZF_ECONFLICT, DB_DUPLICATE, NULL, "the nonce is remembered already");
 	return rc;

@@ -73,11 +73,7 @@ int bank_store_notification_seen(struct db_conn *c, const char *notify_id, int *
 int bank_store_notifications_count(struct db_conn *c, const char *order_no,
 				   const char *outcome, int64_t *n, struct gzf_err *err);
 
-/* How many uses of nonces (in a process) forget, at most, every nonce expired. */
-#define BANK_NONCE_SWEEP_EVERY 64
-
-/* bank_store_nonce_use — remember nonce until expires_at (one that expired by now is
- * taken over); every BANK_NONCE_SWEEP_EVERY-th use also forgets the others expired by
+/* bank_store_nonce_use — remember nonce until expires_at, forgetting those expired at
  * now. GZF_ECONFLICT (db_is_duplicate) when it is remembered already: a replay. */
 int bank_store_nonce_use(struct db_conn *c, const char *nonce, int64_t expires_at, int64_t now,
 			 struct gzf_err *err);
