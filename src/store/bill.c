@@ -375,6 +375,13 @@ bill_store_bills(struct db_conn *c, const struct bill_filter *f, int offset, int
 	return rc;
 }
 
+/* The operations of a ledger with their bills' figures, for bill_store_ledger. */
+#define LEDGER_SELECT "SELECT o.id, o.lease_id, COALESCE(o.bill_id, 0), o.amount_fen, o.kind," \
+	" o.ref, COALESCE(b.rent_fen, 0), COALESCE(b.reduction_fen, 0)," \
+	" COALESCE(b.late_fee_fen, 0), COALESCE(b.paid_fen, 0), COALESCE(b.waived_fen, 0)," \
+	" COALESCE(b.state, '') FROM ledger_ops o" \
+	" LEFT JOIN bills b ON b.id = o.bill_id AND o.kind = 'bill'"
+
 int
 bill_store_ledger(struct db_conn *c, int64_t lo, int64_t hi, struct bill_op **out, int *n,
 		  struct gzf_err *err)
@@ -382,13 +389,16 @@ bill_store_ledger(struct db_conn *c, int64_t lo, int64_t hi, struct bill_op **ou
 	struct db_res *r;
 	int rc, i;
 
-	rc = db_query(c, "SELECT o.id, o.lease_id, COALESCE(o.bill_id, 0), o.amount_fen, o.kind, o.ref,"
-			 " COALESCE(b.rent_fen, 0), COALESCE(b.reduction_fen, 0),"
-			 " COALESCE(b.late_fee_fen, 0), COALESCE(b.paid_fen, 0),"
-			 " COALESCE(b.waived_fen, 0), COALESCE(b.state, '')"
-			 " FROM ledger_ops o LEFT JOIN bills b ON b.id = o.bill_id AND o.kind = 'bill'"
-			 " WHERE o.lease_id BETWEEN $1 AND $2 ORDER BY o.lease_id, o.id",
-		      DB_ARGS(DB_I(lo), DB_I(hi)), &r, err);
+	/* One lease (a payment's, a refund's) has a statement of its own: for a range whose
+	 * ends it does not know PostgreSQL's plan kept for any values guesses many rows, so it
+	 * planned the range again on every call (0.14 ms, more than running it); for one
+	 * lease it keeps the plan. */
+	if (lo == hi)
+		rc = db_query(c, LEDGER_SELECT " WHERE o.lease_id = $1 ORDER BY o.id",
+			      DB_ARGS(DB_I(lo)), &r, err);
+	else
+		rc = db_query(c, LEDGER_SELECT " WHERE o.lease_id BETWEEN $1 AND $2"
+			      " ORDER BY o.lease_id, o.id", DB_ARGS(DB_I(lo), DB_I(hi)), &r, err);
 	if (rc != GZF_OK)
 		return rc;
 	*out = arena_alloc(db_arena(c), sizeof(**out) * (size_t)(r->nrows + 1));

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/fault.h"
+#include "store/bill_store.h"
 #include "store/db.h"
 #include "store/region_store.h"
 #include "unit.h"
@@ -896,6 +897,47 @@ START_TEST(statements_bounded_pgsql)
 }
 END_TEST
 
+/* One lease's ledger, read as each payment reads it, keeps PostgreSQL's plan: on a ledger
+ * of many leases with statistics the statement is planned a few times, and then the plan
+ * kept for any lease serves (planning it anew each time cost more than running it). */
+START_TEST(one_ledger_keeps_its_plan_pgsql)
+{
+	struct unit_db u;
+	struct db *db = unit_db_fresh(&u, 1, 1);
+	struct arena *a = arena_create();
+	struct bill_op *ops;
+	struct db_conn *c;
+	struct db_res *r;
+	struct gzf_err e;
+	int i, n;
+
+	ck_assert_int_eq(db_acquire(db, a, &c, &e), GZF_OK);
+	/* 20,000 operations of 5,000 leases (the leases themselves left out: no key checks) */
+	ck_assert_int_eq(db_exec(c, "SET session_replication_role = replica", DB_NOARGS, NULL, &e),
+			 GZF_OK);
+	ck_assert_msg(db_exec(c, "INSERT INTO ledger_ops (city_id, lease_id, kind, amount_fen, ref,"
+			      " created_at) SELECT 230600, i % 5000 + 1, 'payment', 100, 'payment:' || i, 0"
+			      " FROM generate_series(1, 20000) i", DB_NOARGS, NULL, &e) == GZF_OK,
+		      "%s", e.message);
+	ck_assert_int_eq(db_exec(c, "ANALYZE ledger_ops", DB_NOARGS, NULL, &e), GZF_OK);
+	for (i = 1; i <= 12; i++) {
+		ck_assert_int_eq(bill_store_ledger(c, i, i, &ops, &n, &e), GZF_OK);
+		ck_assert_int_eq(n, 4);
+		ck_assert_int_eq(ops[0].lease_id, i);
+	}
+	ck_assert_int_eq(db_query(c, "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+				  " WHERE statement LIKE '%FROM ledger_ops o%'"
+				  " AND statement NOT LIKE '%pg_prepared_statements%'", DB_NOARGS, &r, &e),
+			 GZF_OK);
+	ck_assert_int_eq(r->nrows, 1);
+	ck_assert_int_ge(db_res_int(r, 0, 0), 6);  /* the kept plan, after five of its own */
+	ck_assert_int_le(db_res_int(r, 0, 1), 6);
+	db_release(c);
+	arena_destroy(a);
+	unit_db_done(&u, db);
+}
+END_TEST
+
 Suite *
 db_suite(void)
 {
@@ -924,6 +966,7 @@ db_suite(void)
 		tcase_set_timeout(tc, 60);
 		tcase_add_test(tc, statements_bounded_pgsql);
 		tcase_add_test(tc, kept_statements_pgsql);
+		tcase_add_test(tc, one_ledger_keeps_its_plan_pgsql);
 		suite_add_tcase(s, tc);
 	}
 	return s;
