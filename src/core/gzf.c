@@ -239,19 +239,16 @@ gzf_random_hex(char *out, size_t nbytes)
 {
 	static _Thread_local unsigned char pool[RANDOM_POOL];
 	static _Thread_local size_t used = RANDOM_POOL;
-	unsigned char raw[64];
 
-	if (nbytes > sizeof(raw))
-		nbytes = sizeof(raw);
+	if (nbytes > 64)
+		nbytes = 64;
 	if (RANDOM_POOL - used < nbytes) {
 		randombytes_buf(pool, sizeof(pool));
 		used = 0;
 	}
-	memcpy(raw, pool + used, nbytes);
+	sodium_bin2hex(out, nbytes * 2 + 1, pool + used, nbytes);
 	sodium_memzero(pool + used, nbytes);
 	used += nbytes;
-	sodium_bin2hex(out, nbytes * 2 + 1, raw, nbytes);
-	sodium_memzero(raw, nbytes);
 }
 
 int

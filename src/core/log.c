@@ -81,6 +81,18 @@ log_text(const char *s)
 	return v;
 }
 
+const char *
+log_plain(struct arena *a, const char *s)
+{
+	char *copy;
+
+	if (gzf_utf8_valid(s))
+		return s;
+	copy = arena_strdup(a, s);
+	gzf_utf8_scrub(copy);
+	return copy;
+}
+
 /* write() until all of it is out or stderr fails; async-signal-safe. */
 static void
 write_all(const char *p, size_t n)

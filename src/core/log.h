@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "core/arena.h"
+
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 /* The access-log buffer: written out when full, and LOG_FLUSH_MS after a line lands in
@@ -49,5 +51,9 @@ void log_buffer_stop(void);
  * well-formed UTF-8 are replaced with '?', so the result is never NULL. Values given to
  * log_msg() go through it. */
 json_t *log_text(const char *s);
+
+/* log_plain — s for a log line written by hand (jsonw): s itself when it is well-formed
+ * UTF-8, else a copy in a with the bad bytes replaced as log_text() does. */
+const char *log_plain(struct arena *a, const char *s);
 
 #endif

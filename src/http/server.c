@@ -490,19 +490,6 @@ http_req_resume(struct http_req *req, int rc)
 	MHD_resume_connection(req->conn);
 }
 
-/* s as it is when it is well-formed UTF-8, else a copy in a with each bad byte replaced. */
-static const char *
-plain_text(struct arena *a, const char *s)
-{
-	char *copy;
-
-	if (gzf_utf8_valid(s))
-		return s;
-	copy = arena_strdup(a, s);
-	gzf_utf8_scrub(copy);
-	return copy;
-}
-
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	     enum MHD_RequestTerminationCode toe)
@@ -526,8 +513,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	jsonw_member_int(&w, "ts", gzf_now_ms());
 	jsonw_member_string(&w, "msg", "request");
 	jsonw_member_string(&w, "request_id", req->id);
-	jsonw_member_string(&w, "method", plain_text(req->arena, req->method));
-	jsonw_member_string(&w, "path", plain_text(req->arena, req->path));
+	jsonw_member_string(&w, "method", log_plain(req->arena, req->method));
+	jsonw_member_string(&w, "path", log_plain(req->arena, req->path));
 	jsonw_member_string(&w, "route", req->route);
 	jsonw_member_int(&w, "status", req->status);
 	snprintf(ms, sizeof(ms), "%" PRId64 ".%03d", dur / 1000000, (int)(dur / 1000 % 1000));
